@@ -1,0 +1,90 @@
+// What every tool shares: common options, --help/--version/--generate, messages and exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "flow/format.hpp"
+#include "flow/stream.hpp"
+
+namespace flow {
+
+/// The prose of a tool: it fills --help, the man page and the completions' descriptions.
+struct ToolSpec {
+  std::string name;
+  std::string summary;      ///< one line, for NAME and --help
+  std::string description;  ///< paragraphs separated by blank lines
+  std::vector<std::pair<std::string, std::string>> examples;  ///< command, what it does
+  std::vector<std::pair<std::string, std::string>> sections;  ///< extra man sections: title, text
+};
+
+/// Options every tool that reads and writes records shares.
+struct CommonOptions {
+  std::vector<std::string> inputs;
+  std::string input_format = "auto";
+  std::string aws_format;
+  std::string on_error = "fail";
+  std::string output = "-";
+  std::string output_format = "aws";
+  std::vector<std::string> fields;
+  bool no_header = false;
+  bool force = false;
+};
+
+void add_input_options(CLI::App& app, CommonOptions& o);
+void add_output_options(CLI::App& app, CommonOptions& o);
+
+/// A running tool: its name, where its diagnostics go, and its settings from the command line.
+class Context {
+ public:
+  explicit Context(std::string tool);
+  const std::string& tool() const { return tool_; }
+  /// "tool: warning: msg" on stderr (unless --quiet).
+  void warn(const std::string& msg);
+  void note(const std::string& msg);
+  bool quiet = false;
+  bool progress = false;  ///< stderr is a terminal and --no-progress was not given
+
+  /// The InputConfig for the common options (reads the files, the format, the error policy).
+  InputConfig input_config(const CommonOptions& o);
+  /// Reports what a stream skipped ("skipped N malformed records ...").
+  void report_skips(const SkipReport& s);
+  /// The progress bar, when progress is on; else null.
+  ProgressSink* progress_sink();
+
+ private:
+  std::string tool_;
+  std::unique_ptr<ProgressSink> progress_sink_;
+};
+
+/// An opened destination: the output and the writer for the chosen format, with projection.
+class RecordOutput {
+ public:
+  RecordOutput(const CommonOptions& o, Context& ctx);
+  void write(const Record& r) { writer_->write(projection_.apply(r)); }
+  /// Finishes the format and commits the file (renames it into place).
+  void close();
+  uint64_t count = 0;
+
+ private:
+  std::unique_ptr<Output> out_;
+  std::unique_ptr<Writer> writer_;
+  Projection projection_;
+};
+
+/// Parses the command line, runs the tool and maps errors to exit codes and messages:
+/// usage 2, data/I-O 1, broken pipe 0 (quiet). Handles --help, --version and the hidden
+/// --generate man|bash|zsh|fish.
+int run_tool(int argc, char** argv, const ToolSpec& spec,
+             const std::function<void(CLI::App&)>& define, const std::function<void(Context&)>& run);
+
+/// Writes a man page, or a bash/zsh/fish completion script, for a tool from its CLI::App.
+std::string generate_man(const CLI::App& app, const ToolSpec& spec);
+std::string generate_completion(const CLI::App& app, const ToolSpec& spec, std::string_view shell);
+
+}  // namespace flow

@@ -1,0 +1,43 @@
+// The errors libflow raises; tools turn them into messages and exit codes in run_tool().
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace flow {
+
+/// Exit codes shared by every tool.
+enum ExitCode : int { kExitOk = 0, kExitData = 1, kExitUsage = 2 };
+
+/// Bad data or failed I/O: exit 1. Where the input is known it names file, line and field.
+class DataError : public std::runtime_error {
+ public:
+  explicit DataError(const std::string& what) : std::runtime_error(what) {}
+  DataError(std::string file, uint64_t line, std::string field, const std::string& what);
+
+  std::string file;   ///< empty when not tied to an input
+  uint64_t line = 0;  ///< 1-based; 0 when not line-based
+  std::string field;  ///< empty when not tied to a field
+  /// True when the input cannot go on after this error (truncated or unsynchronised stream).
+  bool fatal = false;
+  /// How many records the error stands for (a damaged binary block may hold many); 0 = unknown.
+  uint64_t records = 1;
+
+  /// "FILE:LINE: what (field NAME)"
+  std::string message() const;
+};
+
+/// A bad command line: exit 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The reader of our stdout went away: exit 0 quietly.
+class BrokenPipe : public std::exception {
+ public:
+  const char* what() const noexcept override { return "broken pipe"; }
+};
+
+}  // namespace flow

@@ -1,0 +1,73 @@
+// Reading and writing records in each format: AWS text, JSON Lines, CSV, table, binary.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flow/io.hpp"
+#include "flow/record.hpp"
+
+namespace flow {
+
+enum class Format { Auto, Aws, Json, Csv, Table, Binary };
+
+/// "aws", "json", "csv", "table", "bin" (and "auto" for input).
+std::string_view format_name(Format f);
+Format parse_format_name(std::string_view name);  // throws UsageError
+std::vector<std::string> output_format_names();
+std::vector<std::string> input_format_names();
+
+using WarnFn = std::function<void(const std::string&)>;
+
+struct ReadOptions {
+  Format format = Format::Auto;
+  SchemaPtr aws_format;  ///< explicit AWS text format; overrides header lines
+  WarnFn warn;           ///< receives "FILE:LINE: ..." warnings; may be empty
+};
+
+/// A stream of records from one input.
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  /// Reads the next record into r (valid until the next call). False at the end of the input.
+  /// Throws DataError for a bad record; unless the error is fatal, the next call goes on with
+  /// the record after it.
+  virtual bool next(Record& r) = 0;
+};
+
+/// Detects the format (unless given) from the first bytes and returns its reader.
+std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
+/// The format of the data at the start of `in`.
+Format detect_format(InputStream& in);
+
+std::unique_ptr<Reader> aws_text_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
+std::unique_ptr<Reader> json_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
+std::unique_ptr<Reader> binary_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
+
+struct WriteOptions {
+  bool header = true;  ///< AWS text and CSV: write the field names first (and on schema change)
+};
+
+/// A sink of records. Schemas may change between records; each writer handles that its way.
+class Writer {
+ public:
+  virtual ~Writer() = default;
+  virtual void write(const Record& r) = 0;
+  /// Writes what is buffered and any trailer; the Output itself is committed by the caller.
+  virtual void finish() {}
+};
+
+std::unique_ptr<Writer> make_writer(Format f, Output& out, const WriteOptions& opts);
+std::unique_ptr<Writer> aws_text_writer(Output& out, const WriteOptions& opts);
+std::unique_ptr<Writer> json_writer(Output& out, const WriteOptions& opts);
+std::unique_ptr<Writer> csv_writer(Output& out, const WriteOptions& opts);
+std::unique_ptr<Writer> table_writer(Output& out, const WriteOptions& opts);
+std::unique_ptr<Writer> binary_writer(Output& out, const WriteOptions& opts);
+
+/// Decimal text of a value, as AWS text writes it ("-" for null). For writers and messages.
+std::string value_text(const Value& v, Type t);
+
+}  // namespace flow

@@ -1,0 +1,105 @@
+// Byte streams in and out: files, stdin/stdout, transparent decompression, atomic output files.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flow {
+
+/// A source of bytes (a file, or a decoder over another source).
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// Reads up to n bytes; 0 means end of stream. Throws DataError on failure.
+  virtual size_t read(char* buf, size_t n) = 0;
+  /// Bytes taken from the underlying file so far (for progress), and its size if known (else 0).
+  virtual uint64_t raw_position() const = 0;
+  virtual uint64_t raw_size() const { return 0; }
+};
+
+/// A buffered window over a ByteSource, for readers that look at whole lines or blocks.
+/// The window is always followed by kPadding readable bytes (simdjson needs them).
+class InputStream {
+ public:
+  static constexpr size_t kPadding = 64;
+  InputStream(std::unique_ptr<ByteSource> src, std::string name);
+
+  const std::string& name() const { return name_; }
+  const char* data() const { return buf_.data() + begin_; }
+  size_t size() const { return end_ - begin_; }
+  std::string_view view() const { return {data(), size()}; }
+  void consume(size_t n) { begin_ += n; offset_ += n; }
+  /// Reads more bytes, keeping the unconsumed ones; false when the source is exhausted.
+  /// With `want`, reads until at least `want` bytes are buffered or the source ends.
+  bool fill(size_t want = 0);
+  bool at_eof() const { return eof_ && size() == 0; }
+  /// Bytes consumed so far from the (decompressed) stream.
+  uint64_t offset() const { return offset_; }
+  const ByteSource& source() const { return *src_; }
+
+ private:
+  std::unique_ptr<ByteSource> src_;
+  std::string name_;
+  std::vector<char> buf_;
+  size_t begin_ = 0, end_ = 0;
+  uint64_t offset_ = 0;
+  bool eof_ = false;
+};
+
+/// Opens a file ("-" = stdin) and undoes gzip (single or multi-member) or zstd compression,
+/// recognised by content, not by name.
+std::unique_ptr<InputStream> open_input(const std::string& path);
+
+/// Decoders, exposed for tests: wrap a source holding gzip or zstd data.
+std::unique_ptr<ByteSource> gzip_source(std::unique_ptr<InputStream> in);
+std::unique_ptr<ByteSource> zstd_source(std::unique_ptr<InputStream> in);
+/// A source over bytes in memory (tests, and data built in memory).
+std::unique_ptr<ByteSource> memory_source(std::string bytes);
+
+/// Buffered output to stdout or to a file written atomically: the data goes to a temporary
+/// file beside the target, renamed over it by commit(); destroyed without commit(), the
+/// temporary file is removed and the target is untouched.
+class Output {
+ public:
+  /// path "" or "-" = stdout.
+  static std::unique_ptr<Output> open(const std::string& path);
+  ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
+  /// Room for at least n bytes at the returned pointer; finish with advance(end).
+  char* space(size_t n) {
+    if (static_cast<size_t>(buf_.size() - used_) < n) make_room(n);
+    return buf_.data() + used_;
+  }
+  void advance(char* end) { used_ = static_cast<size_t>(end - buf_.data()); }
+  void write(std::string_view s);
+  void put(char c) { *space(1) = c; ++used_; }
+  void flush();
+  /// Flushes, and for a file makes it durable and renames it into place.
+  void commit();
+  bool is_terminal() const { return terminal_; }
+  const std::string& name() const { return name_; }
+  uint64_t bytes_written() const { return written_ + used_; }
+
+ private:
+  Output(int fd, std::string name, std::string target, std::string temp);
+  void make_room(size_t n);
+  void write_fd(const char* p, size_t n);
+
+  int fd_;
+  std::string name_, target_, temp_;
+  std::vector<char> buf_;
+  size_t used_ = 0;
+  uint64_t written_ = 0;
+  bool terminal_ = false;
+  bool committed_ = false;
+};
+
+/// Removes every temporary output file still open (called from signal handlers' exit path).
+void remove_temporary_outputs() noexcept;
+
+}  // namespace flow

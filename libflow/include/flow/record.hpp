@@ -1,0 +1,135 @@
+// A flow record: a schema (which fields, in which order) and one value per field.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flow/field.hpp"
+#include "flow/ip.hpp"
+
+namespace flow {
+
+/// One field of a schema. Known fields carry their FieldId; fields we do not know (newer AWS
+/// versions) and fields tools add (enrichment) have id == std::nullopt and any Type.
+struct Column {
+  std::string name;
+  Type type = Type::String;
+  std::optional<FieldId> id;
+  friend bool operator==(const Column&, const Column&) = default;
+};
+
+/// The ordered fields of a stream of records. Immutable and shared between records.
+class Schema {
+ public:
+  explicit Schema(std::vector<Column> columns);
+
+  /// Columns for a list of names: known names get their type, others become String fields.
+  static std::shared_ptr<const Schema> from_names(const std::vector<std::string>& names);
+  /// Parses "version account-id ..." or "${version} ${account-id} ..." (spaces between).
+  static std::shared_ptr<const Schema> parse_format(std::string_view format);
+
+  size_t size() const { return columns_.size(); }
+  const Column& column(size_t i) const { return columns_[i]; }
+  const std::vector<Column>& columns() const { return columns_; }
+  /// Slot of a known field, or -1 when the field is not in this schema.
+  int slot(FieldId id) const { return slot_of_[static_cast<size_t>(id)]; }
+  /// Slot of a field by name (known or not), or -1.
+  int slot(std::string_view name) const;
+  /// The field names separated by single spaces (the S3 header line).
+  std::string header() const;
+
+  friend bool operator==(const Schema& a, const Schema& b) { return a.columns_ == b.columns_; }
+
+ private:
+  std::vector<Column> columns_;
+  int16_t slot_of_[kFieldCount];
+};
+using SchemaPtr = std::shared_ptr<const Schema>;
+
+/// True when both point at equal schemas (cheap when they are the same object).
+inline bool same_schema(const SchemaPtr& a, const SchemaPtr& b) {
+  return a == b || (a && b && *a == *b);
+}
+
+/// One field's value. Which union member is live follows the column's Type; strings point into
+/// storage owned by the reader (or the record's arena) and stay valid until the next read.
+struct Value {
+  enum State : uint8_t { Null = 0, Set = 1 };
+  union {
+    uint64_t u;               // Type::UInt
+    int64_t t;                // Type::Time
+    struct {                  // Type::String
+      const char* data;
+      uint32_t size;
+    } s;
+    uint8_t ip[16];           // Type::Ip
+  };
+  State state = Null;
+  bool v6 = false;  // Type::Ip only
+
+  Value() : u(0) {}
+  bool null() const { return state == Null; }
+  std::string_view str() const { return {s.data, s.size}; }
+  Ip addr() const {
+    Ip a;
+    std::memcpy(a.bytes.data(), ip, 16);
+    a.v6 = v6;
+    return a;
+  }
+
+  void set_null() { state = Null; }
+  void set_uint(uint64_t v) { u = v; state = Set; }
+  void set_time(int64_t v) { t = v; state = Set; }
+  void set_str(std::string_view v) {
+    s.data = v.data();
+    s.size = static_cast<uint32_t>(v.size());
+    state = Set;
+  }
+  void set_ip(const Ip& a) {
+    std::memcpy(ip, a.bytes.data(), 16);
+    v6 = a.v6;
+    state = Set;
+  }
+};
+
+/// Small bump allocator for string bytes a record must own (unescaped JSON, decoded text).
+/// Pointers stay valid until clear().
+class Arena {
+ public:
+  std::string_view copy(std::string_view s);
+  void clear();
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = 0;  // bytes used in blocks_.back()
+  size_t cap_ = 0;   // capacity of blocks_.back()
+};
+
+/// A record: values in the order of its schema. Readers reuse one Record for every read.
+struct Record {
+  SchemaPtr schema;
+  std::vector<Value> values;
+  Arena arena;
+  uint64_t line = 0;  ///< input line (or record number) for messages
+
+  /// Points the record at a schema and sizes its values (all null).
+  void reset(SchemaPtr s) {
+    values.assign(s->size(), Value{});
+    schema = std::move(s);
+  }
+  const Value* get(FieldId id) const {
+    int i = schema->slot(id);
+    return i < 0 ? nullptr : &values[static_cast<size_t>(i)];
+  }
+};
+
+/// Start time of a record in Unix seconds (13-digit millisecond values scaled), or nullopt.
+std::optional<int64_t> start_seconds(const Record& r);
+/// Normalises a Time value that may be written in milliseconds.
+inline int64_t time_seconds(int64_t t) { return t >= 100'000'000'000 ? t / 1000 : t; }
+
+}  // namespace flow

@@ -1,0 +1,69 @@
+// Record streams over many inputs: error policy, start-time merge, projection.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "flow/format.hpp"
+
+namespace flow {
+
+/// What to do with a malformed record: stop (exit 1), or skip it silently or with a warning.
+/// Skip and warn always report the count at the end.
+enum class ErrorPolicy { Fail, Skip, Warn };
+ErrorPolicy parse_error_policy(std::string_view name);  // throws UsageError
+
+/// Counts what a source skipped, for the end-of-run report.
+struct SkipReport {
+  uint64_t records = 0;      ///< malformed records skipped (a damaged block counts its records)
+  uint64_t errors = 0;       ///< errors met (one damaged block = one error)
+  std::string first;         ///< message of the first error
+};
+
+/// Observer of input progress (bytes of the current file), for progress bars.
+struct ProgressSink {
+  virtual ~ProgressSink() = default;
+  virtual void update(const std::string& file, uint64_t done, uint64_t total) = 0;
+  virtual void done() = 0;
+};
+
+/// Any source of records (one input, many in sequence, a merge).
+class RecordStream {
+ public:
+  virtual ~RecordStream() = default;
+  virtual bool next(Record& r) = 0;
+  virtual const SkipReport& skipped() const = 0;
+};
+
+struct InputConfig {
+  std::vector<std::string> files;  ///< "-" = stdin
+  ReadOptions read;
+  ErrorPolicy on_error = ErrorPolicy::Fail;
+  ProgressSink* progress = nullptr;
+};
+
+/// The inputs one after the other.
+std::unique_ptr<RecordStream> sequential_stream(InputConfig cfg);
+/// The inputs interleaved by start time (each input is expected in start order; ties keep input
+/// order). Opens every input at once.
+std::unique_ptr<RecordStream> merged_stream(InputConfig cfg);
+
+/// Keeps and orders the fields named by --fields. Names not known and not in the input are
+/// an error (with a suggestion); known fields missing from a record's schema come out null.
+class Projection {
+ public:
+  explicit Projection(std::vector<std::string> names);
+  bool active() const { return !names_.empty(); }
+  /// The projected record (valid until the next call), or `in` itself when inactive.
+  const Record& apply(const Record& in);
+
+ private:
+  std::vector<std::string> names_;
+  SchemaPtr in_schema_, out_schema_;
+  std::vector<int> map_;
+  Record out_;
+};
+
+}  // namespace flow

@@ -1,0 +1,17 @@
+// Time values on the command line: epoch seconds, ISO 8601, and "now-1h".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace flow {
+
+/// Parses "1700000000", "2024-03-01", "2024-03-01T12:00", "2024-03-01T12:00:00Z",
+/// "2024-03-01 12:00:00+02:00", "now", "now-1h", "now+30m" (units s m h d w) into Unix
+/// seconds (UTC unless an offset is given). Throws UsageError naming `what` otherwise.
+int64_t parse_time(std::string_view text, std::string_view what, int64_t now);
+/// "2024-03-01T12:00:00Z"
+std::string format_time(int64_t seconds);
+
+}  // namespace flow

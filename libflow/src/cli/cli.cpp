@@ -1,0 +1,213 @@
+// run_tool(): options, help, messages and exit codes shared by every tool.
+#include "flow/cli.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "flow/error.hpp"
+#include "flow/io.hpp"
+
+#ifndef FLOW_VERSION
+#define FLOW_VERSION "0"
+#endif
+
+namespace flow {
+namespace {
+
+extern "C" void on_fatal_signal(int sig) {
+  // Leave no temporary output behind, then die of the same signal so the caller sees it.
+  remove_temporary_outputs();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+std::string examples_text(const ToolSpec& spec) {
+  if (spec.examples.empty()) return {};
+  std::string s = "Examples:\n";
+  for (const auto& [cmd, what] : spec.examples) s += fmt::format("  {}\n      {}\n", cmd, what);
+  return s;
+}
+
+class ProgressBar : public ProgressSink {
+ public:
+  explicit ProgressBar(std::string tool) : tool_(std::move(tool)) {}
+  void update(const std::string& file, uint64_t done, uint64_t total) override {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(250)) return;
+    if (!shown_ && now - start_ < std::chrono::seconds(1)) return;  // short runs stay quiet
+    last_ = now;
+    shown_ = true;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    std::string pct = total ? fmt::format("{:3}%", done * 100 / total) : "";
+    fmt::print(stderr, "\r{}: {} {} {:.1f} MB read, {:.0f} MB/s\x1b[K", tool_, file, pct, double(done) / 1e6,
+               double(done) / 1e6 / secs);
+  }
+  void done() override {
+    if (shown_) fmt::print(stderr, "\r\x1b[K");
+    shown_ = false;
+  }
+
+ private:
+  std::string tool_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_;
+  bool shown_ = false;
+};
+
+}  // namespace
+
+void add_input_options(CLI::App& app, CommonOptions& o) {
+  app.add_option("files", o.inputs, "Input files ('-' or none: standard input); gzip and zstd are undone")
+      ->type_name("FILE");
+  app.add_option("-I,--input-format", o.input_format, "Input format (default: detected from the content)")
+      ->check(CLI::IsMember(input_format_names()))
+      ->group("Input");
+  app.add_option("--aws-format", o.aws_format,
+                 "Field list of AWS text without a header, e.g. '${version} ${vpc-id} ...'")
+      ->type_name("FORMAT")
+      ->group("Input");
+  app.add_option("--on-error", o.on_error,
+                 "Malformed records: fail (exit 1), skip, or warn; skip and warn report counts at the end")
+      ->check(CLI::IsMember({"fail", "skip", "warn"}))
+      ->group("Input");
+}
+
+void add_output_options(CLI::App& app, CommonOptions& o) {
+  app.add_option("-o,--output", o.output, "Write to FILE (atomically: temporary file, then rename)")
+      ->type_name("FILE")
+      ->group("Output");
+  app.add_option("-O,--output-format", o.output_format, "Output format")
+      ->check(CLI::IsMember(output_format_names()))
+      ->group("Output");
+  app.add_option("--fields", o.fields, "Fields to write, in this order (comma-separated)")
+      ->delimiter(',')
+      ->type_name("LIST")
+      ->group("Output");
+  app.add_flag("--no-header", o.no_header, "AWS text and CSV: do not write the header line")->group("Output");
+  app.add_flag("--force", o.force, "Write binary output even to a terminal")->group("Output");
+}
+
+Context::Context(std::string tool) : tool_(std::move(tool)) {}
+
+void Context::warn(const std::string& msg) {
+  if (!quiet) fmt::print(stderr, "{}: warning: {}\n", tool_, msg);
+}
+
+void Context::note(const std::string& msg) {
+  if (!quiet) fmt::print(stderr, "{}: {}\n", tool_, msg);
+}
+
+ProgressSink* Context::progress_sink() {
+  if (!progress) return nullptr;
+  if (!progress_sink_) progress_sink_ = std::make_unique<ProgressBar>(tool_);
+  return progress_sink_.get();
+}
+
+InputConfig Context::input_config(const CommonOptions& o) {
+  InputConfig cfg;
+  cfg.files = o.inputs;
+  cfg.read.format = parse_format_name(o.input_format);
+  if (!o.aws_format.empty()) {
+    try {
+      cfg.read.aws_format = Schema::parse_format(o.aws_format);
+    } catch (const DataError& e) {
+      throw UsageError(std::string("--aws-format: ") + e.what());
+    }
+  }
+  cfg.read.warn = [this](const std::string& m) { warn(m); };
+  cfg.on_error = parse_error_policy(o.on_error);
+  cfg.progress = progress_sink();
+  return cfg;
+}
+
+void Context::report_skips(const SkipReport& s) {
+  if (s.errors == 0) return;
+  // Always said, even with --quiet: skipping is never silent.
+  fmt::print(stderr, "{}: skipped {} malformed record{} ({} error{}); first: {}\n", tool_, s.records,
+             s.records == 1 ? "" : "s", s.errors, s.errors == 1 ? "" : "s", s.first);
+}
+
+RecordOutput::RecordOutput(const CommonOptions& o, Context&) : projection_(o.fields) {
+  Format f = parse_format_name(o.output_format);
+  out_ = Output::open(o.output);
+  if (f == Format::Binary && out_->is_terminal() && !o.force)
+    throw UsageError("refusing to write binary data to a terminal (use -o FILE, a pipe, or --force)");
+  WriteOptions w;
+  w.header = !o.no_header;
+  writer_ = make_writer(f, *out_, w);
+}
+
+void RecordOutput::close() {
+  writer_->finish();
+  out_->commit();
+}
+
+int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<void(CLI::App&)>& define,
+             const std::function<void(Context&)>& run) {
+  // EPIPE instead of death by SIGPIPE, the same with or without an HTTP server linked in.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGINT, on_fatal_signal);
+  std::signal(SIGTERM, on_fatal_signal);
+
+  CLI::App app{spec.summary, spec.name};
+  app.set_version_flag("--version", std::string(spec.name) + " " + FLOW_VERSION);
+  app.footer(examples_text(spec));
+  std::string generate;
+  bool quiet = false, no_progress = false;
+  app.add_flag("-q,--quiet", quiet, "No warnings (skip counts are still reported)");
+  app.add_flag("--no-progress", no_progress, "No progress bar (shown only when stderr is a terminal)");
+  app.add_option("--generate", generate, "Print the man page or a shell completion script")
+      ->check(CLI::IsMember({"man", "bash", "zsh", "fish"}))
+      ->group("");  // hidden
+  define(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "{}: error: {}\nTry '{} --help' for more information.\n", spec.name, e.what(), spec.name);
+    return kExitUsage;
+  }
+
+  try {
+    if (!generate.empty()) {
+      std::string text = generate == "man" ? generate_man(app, spec) : generate_completion(app, spec, generate);
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      return std::fflush(stdout) == 0 ? kExitOk : kExitData;
+    }
+    Context ctx(spec.name);
+    ctx.quiet = quiet;
+    ctx.progress = !no_progress && isatty(2);
+    run(ctx);
+    if (std::fflush(stdout) != 0 && errno != EPIPE) throw DataError("(stdout): write error");
+    return kExitOk;
+  } catch (const BrokenPipe&) {
+    return kExitOk;
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "{}: error: {}\nTry '{} --help' for more information.\n", spec.name, e.what(), spec.name);
+    return kExitUsage;
+  } catch (const DataError& e) {
+    fmt::print(stderr, "{}: error: {}\n", spec.name, e.message());
+    return kExitData;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "{}: error: out of memory\n", spec.name);
+    return kExitData;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "{}: error: {}\n", spec.name, e.what());
+    return kExitData;
+  }
+}
+
+}  // namespace flow

@@ -1,0 +1,80 @@
+// The field table's lookups.
+#include "flow/field.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <vector>
+
+namespace flow {
+namespace {
+
+constexpr std::array<FieldInfo, kFieldCount> kFields = {{
+#define FLOW_X(id, name, type, ver, max, fam, help) \
+  {FieldId::id, name, Type::type, ver, max, Family::fam, help},
+    FLOW_FIELDS(FLOW_X)
+#undef FLOW_X
+}};
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      bool same = a[i - 1] == b[j - 1] || (a[i - 1] == '_' && b[j - 1] == '-');
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string_view type_name(Type t) {
+  switch (t) {
+    case Type::UInt: return "uint";
+    case Type::Time: return "time";
+    case Type::Ip: return "ip";
+    case Type::String: return "string";
+  }
+  return "?";
+}
+
+std::span<const FieldInfo> all_fields() { return kFields; }
+
+const FieldInfo& field_info(FieldId id) { return kFields[static_cast<size_t>(id)]; }
+
+std::optional<FieldId> find_field(std::string_view name) {
+  // 58 short names: a linear scan is as fast as a hash and runs only per schema, not per record.
+  for (const auto& f : kFields)
+    if (f.name == name) return f.id;
+  return std::nullopt;
+}
+
+std::string_view nearest_field(std::string_view name) {
+  std::string_view best;
+  size_t best_d = SIZE_MAX;
+  for (const auto& f : kFields) {
+    size_t d = edit_distance(name, f.name);
+    if (d < best_d) best_d = d, best = f.name;
+  }
+  // Suggest only what is plausibly a typo: at most a third of the name changed.
+  return best_d <= std::max<size_t>(2, name.size() / 3) ? best : std::string_view{};
+}
+
+bool is_field_name_syntax(std::string_view name) {
+  if (name.empty() || name.front() < 'a' || name.front() > 'z' || name.back() == '-') return false;
+  char prev = 0;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && prev != '-');
+    if (!ok) return false;
+    prev = c;
+  }
+  return true;
+}
+
+}  // namespace flow

@@ -1,0 +1,126 @@
+// Files and stdin as byte sources, the buffered InputStream, and compression detection.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "flow/error.hpp"
+#include "flow/io.hpp"
+
+namespace flow {
+namespace {
+
+constexpr size_t kChunk = 1 << 20;
+
+class FileSource : public ByteSource {
+ public:
+  FileSource(int fd, std::string name, bool owned) : fd_(fd), name_(std::move(name)), owned_(owned) {
+    struct stat st;
+    if (fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) size_ = static_cast<uint64_t>(st.st_size);
+#ifdef POSIX_FADV_SEQUENTIAL
+    posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+  }
+  ~FileSource() override {
+    if (owned_) close(fd_);
+  }
+  size_t read(char* buf, size_t n) override {
+    for (;;) {
+      ssize_t r = ::read(fd_, buf, n);
+      if (r >= 0) {
+        pos_ += static_cast<uint64_t>(r);
+        return static_cast<size_t>(r);
+      }
+      if (errno == EINTR) continue;
+      throw DataError(fmt::format("{}: read error: {}", name_, std::strerror(errno)));
+    }
+  }
+  uint64_t raw_position() const override { return pos_; }
+  uint64_t raw_size() const override { return size_; }
+
+ private:
+  int fd_;
+  std::string name_;
+  bool owned_;
+  uint64_t pos_ = 0, size_ = 0;
+};
+
+class MemorySource : public ByteSource {
+ public:
+  explicit MemorySource(std::string b) : bytes_(std::move(b)) {}
+  size_t read(char* buf, size_t n) override {
+    n = std::min(n, bytes_.size() - pos_);
+    std::memcpy(buf, bytes_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+  uint64_t raw_position() const override { return pos_; }
+  uint64_t raw_size() const override { return bytes_.size(); }
+
+ private:
+  std::string bytes_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+InputStream::InputStream(std::unique_ptr<ByteSource> src, std::string name)
+    : src_(std::move(src)), name_(std::move(name)), buf_(kChunk + kPadding) {}
+
+bool InputStream::fill(size_t want) {
+  size_t start_size = size();
+  if (want == 0) want = start_size + 1;
+  while (size() < want && !eof_) {
+    // Move what is left to the front, grow if the window cannot hold `want`, then read.
+    if (begin_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + begin_, size());
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    size_t need = std::max(want, end_ + kChunk / 4);
+    if (need + kPadding > buf_.size()) buf_.resize(std::max(need, buf_.size() * 2) + kPadding);
+    size_t room = buf_.size() - kPadding - end_;
+    size_t n = src_->read(buf_.data() + end_, room);
+    if (n == 0) eof_ = true;
+    end_ += n;
+  }
+  std::memset(buf_.data() + end_, 0, kPadding);
+  return size() > start_size;
+}
+
+std::unique_ptr<ByteSource> memory_source(std::string bytes) {
+  return std::make_unique<MemorySource>(std::move(bytes));
+}
+
+std::unique_ptr<InputStream> open_input(const std::string& path) {
+  std::unique_ptr<ByteSource> src;
+  std::string name = path == "-" ? "(stdin)" : path;
+  if (path == "-") {
+    src = std::make_unique<FileSource>(0, name, false);
+  } else {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw DataError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      close(fd);
+      throw DataError(fmt::format("{}: is a directory", path));
+    }
+    src = std::make_unique<FileSource>(fd, name, true);
+  }
+  auto in = std::make_unique<InputStream>(std::move(src), name);
+  // Compression is recognised by its magic bytes, so `zcat`-less pipes and misnamed files work.
+  in->fill(4);
+  auto head = in->view();
+  if (head.size() >= 2 && uint8_t(head[0]) == 0x1f && uint8_t(head[1]) == 0x8b)
+    return std::make_unique<InputStream>(gzip_source(std::move(in)), name);
+  if (head.size() >= 4 && uint8_t(head[0]) == 0x28 && uint8_t(head[1]) == 0xb5 &&
+      uint8_t(head[2]) == 0x2f && uint8_t(head[3]) == 0xfd)
+    return std::make_unique<InputStream>(zstd_source(std::move(in)), name);
+  return in;
+}
+
+}  // namespace flow

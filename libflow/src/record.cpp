@@ -1,0 +1,107 @@
+// Schemas, the record arena, and DataError's message.
+#include "flow/record.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "flow/error.hpp"
+
+namespace flow {
+
+Schema::Schema(std::vector<Column> columns) : columns_(std::move(columns)) {
+  std::fill(std::begin(slot_of_), std::end(slot_of_), int16_t{-1});
+  if (columns_.size() > 4096) throw DataError(fmt::format("too many fields ({})", columns_.size()));
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    auto& c = columns_[i];
+    if (!c.id) c.id = find_field(c.name);
+    if (c.id) {
+      c.type = field_info(*c.id).type;
+      auto& s = slot_of_[static_cast<size_t>(*c.id)];
+      if (s >= 0) throw DataError(fmt::format("field '{}' appears twice in the format", c.name));
+      s = static_cast<int16_t>(i);
+    }
+  }
+}
+
+SchemaPtr Schema::from_names(const std::vector<std::string>& names) {
+  std::vector<Column> cols;
+  cols.reserve(names.size());
+  for (const auto& n : names) cols.push_back(Column{n, Type::String, find_field(n)});
+  return std::make_shared<const Schema>(std::move(cols));
+}
+
+SchemaPtr Schema::parse_format(std::string_view format) {
+  std::vector<std::string> names;
+  size_t i = 0;
+  while (i < format.size()) {
+    while (i < format.size() && (format[i] == ' ' || format[i] == '\t')) ++i;
+    size_t b = i;
+    while (i < format.size() && format[i] != ' ' && format[i] != '\t') ++i;
+    if (b == i) break;
+    std::string_view tok = format.substr(b, i - b);
+    if (tok.size() > 3 && tok.starts_with("${") && tok.ends_with("}")) tok = tok.substr(2, tok.size() - 3);
+    if (!is_field_name_syntax(tok)) throw DataError(fmt::format("'{}' is not a field name", tok));
+    names.emplace_back(tok);
+  }
+  if (names.empty()) throw DataError("the format names no fields");
+  return from_names(names);
+}
+
+int Schema::slot(std::string_view name) const {
+  for (size_t i = 0; i < columns_.size(); ++i)
+    if (columns_[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+std::string Schema::header() const {
+  std::string h;
+  for (const auto& c : columns_) {
+    if (!h.empty()) h += ' ';
+    h += c.name;
+  }
+  return h;
+}
+
+std::string_view Arena::copy(std::string_view s) {
+  if (s.empty()) return {"", 0};
+  if (blocks_.empty() || cap_ - used_ < s.size()) {
+    size_t cap = std::max<size_t>(s.size(), 64 * 1024);
+    blocks_.push_back(std::make_unique<char[]>(cap));
+    cap_ = cap;
+    used_ = 0;
+  }
+  char* p = blocks_.back().get() + used_;
+  std::memcpy(p, s.data(), s.size());
+  used_ += s.size();
+  return {p, s.size()};
+}
+
+void Arena::clear() {
+  if (blocks_.size() > 1) {
+    // Keep one block (the largest is the last one allocated only if it grew; keep the last).
+    auto last = std::move(blocks_.back());
+    blocks_.clear();
+    blocks_.push_back(std::move(last));
+  }
+  used_ = 0;
+}
+
+std::optional<int64_t> start_seconds(const Record& r) {
+  const Value* v = r.get(FieldId::start);
+  if (!v || v->null()) return std::nullopt;
+  return time_seconds(v->t);
+}
+
+DataError::DataError(std::string f, uint64_t l, std::string fld, const std::string& what)
+    : std::runtime_error(what), file(std::move(f)), line(l), field(std::move(fld)) {}
+
+std::string DataError::message() const {
+  std::string m;
+  if (!file.empty()) m = line ? fmt::format("{}:{}: ", file, line) : file + ": ";
+  m += what();
+  if (!field.empty()) m += fmt::format(" (field {})", field);
+  return m;
+}
+
+}  // namespace flow

@@ -12,6 +12,40 @@ namespace {
 
 constexpr size_t kMaxLine = 16 << 20;
 
+// Parsing relies on a sentinel: every line handed to parse() is followed in memory by '\n', '\r'
+// or InputStream's zeroed padding (at least 64 bytes), so digit loops stop without bounds checks
+// and 8-byte loads never leave the buffer.
+
+/// Leading decimal digits of the 8 bytes at p (0..8), and their value in `out`.
+inline unsigned digits8(const char* p, uint64_t& out) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  uint64_t x = v ^ 0x3030303030303030ULL;  // digit bytes become 0..9
+  uint64_t bad = ((x + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;  // bytes > 9
+  unsigned n = bad ? static_cast<unsigned>(__builtin_ctzll(bad)) / 8 : 8;
+  if (n == 0) return 0;
+  x <<= 8 * (8 - n);  // right-align: the digits after zeros (leading zeros)
+  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;       // pairs
+  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;     // quads
+  out = (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;          // eight
+  return n;
+}
+
+/// Parses up to 16 leading digits at q; returns the count (0 = none).
+inline unsigned parse_digits_fast(const char* q, uint64_t& out) {
+  uint64_t hi;
+  unsigned n = digits8(q, hi);
+  if (n < 8) {
+    out = hi;
+    return n;
+  }
+  static constexpr uint64_t kPow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+  uint64_t lo = 0;
+  unsigned m = digits8(q + 8, lo);
+  out = hi * kPow10[m] + lo;
+  return 8 + m;
+}
+
 const SchemaPtr& default_schema() {
   static const SchemaPtr s = Schema::parse_format(kAwsDefaultFormat);
   return s;
@@ -132,27 +166,73 @@ class AwsTextReader : public Reader {
     throw DataError(in_->name(), line_no_, c.name, what);
   }
 
+  // Per-column parsing facts, looked up once per schema rather than once per value.
+  struct Plan {
+    Type type;
+    uint64_t max;
+  };
+
+  void make_plan() {
+    plan_.clear();
+    for (const auto& c : schema_->columns())
+      plan_.push_back({c.type, c.id ? field_info(*c.id).max : UINT64_MAX});
+    plan_schema_ = schema_;
+  }
+
+  // The hot loop: each field is parsed in the same pass that finds its end.
   void parse(std::string_view line, Record& r) {
+    if (plan_schema_ != schema_) make_plan();
     const char* q = line.data();
-    const char* e = q + line.size();
-    const auto& cols = schema_->columns();
-    const size_t n = cols.size();
+    const char* const e = q + line.size();
+    const size_t n = plan_.size();
+    Value* out = r.values.data();
     for (size_t i = 0; i < n; ++i) {
       if (q >= e) {
-        throw DataError(in_->name(), line_no_, cols[i].name,
+        throw DataError(in_->name(), line_no_, schema_->column(i).name,
                         fmt::format("expected {} fields, found {}", n, i));
       }
       const char* t = q;
-      while (q < e && *q != ' ') ++q;
-      std::string_view tok(t, static_cast<size_t>(q - t));
-      if (q < e) {
+      Value& v = out[i];
+      if (*q == '-' && (q + 1 == e || q[1] == ' ')) {
+        v.set_null();
         ++q;
+      } else {
+        switch (plan_[i].type) {
+          case Type::UInt: {
+            uint64_t x;
+            unsigned len = parse_digits_fast(q, x);
+            q += len;
+            if (len == 0 || len >= 16 || (q < e && *q != ' ') || x > plan_[i].max) x = slow_uint(i, t, e), q = t + token_at(t, e).size();
+            v.set_uint(x);
+            break;
+          }
+          case Type::Time: {
+            uint64_t x;
+            unsigned len = parse_digits_fast(q, x);
+            q += len;
+            if (len == 0 || len >= 16 || (q < e && *q != ' ')) x = slow_uint(i, t, e), q = t + token_at(t, e).size();
+            if (x >= 100'000'000'000) note(millis_, "time in milliseconds; kept as written, read as seconds/1000");
+            v.set_time(static_cast<int64_t>(x));
+            break;
+          }
+          case Type::Ip:
+            q = parse_ip_field(i, t, e, v);
+            break;
+          case Type::String: {
+            auto* sp = static_cast<const char*>(std::memchr(q, ' ', static_cast<size_t>(e - q)));
+            q = sp ? sp : e;
+            v.set_str(std::string_view(t, static_cast<size_t>(q - t)));
+            break;
+          }
+        }
+      }
+      if (q < e) {
+        ++q;  // the separator (the parsers stop only at a space or the end)
         if (q < e && *q == ' ') {  // runs of spaces: AWS's own doc sample has one
           while (q < e && *q == ' ') ++q;
           note(spaces_, "runs of spaces between fields (read as one)");
         }
       }
-      parse_value(cols[i], tok, r.values[i]);
     }
     if (q < e) {
       std::string_view rest(q, static_cast<size_t>(e - q));
@@ -160,45 +240,20 @@ class AwsTextReader : public Reader {
       for (char c : rest) extra += c == ' ';
       throw DataError(in_->name(), line_no_, "",
                       fmt::format("expected {} fields, found {}: unexpected '{}' after the last field ({})",
-                                  n, n + extra, rest.substr(0, rest.find(' ')).substr(0, 40),
-                                  cols.back().name));
+                                  n, n + extra, shorten(rest.substr(0, rest.find(' '))),
+                                  schema_->columns().back().name));
     }
   }
 
-  void parse_value(const Column& c, std::string_view tok, Value& v) {
-    if (tok.size() == 1 && tok[0] == '-') {
-      v.set_null();
-      return;
-    }
-    switch (c.type) {
-      case Type::String:
-        v.set_str(tok);
-        return;
-      case Type::UInt: {
-        uint64_t x = parse_digits(c, tok);
-        uint64_t max = c.id ? field_info(*c.id).max : UINT64_MAX;
-        if (x > max) fail(c, fmt::format("{} is out of range (at most {})", tok, max));
-        v.set_uint(x);
-        return;
-      }
-      case Type::Time: {
-        uint64_t x = parse_digits(c, tok);
-        if (x > static_cast<uint64_t>(INT64_MAX)) fail(c, fmt::format("{} is out of range", tok));
-        if (x >= 100'000'000'000) note(millis_, "time in milliseconds; kept as written, read as seconds/1000");
-        v.set_time(static_cast<int64_t>(x));
-        return;
-      }
-      case Type::Ip: {
-        auto ip = parse_ipv4(tok);
-        if (!ip) ip = parse_ip(tok);
-        if (!ip) fail(c, fmt::format("'{}' is not an IP address", shorten(tok)));
-        v.set_ip(*ip);
-        return;
-      }
-    }
+  static std::string_view token_at(const char* t, const char* e) {
+    auto* sp = static_cast<const char*>(std::memchr(t, ' ', static_cast<size_t>(e - t)));
+    return std::string_view(t, static_cast<size_t>((sp ? sp : e) - t));
   }
 
-  uint64_t parse_digits(const Column& c, std::string_view tok) {
+  // The checked path for numbers the fast loop did not take: says what is wrong, or returns.
+  uint64_t slow_uint(size_t i, const char* t, const char* e) {
+    const Column& c = schema_->column(i);
+    auto tok = token_at(t, e);
     if (tok.empty()) fail(c, "empty value");
     uint64_t x = 0;
     for (char ch : tok) {
@@ -207,7 +262,54 @@ class AwsTextReader : public Reader {
       if (x > (UINT64_MAX - d) / 10) fail(c, fmt::format("{} is out of range", shorten(tok)));
       x = x * 10 + d;
     }
+    uint64_t max = c.type == Type::Time ? static_cast<uint64_t>(INT64_MAX) : plan_[i].max;
+    if (x > max) fail(c, fmt::format("{} is out of range (at most {})", tok, max));
     return x;
+  }
+
+  // Dotted quads inline; anything else (IPv6, errors) through parse_ip.
+  const char* parse_ip_field(size_t i, const char* t, const char* e, Value& v) {
+    const char* q = t;
+    uint8_t b[4];
+    for (int k = 0; k < 4; ++k) {
+      // Up to three digits, no leading zero, at most 255; the sentinel ends the line.
+      unsigned x = static_cast<unsigned>(*q - '0');
+      if (x > 9) return parse_ip_slow(i, t, e, v);
+      unsigned d = static_cast<unsigned>(q[1] - '0');
+      if (d <= 9) {
+        if (x == 0) return parse_ip_slow(i, t, e, v);
+        x = x * 10 + d;
+        d = static_cast<unsigned>(q[2] - '0');
+        if (d <= 9) {
+          x = x * 10 + d;
+          q += 3;
+        } else {
+          q += 2;
+        }
+      } else {
+        q += 1;
+      }
+      if (x > 255 || q > e) return parse_ip_slow(i, t, e, v);
+      b[k] = static_cast<uint8_t>(x);
+      if (k < 3) {
+        if (*q != '.' || q >= e) return parse_ip_slow(i, t, e, v);
+        ++q;
+      }
+    }
+    if (q < e && *q != ' ') return parse_ip_slow(i, t, e, v);
+    std::memset(v.ip, 0, sizeof v.ip);
+    std::memcpy(v.ip, b, 4);
+    v.v6 = false;
+    v.state = Value::Set;
+    return q;
+  }
+
+  const char* parse_ip_slow(size_t i, const char* t, const char* e, Value& v) {
+    auto tok = token_at(t, e);
+    auto ip = parse_ip(tok);
+    if (!ip) fail(schema_->column(i), fmt::format("'{}' is not an IP address", shorten(tok)));
+    v.set_ip(*ip);
+    return tok.data() + tok.size();
   }
 
   static std::string shorten(std::string_view s) {
@@ -216,7 +318,8 @@ class AwsTextReader : public Reader {
 
   std::unique_ptr<InputStream> in_;
   ReadOptions opts_;
-  SchemaPtr schema_;
+  SchemaPtr schema_, plan_schema_;
+  std::vector<Plan> plan_;
   uint64_t line_no_ = 0;
   Tolerated spaces_, crlf_, millis_;
 };
@@ -226,48 +329,56 @@ class AwsTextWriter : public Writer {
   AwsTextWriter(Output& out, const WriteOptions& opts) : out_(out), opts_(opts) {}
 
   void write(const Record& r) override {
-    const Schema& s = *r.schema;
-    if (!same_schema(last_, r.schema)) {
-      last_ = r.schema;
-      if (opts_.header) {
-        out_.write(s.header());
-        out_.put('\n');
-      }
-    }
-    size_t need = s.size() + 1;
-    for (size_t i = 0; i < s.size(); ++i) need += text::max_text_size(r.values[i], s.column(i).type);
+    if (!same_schema(last_, r.schema)) start_schema(r.schema);
+    const size_t n = types_.size();
+    size_t need = n + 1 + 40 * n;
+    for (size_t i : string_slots_) need += r.values[i].s.size;
     char* p = out_.space(need);
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (i) *p++ = ' ';
+    for (size_t i = 0; i < n; ++i) {
       const Value& v = r.values[i];
-      const Type t = s.column(i).type;
       if (v.null()) {
         *p++ = '-';
       } else {
-        if (t == Type::String) check_token(r, i);
-        p = text::put_value(p, v, t);
+        if (types_[i] == Type::String) check_token(r, i);
+        p = text::put_value(p, v, types_[i]);
       }
+      *p++ = ' ';
     }
-    *p++ = '\n';
+    p[-1] = '\n';
     out_.advance(p);
   }
 
  private:
-  // AWS text has no quoting: a value that is empty, "-", or holds a space cannot be written.
+  void start_schema(const SchemaPtr& s) {
+    last_ = s;
+    types_.clear();
+    string_slots_.clear();
+    for (size_t i = 0; i < s->size(); ++i) {
+      types_.push_back(s->column(i).type);
+      if (types_.back() == Type::String) string_slots_.push_back(i);
+    }
+    if (opts_.header) {
+      out_.write(s->header());
+      out_.put('\n');
+    }
+  }
+
+  // AWS text has no quoting: a value that is empty, "-", or holds white space cannot be written.
   static void check_token(const Record& r, size_t i) {
     auto s = r.values[i].str();
-    const char* why = s.empty() ? "empty value"
-                      : s == "-" ? "the value '-' would read back as null"
-                      : s.find_first_of(" \n\r\t") != std::string_view::npos ? "value contains white space"
-                                                                        : nullptr;
-    if (why)
-      throw DataError("", r.line, r.schema->column(i).name,
-                      fmt::format("record {}: {}; AWS text cannot carry it (use -O json)", r.line, why));
+    bool blank = false;
+    for (char c : s) blank |= static_cast<unsigned char>(c) <= ' ';
+    if (!blank && !s.empty() && s != "-") return;
+    const char* why = s.empty() ? "empty value" : s == "-" ? "the value '-' would read back as null" : "value contains white space";
+    throw DataError("", r.line, r.schema->column(i).name,
+                    fmt::format("record {}: {}; AWS text cannot carry it (use -O json)", r.line, why));
   }
 
   Output& out_;
   WriteOptions opts_;
   SchemaPtr last_;
+  std::vector<Type> types_;
+  std::vector<size_t> string_slots_;
 };
 
 }  // namespace

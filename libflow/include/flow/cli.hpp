@@ -86,5 +86,8 @@ int run_tool(int argc, char** argv, const ToolSpec& spec,
 /// Writes a man page, or a bash/zsh/fish completion script, for a tool from its CLI::App.
 std::string generate_man(const CLI::App& app, const ToolSpec& spec);
 std::string generate_completion(const CLI::App& app, const ToolSpec& spec, std::string_view shell);
+/// The field table as roff .TP entries (name, type, version, VPC/Transit Gateway, help), for the
+/// generated region of man/flow-formats.5.
+std::string generate_field_list();
 
 }  // namespace flow

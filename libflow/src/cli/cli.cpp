@@ -64,6 +64,7 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
   app.add_option("files", o.inputs, "Input files ('-' or none: standard input); gzip and zstd are undone")
       ->type_name("FILE");
   app.add_option("-I,--input-format", o.input_format, "Input format (default: detected from the content)")
+      ->type_name("FORMAT")
       ->check(CLI::IsMember(input_format_names()))
       ->group("Input");
   app.add_option("--aws-format", o.aws_format,
@@ -72,6 +73,7 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
       ->group("Input");
   app.add_option("--on-error", o.on_error,
                  "Malformed records: fail (exit 1), skip, or warn; skip and warn report counts at the end")
+      ->type_name("POLICY")
       ->check(CLI::IsMember({"fail", "skip", "warn"}))
       ->group("Input");
 }
@@ -81,10 +83,12 @@ void add_output_options(CLI::App& app, CommonOptions& o) {
       ->type_name("FILE")
       ->group("Output");
   app.add_option("-O,--output-format", o.output_format, "Output format")
+      ->type_name("FORMAT")
       ->check(CLI::IsMember(output_format_names()))
       ->group("Output");
   app.add_option("--fields", o.fields, "Fields to write, in this order (comma-separated)")
       ->delimiter(',')
+      ->allow_extra_args(false)  // one LIST argument, so that the file names after it stay inputs
       ->type_name("LIST")
       ->group("Output");
   app.add_flag("--no-header", o.no_header, "AWS text and CSV: do not write the header line")->group("Output");
@@ -160,8 +164,9 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
   bool quiet = false, no_progress = false;
   app.add_flag("-q,--quiet", quiet, "No warnings (skip counts are still reported)");
   app.add_flag("--no-progress", no_progress, "No progress bar (shown only when stderr is a terminal)");
-  app.add_option("--generate", generate, "Print the man page or a shell completion script")
-      ->check(CLI::IsMember({"man", "bash", "zsh", "fish"}))
+  app.add_option("--generate", generate, "Print the man page, a shell completion script or the field list")
+      ->type_name("WHAT")
+      ->check(CLI::IsMember({"man", "bash", "zsh", "fish", "fields"}))
       ->group("");  // hidden
   define(app);
 
@@ -183,7 +188,9 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
 
   try {
     if (!generate.empty()) {
-      std::string text = generate == "man" ? generate_man(app, spec) : generate_completion(app, spec, generate);
+      std::string text = generate == "man"      ? generate_man(app, spec)
+                         : generate == "fields" ? generate_field_list()
+                                                : generate_completion(app, spec, generate);
       std::fwrite(text.data(), 1, text.size(), stdout);
       return std::fflush(stdout) == 0 ? kExitOk : kExitData;
     }

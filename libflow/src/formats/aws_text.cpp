@@ -157,8 +157,8 @@ class AwsTextReader : public Reader {
   void report_tolerated() {
     for (auto* t : {&spaces_, &crlf_, &millis_})
       if (t->count > 1 && opts_.warn)
-        opts_.warn(fmt::format("{}: {} lines in all like line {} ({})", in_->name(), t->count,
-                               t->first_line, t->what));
+        opts_.warn(fmt::format("{}: {} lines in all: {} (first at line {})", in_->name(), t->count,
+                               t->what, t->first_line));
     spaces_ = crlf_ = millis_ = Tolerated{};
   }
 

@@ -62,6 +62,10 @@ Format detect_format(InputStream& in) {
     head = in.view();
   }
   if (i < head.size() && (head[i] == '{' || head[i] == '[')) return Format::Json;
+  // "H4sI" is how base64 spells the gzip magic: a Kinesis record or Lambda payload, still encoded.
+  if (head.substr(i).starts_with("H4sI"))
+    throw DataError(in.name() + ": base64-encoded gzip data (a Kinesis or Lambda payload?); decode it first, "
+                                "e.g. base64 -d FILE | flowcat");
   return Format::Aws;
 }
 

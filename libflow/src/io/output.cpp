@@ -45,10 +45,15 @@ std::unique_ptr<Output> Output::open(const std::string& path) {
     temps().insert(temp);
   }
   struct stat st;
-  // Keep the permissions a plain open() would give (mkstemp makes 0600).
-  mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, (stat(path.c_str(), &st) == 0 ? st.st_mode : 0666) & ~mask & 07777);
+  // Keep the permissions a plain open() would give (mkstemp makes 0600): an existing target
+  // keeps its mode as it is; the umask applies only to a new file.
+  if (stat(path.c_str(), &st) == 0) {
+    fchmod(fd, st.st_mode & 07777);
+  } else {
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+  }
   return std::unique_ptr<Output>(new Output(fd, path, path, temp));
 }
 

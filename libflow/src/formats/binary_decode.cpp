@@ -1,0 +1,455 @@
+// Decoding binary blocks: decompression, schemas, integer sequences, dictionaries, nulls.
+#include "formats/binary_decode.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+
+#include "flow/error.hpp"
+
+// The unpacking loops vectorise twice as wide with AVX2; the clones pick it at run time.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define FLOW_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define FLOW_AVX2_CLONES
+#endif
+
+namespace flow::bin {
+namespace {
+
+IntSeq read_ints(Cursor& c, size_t m, const char* what) {
+  IntSeq s;
+  s.transform = c.u8(what);
+  if (s.transform > kRef) throw BadBlock{fmt::format("{}: unknown transform {}", what, s.transform)};
+  if (s.transform == kRef) s.ref = c.count(kMaxColumns, what);
+  const uint8_t w = c.u8(what);
+  if (w == kWidth1Bit || w == kWidth2Bits || w == kWidth4Bits) s.bits = w & 0x0F;
+  else if (w <= 8) s.width = w;
+  else throw BadBlock{fmt::format("{}: unknown width code {}", what, w)};
+  s.base = c.u64(what);
+  s.planes = reinterpret_cast<const uint8_t*>(c.bytes(s.bits ? (m * s.bits + 7) / 8 : s.width * m, what));
+  s.count = m;
+  return s;
+}
+
+// Where unpacked values go (a functor, so that other destinations can share the loops).
+struct ToInts {
+  uint64_t* p;
+  void operator()(size_t i, uint64_t v) const { p[i] = v; }
+};
+
+template <unsigned W, class Out>
+void unpack_planes(const uint8_t* p, size_t stride, size_t k, uint64_t base, Out out) {
+  for (size_t i = 0; i < k; ++i) {
+    uint64_t x = p[i];
+    for (unsigned w = 1; w < W; ++w) x |= uint64_t{p[w * stride + i]} << (8 * w);
+    out(i, base + x);
+  }
+}
+
+template <unsigned B, class Out>
+void unpack_bits(const uint8_t* p, size_t from, size_t k, uint64_t base, Out out) {
+  constexpr unsigned kPerByte = 8 / B, kMask = (1u << B) - 1;
+  auto one = [&](size_t j) { return base + ((p[j / kPerByte] >> (B * (j % kPerByte))) & kMask); };
+  size_t i = 0;
+  for (; i < k && (from + i) % kPerByte; ++i) out(i, one(from + i));
+  for (const uint8_t* q = p + (from + i) / kPerByte; i + kPerByte <= k; i += kPerByte, ++q)
+    for (unsigned j = 0; j < kPerByte; ++j) out(i + j, base + ((*q >> (B * j)) & kMask));
+  for (; i < k; ++i) out(i, one(from + i));
+}
+
+/// out(i, base + value from + i of the sequence), for i < k (no transform undone).
+template <class Out>
+inline void unpack_to(const IntSeq& s, size_t from, size_t k, Out out) {
+  switch (s.bits) {
+    case 1: return unpack_bits<1>(s.planes, from, k, s.base, out);
+    case 2: return unpack_bits<2>(s.planes, from, k, s.base, out);
+    case 4: return unpack_bits<4>(s.planes, from, k, s.base, out);
+    default: break;
+  }
+  const uint8_t* p = s.planes + from;
+  switch (s.width) {
+    case 0:
+      for (size_t i = 0; i < k; ++i) out(i, s.base);
+      break;
+    case 1: unpack_planes<1>(p, s.count, k, s.base, out); break;
+    case 2: unpack_planes<2>(p, s.count, k, s.base, out); break;
+    case 3: unpack_planes<3>(p, s.count, k, s.base, out); break;
+    case 4: unpack_planes<4>(p, s.count, k, s.base, out); break;
+    case 5: unpack_planes<5>(p, s.count, k, s.base, out); break;
+    case 6: unpack_planes<6>(p, s.count, k, s.base, out); break;
+    case 7: unpack_planes<7>(p, s.count, k, s.base, out); break;
+    default: unpack_planes<8>(p, s.count, k, s.base, out); break;
+  }
+}
+
+FLOW_AVX2_CLONES void unpack_range(const IntSeq& s, size_t from, size_t k, uint64_t* out) {
+  unpack_to(s, from, k, ToInts{out});
+}
+
+/// Undoes kDelta over out[0..k), carrying the running value in acc.
+void undelta(uint64_t* out, size_t k, uint64_t& acc) {
+  uint64_t a = acc;
+  for (size_t i = 0; i < k; ++i) out[i] = a += out[i];
+  acc = a;
+}
+
+/// Every value of a sequence that stands alone (not kRef), into out.
+void unpack_all(const IntSeq& s, std::vector<uint64_t>& out, const char* what) {
+  if (s.transform == kRef) throw BadBlock{fmt::format("{} cannot refer to a column", what)};
+  out.resize(s.count);
+  unpack_range(s, 0, s.count, out.data());
+  uint64_t acc = 0;
+  if (s.transform == kDelta) undelta(out.data(), s.count, acc);
+}
+
+template <unsigned W>
+uint32_t max_planes(const uint8_t* p, size_t m) {
+  uint32_t max = 0;
+  for (size_t i = 0; i < m; ++i) {
+    uint32_t x = p[i];
+    for (unsigned w = 1; w < W; ++w) x |= uint32_t{p[w * m + i]} << (8 * w);
+    max = std::max(max, x);
+  }
+  return max;
+}
+
+/// The largest packed value of bit-packed bytes (every field of every byte: unused trailing
+/// fields are written 0, and counting them can only make the check stricter than needed,
+/// so the caller falls back to the exact check when this one fails).
+template <unsigned B>
+uint32_t max_bits(const uint8_t* p, size_t nbytes) {
+  uint32_t max = 0;
+  for (size_t i = 0; i < nbytes; ++i)
+    for (unsigned j = 0; j < 8 / B; ++j) max = std::max<uint32_t>(max, (p[i] >> (B * j)) & ((1u << B) - 1));
+  return max;
+}
+
+/// The largest value before adding the base, for plain sequences of bits or 1 to 4 bytes,
+/// else -1.
+FLOW_AVX2_CLONES int64_t plain_max(const IntSeq& s) {
+  if (s.transform != kPlain) return -1;
+  const size_t nbytes = (s.count * s.bits + 7) / 8;
+  switch (s.bits) {
+    case 1: return max_bits<1>(s.planes, nbytes);
+    case 2: return max_bits<2>(s.planes, nbytes);
+    case 4: return max_bits<4>(s.planes, nbytes);
+    default: break;
+  }
+  switch (s.width) {
+    case 0: return 0;
+    case 1: return max_planes<1>(s.planes, s.count);
+    case 2: return max_planes<2>(s.planes, s.count);
+    case 3: return max_planes<3>(s.planes, s.count);
+    case 4: return max_planes<4>(s.planes, s.count);
+    default: return -1;
+  }
+}
+
+/// Checks that every value of a sequence of indexes is below limit.
+void check_indexes(const IntSeq& s, uint64_t limit, const char* what) {
+  if (s.transform == kRef) throw BadBlock{fmt::format("{} cannot refer to a column", what)};
+  if (s.count == 0) return;
+  const int64_t pmax = plain_max(s);
+  if (pmax >= 0 && s.base < limit && static_cast<uint64_t>(pmax) < limit - s.base) return;
+  // Slow path (and the error): every value, a chunk at a time.
+  uint64_t buf[kChunkRows];
+  uint64_t acc = 0, max = 0;
+  for (size_t from = 0; from < s.count; from += kChunkRows) {
+    const size_t k = std::min(kChunkRows, s.count - from);
+    unpack_range(s, from, k, buf);
+    if (s.transform == kDelta) undelta(buf, k, acc);
+    for (size_t i = 0; i < k; ++i) max = std::max(max, buf[i]);
+  }
+  if (s.count && max >= limit) throw BadBlock{fmt::format("{}: {} is out of range", what, max)};
+}
+
+size_t count_bits(const uint8_t* p, size_t nbytes) {
+  size_t n = 0, i = 0;
+  for (; i + 8 <= nbytes; i += 8) n += static_cast<size_t>(std::popcount(get_u64(reinterpret_cast<const char*>(p + i))));
+  for (; i < nbytes; ++i) n += static_cast<size_t>(std::popcount(p[i]));
+  return n;
+}
+
+/// A kRef sequence: an earlier integer column, non-null wherever this column is non-null.
+void check_reference(const Group& g, size_t index, size_t n) {
+  const ColumnData& col = g.cols[index];
+  const size_t ref = col.seq.ref;
+  if (ref >= index) throw BadBlock{fmt::format("column {} refers to column {}, not an earlier one", index, ref)};
+  const ColumnData& r = g.cols[ref];
+  if (r.file_type != Type::UInt && r.file_type != Type::Time)
+    throw BadBlock{fmt::format("column {} refers to column {}, which holds no integers", index, ref)};
+  if (!r.nulls) return;
+  for (size_t i = 0; i < (n + 7) / 8; ++i)
+    if (r.nulls[i] & ~(col.nulls ? col.nulls[i] : 0))
+      throw BadBlock{fmt::format("column {} refers to a null in column {}", index, ref)};
+}
+
+}  // namespace
+
+FLOW_AVX2_CLONES void unpack_chunk(Group& g) {
+  const size_t start = g.chunk_end, rows = std::min<size_t>(kChunkRows, g.rows - start);
+  for (size_t ci = 0; ci < g.cols.size(); ++ci) {
+    ColumnData& c = g.cols[ci];
+    uint64_t* out = c.buf.data();
+    Value* img = c.image.data();
+    // start is a multiple of 8: the chunk's null bits are whole bytes (unused bits are zero).
+    const uint8_t* bits = c.nulls ? c.nulls + start / 8 : nullptr;
+    const size_t k = bits ? rows - count_bits(bits, (rows + 7) / 8) : rows;
+    if (k == 0) {
+      for (size_t i = 0; i < rows; ++i) img[i].state = Value::Null;
+      continue;
+    }
+    unpack_range(c.seq, c.next, k, out);
+    c.next += k;
+    if (c.seq.transform == kDelta) undelta(out, k, c.acc);
+    if (k < rows) {  // spread the k values over the rows; null rows get 0 (a valid index)
+      size_t j = k;
+      for (size_t b = (rows + 7) / 8; b-- > 0;) {
+        const size_t lo = b * 8, hi = std::min(lo + 8, rows);
+        if (bits[b] == 0)
+          for (size_t i = hi; i-- > lo;) out[i] = out[--j];
+        else
+          for (size_t i = hi; i-- > lo;) out[i] = (bits[b] >> (i - lo)) & 1 ? 0 : out[--j];
+      }
+    }
+    if (c.seq.transform == kRef) {  // the referenced column is earlier: already unpacked
+      const uint64_t* r = g.cols[c.seq.ref].buf.data();
+      for (size_t i = 0; i < rows; ++i) out[i] += r[i];
+    }
+    switch (c.file_type) {
+      case Type::UInt:
+      case Type::Time:
+        if (c.dictionary)
+          for (size_t i = 0; i < rows; ++i) out[i] = c.ints[out[i]];
+        for (size_t i = 0; i < rows; ++i) {
+          img[i].u = out[i];  // Time: the same bits as t
+          img[i].state = Value::Set;
+        }
+        break;
+      case Type::String: {
+        static_assert(sizeof(StrRef) == sizeof(Value::s));  // the same layout: one 16-byte copy
+        const StrRef* d = c.strs.data();
+        for (size_t i = 0; i < rows; ++i) {
+          std::memcpy(&img[i].s, d + out[i], sizeof(StrRef));
+          img[i].state = Value::Set;
+        }
+        break;
+      }
+      case Type::Ip: {
+        if (c.ip4.size() != c.ip4_seq.count) {  // first chunk of the block: unpack here, where
+          unpack_all(c.ip4_seq, g.scratch, "IPv4 addresses");  // the lookups below hit the cache
+          c.ip4.assign(g.scratch.begin(), g.scratch.end());
+        }
+        const uint32_t* v4 = c.ip4.data();
+        const uint64_t c4 = c.ip4.size();
+        for (size_t i = 0; i < rows; ++i) {
+          if (out[i] < c4) {
+            const uint64_t lo = __builtin_bswap32(v4[out[i]]), hi = 0;  // a.b.c.d, then zeros
+            std::memcpy(img[i].ip, &lo, 8);
+            std::memcpy(img[i].ip + 8, &hi, 8);
+            img[i].v6 = false;
+          } else {
+            std::memcpy(img[i].ip, c.ip6[out[i] - c4].data(), 16);
+            img[i].v6 = true;
+          }
+          img[i].state = Value::Set;
+        }
+        break;
+      }
+    }
+    if (k < rows) {
+      for (size_t b = 0; b < (rows + 7) / 8; ++b)
+        for (uint8_t x = bits[b]; x; x &= static_cast<uint8_t>(x - 1))
+          img[b * 8 + static_cast<size_t>(std::countr_zero(x))].state = Value::Null;
+    }
+  }
+  g.chunk_start = static_cast<uint32_t>(start);
+  g.chunk_end = static_cast<uint32_t>(start + rows);
+}
+
+BlockDecoder::BlockDecoder() : dctx_(ZSTD_createDCtx()) {
+  if (!dctx_) throw DataError("cannot create a zstd context");
+}
+
+BlockDecoder::~BlockDecoder() { ZSTD_freeDCtx(dctx_); }
+
+void BlockDecoder::decode(const FrameHeader& h, const char* stored, DecodedBlock& out) {
+  out.records = 0;
+  out.ngroups = 0;
+  // Nothing decoded may point into `stored`: it leaves the input's buffer after this call.
+  const char* payload = stored;
+  if (h.codec == kCodecZstd) {
+    out.raw.resize(h.raw);
+    size_t n = ZSTD_decompressDCtx(dctx_, out.raw.data(), out.raw.size(), stored, h.stored);
+    if (ZSTD_isError(n)) throw BadBlock{fmt::format("zstd: {}", ZSTD_getErrorName(n))};
+    if (n != h.raw) throw BadBlock{fmt::format("decompressed to {} bytes, the header says {}", n, h.raw)};
+    payload = out.raw.data();
+  } else if (h.codec == kCodecNone) {
+    if (h.stored != h.raw) throw BadBlock{"stored and raw sizes differ without compression"};
+  } else {
+    throw BadBlock{fmt::format("unknown compression codec {}", h.codec)};
+  }
+  const size_t n = h.records;
+  if (n == 0) throw BadBlock{"no records"};
+  Cursor c(payload, h.raw);
+  const size_t ngroups = c.count(kMaxGroups, "group count");
+  if (ngroups == 0) throw BadBlock{"no groups"};
+  if (out.groups.size() < ngroups) out.groups.resize(ngroups);
+  std::vector<uint32_t> counts(ngroups, 0);
+  raw_left_ = kMaxRaw;
+  if (ngroups > 1) {
+    Cursor gc = read_chunk(c, gid_chunk_);
+    unpack_all(read_ints(gc, n, "group numbers"), scratch_, "group numbers");
+    if (gc.left()) throw BadBlock{"group numbers: trailing bytes"};
+    out.gids.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (scratch_[i] >= ngroups) throw BadBlock{fmt::format("group number {} is out of range", scratch_[i])};
+      out.gids[i] = static_cast<uint8_t>(scratch_[i]);
+      ++counts[out.gids[i]];
+    }
+  } else {
+    counts[0] = static_cast<uint32_t>(n);
+  }
+  for (size_t g = 0; g < ngroups; ++g) load_group(c, out.groups[g], counts[g]);
+  if (c.left()) throw BadBlock{"trailing bytes after the last group"};
+  out.ngroups = ngroups;
+  out.records = static_cast<uint32_t>(n);
+}
+
+void BlockDecoder::load_group(Cursor& c, Group& g, uint32_t n) {
+  if (n == 0 || c.varint("group size") != n) throw BadBlock{"group size does not match the group numbers"};
+  g.rows = n;
+  g.cursor = g.chunk_start = g.chunk_end = 0;
+  g.schema = read_schema(c);
+  const size_t ncols = g.schema->size();
+  g.cols.resize(ncols);
+  g.images.resize(ncols);
+  g.convert = false;
+  for (size_t i = 0; i < ncols; ++i) {
+    ColumnData& col = g.cols[i];
+    col.file_type = static_cast<Type>(defs_[i].second);
+    col.convert = col.file_type != g.schema->column(i).type;
+    g.convert |= col.convert;
+    Cursor cc = read_chunk(c, col.data);
+    load_column(cc, g, i, n);
+    if (cc.left()) throw BadBlock{fmt::format("column {}: trailing bytes", i)};
+    col.next = 0;
+    col.acc = 0;
+    col.buf.resize(kChunkRows);
+    col.image.resize(kChunkRows);
+    g.images[i] = col.image.data();
+  }
+}
+
+Cursor BlockDecoder::read_chunk(Cursor& c, std::vector<char>& into) {
+  const uint8_t codec = c.u8("chunk codec");
+  const size_t raw = c.count(raw_left_, "chunk size");
+  raw_left_ -= raw;
+  if (codec != kCodecNone && codec != kCodecZstd) throw BadBlock{fmt::format("unknown chunk codec {}", codec)};
+  const size_t stored = codec == kCodecNone ? raw : c.count(c.left(), "chunk stored size");
+  const char* p = c.bytes(stored, "chunk");
+  if (into.size() < raw) into.resize(raw + raw / 8);  // slack: the next block's may be a bit larger
+  if (codec == kCodecNone) {
+    if (raw) std::memcpy(into.data(), p, raw);
+    return Cursor(into.data(), raw);
+  }
+  const size_t got = ZSTD_decompressDCtx(dctx_, into.data(), raw, p, stored);
+  if (ZSTD_isError(got)) throw BadBlock{fmt::format("zstd: {}", ZSTD_getErrorName(got))};
+  if (got != raw) throw BadBlock{fmt::format("chunk decompressed to {} bytes, not {}", got, raw)};
+  return Cursor(into.data(), raw);
+}
+
+SchemaPtr BlockDecoder::read_schema(Cursor& c) {
+  const size_t ncols = c.count(kMaxColumns, "column count");
+  defs_.resize(ncols);
+  for (auto& d : defs_) {
+    size_t len = c.count(kMaxNameSize, "column name size");
+    d.first = std::string_view(c.bytes(len, "column name"), len);
+    d.second = c.u8("column type");
+    if (d.second >= kTypeCount) throw BadBlock{fmt::format("column '{}': unknown type {}", d.first, d.second)};
+  }
+  auto same = [](const auto& a, const auto& b) { return a.first == b.first && a.second == b.second; };
+  for (const auto& [key, schema] : schemas_)
+    if (std::equal(key.begin(), key.end(), defs_.begin(), defs_.end(), same)) return schema;
+  std::vector<flow::Column> cols;
+  for (const auto& d : defs_) cols.push_back(flow::Column{std::string(d.first), static_cast<Type>(d.second), {}});
+  SchemaPtr s;
+  try {
+    s = std::make_shared<const Schema>(std::move(cols));
+  } catch (const DataError& e) {
+    throw BadBlock{e.what()};
+  }
+  std::vector<std::pair<std::string, uint8_t>> key;
+  for (const auto& d : defs_) key.emplace_back(std::string(d.first), d.second);
+  if (schemas_.size() == 16) schemas_.pop_back();
+  schemas_.emplace_front(std::move(key), s);
+  return s;
+}
+
+void BlockDecoder::load_column(Cursor& c, Group& g, size_t index, size_t n) {
+  ColumnData& col = g.cols[index];
+  const uint8_t flags = c.u8("column flags");
+  const bool is_int = col.file_type == Type::UInt || col.file_type == Type::Time;
+  if (flags & ~(kColumnNulls | (is_int ? kColumnDictionary : 0)))
+    throw BadBlock{fmt::format("column {}: unknown flags {}", index, flags)};
+  size_t m = n;
+  col.nulls = nullptr;
+  col.dictionary = (flags & kColumnDictionary) != 0;
+  if (flags & kColumnNulls) {
+    const auto* bits = reinterpret_cast<const uint8_t*>(c.bytes((n + 7) / 8, "null bitmap"));
+    if ((n & 7) && (bits[n >> 3] >> (n & 7))) throw BadBlock{"null bitmap: bits set past the last row"};
+    m = n - count_bits(bits, (n + 7) / 8);
+    col.nulls = bits;
+  }
+  switch (col.file_type) {
+    case Type::UInt:
+    case Type::Time:
+      if (col.dictionary) {
+        const size_t d = c.count(m, "dictionary size");
+        unpack_all(read_ints(c, d, "integer dictionary"), col.ints, "integer dictionary");
+        col.seq = read_ints(c, m, "dictionary indexes");
+        check_indexes(col.seq, d, "dictionary indexes");
+        break;
+      }
+      col.seq = read_ints(c, m, "values");
+      if (col.seq.transform == kRef) check_reference(g, index, n);
+      break;
+    case Type::String: {
+      const size_t d = c.count(m, "dictionary size");
+      unpack_all(read_ints(c, d, "string lengths"), scratch_, "string lengths");
+      uint64_t total = 0;
+      for (size_t i = 0; i < d; ++i) {
+        if (scratch_[i] > UINT32_MAX) throw BadBlock{"string length out of range"};
+        total += scratch_[i];
+      }
+      const char* bytes = c.bytes(total, "strings");
+      col.strs.resize(d);
+      for (size_t i = 0; i < d; ++i) {
+        col.strs[i] = StrRef{bytes, static_cast<uint32_t>(scratch_[i])};
+        bytes += scratch_[i];
+      }
+      col.seq = read_ints(c, m, "string indexes");
+      check_indexes(col.seq, d, "string indexes");
+      break;
+    }
+    case Type::Ip: {
+      const size_t c4 = c.count(m, "IPv4 dictionary size");
+      const size_t c6 = c.count(m - c4, "IPv6 dictionary size");
+      // The reading thread unpacks the IPv4 dictionary (then its lookups hit its own cache).
+      col.ip4_seq = read_ints(c, c4, "IPv4 addresses");
+      check_indexes(col.ip4_seq, uint64_t{1} << 32, "IPv4 addresses");
+      col.ip4.clear();
+      const auto* planes = reinterpret_cast<const uint8_t*>(c.bytes(16 * c6, "IPv6 addresses"));
+      col.ip6.resize(c6);
+      for (size_t i = 0; i < c6; ++i)
+        for (size_t k = 0; k < 16; ++k) col.ip6[i][k] = planes[k * c6 + i];
+      col.seq = read_ints(c, m, "address indexes");
+      check_indexes(col.seq, c4 + c6, "address indexes");
+      break;
+    }
+  }
+}
+
+}  // namespace flow::bin

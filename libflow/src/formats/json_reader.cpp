@@ -1,0 +1,521 @@
+// JSON input: JSON Lines, pretty-printed objects or a JSON array; one record per object (simdjson).
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "flow/error.hpp"
+#include "flow/format.hpp"
+
+namespace flow {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// Records are parsed in place: a record never ends past the input window, and the window is
+// followed by InputStream::kPadding readable bytes.
+static_assert(InputStream::kPadding >= simdjson::SIMDJSON_PADDING);
+
+constexpr size_t kMaxRecord = 16 << 20;
+constexpr size_t kRecentSchemas = 16;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+bool is_blank(std::string_view s) {
+  for (char c : s)
+    if (!is_space(c)) return false;
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string shorten(std::string_view s) {
+  if (s.size() <= 40) return std::string(s);
+  size_t cut = 37;
+  while (cut > 0 && (static_cast<uint8_t>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return std::string(s.substr(0, cut)) + "...";
+}
+
+const char* type_phrase(od::json_type t) {
+  switch (t) {
+    case od::json_type::array: return "an array";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "?";
+}
+
+/// What parsing a value needs to know about its field.
+struct FieldKind {
+  Type type = Type::String;
+  bool known = false;
+  uint64_t max = UINT64_MAX;  // UInt and Time
+};
+
+FieldKind kind_of(const Column& c) {
+  FieldKind k{c.type, c.id.has_value(), c.type == Type::Time ? uint64_t{INT64_MAX} : UINT64_MAX};
+  if (c.id && c.type == Type::UInt) k.max = field_info(*c.id).max;
+  return k;
+}
+
+// The same answer as Schema::from_names gives for the column.
+FieldKind kind_of(std::string_view key) {
+  auto id = find_field(key);
+  return kind_of(Column{std::string(), id ? field_info(*id).type : Type::String, id});
+}
+
+class JsonReader : public Reader {
+ public:
+  JsonReader(std::unique_ptr<InputStream> in, const ReadOptions&) : in_(std::move(in)) {}
+
+  bool next(Record& r) override {
+    if (mode_ == Mode::Unknown) start();
+    return mode_ == Mode::Lines ? next_in_lines(r) : next_in_array(r);
+  }
+
+ private:
+  enum class Mode { Unknown, Lines, Array };
+  enum class ArrayState { Open, AfterComma, AfterElement, Closed };
+
+  // ---- framing: JSON Lines ----
+
+  void start() {
+    in_->fill(3);
+    if (in_->view().starts_with("\xEF\xBB\xBF")) in_->consume(3);  // UTF-8 byte-order mark
+    mode_ = Mode::Lines;
+    // A JSON array starts with '[' after white space (its lines still count for messages).
+    for (size_t i = 0;; ++i) {
+      if (i == in_->size() && !in_->fill()) return;
+      char c = in_->data()[i];
+      if (c == '[') {
+        // In an array line_no_ is the line being read (in JSON Lines, the last line read).
+        line_no_ = 1 + static_cast<uint64_t>(std::count(in_->data(), in_->data() + i, '\n'));
+        in_->consume(i + 1);
+        mode_ = Mode::Array;
+        return;
+      }
+      if (!is_space(c)) return;
+    }
+  }
+
+  /// The next line, consumed; or false at the end of the input, or false with `pretty` set when
+  /// the line is a lone '{': the start of a pretty-printed object (as `jq .` writes), left unread.
+  bool next_line(std::string_view& line, bool& pretty) {
+    size_t scanned = 0;
+    for (;;) {
+      const char* p = in_->data();
+      size_t n = in_->size();
+      auto* nl = static_cast<const char*>(std::memchr(p + scanned, '\n', n - scanned));
+      if (nl || !in_->fill()) {
+        if (!nl && n == 0) return false;
+        size_t len = nl ? static_cast<size_t>(nl - p) : n;  // the last line may lack its newline
+        p = in_->data();  // fill() may have moved the window
+        line = std::string_view(p, len);
+        if (is_lone_brace(line)) {
+          pretty = true;
+          return false;
+        }
+        in_->consume(nl ? len + 1 : len);
+        ++line_no_;
+        return true;
+      }
+      scanned = n;
+      if (n > kMaxRecord) fatal(line_no_ + 1, fmt::format("line longer than {} MiB", kMaxRecord >> 20));
+    }
+  }
+
+  static bool is_lone_brace(std::string_view line) {
+    size_t b = 0;
+    while (b < line.size() && is_space(line[b])) ++b;
+    return b < line.size() && line[b] == '{' && is_blank(line.substr(b + 1));
+  }
+
+  bool next_in_lines(Record& r) {
+    std::string_view line;
+    bool pretty = false;
+    do {
+      if (!next_line(line, pretty)) {
+        if (pretty) break;
+        return false;
+      }
+    } while (is_blank(line));
+    if (!pretty) {
+      parse_record(line, line_no_, r);
+      return true;
+    }
+    // A pretty-printed object runs to its closing brace; the rest of that line is read after it.
+    size_t indent = 0;
+    while (in_->data()[indent] != '{') ++indent;
+    in_->consume(indent);
+    const uint64_t first = line_no_ + 1;
+    const size_t n = element_length(first, "unterminated JSON object: the input ends inside it");
+    std::string_view text(in_->data(), n);
+    line_no_ += static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
+    in_->consume(n);
+    parse_record(text, first, r);
+    return true;
+  }
+
+  // ---- framing: a JSON array (streamed element by element) ----
+
+  /// Skips white space, counting lines; false at the end of the input.
+  bool skip_space() {
+    for (;;) {
+      size_t i = 0, n = in_->size();
+      const char* p = in_->data();
+      while (i < n && is_space(p[i])) line_no_ += p[i++] == '\n';
+      in_->consume(i);
+      if (i < n) return true;
+      if (!in_->fill()) return false;
+    }
+  }
+
+  /// Length of the array element at the start of the window: a balanced {...} or [...], a string,
+  /// or a bare scalar up to ',' ']' or white space. Reads more input as needed.
+  size_t element_length(uint64_t line, const char* unterminated) {
+    int depth = 0;
+    bool in_string = false;
+    size_t i = 0;  // may pass the end by one after a backslash: the escaped byte is skipped
+    for (;;) {
+      if (i >= in_->size()) {
+        if (i > kMaxRecord) fatal(line, fmt::format("JSON value longer than {} MiB", kMaxRecord >> 20));
+        if (in_->fill(i + 1)) continue;
+        if (depth == 0 && !in_string) return i;
+        fatal(line, unterminated);
+      }
+      const char* p = in_->data();
+      const size_t n = in_->size();
+      if (in_string) {
+        while (i < n && p[i] != '"' && p[i] != '\\') ++i;
+        if (i == n) continue;
+        if (p[i] == '\\') {
+          i += 2;
+          continue;
+        }
+        ++i;
+        in_string = false;
+        if (depth == 0) return i;
+        continue;
+      }
+      switch (p[i]) {
+        case '"': in_string = true; break;
+        case '{': case '[': ++depth; break;
+        case '}': case ']':
+          if (depth == 0) return i;
+          if (--depth == 0) return i + 1;
+          break;
+        case ',': case ' ': case '\t': case '\r': case '\n':
+          if (depth == 0) return i;
+          break;
+        default: break;
+      }
+      ++i;
+    }
+  }
+
+  bool next_in_array(Record& r) {
+    for (;;) {
+      const bool more = skip_space();
+      if (array_ == ArrayState::Closed) {
+        if (!more) return false;
+        if (in_->data()[0] != '[')
+          fatal(line_no_, fmt::format("unexpected '{}' after the end of the JSON array", in_->data()[0]));
+        in_->consume(1);  // another array follows (concatenated exports)
+        array_ = ArrayState::Open;
+        continue;
+      }
+      if (!more) fatal(line_no_, "unterminated JSON array: missing ']' at the end of the input");
+      const char c = in_->data()[0];
+      if (array_ == ArrayState::AfterElement) {
+        if (c != ',' && c != ']')
+          fatal(line_no_, fmt::format("expected ',' or ']' after an array element, got '{}'", c));
+        in_->consume(1);
+        array_ = c == ',' ? ArrayState::AfterComma : ArrayState::Closed;
+        continue;
+      }
+      if (c == ']') {
+        in_->consume(1);
+        const bool trailing_comma = array_ == ArrayState::AfterComma;
+        array_ = ArrayState::Closed;
+        if (trailing_comma) throw DataError(in_->name(), line_no_, "", "trailing ',' before ']' in the JSON array");
+        continue;
+      }
+      const uint64_t line = line_no_;
+      const size_t n = element_length(line, "unterminated JSON array: the input ends inside an element");
+      if (n == 0) fatal(line, fmt::format("unexpected '{}' in the JSON array", c));
+      std::string_view text(in_->data(), n);
+      line_no_ += static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
+      in_->consume(n);  // the bytes stay in place until the next call moves the window
+      array_ = ArrayState::AfterElement;
+      parse_record(text, line, r);
+      return true;
+    }
+  }
+
+  // ---- one object ----
+
+  [[noreturn]] void fatal(uint64_t line, const std::string& what) {
+    DataError e(in_->name(), line, "", what);
+    e.fatal = true;
+    throw e;
+  }
+
+  [[noreturn]] void fail(std::string_view field, const std::string& what) {
+    throw DataError(in_->name(), line_, std::string(field), what);
+  }
+
+  [[noreturn]] void malformed(simdjson::error_code err, std::string_view field = {}) {
+    fail(field, fmt::format("malformed JSON: {}", simdjson::error_message(err)));
+  }
+
+  void parse_record(std::string_view text, uint64_t line, Record& r) {
+    line_ = line;
+    r.arena.clear();
+    od::document doc;
+    if (auto err = parser_.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc))
+      malformed(err);
+    od::json_type t;
+    if (auto err = doc.type().get(t)) malformed(err);
+    if (t != od::json_type::object) fail("", fmt::format("expected a JSON object, got {}", type_phrase(t)));
+    od::object obj;
+    if (auto err = doc.get_object().get(obj)) malformed(err);
+
+    // Keys equal to the previous object's keep its schema; the first difference starts a new one.
+    const Schema* cached = schema_.get();
+    bool same = cached != nullptr;
+    size_t i = 0;
+    keys_.clear();
+    auto diverge = [&] {  // keys_ = the first i keys, which were the cached schema's
+      same = false;
+      for (size_t j = 0; j < i; ++j) keys_.push_back(cached->column(j).name);
+    };
+    for (auto field_result : obj) {
+      od::field field;
+      if (auto err = std::move(field_result).get(field)) malformed(err);
+      std::string_view key;
+      if (auto err = field.unescaped_key().get(key)) malformed(err);
+      FieldKind kind;
+      if (same && i < cached->size() && cached->column(i).name == key) {
+        kind = kind_of(cached->column(i));
+      } else {
+        if (same) diverge();
+        check_envelope_key(key);
+        keys_.emplace_back(key);
+        kind = kind_of(key);
+      }
+      if (i == values_.size()) values_.emplace_back();
+      parse_value(field.value(), key, kind, values_[i], r);
+      ++i;
+    }
+    const char* rest;
+    if (!doc.current_location().get(rest)) fail("", "unexpected content after the JSON object");
+
+    if (same && i != cached->size()) diverge();  // a prefix of the previous keys
+    if (!same) new_schema();
+    values_.resize(i);
+    r.schema = schema_;
+    r.values.swap(values_);
+    r.line = line;
+  }
+
+  // Envelopes of other services are JSON objects too; say what they are instead of reading them.
+  void check_envelope_key(std::string_view key) {
+    const char* what = key == "logEvents" || key == "messageType"
+                           ? "CloudWatch Logs subscription envelope: not read yet; extract the records first, "
+                             "e.g. jq -r '.logEvents[].message' FILE | flowcat --aws-format FORMAT"
+                       : key == "awslogs"
+                           ? "CloudWatch Logs Lambda event: not read yet; decode it first, e.g. jq -r .awslogs.data "
+                             "FILE | base64 -d | gzip -dc | jq -r '.logEvents[].message' | flowcat"
+                           : nullptr;
+    if (!what) return;
+    DataError e(in_->name(), line_, "", what);
+    e.fatal = true;  // every other object of such an input is one too
+    throw e;
+  }
+
+  void new_schema() {
+    std::vector<std::string_view> sorted(keys_.begin(), keys_.end());
+    std::sort(sorted.begin(), sorted.end());
+    auto dup = std::adjacent_find(sorted.begin(), sorted.end());
+    if (dup != sorted.end()) fail(*dup, "duplicate key in the object");
+    bool known = false, message = false;
+    for (const auto& k : keys_) {
+      known = known || find_field(k).has_value();
+      message = message || k == "message";
+    }
+    if (message && !known) {
+      DataError e(in_->name(), line_, "",
+                  "Firehose {\"message\": ...} wrapper: not read yet; extract the records first, e.g. "
+                  "jq -r .message FILE | flowcat");
+      e.fatal = true;
+      throw e;
+    }
+    // Inputs that alternate between a few key sets keep one schema object per set.
+    for (const auto& s : recent_) {
+      if (s->size() == keys_.size() &&
+          std::equal(keys_.begin(), keys_.end(), s->columns().begin(),
+                     [](const std::string& k, const Column& c) { return k == c.name; })) {
+        schema_ = s;
+        return;
+      }
+    }
+    try {
+      schema_ = Schema::from_names(keys_);
+    } catch (const DataError& e) {  // too many fields
+      fail("", e.what());
+    }
+    if (recent_.size() == kRecentSchemas) recent_.erase(recent_.begin());
+    recent_.push_back(schema_);
+  }
+
+  void parse_value(od::value& v, std::string_view key, const FieldKind& kind, Value& out, Record& r) {
+    od::json_type t;
+    if (auto err = v.type().get(t)) malformed(err, key);
+    if (t == od::json_type::null) {
+      bool is_null = false;
+      if (v.is_null().get(is_null) || !is_null) bad_literal(v, key);
+      out.set_null();
+      return;
+    }
+    switch (kind.type) {
+      case Type::UInt:
+      case Type::Time: {
+        uint64_t x = number(v, t, key, kind.max);
+        if (kind.type == Type::UInt) out.set_uint(x);
+        else out.set_time(static_cast<int64_t>(x));
+        return;
+      }
+      case Type::Ip: {
+        if (t != od::json_type::string)
+          fail(key, fmt::format("expected an IP address in a string, got {}", describe(v, t)));
+        std::string_view s = string(v, key);
+        auto ip = parse_ipv4(s);
+        if (!ip) ip = parse_ip(s);
+        if (!ip) fail(key, fmt::format("'{}' is not an IP address", shorten(s)));
+        out.set_ip(*ip);
+        return;
+      }
+      case Type::String: {
+        if (t == od::json_type::string) {
+          out.set_str(string(v, key));  // unescaped into the parser's buffer, valid until next()
+        } else if (t == od::json_type::number || t == od::json_type::boolean) {
+          std::string_view tok = trim(v.raw_json_token());
+          if (t == od::json_type::boolean) {
+            bool b;
+            if (v.get_bool().get(b)) bad_literal(v, key);
+          } else {
+            double d;
+            if (auto err = v.get_double().get(d)) malformed(err, key);
+          }
+          out.set_str(tok);
+        } else if (!kind.known) {
+          std::string_view raw;
+          if (auto err = simdjson::to_json_string(v).get(raw)) malformed(err, key);
+          minified_.resize(raw.size() + simdjson::SIMDJSON_PADDING);
+          size_t n = 0;
+          if (auto err = simdjson::minify(raw.data(), raw.size(), minified_.data(), n)) malformed(err, key);
+          out.set_str(r.arena.copy(std::string_view(minified_.data(), n)));
+        } else {
+          fail(key, fmt::format("expected a string, got {}", type_phrase(t)));
+        }
+        return;
+      }
+    }
+  }
+
+  // simdjson's own message for a misspelt literal is about types; say what is wrong.
+  [[noreturn]] void bad_literal(od::value& v, std::string_view key) {
+    std::string_view tok = trim(v.raw_json_token());
+    fail(key, fmt::format("malformed JSON: '{}' is not a JSON value", shorten(tok)));
+  }
+
+  /// A value in a message: its JSON text for a scalar, its kind for an object or array.
+  static std::string describe(od::value& v, od::json_type t) {
+    if (t == od::json_type::object || t == od::json_type::array) return type_phrase(t);
+    return shorten(trim(v.raw_json_token()));
+  }
+
+  /// The text of a JSON string: in place when it has no escapes (stage 1 has checked its UTF-8
+  /// and control bytes), else unescaped by simdjson into its buffer. Valid until next().
+  std::string_view string(od::value& v, std::string_view key) {
+    std::string_view tok = trim(v.raw_json_token());
+    if (tok.size() >= 2 && tok.back() == '"') {
+      std::string_view inner = tok.substr(1, tok.size() - 2);
+      if (!std::memchr(inner.data(), '\\', inner.size())) return inner;
+    }
+    std::string_view s;
+    if (auto err = v.get_string().get(s)) malformed(err, key);
+    return s;
+  }
+
+  /// Leading decimal digits of s: their count, their value (saturated), and whether it overflowed.
+  struct Digits {
+    size_t count = 0;
+    uint64_t value = 0;
+    bool overflow = false;
+  };
+  static Digits leading_digits(std::string_view s) {
+    Digits d;
+    for (; d.count < s.size(); ++d.count) {
+      unsigned x = static_cast<unsigned>(s[d.count] - '0');
+      if (x > 9) break;
+      if (d.value > (UINT64_MAX - x) / 10) d.overflow = true;
+      else d.value = d.value * 10 + x;
+    }
+    return d;
+  }
+
+  /// A UInt or Time value: a JSON integer, or a string of digits (as other tools export int64).
+  uint64_t number(od::value& v, od::json_type t, std::string_view key, uint64_t max) {
+    std::string_view text;
+    Digits d;
+    if (t == od::json_type::number) {
+      text = v.raw_json_token();  // with the white space after it
+      d = leading_digits(text);
+      text = trim(text);
+      if (d.count == 0 || d.count != text.size() || (text[0] == '0' && d.count > 1)) {
+        double ignored;
+        if (auto err = v.get_double().get(ignored)) malformed(err, key);
+        fail(key, fmt::format("expected a whole number of at least 0, got {}", shorten(text)));
+      }
+    } else if (t == od::json_type::string) {
+      text = string(v, key);
+      d = leading_digits(text);
+      if (d.count == 0 || d.count != text.size())
+        fail(key, fmt::format("expected a number, got \"{}\"", shorten(text)));
+    } else {
+      fail(key, fmt::format("expected a number, got {}", describe(v, t)));
+    }
+    if (d.overflow || d.value > max) fail(key, fmt::format("{} is out of range (at most {})", shorten(text), max));
+    return d.value;
+  }
+
+  std::unique_ptr<InputStream> in_;
+  Mode mode_ = Mode::Unknown;
+  ArrayState array_ = ArrayState::Open;
+  uint64_t line_no_ = 0;  // lines consumed so far
+  uint64_t line_ = 0;     // line of the record being parsed
+  od::parser parser_;
+  SchemaPtr schema_;               // schema of the previous record
+  std::vector<SchemaPtr> recent_;  // the last few distinct schemas
+  std::vector<std::string> keys_;  // keys of the current record when they differ from schema_
+  std::vector<Value> values_;      // values being parsed, swapped into the record at the end
+  std::vector<char> minified_;
+};
+
+}  // namespace
+
+std::unique_ptr<Reader> json_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts) {
+  return std::make_unique<JsonReader>(std::move(in), opts);
+}
+
+}  // namespace flow

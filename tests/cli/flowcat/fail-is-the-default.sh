@@ -1,0 +1,6 @@
+# The first malformed record stops the run with exit 1; records before it were written.
+flowcat --no-header <<'IN'
+2 123456789010 eni-1 10.0.0.1 10.0.0.2 443 22 6 1 40 1700000000 1700000060 ACCEPT OK
+2 123456789010 eni-1 10.0.0.1 10.0.0.2 443 22 6 1 40 17000000x0 1700000060 ACCEPT OK
+2 123456789010 eni-1 10.0.0.3 10.0.0.2 443 22 6 1 40 1700000000 1700000060 ACCEPT OK
+IN

@@ -1,0 +1,1 @@
+flowcat --fields srcaddr,dst_port samples/aws-docs/v2-default-accept-reject.log

@@ -1,0 +1,1 @@
+flowcat --no-header samples/flowlogs-reader/v2-millisecond-timestamps.log

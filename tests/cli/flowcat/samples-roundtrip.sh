@@ -1,0 +1,31 @@
+# Every AWS sample (copied from shared/samples): text -> binary -> JSON -> text must give the
+# original bytes, or fail with the documented error. The expected output is that record.
+#   - a missing final newline is added (the one normalisation), said here when it happens
+#   - header-less samples are read with their .fields format and written with --no-header
+#   - gzip samples are compared with their decompressed bytes
+for f in samples/aws-docs/* samples/flowlogs-reader/* samples/otel-collector-contrib/aws/* samples/derived/*; do
+  case $f in *.fields | */SOURCES.md) continue ;; esac
+  fields=${f%.log}.fields
+  [ "$f" = samples/aws-docs/v3-nat-gateway-instance-eni-with-doc-comments.log ] && fields=samples/aws-docs/v3-nat-gateway.fields
+  in_opts=() out_opts=()
+  if [ -f "$fields" ]; then in_opts=(--aws-format "$(cat "$fields")"); fi
+  # Written back without a header when the sample has none (field names only on line 1).
+  case $f in *.gz) first=$(gzip -dc "$f" | head -1) ;; *) first=$(head -1 "$f") ;; esac
+  echo "$first" | grep -qE '^[a-z][a-z0-9-]*( [a-z][a-z0-9-]*)*$' || out_opts=(--no-header)
+  flowcat "${in_opts[@]}" -O bin "$f" 2>"$WORK/err1" | flowcat -O json 2>"$WORK/err2" | flowcat "${out_opts[@]}" >"$WORK/out" 2>"$WORK/err3"
+  codes="${PIPESTATUS[*]}"
+  case $f in *.gz) gzip -dc "$f" >"$WORK/want" ;; *) cat "$f" >"$WORK/want" ;; esac
+  note=""
+  if [ -s "$WORK/want" ] && [ "$(tail -c1 "$WORK/want" | od -An -c | tr -d ' ')" != '\n' ]; then
+    echo >>"$WORK/want"; note=" (final newline added)"
+  fi
+  echo "== $f"
+  if [ "$codes" != "0 0 0" ]; then
+    echo "exit $codes"
+  elif cmp -s "$WORK/want" "$WORK/out"; then
+    echo "identical$note"
+  else
+    echo "differs$note:"; diff "$WORK/want" "$WORK/out"
+  fi
+  cat "$WORK/err1" "$WORK/err2" "$WORK/err3"
+done

@@ -1,0 +1,1 @@
+flowcat samples/otel-collector-contrib/aws/vpc_flow_log_too_few_fields.log

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every tests/cli/<tool>/<case>.sh with the built tools first on PATH and compares its
+# stdout, stderr and exit status with <case>.stdout, <case>.stderr and <case>.exit beside it
+# (missing .stderr = empty, missing .exit = 0). `run.sh BIN_DIR --update [PATTERN]` rewrites them.
+#
+# A case runs in tests/data (so messages name short relative paths) with $WORK, a fresh
+# temporary directory, for anything it writes.
+set -u
+bin=$(cd "$1" && pwd)
+shift
+update=0
+if [ "${1:-}" = --update ]; then update=1; shift; fi
+pattern=${1:-}
+here=$(cd "$(dirname "$0")" && pwd)
+export PATH="$bin:$PATH" LC_ALL=C NO_COLOR=1 TZ=UTC
+
+pass=0
+fail=0
+for t in "$here"/*/*.sh; do
+  base=${t%.sh}
+  name=${base#"$here"/}
+  [ -n "$pattern" ] && [[ $name != *$pattern* ]] && continue
+  WORK=$(mktemp -d)
+  export WORK
+  (cd "$here/../data" && bash "$t") >"$WORK/.stdout" 2>"$WORK/.stderr" </dev/null
+  code=$?
+  if [ $update = 1 ]; then
+    cp "$WORK/.stdout" "$base.stdout"
+    if [ -s "$WORK/.stderr" ]; then cp "$WORK/.stderr" "$base.stderr"; else rm -f "$base.stderr"; fi
+    if [ $code != 0 ]; then echo $code >"$base.exit"; else rm -f "$base.exit"; fi
+  fi
+  want_code=0
+  [ -f "$base.exit" ] && want_code=$(cat "$base.exit")
+  ok=1
+  cmp -s "$WORK/.stdout" "$base.stdout" || { ok=0; echo "--- $name: stdout differs"; diff "$base.stdout" "$WORK/.stdout" | head -20; }
+  if [ -f "$base.stderr" ]; then
+    cmp -s "$WORK/.stderr" "$base.stderr" || { ok=0; echo "--- $name: stderr differs"; diff "$base.stderr" "$WORK/.stderr" | head -20; }
+  elif [ -s "$WORK/.stderr" ]; then
+    ok=0; echo "--- $name: unexpected stderr"; head -20 "$WORK/.stderr"
+  fi
+  [ "$code" = "$want_code" ] || { ok=0; echo "--- $name: exit $code, expected $want_code"; }
+  if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name"; fi
+  rm -rf "$WORK"
+done
+echo "cli: $pass passed, $fail failed"
+[ $fail = 0 ]

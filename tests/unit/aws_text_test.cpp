@@ -1,0 +1,137 @@
+// The AWS text reader and writer: formats, nulls, headers, errors, and byte-exact round trips.
+#include <catch2/catch.hpp>
+
+#include "flow/error.hpp"
+#include "flow/format.hpp"
+#include "test_util.hpp"
+
+using namespace flow;
+using test::read_error;
+using test::read_rows;
+
+namespace {
+const char* kV2 = "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n";
+
+std::string round_trip(std::string text, bool header = true) {
+  WriteOptions w;
+  w.header = header;
+  return test::convert(std::move(text), Format::Aws, w);
+}
+}  // namespace
+
+TEST_CASE("aws text: default v2 format without a header", "[aws]") {
+  auto rows = read_rows(kV2);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].header == std::string(kAwsDefaultFormat));
+  CHECK(rows[0].values[3] == "172.31.16.139");
+  CHECK(rows[0].values[10] == "1418530010");
+  CHECK(round_trip(kV2, false) == kV2);
+  CHECK(round_trip(kV2) == std::string(kAwsDefaultFormat) + "\n" + kV2);
+}
+
+TEST_CASE("aws text: '-' is null for every type, distinct from zero", "[aws]") {
+  auto rows = read_rows("2 123456789010 eni-1 - - - 0 - - 0 1431280876 1431280934 - NODATA\n");
+  REQUIRE(rows.size() == 1);
+  const auto& v = rows[0].values;
+  CHECK(v[3] == "-");
+  CHECK(v[5] == "-");
+  CHECK(v[6] == "0");
+  CHECK(v[9] == "0");
+  CHECK(v[12] == "-");
+}
+
+TEST_CASE("aws text: read and written back gives the same bytes, headers included", "[aws]") {
+  std::string text = "version vpc-id srcaddr dstaddr tcp-flags action log-status\n"
+                     "3 vpc-1 10.0.0.1 2001:db8::7 18 ACCEPT OK\n3 vpc-1 - - - - NODATA\n"
+                     "version srcaddr future-field\n5 10.0.0.9 x%2Dy\n";
+  CHECK(round_trip(text) == text);
+  // A header repeated unchanged is written once (flowcat concatenates).
+  CHECK(round_trip("version action\n2 ACCEPT\nversion action\n2 REJECT\n") == "version action\n2 ACCEPT\n2 REJECT\n");
+}
+
+TEST_CASE("aws text writer: values AWS text cannot carry are refused, not mangled", "[aws]") {
+  CHECK_THROWS_WITH(test::convert("{\"version\":2,\"action\":\"A B\"}\n", Format::Aws),
+                    Catch::Contains("value contains white space; AWS text cannot carry it"));
+}
+
+TEST_CASE("aws text: a header line sets the format, also mid-stream", "[aws]") {
+  auto rows = read_rows("version srcaddr action\n2 10.0.0.1 ACCEPT\nversion action srcaddr\n3 REJECT ::1\n");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].header == "version srcaddr action");
+  CHECK(rows[1].header == "version action srcaddr");
+  CHECK(rows[1].values == std::vector<std::string>{"3", "REJECT", "::1"});
+}
+
+TEST_CASE("aws text: data made of identifiers is not taken for a header", "[aws]") {
+  ReadOptions o;
+  o.aws_format = Schema::parse_format("instance-id interface-id");
+  auto rows = read_rows("i-01234567890123456 eni-1111aaaa2222bbbb3\n", o);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].values[0] == "i-01234567890123456");
+}
+
+TEST_CASE("aws text: --aws-format wins over a differing header, with a warning", "[aws]") {
+  ReadOptions o;
+  o.aws_format = Schema::parse_format("version srcaddr");
+  std::vector<std::string> warnings;
+  auto rows = read_rows("version action\n2 10.0.0.1\n", o, &warnings);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].header == "version srcaddr");
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0] == "mem:1: header line differs from --aws-format; using --aws-format");
+}
+
+TEST_CASE("aws text: numbers of every length parse exactly (8-byte fast path edges)", "[aws]") {
+  ReadOptions o;
+  o.aws_format = Schema::parse_format("bytes start");
+  for (std::string n : {"0", "7", "12345678", "123456789", "1234567890123456", "12345678901234567",
+                        "18446744073709551615", "00000000000000000042"}) {
+    auto rows = read_rows(n + " 1700000000\n", o);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].values[0] == std::to_string(std::stoull(n)));
+  }
+  CHECK(read_error("18446744073709551616 1\n", o) == "mem:1: 18446744073709551616 is out of range (field bytes)");
+  CHECK(read_error("12a 1\n", o) == "mem:1: '12a' is not a number (field bytes)");
+  CHECK(read_error("1 -5\n", o) == "mem:1: '-5' is not a number (field start)");
+}
+
+TEST_CASE("aws text: errors name the line and the field", "[aws]") {
+  std::string good = kV2;
+  CHECK(read_error(good + "2 1 eni-1 10.0.0.1 10.0.0.2 1 99999 6 1 1 1 1 ACCEPT OK\n") ==
+        "mem:2: 99999 is out of range (at most 65535) (field dstport)");
+  CHECK(read_error("2 1 eni-1 10.0.0.1 10.0.0.300 1 2 6 1 1 1 1 ACCEPT OK\n") ==
+        "mem:1: '10.0.0.300' is not an IP address (field dstaddr)");
+  CHECK(read_error("2 1 eni-1 10.0.0.1 10.0.0.3 1 2 6 1 1 1 1 ACCEPT\n") ==
+        "mem:1: expected 14 fields, found 13 (field log-status)");
+  CHECK(read_error("2 1 eni-1 10.0.0.1 10.0.0.3 1 2 6 1 1 1 1 ACCEPT OK extra more\n") ==
+        "mem:1: expected 14 fields, found 16: unexpected 'extra' after the last field (log-status)");
+}
+
+TEST_CASE("aws text: after a bad line the reader goes on with the next", "[aws]") {
+  auto reader = aws_text_reader(std::make_unique<InputStream>(memory_source(std::string("2 x\n") + kV2), "mem"), {});
+  Record r;
+  CHECK_THROWS_AS(reader->next(r), DataError);
+  REQUIRE(reader->next(r));
+  CHECK(r.line == 2);
+  CHECK_FALSE(reader->next(r));
+}
+
+TEST_CASE("aws text: tolerated oddities are read and warned about once per input", "[aws]") {
+  std::vector<std::string> warnings;
+  auto rows = read_rows("\n2 1 eni-1  10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK\r\n   \n2 1 eni-1 10.0.0.1  10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK", {}, &warnings);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1].values[4] == "10.0.0.2");
+  REQUIRE(warnings.size() == 3);
+  CHECK(warnings[0] == "mem:2: line ends in CR (Windows line ending); the CR is dropped");
+  CHECK(warnings[1] == "mem:2: runs of spaces between fields (read as one)");
+  CHECK(warnings[2] == "mem: 2 lines in all: runs of spaces between fields (read as one) (first at line 2)");
+}
+
+TEST_CASE("aws text: long lines across buffer refills and a last line without newline", "[aws]") {
+  std::string big;
+  for (int i = 0; i < 20000; ++i) big += kV2;
+  big += std::string(kV2).substr(0, std::string(kV2).size() - 1);
+  auto rows = read_rows(big);
+  CHECK(rows.size() == 20001);
+  CHECK(rows.back().values.back() == "OK");
+}

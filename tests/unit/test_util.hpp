@@ -1,0 +1,66 @@
+// Helpers for unit tests: read records from bytes in memory, as text rows.
+#pragma once
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "flow/format.hpp"
+
+namespace flow::test {
+
+/// A record as text: its schema's header and each value as AWS text writes it.
+struct Row {
+  std::string header;
+  std::vector<std::string> values;
+};
+
+/// Reads every record of `bytes` with the reader for `f` (Auto = detect); warnings collected.
+inline std::vector<Row> read_rows(std::string bytes, ReadOptions opts = {}, std::vector<std::string>* warnings = nullptr) {
+  if (warnings) opts.warn = [warnings](const std::string& w) { warnings->push_back(w); };
+  auto reader = open_reader(std::make_unique<InputStream>(memory_source(std::move(bytes)), "mem"), opts);
+  std::vector<Row> rows;
+  Record r;
+  while (reader->next(r)) {
+    Row row{r.schema->header(), {}};
+    for (size_t i = 0; i < r.values.size(); ++i) row.values.push_back(value_text(r.values[i], r.schema->column(i).type));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+/// The message of the DataError that reading `bytes` throws, or "" if none.
+inline std::string read_error(std::string bytes, ReadOptions opts = {}) {
+  try {
+    read_rows(std::move(bytes), std::move(opts));
+  } catch (const DataError& e) {
+    return e.message();
+  }
+  return "";
+}
+
+/// Reads `bytes` (format detected) and writes every record in format `out`; returns the output.
+inline std::string convert(std::string bytes, Format out_format, WriteOptions wo = {}, ReadOptions ro = {}) {
+  char path[] = "/tmp/flow-unit-XXXXXX";
+  int fd = mkstemp(path);
+  close(fd);
+  {
+    auto reader = open_reader(std::make_unique<InputStream>(memory_source(std::move(bytes)), "mem"), ro);
+    auto out = Output::open(path);
+    auto writer = make_writer(out_format, *out, wo);
+    Record r;
+    while (reader->next(r)) writer->write(r);
+    writer->finish();
+    out->commit();
+  }
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  unlink(path);
+  return ss.str();
+}
+
+}  // namespace flow::test

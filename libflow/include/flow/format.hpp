@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,12 @@ struct ReadOptions {
   Format format = Format::Auto;
   SchemaPtr aws_format;  ///< explicit AWS text format; overrides header lines
   WarnFn warn;           ///< receives "FILE:LINE: ..." warnings; may be empty
+  /// The caller reads only these fields (by name). A reader may then deliver records whose
+  /// schema holds only those of them present in the input, in input order; an empty list means
+  /// no field values at all (counting: one Record with no fields per record). nullopt = every
+  /// field. Only the binary reader uses it (it then skips the other columns); the text and JSON
+  /// readers ignore it and deliver whole records, as they must parse every field to validate it.
+  std::optional<std::vector<std::string>> fields;
 };
 
 /// A stream of records from one input.

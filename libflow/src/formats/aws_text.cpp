@@ -331,7 +331,7 @@ class AwsTextWriter : public Writer {
   void write(const Record& r) override {
     if (!same_schema(last_, r.schema)) start_schema(r.schema);
     const size_t n = types_.size();
-    size_t need = n + 1 + 40 * n;
+    size_t need = n + 1 + 44 * n;
     for (size_t i : string_slots_) need += r.values[i].s.size;
     char* p = out_.space(need);
     for (size_t i = 0; i < n; ++i) {

@@ -63,6 +63,11 @@ void run_cat(const CatOptions& o, Context& ctx) {
   const int64_t until = o.until.empty() ? INT64_MAX : parse_time(o.until, "--until", now);
 
   InputConfig cfg = ctx.input_config(o.common);
+  // Tell the readers which fields are used (the binary reader then decodes only those).
+  if (o.count || !o.common.fields.empty()) {
+    cfg.read.fields.emplace(o.count ? std::vector<std::string>{} : o.common.fields);
+    if (windowed || o.merge) cfg.read.fields->push_back("start");
+  }
   auto in = o.merge ? merged_stream(std::move(cfg)) : sequential_stream(std::move(cfg));
   std::unique_ptr<RecordOutput> out;
   if (!o.count) out = std::make_unique<RecordOutput>(o.common, ctx);

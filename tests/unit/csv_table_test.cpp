@@ -7,30 +7,13 @@
 #include <sstream>
 
 #include "flow/format.hpp"
+#include "test_util.hpp"
 
 using namespace flow;
 
 namespace {
 
-/// Reads `input` (format detected) and writes every record as `out`; returns the bytes written.
-std::string convert(std::string input, Format out, WriteOptions wo = {}) {
-  static int counter = 0;
-  std::string path = "/tmp/flow-csv-table-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
-  {
-    auto reader = open_reader(std::make_unique<InputStream>(memory_source(std::move(input)), "mem"), {});
-    auto o = Output::open(path);
-    auto writer = make_writer(out, *o, wo);
-    Record r;
-    while (reader->next(r)) writer->write(r);
-    writer->finish();
-    o->commit();
-  }
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  unlink(path.c_str());
-  return ss.str();
-}
+using test::convert;
 
 const char* kText =
     "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"
@@ -61,11 +44,11 @@ TEST_CASE("csv: a header line again when the fields change, none with header off
   CHECK(convert(in, Format::Csv, no_header) == "2,22\n2,80\n3,x\n");
 }
 
-TEST_CASE("table: columns aligned, numbers right, text left, null as '-'", "[table]") {
+TEST_CASE("table: columns aligned, numbers right, text left, times in UTC, null as '-'", "[table]") {
   CHECK(convert(kText, Format::Table) ==
-        "version  account-id    interface-id           srcaddr        dstaddr       srcport  dstport  protocol  packets  bytes       start         end  action  log-status\n"
-        "      2  123456789010  eni-1235b8ca123456789  172.31.16.139  172.31.16.21    20641       22         6       20   4249  1418530010  1418530070  ACCEPT  OK\n"
-        "      2  123456789010  eni-1235b8ca123456789  -              -                   -        -         -        -      -  1431280876  1431280934  -       NODATA\n");
+        "version  account-id    interface-id           srcaddr        dstaddr       srcport  dstport  protocol  packets  bytes                 start                   end  action  log-status\n"
+        "      2  123456789010  eni-1235b8ca123456789  172.31.16.139  172.31.16.21    20641       22         6       20   4249  2014-12-14T04:06:50Z  2014-12-14T04:07:50Z  ACCEPT  OK\n"
+        "      2  123456789010  eni-1235b8ca123456789  -              -                   -        -         -        -      -  2015-05-10T18:01:16Z  2015-05-10T18:02:14Z  -       NODATA\n");
 }
 
 TEST_CASE("table: a schema change ends the table and starts a new one after a blank line", "[table]") {

@@ -9,6 +9,7 @@
 
 #include "flow/error.hpp"
 #include "flow/format.hpp"
+#include "test_util.hpp"
 #include "formats/write_util.hpp"
 #include "test_util.hpp"
 
@@ -24,25 +25,7 @@ std::unique_ptr<Reader> reader_for(std::string bytes, Format f) {
   return open_reader(std::make_unique<InputStream>(memory_source(std::move(bytes)), "mem"), ro);
 }
 
-/// Reads `input` (format detected) and writes every record as `out`; returns the bytes written.
-std::string convert(std::string input, Format out, WriteOptions wo = {}) {
-  static int counter = 0;
-  std::string path = "/tmp/flow-json-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
-  {
-    auto reader = reader_for(std::move(input), Format::Auto);
-    auto o = Output::open(path);
-    auto writer = make_writer(out, *o, wo);
-    Record r;
-    while (reader->next(r)) writer->write(r);
-    writer->finish();
-    o->commit();
-  }
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  unlink(path.c_str());
-  return ss.str();
-}
+using test::convert;
 
 /// Reads every record, collecting error messages (and going on after them, as --on-error skip).
 struct Outcome {

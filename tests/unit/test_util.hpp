@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "flow/error.hpp"
 #include "flow/format.hpp"
 
 namespace flow::test {

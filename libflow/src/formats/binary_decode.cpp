@@ -190,7 +190,7 @@ void check_reference(const Group& g, size_t index, size_t n) {
 
 FLOW_AVX2_CLONES void unpack_chunk(Group& g) {
   const size_t start = g.chunk_end, rows = std::min<size_t>(kChunkRows, g.rows - start);
-  for (size_t ci = 0; ci < g.cols.size(); ++ci) {
+  for (const uint32_t ci : g.active) {
     ColumnData& c = g.cols[ci];
     uint64_t* out = c.buf.data();
     Value* img = c.image.data();
@@ -269,8 +269,10 @@ FLOW_AVX2_CLONES void unpack_chunk(Group& g) {
   g.chunk_end = static_cast<uint32_t>(start + rows);
 }
 
-BlockDecoder::BlockDecoder() : dctx_(ZSTD_createDCtx()) {
+BlockDecoder::BlockDecoder(std::optional<std::vector<std::string>> fields)
+    : dctx_(ZSTD_createDCtx()), fields_(std::move(fields)) {
   if (!dctx_) throw DataError("cannot create a zstd context");
+  if (fields_) std::sort(fields_->begin(), fields_->end());
 }
 
 BlockDecoder::~BlockDecoder() { ZSTD_freeDCtx(dctx_); }
@@ -300,7 +302,7 @@ void BlockDecoder::decode(const FrameHeader& h, const char* stored, DecodedBlock
   std::vector<uint32_t> counts(ngroups, 0);
   raw_left_ = kMaxRaw;
   if (ngroups > 1) {
-    Cursor gc = read_chunk(c, gid_chunk_);
+    Cursor gc = open_chunk(skip_chunk(c), gid_chunk_);
     unpack_all(read_ints(gc, n, "group numbers"), scratch_, "group numbers");
     if (gc.left()) throw BadBlock{"group numbers: trailing bytes"};
     out.gids.resize(n);
@@ -322,46 +324,56 @@ void BlockDecoder::load_group(Cursor& c, Group& g, uint32_t n) {
   if (n == 0 || c.varint("group size") != n) throw BadBlock{"group size does not match the group numbers"};
   g.rows = n;
   g.cursor = g.chunk_start = g.chunk_end = 0;
-  g.schema = read_schema(c);
-  const size_t ncols = g.schema->size();
+  const SchemaView& view = read_schema(c);
+  g.schema = view.delivered;
+  const size_t ncols = view.full->size();
   g.cols.resize(ncols);
-  g.images.resize(ncols);
-  g.convert = false;
   for (size_t i = 0; i < ncols; ++i) {
     ColumnData& col = g.cols[i];
     col.file_type = static_cast<Type>(defs_[i].second);
-    col.convert = col.file_type != g.schema->column(i).type;
-    g.convert |= col.convert;
-    Cursor cc = read_chunk(c, col.data);
-    load_column(cc, g, i, n);
-    if (cc.left()) throw BadBlock{fmt::format("column {}: trailing bytes", i)};
-    col.next = 0;
-    col.acc = 0;
-    col.buf.resize(kChunkRows);
-    col.image.resize(kChunkRows);
-    g.images[i] = col.image.data();
+    col.convert = col.file_type != view.full->column(i).type;
+    col.loaded = false;
+    col.chunk = skip_chunk(c);
   }
+  g.fields = view.fields;
+  g.images.resize(g.fields.size());
+  g.convert = false;
+  for (size_t k = 0; k < g.fields.size(); ++k) {
+    load(g, g.fields[k], n);
+    const ColumnData& col = g.cols[g.fields[k]];
+    g.images[k] = col.image.data();
+    g.convert |= col.convert;
+  }
+  g.active.clear();
+  for (uint32_t i = 0; i < ncols; ++i)
+    if (g.cols[i].loaded) g.active.push_back(i);
 }
 
-Cursor BlockDecoder::read_chunk(Cursor& c, std::vector<char>& into) {
-  const uint8_t codec = c.u8("chunk codec");
-  const size_t raw = c.count(raw_left_, "chunk size");
-  raw_left_ -= raw;
-  if (codec != kCodecNone && codec != kCodecZstd) throw BadBlock{fmt::format("unknown chunk codec {}", codec)};
-  const size_t stored = codec == kCodecNone ? raw : c.count(c.left(), "chunk stored size");
-  const char* p = c.bytes(stored, "chunk");
+ChunkRef BlockDecoder::skip_chunk(Cursor& c) {
+  ChunkRef k;
+  k.codec = c.u8("chunk codec");
+  k.raw = c.count(raw_left_, "chunk size");
+  raw_left_ -= k.raw;
+  if (k.codec != kCodecNone && k.codec != kCodecZstd) throw BadBlock{fmt::format("unknown chunk codec {}", k.codec)};
+  k.stored = k.codec == kCodecNone ? k.raw : c.count(c.left(), "chunk stored size");
+  k.bytes = c.bytes(k.stored, "chunk");
+  return k;
+}
+
+Cursor BlockDecoder::open_chunk(const ChunkRef& k, std::vector<char>& into) {
+  const size_t raw = k.raw;
   if (into.size() < raw) into.resize(raw + raw / 8);  // slack: the next block's may be a bit larger
-  if (codec == kCodecNone) {
-    if (raw) std::memcpy(into.data(), p, raw);
+  if (k.codec == kCodecNone) {
+    if (raw) std::memcpy(into.data(), k.bytes, raw);
     return Cursor(into.data(), raw);
   }
-  const size_t got = ZSTD_decompressDCtx(dctx_, into.data(), raw, p, stored);
+  const size_t got = ZSTD_decompressDCtx(dctx_, into.data(), raw, k.bytes, k.stored);
   if (ZSTD_isError(got)) throw BadBlock{fmt::format("zstd: {}", ZSTD_getErrorName(got))};
   if (got != raw) throw BadBlock{fmt::format("chunk decompressed to {} bytes, not {}", got, raw)};
   return Cursor(into.data(), raw);
 }
 
-SchemaPtr BlockDecoder::read_schema(Cursor& c) {
+const BlockDecoder::SchemaView& BlockDecoder::read_schema(Cursor& c) {
   const size_t ncols = c.count(kMaxColumns, "column count");
   defs_.resize(ncols);
   for (auto& d : defs_) {
@@ -371,25 +383,54 @@ SchemaPtr BlockDecoder::read_schema(Cursor& c) {
     if (d.second >= kTypeCount) throw BadBlock{fmt::format("column '{}': unknown type {}", d.first, d.second)};
   }
   auto same = [](const auto& a, const auto& b) { return a.first == b.first && a.second == b.second; };
-  for (const auto& [key, schema] : schemas_)
-    if (std::equal(key.begin(), key.end(), defs_.begin(), defs_.end(), same)) return schema;
+  for (const auto& v : schemas_)
+    if (std::equal(v.key.begin(), v.key.end(), defs_.begin(), defs_.end(), same)) return v;
+  SchemaView v;
   std::vector<flow::Column> cols;
-  for (const auto& d : defs_) cols.push_back(flow::Column{std::string(d.first), static_cast<Type>(d.second), {}});
-  SchemaPtr s;
+  for (const auto& d : defs_) {
+    v.key.emplace_back(std::string(d.first), d.second);
+    cols.push_back(flow::Column{std::string(d.first), static_cast<Type>(d.second), {}});
+  }
   try {
-    s = std::make_shared<const Schema>(std::move(cols));
+    v.full = std::make_shared<const Schema>(std::move(cols));
   } catch (const DataError& e) {
     throw BadBlock{e.what()};
   }
-  std::vector<std::pair<std::string, uint8_t>> key;
-  for (const auto& d : defs_) key.emplace_back(std::string(d.first), d.second);
+  v.delivered = v.full;
+  for (uint32_t i = 0; i < v.full->size(); ++i)
+    if (!fields_ || std::binary_search(fields_->begin(), fields_->end(), v.full->column(i).name)) v.fields.push_back(i);
+  if (v.fields.size() < v.full->size()) {
+    std::vector<flow::Column> kept;
+    for (uint32_t i : v.fields) kept.push_back(v.full->column(i));
+    v.delivered = std::make_shared<const Schema>(std::move(kept));
+    for (const auto& o : schemas_)  // streams of several schemas often project to the same one
+      if (*o.delivered == *v.delivered) {
+        v.delivered = o.delivered;
+        break;
+      }
+  }
   if (schemas_.size() == 16) schemas_.pop_back();
-  schemas_.emplace_front(std::move(key), s);
-  return s;
+  schemas_.push_front(std::move(v));
+  return schemas_.front();
 }
 
-void BlockDecoder::load_column(Cursor& c, Group& g, size_t index, size_t n) {
+void BlockDecoder::load(Group& g, size_t index, size_t n) {
+  // Values may refer to an earlier column (kRef), which must then be loaded too: follow the
+  // chain back (a loop, not a recursion: it can be 4096 columns long).
+  chain_.clear();
+  for (size_t i = index; !g.cols[i].loaded;) {
+    load_column(g, i, n);
+    const ColumnData& col = g.cols[i];
+    if (col.dictionary || col.seq.transform != kRef) break;
+    chain_.push_back(i);
+    i = col.seq.ref;
+  }
+  for (size_t i : chain_) check_reference(g, i, n);
+}
+
+void BlockDecoder::load_column(Group& g, size_t index, size_t n) {
   ColumnData& col = g.cols[index];
+  Cursor c = open_chunk(col.chunk, col.data);
   const uint8_t flags = c.u8("column flags");
   const bool is_int = col.file_type == Type::UInt || col.file_type == Type::Time;
   if (flags & ~(kColumnNulls | (is_int ? kColumnDictionary : 0)))
@@ -414,7 +455,8 @@ void BlockDecoder::load_column(Cursor& c, Group& g, size_t index, size_t n) {
         break;
       }
       col.seq = read_ints(c, m, "values");
-      if (col.seq.transform == kRef) check_reference(g, index, n);
+      if (col.seq.transform == kRef && col.seq.ref >= index)  // load() checks the rest
+        throw BadBlock{fmt::format("column {} refers to column {}, not an earlier one", index, col.seq.ref)};
       break;
     case Type::String: {
       const size_t d = c.count(m, "dictionary size");
@@ -450,6 +492,12 @@ void BlockDecoder::load_column(Cursor& c, Group& g, size_t index, size_t n) {
       break;
     }
   }
+  if (c.left()) throw BadBlock{fmt::format("column {}: trailing bytes", index)};
+  col.loaded = true;
+  col.next = 0;
+  col.acc = 0;
+  col.buf.resize(kChunkRows);
+  col.image.resize(kChunkRows);
 }
 
 }  // namespace flow::bin

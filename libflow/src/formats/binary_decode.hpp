@@ -1,11 +1,13 @@
 // Decoding binary blocks: decompression, parsing and validation of a whole block (on the worker
 // thread), then values unpacked a chunk of rows at a time (on the reading thread, cache-warm).
+// With a projection only the columns delivered (and those their values refer to) are decoded.
 #pragma once
 
 #include <zstd.h>
 
 #include <array>
 #include <deque>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,10 +37,20 @@ struct StrRef {
   uint32_t size;
 };
 
+/// Where a chunk lies in a block's payload, not yet decompressed (valid during decode only).
+struct ChunkRef {
+  uint8_t codec = kCodecNone;
+  size_t raw = 0;              ///< bytes once decompressed
+  const char* bytes = nullptr; ///< the stored bytes
+  size_t stored = 0;
+};
+
 /// One column of a group: validated sequences and dictionaries, and the unpacked chunk.
 struct ColumnData {
   Type file_type = Type::String;   ///< the type in the stream
   bool convert = false;            ///< the field table knows this name with another type
+  bool loaded = false;             ///< decoded in this block (else skipped: nothing below is valid)
+  ChunkRef chunk;                  ///< the column's chunk
   std::vector<char> data;          ///< the decompressed chunk: nulls, seq and strs point into it
   const uint8_t* nulls = nullptr;  ///< bit set = null; nullptr when the column has no nulls
   IntSeq seq;                      ///< the values, or the dictionary indexes
@@ -57,15 +69,17 @@ struct ColumnData {
 
 /// The records of one schema inside a block.
 struct Group {
-  SchemaPtr schema;
-  std::vector<ColumnData> cols;
-  std::vector<const Value*> images;  ///< each column's image: a record is a copy per field
+  SchemaPtr schema;                  ///< the fields delivered: the stream's, or those projected
+  std::vector<ColumnData> cols;      ///< every column of the stream's schema
+  std::vector<uint32_t> active;      ///< the loaded columns, in order (delivered or referred to)
+  std::vector<uint32_t> fields;      ///< the column of each delivered field
+  std::vector<const Value*> images;  ///< each delivered field's image: a record is a copy per field
   std::vector<uint64_t> scratch;     ///< for unpacking dictionaries
   uint32_t rows = 0;
   uint32_t cursor = 0;       ///< next row to deliver
   uint32_t chunk_start = 0;  ///< rows [chunk_start, chunk_end) are in the columns' images
   uint32_t chunk_end = 0;
-  bool convert = false;
+  bool convert = false;  ///< some delivered field needs converting
 };
 
 /// A decoded block; everything is reused from block to block.
@@ -79,9 +93,16 @@ struct DecodedBlock {
 
 /// Decompresses, parses and validates blocks, so that unpacking them cannot fail. Keeps recent
 /// schemas so that equal schemas in successive blocks are the same SchemaPtr. One per thread.
+///
+/// With a projection (ReadOptions::fields) each group delivers the stream's fields named in it,
+/// in stream order, and the chunks of the other columns are passed over: neither decompressed
+/// nor validated (the frame checksum, verified before, still covers their bytes). They are
+/// decoded anyway when a delivered column's values refer to them (transform 2: end from start),
+/// and all of a frame's payload is decompressed when the frame itself is compressed (codec 1 in
+/// the frame header: one zstd frame cannot be decompressed in parts).
 class BlockDecoder {
  public:
-  BlockDecoder();
+  explicit BlockDecoder(std::optional<std::vector<std::string>> fields = std::nullopt);
   ~BlockDecoder();
   BlockDecoder(const BlockDecoder&) = delete;
   BlockDecoder& operator=(const BlockDecoder&) = delete;
@@ -91,18 +112,32 @@ class BlockDecoder {
   void decode(const FrameHeader& h, const char* stored, DecodedBlock& out);
 
  private:
+  /// A stream schema and what is delivered of it.
+  struct SchemaView {
+    std::vector<std::pair<std::string, uint8_t>> key;  ///< names and type codes as stored
+    SchemaPtr full;                                     ///< the stream's schema
+    SchemaPtr delivered;                                ///< full, or its projection
+    std::vector<uint32_t> fields;                       ///< the column of each delivered field
+  };
+
   void load_group(Cursor& c, Group& g, uint32_t n);
-  SchemaPtr read_schema(Cursor& c);
-  void load_column(Cursor& c, Group& g, size_t index, size_t n);
-  /// Reads a chunk and returns its decompressed bytes, in `into`.
-  Cursor read_chunk(Cursor& c, std::vector<char>& into);
+  const SchemaView& read_schema(Cursor& c);
+  /// Loads a column and the columns its values refer to.
+  void load(Group& g, size_t index, size_t n);
+  void load_column(Group& g, size_t index, size_t n);
+  /// Reads a chunk's header, passes over its bytes and counts its raw size against the limit.
+  ChunkRef skip_chunk(Cursor& c);
+  /// A chunk's decompressed bytes, in `into`.
+  Cursor open_chunk(const ChunkRef& chunk, std::vector<char>& into);
 
   ZSTD_DCtx* dctx_;
+  std::optional<std::vector<std::string>> fields_;  // the projection, sorted
   size_t raw_left_ = 0;  // decompressed bytes the block may still use (kMaxRaw in all)
   std::vector<char> gid_chunk_;
   std::vector<uint64_t> scratch_;
+  std::vector<size_t> chain_;
   std::vector<std::pair<std::string_view, uint8_t>> defs_;
-  std::deque<std::pair<std::vector<std::pair<std::string, uint8_t>>, SchemaPtr>> schemas_;
+  std::deque<SchemaView> schemas_;
 };
 
 /// Unpacks the group's next chunk of rows into the columns' images (after a decode, or when

@@ -1,5 +1,5 @@
 // Binary format reader: frames read and checked here, blocks decoded on a worker thread one
-// block ahead, records copied out of the decoded columns.
+// block ahead, records copied out of the decoded columns (only the projected ones, if asked).
 #include <fmt/format.h>
 
 #include <condition_variable>
@@ -31,7 +31,8 @@ struct Job {
 
 class BinaryReader : public Reader {
  public:
-  BinaryReader(std::unique_ptr<InputStream> in, const ReadOptions&) : in_(std::move(in)), name_(in_->name()) {}
+  BinaryReader(std::unique_ptr<InputStream> in, const ReadOptions& opts)
+      : in_(std::move(in)), name_(in_->name()), fields_(opts.fields) {}
 
   ~BinaryReader() override {
     {
@@ -77,7 +78,7 @@ class BinaryReader : public Reader {
     r.line = cur_->first_record + ++pos_;
     if (g.cursor == g.chunk_end) unpack_chunk(g);
     const size_t row = g.cursor++, crow = row - g.chunk_start;
-    if (r.schema != g.schema || r.values.size() != g.cols.size()) r.reset(g.schema);
+    if (r.schema != g.schema || r.values.size() != g.images.size()) r.reset(g.schema);
     Value* v = r.values.data();
     const Value* const* img = g.images.data();
     for (size_t i = 0, n = g.images.size(); i < n; ++i) v[i] = img[i][crow];
@@ -87,8 +88,8 @@ class BinaryReader : public Reader {
   /// Values of a column whose name the field table knows with another type: read through text.
   void convert(Record& r, const Group& g) {
     r.arena.clear();
-    for (size_t i = 0; i < g.cols.size(); ++i) {
-      const ColumnData& c = g.cols[i];
+    for (size_t i = 0; i < g.fields.size(); ++i) {
+      const ColumnData& c = g.cols[g.fields[i]];
       Value& v = r.values[i];
       if (!c.convert || v.null()) continue;
       const flow::Column& col = g.schema->column(i);
@@ -175,7 +176,7 @@ class BinaryReader : public Reader {
       }
     }
     if (inline_) {
-      if (!inline_decoder_) inline_decoder_ = std::make_unique<BlockDecoder>();
+      if (!inline_decoder_) inline_decoder_ = std::make_unique<BlockDecoder>(fields_);
       decode(*inline_decoder_, j);
       j->done = true;
       return;
@@ -191,7 +192,7 @@ class BinaryReader : public Reader {
     std::unique_ptr<BlockDecoder> decoder;
     std::exception_ptr no_decoder;
     try {
-      decoder = std::make_unique<BlockDecoder>();
+      decoder = std::make_unique<BlockDecoder>(fields_);
     } catch (...) {
       no_decoder = std::current_exception();
     }
@@ -353,6 +354,7 @@ class BinaryReader : public Reader {
 
   std::unique_ptr<InputStream> in_;
   const std::string name_;
+  const std::optional<std::vector<std::string>> fields_;  // the projection (ReadOptions::fields)
   State state_ = State::Start;
   uint64_t records_ = 0, blocks_ = 0;  // in the whole input, damaged blocks included
   uint64_t stream_records_ = 0, stream_blocks_ = 0;

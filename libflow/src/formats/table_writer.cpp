@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "flow/format.hpp"
+#include "flow/time.hpp"
 #include "formats/text_util.hpp"
 
 namespace flow {
@@ -18,11 +19,15 @@ size_t display_width(std::string_view s) {
   return n;
 }
 
-/// Appends the text of a value as shown in the table: '-' for null, control bytes escaped so
+/// Appends the text of a value as shown in the table: '-' for null, times in ISO 8601 UTC, control bytes escaped so
 /// that a value can neither break the line nor drive the terminal.
 void append_cell(std::string& out, const Value& v, Type t) {
   if (v.null()) {
     out += '-';
+    return;
+  }
+  if (t == Type::Time) {  // for people: UTC date and time rather than epoch seconds
+    out += format_time(time_seconds(v.t));
     return;
   }
   if (t != Type::String) {

@@ -9,6 +9,7 @@
 
 #include "flow/error.hpp"
 #include "flow/io.hpp"
+#include "io/decoder_source.hpp"
 
 namespace flow {
 namespace {
@@ -28,20 +29,9 @@ const char* inflate_error(int ret) {
   }
 }
 
-class GzipSource : public ByteSource {
+class GzipSource : public DecoderSource {
  public:
-  explicit GzipSource(std::unique_ptr<InputStream> in) : in_(std::move(in)) { start_member(); }
-
-  size_t read(char* buf, size_t n) override {
-    size_t produced = 0;
-    while (produced == 0 && !done_ && !error_ && n > 0) produced = step(buf, n);
-    // What was decoded before damage is handed over first; the error comes with the next call.
-    if (produced == 0 && error_) throw *error_;
-    return produced;
-  }
-
-  uint64_t raw_position() const override { return in_->source().raw_position(); }
-  uint64_t raw_size() const override { return in_->source().raw_size(); }
+  explicit GzipSource(std::unique_ptr<InputStream> in) : DecoderSource(std::move(in)) { start_member(); }
 
  private:
   void start_member() {
@@ -51,7 +41,7 @@ class GzipSource : public ByteSource {
   }
 
   /// One call of the inflater (or one step between members); returns the bytes written to buf.
-  size_t step(char* buf, size_t n) {
+  size_t step(char* buf, size_t n) override {
     if (st_.block_state == ISAL_BLOCK_FINISH) {
       next_member();
       return 0;
@@ -111,17 +101,9 @@ class GzipSource : public ByteSource {
                      out_total_));
   }
 
-  void fail(const std::string& what) {
-    error_.emplace(in_->name(), 0, "", what);
-    error_->fatal = true;
-  }
-
-  std::unique_ptr<InputStream> in_;
   inflate_state st_;
   uint64_t member_ = 0;
   uint64_t out_total_ = 0;
-  bool done_ = false;
-  std::optional<DataError> error_;  // sticky: the stream cannot go on
 };
 
 }  // namespace

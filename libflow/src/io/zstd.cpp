@@ -7,32 +7,22 @@
 
 #include "flow/error.hpp"
 #include "flow/io.hpp"
+#include "io/decoder_source.hpp"
 
 namespace flow {
 namespace {
 
-class ZstdSource : public ByteSource {
+class ZstdSource : public DecoderSource {
  public:
-  explicit ZstdSource(std::unique_ptr<InputStream> in) : in_(std::move(in)), ctx_(ZSTD_createDStream()) {
+  explicit ZstdSource(std::unique_ptr<InputStream> in) : DecoderSource(std::move(in)), ctx_(ZSTD_createDStream()) {
     if (!ctx_) throw DataError(in_->name() + ": cannot allocate a zstd decoder");
   }
   ~ZstdSource() override { ZSTD_freeDStream(ctx_); }
   ZstdSource(const ZstdSource&) = delete;
   ZstdSource& operator=(const ZstdSource&) = delete;
 
-  size_t read(char* buf, size_t n) override {
-    size_t produced = 0;
-    while (produced == 0 && !done_ && !error_ && n > 0) produced = step(buf, n);
-    // What was decoded before damage is handed over first; the error comes with the next call.
-    if (produced == 0 && error_) throw *error_;
-    return produced;
-  }
-
-  uint64_t raw_position() const override { return in_->source().raw_position(); }
-  uint64_t raw_size() const override { return in_->source().raw_size(); }
-
  private:
-  size_t step(char* buf, size_t n) {
+  size_t step(char* buf, size_t n) override {
     if (in_->size() == 0) in_->fill();
     ZSTD_inBuffer input{in_->data(), in_->size(), 0};
     ZSTD_outBuffer output{buf, n, 0};
@@ -55,17 +45,9 @@ class ZstdSource : public ByteSource {
     return output.pos;
   }
 
-  void fail(const std::string& what) {
-    error_.emplace(in_->name(), 0, "", what);
-    error_->fatal = true;
-  }
-
-  std::unique_ptr<InputStream> in_;
   ZSTD_DStream* ctx_;
   uint64_t out_total_ = 0;
   bool in_frame_ = true;  // an empty stream is not a zstd stream
-  bool done_ = false;
-  std::optional<DataError> error_;  // sticky: the stream cannot go on
 };
 
 }  // namespace

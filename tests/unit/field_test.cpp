@@ -68,3 +68,12 @@ TEST_CASE("schema: unknown names become string columns; duplicates are refused",
   CHECK_THROWS_WITH(Schema::parse_format("srcaddr srcaddr"), "field 'srcaddr' appears twice in the format");
   CHECK_THROWS_WITH(Schema::parse_format("srcaddr Bytes"), "'Bytes' is not a field name");
 }
+
+TEST_CASE("value: a null or new value has a zero string size (writers add sizes up)", "[field]") {
+  Value v;
+  CHECK(v.s.size == 0);
+  v.set_str("abcdef");
+  v.set_null();
+  CHECK(v.s.size == 0);
+  CHECK(v.null());
+}

@@ -71,7 +71,7 @@ struct Value {
   State state = Null;
   bool v6 = false;  // Type::Ip only
 
-  Value() : u(0) {}
+  Value() : ip{} {}  // all 16 bytes: a null string must have size 0 (writers add sizes up)
   bool null() const { return state == Null; }
   std::string_view str() const { return {s.data, s.size}; }
   Ip addr() const {
@@ -81,7 +81,10 @@ struct Value {
     return a;
   }
 
-  void set_null() { state = Null; }
+  void set_null() {
+    std::memset(ip, 0, sizeof ip);
+    state = Null;
+  }
   void set_uint(uint64_t v) { u = v; state = Set; }
   void set_time(int64_t v) { t = v; state = Set; }
   void set_str(std::string_view v) {

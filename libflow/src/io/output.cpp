@@ -36,6 +36,14 @@ void remove_temporary_outputs() noexcept {
 
 std::unique_ptr<Output> Output::open(const std::string& path) {
   if (path.empty() || path == "-") return std::unique_ptr<Output>(new Output(1, "(stdout)", "", ""));
+  struct stat target;
+  if (stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode)) {
+    // A device, FIFO or directory is written in place (renaming over /dev/null would replace it).
+    if (S_ISDIR(target.st_mode)) throw DataError(fmt::format("{}: is a directory", path));
+    int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0) throw DataError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+    return std::unique_ptr<Output>(new Output(fd, path, "", ""));
+  }
   // The temporary file lives beside the target so that rename() stays on one file system.
   std::string temp = path + ".tmp-XXXXXX";
   int fd = mkstemp(temp.data());
@@ -74,7 +82,7 @@ Output::~Output() {
     return;
   }
   if (!committed_) {
-    close(fd_);
+    if (fd_ >= 0) close(fd_);
     unlink(temp_.c_str());
     std::lock_guard lock(temps_mutex);
     temps().erase(temp_);
@@ -125,7 +133,9 @@ void Output::commit() {
     committed_ = true;
     return;
   }
-  if (fsync(fd_) != 0 || close(fd_) != 0)
+  int fd = fd_;
+  fd_ = -1;  // closed below whatever happens: the destructor must not close it again
+  if (fsync(fd) != 0 || close(fd) != 0)
     throw DataError(fmt::format("{}: write error: {}", name_, std::strerror(errno)));
   if (rename(temp_.c_str(), target_.c_str()) != 0)
     throw DataError(fmt::format("{}: cannot rename into place: {}", name_, std::strerror(errno)));

@@ -19,6 +19,17 @@
 namespace flow {
 namespace {
 
+/// Diagnostics to stderr that never throw: fmt::print throws on EPIPE, and a closed stderr
+/// (`2>&1 | head -1`) must not turn a warning into an abort.
+template <typename... Args>
+void say(fmt::format_string<Args...> f, Args&&... args) noexcept {
+  try {
+    std::string text = fmt::format(f, std::forward<Args>(args)...);
+    std::fwrite(text.data(), 1, text.size(), stderr);
+  } catch (...) {
+  }
+}
+
 extern "C" void on_fatal_signal(int sig) {
   // Leave no temporary output behind, then die of the same signal so the caller sees it.
   remove_temporary_outputs();
@@ -44,11 +55,11 @@ class ProgressBar : public ProgressSink {
     shown_ = true;
     double secs = std::chrono::duration<double>(now - start_).count();
     std::string pct = total ? fmt::format("{:3}%", done * 100 / total) : "";
-    fmt::print(stderr, "\r{}: {} {} {:.1f} MB read, {:.0f} MB/s\x1b[K", tool_, file, pct, double(done) / 1e6,
+    say("\r{}: {} {} {:.1f} MB read, {:.0f} MB/s\x1b[K", tool_, file, pct, double(done) / 1e6,
                double(done) / 1e6 / secs);
   }
   void done() override {
-    if (shown_) fmt::print(stderr, "\r\x1b[K");
+    if (shown_) say("\r\x1b[K");
     shown_ = false;
   }
 
@@ -98,11 +109,11 @@ void add_output_options(CLI::App& app, CommonOptions& o) {
 Context::Context(std::string tool) : tool_(std::move(tool)) {}
 
 void Context::warn(const std::string& msg) {
-  if (!quiet) fmt::print(stderr, "{}: warning: {}\n", tool_, msg);
+  if (!quiet) say("{}: warning: {}\n", tool_, msg);
 }
 
 void Context::note(const std::string& msg) {
-  if (!quiet) fmt::print(stderr, "{}: {}\n", tool_, msg);
+  if (!quiet) say("{}: {}\n", tool_, msg);
 }
 
 ProgressSink* Context::progress_sink() {
@@ -131,7 +142,7 @@ InputConfig Context::input_config(const CommonOptions& o) {
 void Context::report_skips(const SkipReport& s) {
   if (s.errors == 0) return;
   // Always said, even with --quiet: skipping is never silent.
-  fmt::print(stderr, "{}: skipped {} malformed record{} ({} error{}); first: {}\n", tool_, s.records,
+  say("{}: skipped {} malformed record{} ({} error{}); first: {}\n", tool_, s.records,
              s.records == 1 ? "" : "s", s.errors, s.errors == 1 ? "" : "s", s.first);
 }
 
@@ -182,7 +193,7 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
     std::cout << e.what() << "\n";
     return kExitOk;
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "{}: error: {}\nTry '{} --help' for more information.\n", spec.name, e.what(), spec.name);
+    say("{}: error: {}\nTry '{} --help' for more information.\n", spec.name, e.what(), spec.name);
     return kExitUsage;
   }
 
@@ -203,16 +214,16 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
   } catch (const BrokenPipe&) {
     return kExitOk;
   } catch (const UsageError& e) {
-    fmt::print(stderr, "{}: error: {}\nTry '{} --help' for more information.\n", spec.name, e.what(), spec.name);
+    say("{}: error: {}\nTry '{} --help' for more information.\n", spec.name, e.what(), spec.name);
     return kExitUsage;
   } catch (const DataError& e) {
-    fmt::print(stderr, "{}: error: {}\n", spec.name, e.message());
+    say("{}: error: {}\n", spec.name, e.message());
     return kExitData;
   } catch (const std::bad_alloc&) {
-    fmt::print(stderr, "{}: error: out of memory\n", spec.name);
+    say("{}: error: out of memory\n", spec.name);
     return kExitData;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "{}: error: {}\n", spec.name, e.what());
+    say("{}: error: {}\n", spec.name, e.what());
     return kExitData;
   }
 }

@@ -69,7 +69,6 @@ class RecordOutput {
   void write(const Record& r) { writer_->write(projection_.apply(r)); }
   /// Finishes the format and commits the file (renames it into place).
   void close();
-  uint64_t count = 0;
 
  private:
   std::unique_ptr<Output> out_;

@@ -398,8 +398,7 @@ class JsonReader : public Reader {
         if (t != od::json_type::string)
           fail(key, fmt::format("expected an IP address in a string, got {}", describe(v, t)));
         std::string_view s = string(v, key);
-        auto ip = parse_ipv4(s);
-        if (!ip) ip = parse_ip(s);
+        auto ip = parse_ip(s);  // dotted quads take parse_ipv4's path inside
         if (!ip) fail(key, fmt::format("'{}' is not an IP address", shorten(s)));
         out.set_ip(*ip);
         return;

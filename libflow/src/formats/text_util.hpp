@@ -1,4 +1,4 @@
-// Small text helpers shared by the writers: a value as AWS text, and its width.
+// A value as AWS text, for the writers (numbers in decimal, addresses in their usual form).
 #pragma once
 
 #include <cstdint>
@@ -11,11 +11,6 @@ namespace flow::text {
 
 using fast::put_i64;
 using fast::put_u64;
-
-/// Upper bound of the bytes a non-null value takes as text.
-inline size_t max_text_size(const Value& v, Type t) {
-  return t == Type::String ? v.s.size : 44;  // 39 for IPv6, plus put_ip's slack
-}
 
 /// Writes a non-null value as AWS text (numbers in decimal, addresses in their usual form).
 inline char* put_value(char* p, const Value& v, Type t) {

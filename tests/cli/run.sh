@@ -22,7 +22,8 @@ for t in "$here"/*/*.sh; do
   [ -n "$pattern" ] && [[ $name != *$pattern* ]] && continue
   WORK=$(mktemp -d)
   export WORK
-  (cd "$here/../data" && bash "$t") >"$WORK/.stdout" 2>"$WORK/.stderr" </dev/null
+  # Relative script path: a message from bash itself must not name the checkout's location.
+  (cd "$here/../data" && bash "../cli/$name.sh") >"$WORK/.stdout" 2>"$WORK/.stderr" </dev/null
   code=$?
   if [ $update = 1 ]; then
     cp "$WORK/.stdout" "$base.stdout"

@@ -10,7 +10,7 @@ for f in samples/aws-docs/* samples/flowlogs-reader/* samples/otel-collector-con
   in_opts=() out_opts=()
   if [ -f "$fields" ]; then in_opts=(--aws-format "$(cat "$fields")"); fi
   # Written back without a header when the sample has none (field names only on line 1).
-  case $f in *.gz) first=$(gzip -dc "$f" | head -1) ;; *) first=$(head -1 "$f") ;; esac
+  case $f in *.gz) first=$(gzip -dc "$f" | head -1 | tr -d '\000') ;; *) first=$(head -1 "$f" | tr -d '\000') ;; esac
   echo "$first" | grep -qE '^[a-z][a-z0-9-]*( [a-z][a-z0-9-]*)*$' || out_opts=(--no-header)
   flowcat "${in_opts[@]}" -O bin "$f" 2>"$WORK/err1" | flowcat -O json 2>"$WORK/err2" | flowcat "${out_opts[@]}" >"$WORK/out" 2>"$WORK/err3"
   codes="${PIPESTATUS[*]}"

@@ -8,11 +8,12 @@ what=${1:-demo}
 case $what in demo | test) ;; *) echo "usage: $0 demo|test" >&2; exit 2 ;; esac
 
 # Debian 12 packages: compiler and CMake, the five design dependencies, the codecs and hash we
-# chose (see README "Dependencies"), and what the tests use to check man pages and completions.
+# chose (see README "Dependencies"), and what the tests use to check man pages, completions and
+# report files (xmllint for JUnit, jq for SARIF).
 packages=(g++ cmake pkg-config make
   libcli11-dev libfmt-dev libsimdjson-dev libcpp-httplib-dev catch2
   libisal-dev libzstd-dev libxxhash-dev
-  gzip zstd groff-base bash-completion zsh fish)
+  gzip zstd groff-base bash-completion zsh fish libxml2-utils jq)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

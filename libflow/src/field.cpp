@@ -55,13 +55,17 @@ std::optional<FieldId> find_field(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view nearest_field(std::string_view name) {
+std::string_view nearest_field(std::string_view name) { return nearest_name(name, {}); }
+
+std::string_view nearest_name(std::string_view name, std::span<const std::string_view> extra) {
   std::string_view best;
   size_t best_d = SIZE_MAX;
-  for (const auto& f : kFields) {
-    size_t d = edit_distance(name, f.name);
-    if (d < best_d) best_d = d, best = f.name;
-  }
+  auto consider = [&](std::string_view candidate) {
+    size_t d = edit_distance(name, candidate);
+    if (d < best_d) best_d = d, best = candidate;
+  };
+  for (const auto& f : kFields) consider(f.name);
+  for (auto e : extra) consider(e);
   // Suggest only what is plausibly a typo: at most a third of the name changed.
   return best_d <= std::max<size_t>(2, name.size() / 3) ? best : std::string_view{};
 }

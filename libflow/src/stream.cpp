@@ -29,6 +29,8 @@ class PolicyReader {
     reader_ = open_reader(std::move(in), cfg.read);
   }
 
+  const std::string& name() const { return in_->name(); }
+
   bool next(Record& r) {
     for (;;) {
       try {
@@ -68,18 +70,21 @@ class SequentialStream : public RecordStream {
           return false;
         }
         cur_ = std::make_unique<PolicyReader>(cfg_.files[index_++], cfg_, report_);
+        file_ = cur_->name();
       }
       if (cur_->next(r)) return true;
       cur_.reset();
     }
   }
   const SkipReport& skipped() const override { return report_; }
+  std::string file() const override { return file_; }
 
  private:
   InputConfig cfg_;
   SkipReport report_;
   size_t index_ = 0;
   std::unique_ptr<PolicyReader> cur_;
+  std::string file_;
 };
 
 class MergedStream : public RecordStream {
@@ -92,6 +97,7 @@ class MergedStream : public RecordStream {
     inputs_.resize(cfg_.files.size());
     for (size_t i = 0; i < inputs_.size(); ++i) {
       inputs_[i].reader = std::make_unique<PolicyReader>(cfg_.files[i], cfg_, report_);
+      names_.push_back(inputs_[i].reader->name());
       advance(i);
     }
   }
@@ -109,9 +115,11 @@ class MergedStream : public RecordStream {
     r.values = src.values;
     r.line = src.line;
     pending_ = i;
+    last_ = i;
     return true;
   }
   const SkipReport& skipped() const override { return report_; }
+  std::string file() const override { return last_ < names_.size() ? names_[last_] : std::string(); }
 
  private:
   struct Input {
@@ -136,6 +144,8 @@ class MergedStream : public RecordStream {
   std::vector<Input> inputs_;
   std::priority_queue<Key, std::vector<Key>, std::greater<Key>> heap_;
   size_t pending_ = SIZE_MAX;
+  size_t last_ = SIZE_MAX;  // input of the last record handed out
+  std::vector<std::string> names_;
 };
 
 }  // namespace

@@ -21,6 +21,8 @@ struct ToolSpec {
   std::string description;  ///< paragraphs separated by blank lines
   std::vector<std::pair<std::string, std::string>> examples;  ///< command, what it does
   std::vector<std::pair<std::string, std::string>> sections;  ///< extra man sections: title, text
+  /// Exit status for a data or I/O error: 1, or 2 for tools whose 1 means "no match" (grep).
+  int data_error_exit = 1;
 };
 
 /// Options every tool that reads and writes records shares.
@@ -49,6 +51,8 @@ class Context {
   void note(const std::string& msg);
   bool quiet = false;
   bool progress = false;  ///< stderr is a terminal and --no-progress was not given
+  /// The exit status of a run that ends without an error (1 = "no match" for filters).
+  int status = 0;
 
   /// The InputConfig for the common options (reads the files, the format, the error policy).
   InputConfig input_config(const CommonOptions& o);

@@ -113,6 +113,8 @@ const FieldInfo& field_info(FieldId id);
 std::optional<FieldId> find_field(std::string_view name);
 /// The known field name nearest to `name` (for "did you mean"), or empty.
 std::string_view nearest_field(std::string_view name);
+/// The known field name or extra name nearest to `name`, or empty when none is a plausible typo.
+std::string_view nearest_name(std::string_view name, std::span<const std::string_view> extra);
 /// True when `name` could name a field: lower-case letters, digits and single dashes.
 bool is_field_name_syntax(std::string_view name);
 

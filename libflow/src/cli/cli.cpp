@@ -210,7 +210,7 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
     ctx.progress = !no_progress && isatty(2);
     run(ctx);
     if (std::fflush(stdout) != 0 && errno != EPIPE) throw DataError("(stdout): write error");
-    return kExitOk;
+    return ctx.status;
   } catch (const BrokenPipe&) {
     return kExitOk;
   } catch (const UsageError& e) {
@@ -218,13 +218,13 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
     return kExitUsage;
   } catch (const DataError& e) {
     say("{}: error: {}\n", spec.name, e.message());
-    return kExitData;
+    return spec.data_error_exit;
   } catch (const std::bad_alloc&) {
     say("{}: error: out of memory\n", spec.name);
-    return kExitData;
+    return spec.data_error_exit;
   } catch (const std::exception& e) {
     say("{}: error: {}\n", spec.name, e.what());
-    return kExitData;
+    return spec.data_error_exit;
   }
 }
 

@@ -1,0 +1,61 @@
+// The filter expression language: compiled once, evaluated per record. See flow-filter(7).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flow/record.hpp"
+
+namespace flow {
+
+namespace filter {
+struct Node;
+}
+
+struct FilterSettings {
+  /// Names the expression in messages: "expression" for the command line, or a file name.
+  std::string source = "expression";
+  /// "now" for relative times (now-1h); Unix seconds.
+  int64_t now = 0;
+};
+
+/// A compiled expression. match() is not thread-safe (it caches the slots of the last schema).
+class Filter {
+ public:
+  /// Compiles `text`. A mistake throws UsageError whose message shows the expression with a
+  /// caret under the place ("SOURCE:LINE:COLUMN: unknown field 'dst_port' — did you mean ...").
+  static Filter compile(std::string_view text, const FilterSettings& settings);
+
+  Filter(Filter&&) noexcept;
+  Filter& operator=(Filter&&) noexcept;
+  ~Filter();
+
+  bool match(const Record& r) {
+    if (r.schema != bound_) bind(r.schema);
+    return eval(r);
+  }
+  /// The names of the fields the expression reads (for readers that can skip the others).
+  std::vector<std::string> fields() const;
+
+  /// A reference to a field: known fields by id, other columns (${name}) by name.
+  struct Key {
+    std::optional<FieldId> id;
+    std::string name;
+  };
+
+ private:
+  Filter();
+  void bind(const SchemaPtr& s);
+  bool eval(const Record& r) const;
+
+  std::unique_ptr<filter::Node> root_;
+  std::vector<Key> keys_;
+  std::vector<int> slots_;
+  SchemaPtr bound_;
+};
+
+}  // namespace flow

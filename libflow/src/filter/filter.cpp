@@ -1,0 +1,80 @@
+// Filter: compiles with caret diagnostics, binds field references to each schema it meets.
+#include "flow/filter.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "filter/parser.hpp"
+#include "flow/error.hpp"
+
+namespace flow {
+namespace {
+
+/// "SOURCE:LINE:COL: message" and the line with a caret under the place.
+std::string render(std::string_view text, const filter::ExprError& e, const std::string& source) {
+  size_t pos = std::min(e.pos, text.size());
+  size_t line_start = 0;
+  if (pos > 0) {
+    size_t nl = text.rfind('\n', pos - 1);
+    if (nl != std::string_view::npos) line_start = nl + 1;
+  }
+  size_t line_end = text.find('\n', pos);
+  if (line_end == std::string_view::npos) line_end = text.size();
+  size_t line_no = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n'));
+  std::string line(text.substr(line_start, line_end - line_start));
+  // Columns count characters, not bytes (UTF-8 continuation bytes take no column); tabs become
+  // spaces so that the caret lines up.
+  size_t col = 0;
+  for (size_t k = line_start; k < pos; ++k)
+    if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) ++col;
+  for (char& c : line)
+    if (c == '\t' || c == '\r') c = ' ';
+  size_t width = std::max<size_t>(1, std::min(e.len, line_end > pos ? line_end - pos : 1));
+  return fmt::format("{}:{}:{}: {}\n  {}\n  {}^{}", source, line_no, col + 1, e.message, line, std::string(col, ' '),
+                     std::string(width - 1, '~'));
+}
+
+}  // namespace
+
+Filter::Filter() = default;
+Filter::Filter(Filter&&) noexcept = default;
+Filter& Filter::operator=(Filter&&) noexcept = default;
+Filter::~Filter() = default;
+
+Filter Filter::compile(std::string_view text, const FilterSettings& settings) {
+  Filter f;
+  try {
+    auto c = filter::parse(text, settings);
+    f.root_ = std::move(c.root);
+    f.keys_ = std::move(c.keys);
+  } catch (const filter::ExprError& e) {
+    throw UsageError(render(text, e, settings.source));
+  }
+  f.slots_.assign(f.keys_.size(), -1);
+  return f;
+}
+
+void Filter::bind(const SchemaPtr& s) {
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    const Key& key = keys_[k];
+    int slot = key.id ? s->slot(*key.id) : s->slot(key.name);
+    // ${name} of a column we do not know compares text; a typed column of that name would be
+    // read through the wrong member of Value.
+    if (!key.id && slot >= 0 && s->column(static_cast<size_t>(slot)).type != Type::String)
+      throw DataError(fmt::format("${{{}}} is compared as text, but this input has it as a {} field", key.name,
+                                  type_name(s->column(static_cast<size_t>(slot)).type)));
+    slots_[k] = slot;
+  }
+  bound_ = s;
+}
+
+bool Filter::eval(const Record& r) const { return root_->eval(filter::Ctx{r, slots_.data()}); }
+
+std::vector<std::string> Filter::fields() const {
+  std::vector<std::string> names;
+  for (const auto& k : keys_) names.push_back(k.name);
+  return names;
+}
+
+}  // namespace flow

@@ -1,0 +1,141 @@
+// Literal values of the expression language.
+#include "filter/literals.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <utility>
+
+namespace flow::filter {
+namespace {
+
+__extension__ typedef unsigned __int128 U128;
+
+bool iequal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+using Named = std::pair<std::string_view, uint64_t>;
+
+// IANA protocol numbers by their usual names.
+constexpr std::array<Named, 11> kProtocols{{{"icmp", 1}, {"igmp", 2}, {"tcp", 6}, {"udp", 17}, {"ipv6", 41},
+                                            {"gre", 47}, {"esp", 50}, {"ah", 51}, {"icmpv6", 58},
+                                            {"ipv6-icmp", 58}, {"sctp", 132}}};
+// Well-known ports that come up when reading flow logs.
+constexpr std::array<Named, 24> kServices{{
+    {"ftp", 21},      {"ssh", 22},     {"telnet", 23},  {"smtp", 25},        {"dns", 53},
+    {"domain", 53},   {"http", 80},    {"kerberos", 88}, {"ntp", 123},       {"netbios", 139},
+    {"snmp", 161},    {"ldap", 389},   {"https", 443},  {"smb", 445},        {"ldaps", 636},
+    {"mssql", 1433},  {"nfs", 2049},   {"mysql", 3306}, {"rdp", 3389},       {"postgres", 5432},
+    {"postgresql", 5432}, {"redis", 6379}, {"http-alt", 8080}, {"elasticsearch", 9200},
+}};
+// TCP header flag bits; AWS logs FIN, SYN, RST and SYN-ACK, the others may appear OR-ed in.
+constexpr std::array<Named, 9> kFlags{{{"FIN", 1}, {"SYN", 2}, {"RST", 4}, {"PSH", 8}, {"ACK", 16},
+                                       {"URG", 32}, {"ECE", 64}, {"CWR", 128}, {"SYN-ACK", 18}}};
+
+template <size_t N>
+std::optional<uint64_t> lookup(const std::array<Named, N>& table, std::string_view word) {
+  for (const auto& [name, value] : table)
+    if (iequal(name, word)) return value;
+  return std::nullopt;
+}
+
+const std::vector<std::string_view> kActions{"ACCEPT", "REJECT"};
+const std::vector<std::string_view> kLogStatus{"OK", "NODATA", "SKIPDATA"};
+const std::vector<std::string_view> kDirections{"ingress", "egress"};
+const std::vector<std::string_view> kTypes{"IPv4", "IPv6", "EFA"};
+
+}  // namespace
+
+std::optional<uint64_t> parse_number(std::string_view w, Units units) {
+  size_t i = 0;
+  U128 whole = 0;  // wide, so that an overflow is seen rather than wrapped
+  while (i < w.size() && w[i] >= '0' && w[i] <= '9' && whole <= UINT64_MAX) whole = whole * 10 + unsigned(w[i++] - '0');
+  if (i == 0 || whole > UINT64_MAX) return std::nullopt;
+  // An optional fraction, meaningful only with a unit ("1.5G").
+  uint64_t frac = 0, frac_scale = 1;
+  if (i < w.size() && w[i] == '.') {
+    ++i;
+    size_t digits = 0;
+    while (i < w.size() && w[i] >= '0' && w[i] <= '9') {
+      if (frac_scale < 1'000'000'000) frac = frac * 10 + unsigned(w[i] - '0'), frac_scale *= 10;
+      ++i, ++digits;
+    }
+    if (digits == 0) return std::nullopt;
+  }
+  std::string_view unit = w.substr(i);
+  uint64_t mult = 0;
+  if (units == Units::Duration) {
+    if (unit.empty() || unit == "s") mult = 1;
+    else if (unit == "m") mult = 60;
+    else if (unit == "h") mult = 3600;
+    else if (unit == "d") mult = 86400;
+    else if (unit == "w") mult = 7 * 86400;
+  } else {
+    if (unit.size() > 1 && (unit.back() == 'B' || unit.back() == 'b')) unit.remove_suffix(1);  // 10MB
+    static constexpr std::array<std::pair<std::string_view, uint64_t>, 10> kSi{{
+        {"", 1}, {"k", 1000}, {"K", 1000}, {"M", 1000'000}, {"G", 1000'000'000}, {"T", 1000'000'000'000},
+        {"Ki", 1ull << 10}, {"Mi", 1ull << 20}, {"Gi", 1ull << 30}, {"Ti", 1ull << 40}}};
+    for (const auto& [name, m] : kSi)
+      if (unit == name) mult = m;
+  }
+  if (mult == 0) return std::nullopt;
+  if (frac_scale > 1 && mult == 1) return std::nullopt;  // "1.5" of a count is not a whole number
+  U128 v = whole * mult + static_cast<U128>(frac) * mult / frac_scale;
+  if (v > UINT64_MAX) return std::nullopt;
+  return static_cast<uint64_t>(v);
+}
+
+std::optional<uint64_t> named_constant(FieldId id, std::string_view word) {
+  switch (id) {
+    case FieldId::protocol: return lookup(kProtocols, word);
+    case FieldId::srcport:
+    case FieldId::dstport: return lookup(kServices, word);
+    case FieldId::tcp_flags: {
+      // SYN+ACK style combinations OR the bits of their parts.
+      uint64_t mask = 0;
+      size_t start = 0;
+      while (start <= word.size()) {
+        size_t plus = word.find('+', start);
+        auto part = word.substr(start, plus == std::string_view::npos ? std::string_view::npos : plus - start);
+        auto bit = lookup(kFlags, part);
+        if (!bit) return std::nullopt;
+        mask |= *bit;
+        if (plus == std::string_view::npos) break;
+        start = plus + 1;
+      }
+      return mask;
+    }
+    default: return std::nullopt;
+  }
+}
+
+std::string_view constant_examples(FieldId id) {
+  switch (id) {
+    case FieldId::protocol: return "tcp, udp, icmp, icmpv6, gre, esp, or a number 0-255";
+    case FieldId::srcport:
+    case FieldId::dstport: return "a number 0-65535 or a service such as ssh, https, rdp, postgres";
+    case FieldId::tcp_flags: return "FIN, SYN, RST, PSH, ACK, URG, SYN-ACK, SYN+FIN, or a number";
+    default: return {};
+  }
+}
+
+const std::vector<std::string_view>* enumerated_values(FieldId id) {
+  switch (id) {
+    case FieldId::action: return &kActions;
+    case FieldId::log_status: return &kLogStatus;
+    case FieldId::flow_direction: return &kDirections;
+    case FieldId::type: return &kTypes;
+    default: return nullptr;
+  }
+}
+
+std::optional<std::string_view> canonical_value(FieldId id, std::string_view word) {
+  if (const auto* values = enumerated_values(id))
+    for (auto v : *values)
+      if (iequal(v, word)) return v;
+  return std::nullopt;
+}
+
+}  // namespace flow::filter

@@ -1,0 +1,30 @@
+// Values written in expressions: numbers with units, named constants, enumerated strings.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flow/field.hpp"
+
+namespace flow::filter {
+
+enum class Units { SI, Duration };
+
+/// "1500", "10M", "1.5G", "64Ki", "10MB" (SI: k/K M G T = 10^3.., Ki Mi Gi Ti = 2^10..), or with
+/// Units::Duration "90", "90s", "5m", "2h", "1d", "1w" (seconds). nullopt if not such a number.
+std::optional<uint64_t> parse_number(std::string_view word, Units units);
+
+/// A named constant of a uint field (protocol tcp, port ssh, tcp-flags SYN or SYN+ACK), if any.
+std::optional<uint64_t> named_constant(FieldId id, std::string_view word);
+/// Examples of the constants a field takes, for error messages ("tcp, udp, icmp, ..."); or empty.
+std::string_view constant_examples(FieldId id);
+
+/// The values of a string field AWS documents as a closed set (action: ACCEPT REJECT, ...).
+const std::vector<std::string_view>* enumerated_values(FieldId id);
+/// The canonical spelling of `word` among a field's enumerated values (case-insensitive).
+std::optional<std::string_view> canonical_value(FieldId id, std::string_view word);
+
+}  // namespace flow::filter

@@ -1,0 +1,214 @@
+// The compiled form of a filter expression: a tree of typed predicate nodes. Fields are read
+// through "refs", indexes into a table of the fields the expression names, which the Filter maps
+// to the slots of each schema it meets (so one compiled expression serves every input format).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "flow/ipset.hpp"
+#include "flow/record.hpp"
+
+namespace flow::filter {
+
+struct Ctx {
+  const Record& r;
+  const int* slots;  // ref -> slot in r's schema, -1 when the field is absent
+  /// The value of a ref, or null when the field is absent or null.
+  const Value* get(int ref) const {
+    int s = slots[ref];
+    if (s < 0) return nullptr;
+    const Value* v = &r.values[static_cast<size_t>(s)];
+    return v->null() ? nullptr : v;
+  }
+};
+
+struct Node {
+  virtual ~Node() = default;
+  virtual bool eval(const Ctx& c) const = 0;
+};
+using NodePtr = std::unique_ptr<Node>;
+
+enum class Op { Eq, Ne, Lt, Le, Gt, Ge };
+
+template <typename T>
+inline bool compare(const T& a, Op op, const T& b) {
+  switch (op) {
+    case Op::Eq: return a == b;
+    case Op::Ne: return a != b;
+    case Op::Lt: return a < b;
+    case Op::Le: return a <= b;
+    case Op::Gt: return a > b;
+    case Op::Ge: return a >= b;
+  }
+  return false;
+}
+
+/// Times are compared as unsigned numbers: adding 2^63 keeps the order of signed seconds.
+inline uint64_t time_key(int64_t seconds) { return static_cast<uint64_t>(seconds) ^ (1ull << 63); }
+
+/// A numeric operand: a uint field, a time field (as time_key of its seconds), or a value computed
+/// from several fields. Computed values are null when a field they need is.
+struct Num {
+  enum Kind { UInt, Time, Duration, BytesPerPacket, BitsPerSecond, PacketsPerSecond } kind = UInt;
+  int a = -1, b = -1, c = -1;  // refs: the field; start, end; bytes/packets, start, end
+
+  bool get(const Ctx& x, uint64_t& out) const {
+    switch (kind) {
+      case UInt: {
+        const Value* v = x.get(a);
+        return v && (out = v->u, true);
+      }
+      case Time: {
+        const Value* v = x.get(a);
+        return v && (out = time_key(time_seconds(v->t)), true);
+      }
+      case Duration: {
+        const Value *s = x.get(a), *e = x.get(b);
+        if (!s || !e) return false;
+        int64_t d = time_seconds(e->t) - time_seconds(s->t);
+        out = d > 0 ? static_cast<uint64_t>(d) : 0;
+        return true;
+      }
+      case BytesPerPacket: {
+        const Value *by = x.get(a), *p = x.get(b);
+        if (!by || !p || p->u == 0) return false;
+        out = by->u / p->u;
+        return true;
+      }
+      case BitsPerSecond:
+      case PacketsPerSecond: {
+        const Value *n = x.get(a), *s = x.get(b), *e = x.get(c);
+        if (!n || !s || !e) return false;
+        int64_t d = time_seconds(e->t) - time_seconds(s->t);
+        uint64_t secs = d > 1 ? static_cast<uint64_t>(d) : 1;  // a one-instant window counts as 1 s
+        out = (kind == BitsPerSecond ? n->u * 8 : n->u) / secs;
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+/// Sorted, disjoint, inclusive ranges of numbers.
+struct NumRanges {
+  std::vector<std::pair<uint64_t, uint64_t>> r;
+  void finish();
+  bool contains(uint64_t v) const;
+};
+
+/// Glob match with * (any run) and ? (one character).
+bool glob_match(std::string_view pattern, std::string_view text);
+
+struct NumCmp : Node {
+  Num x; Op op; uint64_t k;
+  NumCmp(Num n, Op o, uint64_t v) : x(n), op(o), k(v) {}
+  bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && compare(v, op, k); }
+};
+struct NumIn : Node {
+  Num x; NumRanges set; bool negate;
+  NumIn(Num n, NumRanges s, bool neg) : x(n), set(std::move(s)), negate(neg) {}
+  bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && set.contains(v) != negate; }
+};
+struct NumVsNum : Node {
+  Num x, y; Op op;
+  NumVsNum(Num a, Op o, Num b) : x(a), y(b), op(o) {}
+  bool eval(const Ctx& c) const override { uint64_t a, b; return x.get(c, a) && y.get(c, b) && compare(a, op, b); }
+};
+struct FlagsHas : Node {
+  Num x; uint64_t mask;
+  FlagsHas(Num n, uint64_t m) : x(n), mask(m) {}
+  bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && (v & mask) == mask; }
+};
+
+struct IpCmp : Node {
+  int ref; Op op; Ip k;
+  IpCmp(int r, Op o, Ip v) : ref(r), op(o), k(v) {}
+  bool eval(const Ctx& c) const override {
+    const Value* v = c.get(ref);
+    if (!v) return false;
+    // Addresses of two families are different, and neither comes before the other.
+    if (v->v6 != k.v6) return op == Op::Ne;
+    return compare(v->addr(), op, k);
+  }
+};
+struct IpIn : Node {
+  int ref; std::shared_ptr<const IpSet> set; bool negate;
+  IpIn(int r, std::shared_ptr<const IpSet> s, bool neg) : ref(r), set(std::move(s)), negate(neg) {}
+  bool eval(const Ctx& c) const override { const Value* v = c.get(ref); return v && set->contains(v->addr()) != negate; }
+};
+struct IpVsIp : Node {
+  int a, b; Op op;
+  IpVsIp(int x, Op o, int y) : a(x), b(y), op(o) {}
+  bool eval(const Ctx& c) const override {
+    const Value *x = c.get(a), *y = c.get(b);
+    if (!x || !y) return false;
+    if (x->v6 != y->v6) return op == Op::Ne;
+    return compare(x->addr(), op, y->addr());
+  }
+};
+
+struct StrCmp : Node {
+  int ref; Op op; std::string k;
+  StrCmp(int r, Op o, std::string v) : ref(r), op(o), k(std::move(v)) {}
+  bool eval(const Ctx& c) const override {
+    const Value* v = c.get(ref);
+    return v && compare(v->str(), op, std::string_view(k));
+  }
+};
+struct StrIn : Node {
+  int ref; std::vector<std::string> exact, globs; bool negate;  // exact: sorted
+  StrIn(int r, std::vector<std::string> e, std::vector<std::string> g, bool neg);
+  bool eval(const Ctx& c) const override;
+};
+struct StrVsStr : Node {
+  int a, b; Op op;
+  StrVsStr(int x, Op o, int y) : a(x), b(y), op(o) {}
+  bool eval(const Ctx& c) const override {
+    const Value *x = c.get(a), *y = c.get(b);
+    return x && y && compare(x->str(), op, y->str());
+  }
+};
+
+/// `is null` / `is not null`: a ref, or a numeric operand (computed values included).
+struct IsNull : Node {
+  Num num; bool use_num; bool want_null;
+  IsNull(Num n, bool numeric, bool null) : num(n), use_num(numeric), want_null(null) {}
+  bool eval(const Ctx& c) const override {
+    uint64_t ignored;
+    bool present = use_num ? num.get(c, ignored) : c.get(num.a) != nullptr;
+    return present != want_null;
+  }
+};
+
+struct And : Node {
+  std::vector<NodePtr> kids;
+  bool eval(const Ctx& c) const override {
+    for (const auto& k : kids)
+      if (!k->eval(c)) return false;
+    return true;
+  }
+};
+struct Or : Node {
+  std::vector<NodePtr> kids;
+  bool eval(const Ctx& c) const override {
+    for (const auto& k : kids)
+      if (k->eval(c)) return true;
+    return false;
+  }
+};
+struct Not : Node {
+  NodePtr kid;
+  explicit Not(NodePtr k) : kid(std::move(k)) {}
+  bool eval(const Ctx& c) const override { return !kid->eval(c); }
+};
+struct Const : Node {
+  bool value;
+  explicit Const(bool v) : value(v) {}
+  bool eval(const Ctx&) const override { return value; }
+};
+
+}  // namespace flow::filter

@@ -1,0 +1,593 @@
+// Grammar (lowest precedence first):
+//   expr      := and { (or | ||) and }
+//   and       := unary { (and | &&) unary }
+//   unary     := (not | !) unary | ( expr ) | predicate
+//   predicate := operand (== | != | < | <= | > | >=) operand
+//              | operand [not] in SET | operand is [not] null | operand has FLAGS
+//   SET       := { item, ... } | item | @file        item := value | value..value | prefix
+// An operand is a field (srcaddr, ${any-column}), an either-side name (addr, port), a computed
+// value (duration, bytes-per-packet, ...) or a literal; literals take the type of the field they
+// meet, so `action == reject`, `protocol == tcp` and `bytes > 10M` need no quoting.
+#include "filter/parser.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "filter/literals.hpp"
+#include "flow/error.hpp"
+#include "flow/time.hpp"
+
+namespace flow::filter {
+namespace {
+
+// Names that are not columns: either-side addresses and ports, and values computed per record.
+enum class Pseudo { None, Addr, Port, Duration, BytesPerPacket, BitsPerSecond, PacketsPerSecond };
+constexpr std::array<std::pair<std::string_view, Pseudo>, 6> kPseudo{{
+    {"addr", Pseudo::Addr},
+    {"port", Pseudo::Port},
+    {"duration", Pseudo::Duration},
+    {"bytes-per-packet", Pseudo::BytesPerPacket},
+    {"bits-per-second", Pseudo::BitsPerSecond},
+    {"packets-per-second", Pseudo::PacketsPerSecond},
+}};
+constexpr std::array<std::string_view, 6> kPseudoNames{"addr", "port", "duration", "bytes-per-packet",
+                                                      "bits-per-second", "packets-per-second"};
+
+bool keyword(const Token& t, std::string_view kw) {
+  if (t.kind != Tok::Word || t.text.size() != kw.size()) return false;
+  for (size_t i = 0; i < kw.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(t.text[i])) != kw[i]) return false;
+  return true;
+}
+
+/// Looks like someone meant a field: a letter, then letters, digits, - and _.
+bool name_like(std::string_view w) {
+  if (w.empty() || !std::isalpha(static_cast<unsigned char>(w[0]))) return false;
+  return std::all_of(w.begin(), w.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+}
+
+Op mirror(Op op) {
+  switch (op) {
+    case Op::Lt: return Op::Gt;
+    case Op::Le: return Op::Ge;
+    case Op::Gt: return Op::Lt;
+    case Op::Ge: return Op::Le;
+    default: return op;
+  }
+}
+
+std::string_view op_text(Op op) {
+  static constexpr std::array<std::string_view, 6> kText{"==", "!=", "<", "<=", ">", ">="};
+  return kText[static_cast<size_t>(op)];
+}
+
+/// One side of a predicate.
+struct Operand {
+  enum Kind { Field, Either, Computed, Literal } kind = Literal;
+  Type type = Type::String;
+  std::optional<FieldId> id;  // Field: a known field (its constants and enumerations apply)
+  Pseudo pseudo = Pseudo::None;
+  int ref = -1;               // Field
+  Num num;                    // Field of type UInt/Time, Computed
+  const Token* tok = nullptr;
+  std::string name() const { return tok->kind == Tok::FieldRef ? "${" + tok->text + "}" : tok->text; }
+};
+
+class Parser {
+ public:
+  Parser(std::string_view text, const FilterSettings& s) : toks_(lex(text)), settings_(s) {}
+
+  Compiled run() {
+    if (peek().kind == Tok::End) throw ExprError{"empty expression", 0, 1};
+    NodePtr root = parse_or();
+    if (peek().kind != Tok::End) {
+      const Token& t = peek();
+      throw ExprError{fmt::format("unexpected '{}' after a complete expression (missing 'and' or 'or'?)", shown(t)),
+                      t.pos, std::max<size_t>(t.len, 1)};
+    }
+    return Compiled{std::move(root), std::move(keys_)};
+  }
+
+ private:
+  std::vector<Token> toks_;
+  size_t i_ = 0;
+  const FilterSettings& settings_;
+  std::vector<Filter::Key> keys_;
+
+  const Token& peek(size_t ahead = 0) const { return toks_[std::min(i_ + ahead, toks_.size() - 1)]; }
+  const Token& take() { return toks_[std::min(i_++, toks_.size() - 1)]; }
+  static std::string shown(const Token& t) {
+    if (t.kind == Tok::End) return "end of expression";
+    return t.kind == Tok::String ? "\"" + t.text + "\"" : t.kind == Tok::FieldRef ? "${" + t.text + "}" : t.kind == Tok::Word ? t.text : std::string(op_name(t.kind));
+  }
+  static std::string_view op_name(Tok k) {
+    switch (k) {
+      case Tok::LParen: return "(";
+      case Tok::RParen: return ")";
+      case Tok::LBrace: return "{";
+      case Tok::RBrace: return "}";
+      case Tok::Comma: return ",";
+      case Tok::Eq: return "==";
+      case Tok::Ne: return "!=";
+      case Tok::Lt: return "<";
+      case Tok::Le: return "<=";
+      case Tok::Gt: return ">";
+      case Tok::Ge: return ">=";
+      case Tok::AndOp: return "&&";
+      case Tok::OrOp: return "||";
+      case Tok::NotOp: return "!";
+      default: return "?";
+    }
+  }
+  [[noreturn]] static void fail(const Token& t, std::string msg) {
+    throw ExprError{std::move(msg), t.pos, std::max<size_t>(t.len, 1)};
+  }
+
+  int ref(std::optional<FieldId> id, std::string_view name) {
+    for (size_t k = 0; k < keys_.size(); ++k)
+      if (id ? keys_[k].id == id : (!keys_[k].id && keys_[k].name == name)) return static_cast<int>(k);
+    keys_.push_back(Filter::Key{id, std::string(id ? field_info(*id).name : name)});
+    return static_cast<int>(keys_.size() - 1);
+  }
+
+  // ---- boolean structure ----
+
+  NodePtr parse_or() {
+    NodePtr first = parse_and();
+    if (!(keyword(peek(), "or") || peek().kind == Tok::OrOp)) return first;
+    auto node = std::make_unique<Or>();
+    node->kids.push_back(std::move(first));
+    while (keyword(peek(), "or") || peek().kind == Tok::OrOp) {
+      take();
+      node->kids.push_back(parse_and());
+    }
+    return node;
+  }
+
+  NodePtr parse_and() {
+    NodePtr first = parse_unary();
+    if (!(keyword(peek(), "and") || peek().kind == Tok::AndOp)) return first;
+    auto node = std::make_unique<And>();
+    node->kids.push_back(std::move(first));
+    while (keyword(peek(), "and") || peek().kind == Tok::AndOp) {
+      take();
+      node->kids.push_back(parse_unary());
+    }
+    return node;
+  }
+
+  NodePtr parse_unary() {
+    const Token& t = peek();
+    if (keyword(t, "not") || t.kind == Tok::NotOp) {
+      take();
+      return std::make_unique<Not>(parse_unary());
+    }
+    if (t.kind == Tok::LParen) {
+      take();
+      if (peek().kind == Tok::RParen) fail(peek(), "empty parentheses");
+      NodePtr inner = parse_or();
+      if (peek().kind != Tok::RParen) fail(peek(), fmt::format("expected ')' to close the '(' at column {}, got {}", t.pos + 1, shown(peek())));
+      take();
+      return inner;
+    }
+    if (keyword(t, "true") || keyword(t, "false")) {
+      take();
+      return std::make_unique<Const>(keyword(t, "true"));
+    }
+    return parse_predicate();
+  }
+
+  // ---- operands ----
+
+  Operand operand(const Token& t) {
+    Operand o;
+    o.tok = &t;
+    if (t.kind == Tok::String) return o;  // always a literal
+    if (t.kind == Tok::FieldRef) {
+      if (auto id = find_field(t.text)) return field(t, *id);
+      o.kind = Operand::Field;  // a column we do not know: compared as text
+      o.ref = ref(std::nullopt, t.text);
+      o.num.a = o.ref;
+      return o;
+    }
+    if (t.kind != Tok::Word) fail(t, fmt::format("expected a field or a value, got {}", shown(t)));
+    if (auto id = find_field(t.text)) return field(t, *id);
+    for (const auto& [name, p] : kPseudo)
+      if (t.text == name) return pseudo(t, p);
+    return o;
+  }
+
+  Operand field(const Token& t, FieldId id) {
+    Operand o;
+    o.tok = &t;
+    o.kind = Operand::Field;
+    o.id = id;
+    o.type = field_info(id).type;
+    o.ref = ref(id, {});
+    o.num.a = o.ref;
+    o.num.kind = o.type == Type::Time ? Num::Time : Num::UInt;
+    return o;
+  }
+
+  Operand pseudo(const Token& t, Pseudo p) {
+    Operand o;
+    o.tok = &t;
+    o.pseudo = p;
+    if (p == Pseudo::Addr || p == Pseudo::Port) {
+      o.kind = Operand::Either;
+      o.type = p == Pseudo::Addr ? Type::Ip : Type::UInt;
+      return o;
+    }
+    o.kind = Operand::Computed;
+    o.type = Type::UInt;
+    auto r = [&](FieldId id) { return ref(id, {}); };
+    switch (p) {
+      case Pseudo::Duration: o.num = Num{Num::Duration, r(FieldId::start), r(FieldId::end)}; break;
+      case Pseudo::BytesPerPacket: o.num = Num{Num::BytesPerPacket, r(FieldId::bytes), r(FieldId::packets)}; break;
+      case Pseudo::BitsPerSecond: o.num = Num{Num::BitsPerSecond, r(FieldId::bytes), r(FieldId::start), r(FieldId::end)}; break;
+      default: o.num = Num{Num::PacketsPerSecond, r(FieldId::packets), r(FieldId::start), r(FieldId::end)}; break;
+    }
+    return o;
+  }
+
+  /// The two concrete sides of addr/port.
+  std::array<Operand, 2> sides(const Operand& o) {
+    bool addr = o.pseudo == Pseudo::Addr;
+    return {field(*o.tok, addr ? FieldId::srcaddr : FieldId::srcport), field(*o.tok, addr ? FieldId::dstaddr : FieldId::dstport)};
+  }
+
+  /// Builds a predicate for each side of addr/port: any side for positive tests, both sides for
+  /// negative ones (`addr != X`: neither address is X).
+  template <typename Make>
+  NodePtr each_side(const Operand& o, bool negative, Make make) {
+    if (o.kind != Operand::Either) return make(o);
+    auto [a, b] = sides(o);
+    NodePtr x = make(a), y = make(b);
+    if (negative) {
+      auto n = std::make_unique<And>();
+      n->kids.push_back(std::move(x));
+      n->kids.push_back(std::move(y));
+      return n;
+    }
+    auto n = std::make_unique<Or>();
+    n->kids.push_back(std::move(x));
+    n->kids.push_back(std::move(y));
+    return n;
+  }
+
+  [[noreturn]] void not_a_field(const Token& t) {
+    if (t.kind == Tok::Word && name_like(t.text)) {
+      auto near = nearest_name(t.text, kPseudoNames);
+      if (!near.empty()) fail(t, fmt::format("unknown field '{}' — did you mean '{}'?", t.text, near));
+      fail(t, fmt::format("unknown field '{}' (flow-formats(5) lists the fields; ${{name}} names any other column)", t.text));
+    }
+    fail(t, fmt::format("expected a field name, got {}", shown(t)));
+  }
+
+  // ---- predicates ----
+
+  NodePtr parse_predicate() {
+    const Token& lt = take();
+    Operand lhs = operand(lt);
+    const Token& t = peek();
+    if (keyword(t, "is")) {
+      take();
+      if (lhs.kind == Operand::Literal) not_a_field(lt);
+      bool want_null = true;
+      if (keyword(peek(), "not")) take(), want_null = false;
+      if (!keyword(peek(), "null")) fail(peek(), fmt::format("expected 'null' after '{}', got {}", want_null ? "is" : "is not", shown(peek())));
+      take();
+      return each_side(lhs, !want_null, [&](const Operand& o) -> NodePtr {
+        bool numeric = o.kind == Operand::Computed || o.type == Type::UInt || o.type == Type::Time;
+        Num n = o.num;
+        if (!numeric) n.a = o.ref;
+        return std::make_unique<IsNull>(n, numeric, want_null);
+      });
+    }
+    if (keyword(t, "in") || (keyword(t, "not") && keyword(peek(1), "in"))) {
+      bool negate = keyword(t, "not");
+      take();
+      if (negate) take();
+      if (lhs.kind == Operand::Literal) not_a_field(lt);
+      return membership(lhs, negate);
+    }
+    if (keyword(t, "has")) {
+      take();
+      if (lhs.kind == Operand::Literal) not_a_field(lt);
+      if (lhs.type != Type::UInt || lhs.kind == Operand::Either) fail(t, fmt::format("'has' tests flag bits of a number field such as tcp-flags, not {}", lhs.name()));
+      const Token& v = take();
+      uint64_t mask = uint_literal(lhs, v, v.text);
+      return std::make_unique<FlagsHas>(lhs.num, mask);
+    }
+    static constexpr std::array<std::pair<Tok, Op>, 6> kOps{
+        {{Tok::Eq, Op::Eq}, {Tok::Ne, Op::Ne}, {Tok::Lt, Op::Lt}, {Tok::Le, Op::Le}, {Tok::Gt, Op::Gt}, {Tok::Ge, Op::Ge}}};
+    for (const auto& [tok, op] : kOps) {
+      if (t.kind != tok) continue;
+      take();
+      const Token& rt = take();
+      if (rt.kind == Tok::End) fail(rt, fmt::format("expected a value after '{}'", op_text(op)));
+      Operand rhs = operand(rt);
+      if (lhs.kind == Operand::Literal && rhs.kind == Operand::Literal) not_a_field(lt);
+      if (lhs.kind == Operand::Literal) return comparison(rhs, mirror(op), lt);
+      if (rhs.kind == Operand::Literal) return comparison(lhs, op, rt);
+      return field_vs_field(lhs, op, rhs, t);
+    }
+    if (lhs.kind == Operand::Literal) not_a_field(lt);
+    fail(t, fmt::format("expected an operator after '{}' (==, !=, <, <=, >, >=, in, not in, is null, has), got {}",
+                        lhs.name(), shown(t)));
+  }
+
+  NodePtr comparison(const Operand& f, Op op, const Token& lit) {
+    bool negative = op == Op::Ne;
+    return each_side(f, negative, [&](const Operand& o) -> NodePtr {
+      switch (o.type) {
+        case Type::UInt:
+          return std::make_unique<NumCmp>(o.num, op, uint_literal(o, lit, lit.text));
+        case Type::Time:
+          return std::make_unique<NumCmp>(o.num, op, time_literal(lit, lit.text));
+        case Type::Ip: {
+          if (lit.text.find('/') != std::string::npos) {
+            if (op != Op::Eq && op != Op::Ne) fail(lit, fmt::format("'{}' orders addresses; a prefix takes ==, != or in", op_text(op)));
+            auto set = std::make_shared<IpSet>();
+            add_ip_item(*set, o, lit, lit.text);
+            set->finish();
+            return std::make_unique<IpIn>(o.ref, std::move(set), op == Op::Ne);
+          }
+          return std::make_unique<IpCmp>(o.ref, op, ip_literal(o, lit, lit.text));
+        }
+        case Type::String: {
+          std::string s = string_literal(o, lit);
+          if (s.find_first_of("*?") != std::string::npos) {
+            if (op != Op::Eq && op != Op::Ne) fail(lit, fmt::format("a glob pattern takes == or !=, not '{}'", op_text(op)));
+            return std::make_unique<StrIn>(o.ref, std::vector<std::string>{}, std::vector<std::string>{s}, op == Op::Ne);
+          }
+          return std::make_unique<StrCmp>(o.ref, op, std::move(s));
+        }
+      }
+      fail(lit, "unsupported comparison");
+    });
+  }
+
+  NodePtr field_vs_field(const Operand& a, Op op, const Operand& b, const Token& at) {
+    if (a.kind == Operand::Either || b.kind == Operand::Either)
+      fail(at, fmt::format("{} stands for either side and compares with values only", a.kind == Operand::Either ? a.name() : b.name()));
+    bool a_num = a.type == Type::UInt || a.type == Type::Time, b_num = b.type == Type::UInt || b.type == Type::Time;
+    if (a.type != b.type && !(a_num && b_num && a.num.kind != Num::Time && b.num.kind != Num::Time))
+      fail(at, fmt::format("cannot compare {} ({}) with {} ({})", a.name(), type_name(a.type), b.name(), type_name(b.type)));
+    if (a_num) return std::make_unique<NumVsNum>(a.num, op, b.num);
+    if (a.type == Type::Ip) return std::make_unique<IpVsIp>(a.ref, op, b.ref);
+    return std::make_unique<StrVsStr>(a.ref, op, b.ref);
+  }
+
+  // ---- sets ----
+
+  NodePtr membership(const Operand& f, bool negate) {
+    // The items: {a, b..c, ...}, one item, or @file (one item per line).
+    struct Item {
+      const Token* tok;
+      std::string text;
+      std::string where;  // "FILE:LINE" for entries of @file
+    };
+    std::vector<Item> items;
+    const Token& first = take();
+    if (first.kind == Tok::LBrace) {
+      if (peek().kind == Tok::RBrace) fail(peek(), "empty set");
+      while (true) {
+        const Token& it = take();
+        if (it.kind != Tok::Word && it.kind != Tok::String) fail(it, fmt::format("expected a set item, got {}", shown(it)));
+        if (it.kind == Tok::Word && it.text[0] == '@') fail(it, "@file stands alone after 'in', not inside { }");
+        items.push_back({&it, it.text, {}});
+        const Token& sep = take();
+        if (sep.kind == Tok::RBrace) break;
+        if (sep.kind != Tok::Comma) fail(sep, fmt::format("expected ',' or '}}' in the set, got {}", shown(sep)));
+      }
+    } else if (first.kind == Tok::Word && first.text[0] == '@') {
+      for (auto& [line, where] : read_list(first)) items.push_back({&first, std::move(line), std::move(where)});
+      if (items.empty()) fail(first, fmt::format("{} holds no entries", first.text.substr(1)));
+    } else if (first.kind == Tok::Word || first.kind == Tok::String) {
+      items.push_back({&first, first.text, {}});
+    } else {
+      fail(first, fmt::format("expected a set after 'in' ({{22, 80}}, 10.0.0.0/8, 1024..65535 or @file), got {}", shown(first)));
+    }
+
+    // A bad entry of @file is named by its file and line.
+    auto entry = [](const Item& it, auto convert) {
+      try {
+        convert();
+      } catch (ExprError& e) {
+        if (!it.where.empty()) e.message = it.where + ": " + e.message;
+        throw;
+      }
+    };
+    return each_side(f, negate, [&](const Operand& o) -> NodePtr {
+      switch (o.type) {
+        case Type::UInt:
+        case Type::Time: {
+          NumRanges set;
+          for (const auto& it : items) entry(it, [&] {
+            auto [lo, hi] = split_range(it.text);
+            uint64_t a = o.type == Type::Time ? time_literal(*it.tok, lo) : uint_literal(o, *it.tok, lo);
+            uint64_t b = hi.empty() ? a : o.type == Type::Time ? time_literal(*it.tok, hi) : uint_literal(o, *it.tok, hi);
+            if (b < a) fail(*it.tok, fmt::format("empty range {}: the end comes before the start", it.text));
+            set.r.emplace_back(a, b);
+          });
+          set.finish();
+          return std::make_unique<NumIn>(o.num, std::move(set), negate);
+        }
+        case Type::Ip: {
+          auto set = std::make_shared<IpSet>();
+          for (const auto& it : items) entry(it, [&] { add_ip_item(*set, o, *it.tok, it.text); });
+          set->finish();
+          return std::make_unique<IpIn>(o.ref, std::move(set), negate);
+        }
+        case Type::String: {
+          std::vector<std::string> exact, globs;
+          for (const auto& it : items) entry(it, [&] {
+            std::string s = string_value(o, *it.tok, it.text);
+            (s.find_first_of("*?") != std::string::npos ? globs : exact).push_back(std::move(s));
+          });
+          return std::make_unique<StrIn>(o.ref, std::move(exact), std::move(globs), negate);
+        }
+      }
+      fail(first, "unsupported set");
+    });
+  }
+
+  static std::pair<std::string_view, std::string_view> split_range(std::string_view s) {
+    size_t dots = s.find("..");
+    if (dots == std::string_view::npos) return {s, {}};
+    return {s.substr(0, dots), s.substr(dots + 2)};
+  }
+
+  /// The entries of @file, one per line (blank lines and # comments skipped), each with
+  /// "FILE:LINE" for messages.
+  std::vector<std::pair<std::string, std::string>> read_list(const Token& t) {
+    std::string path = t.text.substr(1);
+    if (path.empty()) fail(t, "expected a file name after '@'");
+    std::ifstream in(path);
+    if (!in) fail(t, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+    std::vector<std::pair<std::string, std::string>> out;
+    std::string line;
+    for (size_t n = 1; std::getline(in, line); ++n) {
+      if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+      size_t b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
+      if (b == std::string::npos) continue;
+      line = line.substr(b, e - b + 1);
+      std::string where = fmt::format("{}:{}", path, n);
+      if (line.find_first_of(" \t") != std::string::npos)
+        fail(t, fmt::format("{}: one entry per line, got '{}'", where, line));
+      out.emplace_back(std::move(line), std::move(where));
+    }
+    if (in.bad()) fail(t, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+    return out;
+  }
+
+  // ---- literals, typed by the field they meet ----
+
+  uint64_t uint_literal(const Operand& o, const Token& t, std::string_view w) {
+    if (o.id) {
+      if (auto c = named_constant(*o.id, w)) return check_max(o, t, *c);
+    }
+    Units units = o.pseudo == Pseudo::Duration ? Units::Duration : Units::SI;
+    if (auto v = parse_number(w, units)) return check_max(o, t, *v);
+    std::string hint = o.id ? std::string(constant_examples(*o.id)) : "";
+    if (hint.empty()) hint = units == Units::Duration ? "seconds, or 90s, 5m, 2h, 1d" : "a number such as 1500, 10K, 10M, 1.5G, 64Ki";
+    if (!(o.id && !constant_examples(*o.id).empty()) && name_like(w) && !nearest_name(w, kPseudoNames).empty())
+      fail(t, fmt::format("'{}' is neither a value of {} nor a field — did you mean '{}'?", w, o.name(), nearest_name(w, kPseudoNames)));
+    fail(t, fmt::format("'{}' is not a value of {} (expected {})", w, o.name(), hint));
+  }
+
+  uint64_t check_max(const Operand& o, const Token& t, uint64_t v) {
+    if (o.id && o.kind == Operand::Field && v > field_info(*o.id).max)
+      fail(t, fmt::format("{} is out of range for {} (at most {})", v, o.name(), field_info(*o.id).max));
+    return v;
+  }
+
+  uint64_t time_literal(const Token& t, std::string_view w) {
+    try {
+      return time_key(parse_time(w, "time", settings_.now));
+    } catch (const UsageError&) {
+      fail(t, fmt::format("'{}' is not a time (expected 1700000000, 2024-03-01T12:00:00Z, 2024-03-01 or now-1h)", w));
+    }
+  }
+
+  Ip ip_literal(const Operand& o, const Token& t, std::string_view w) {
+    if (auto ip = parse_ip(w)) return *ip;
+    fail(t, fmt::format("'{}' is not an address for {} (expected e.g. 10.0.0.1 or 2001:db8::1)", w, o.name()));
+  }
+
+  void add_ip_item(IpSet& set, const Operand& o, const Token& t, std::string_view w) {
+    auto [lo, hi] = split_range(w);
+    if (!hi.empty()) {
+      if (!set.add_range(ip_literal(o, t, lo), ip_literal(o, t, hi)))
+        fail(t, fmt::format("'{}' is not an address range (both ends of one family, low to high)", w));
+      return;
+    }
+    if (auto c = parse_cidr(w)) return set.add(*c);
+    fail(t, fmt::format("'{}' is not an address or prefix for {} (expected e.g. 10.0.0.0/8 or 2001:db8::/32)", w, o.name()));
+  }
+
+  /// A string literal as written; enumerated fields (action, log-status, ...) check and
+  /// normalise it, whether quoted or not.
+  std::string string_literal(const Operand& o, const Token& t) { return string_value(o, t, t.text); }
+
+  std::string string_value(const Operand& o, const Token& t, std::string_view w) {
+    if (o.id) {
+      if (const auto* values = enumerated_values(*o.id)) {
+        if (auto c = canonical_value(*o.id, w)) return std::string(*c);
+        std::string list;
+        for (auto v : *values) list += (list.empty() ? "" : ", ") + std::string(v);
+        fail(t, fmt::format("'{}' is not a value of {} (expected {})", w, o.name(), list));
+      }
+    }
+    return std::string(w);
+  }
+};
+
+}  // namespace
+
+void NumRanges::finish() {
+  std::sort(r.begin(), r.end());
+  size_t out = 0;
+  for (size_t i = 0; i < r.size(); ++i) {
+    if (out > 0 && (r[out - 1].second == UINT64_MAX || r[i].first <= r[out - 1].second + 1))
+      r[out - 1].second = std::max(r[out - 1].second, r[i].second);
+    else
+      r[out++] = r[i];
+  }
+  r.resize(out);
+}
+
+bool NumRanges::contains(uint64_t v) const {
+  if (r.size() <= 8) {  // small sets (ports): a scan beats the search
+    for (const auto& [lo, hi] : r)
+      if (v >= lo && v <= hi) return true;
+    return false;
+  }
+  auto it = std::upper_bound(r.begin(), r.end(), v, [](uint64_t x, const auto& iv) { return x < iv.first; });
+  return it != r.begin() && v <= std::prev(it)->second;
+}
+
+bool glob_match(std::string_view p, std::string_view s) {
+  // Iterative matcher with one backtrack point: linear for patterns with several stars.
+  size_t pi = 0, si = 0, star = std::string_view::npos, mark = 0;
+  while (si < s.size()) {
+    if (pi < p.size() && (p[pi] == '?' || p[pi] == s[si])) {
+      ++pi, ++si;
+    } else if (pi < p.size() && p[pi] == '*') {
+      star = pi++, mark = si;
+    } else if (star != std::string_view::npos) {
+      pi = star + 1, si = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+StrIn::StrIn(int r, std::vector<std::string> e, std::vector<std::string> g, bool neg)
+    : ref(r), exact(std::move(e)), globs(std::move(g)), negate(neg) {
+  std::sort(exact.begin(), exact.end());
+}
+
+bool StrIn::eval(const Ctx& c) const {
+  const Value* v = c.get(ref);
+  if (!v) return false;
+  auto s = v->str();
+  bool in = std::binary_search(exact.begin(), exact.end(), s, [](const auto& a, const auto& b) {
+    return std::string_view(a) < std::string_view(b);
+  });
+  for (size_t k = 0; !in && k < globs.size(); ++k) in = glob_match(globs[k], s);
+  return in != negate;
+}
+
+Compiled parse(std::string_view text, const FilterSettings& settings) { return Parser(text, settings).run(); }
+
+}  // namespace flow::filter

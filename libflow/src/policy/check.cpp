@@ -1,0 +1,148 @@
+// Checking observed flows against a policy. Every record is first turned into the connection it
+// belongs to, oriented from the side that opened it, so that a response (the other direction)
+// is judged as the connection it answers: security groups are stateful. A connection becomes a
+// violation once, however many records (both directions, both ends, many windows) show it.
+#include <fmt/format.h>
+
+#include "flow/cli.hpp"
+#include "flow/error.hpp"
+#include "flow/policy.hpp"
+
+namespace flow {
+
+std::optional<Connection> connection_of(const Record& r) {
+  const Value *src = r.get(FieldId::srcaddr), *dst = r.get(FieldId::dstaddr), *proto = r.get(FieldId::protocol);
+  if (!src || !dst || !proto || src->null() || dst->null() || proto->null()) return std::nullopt;
+  const Value *sp = r.get(FieldId::srcport), *dp = r.get(FieldId::dstport), *fl = r.get(FieldId::tcp_flags);
+  uint16_t sport = sp && !sp->null() ? static_cast<uint16_t>(sp->u) : 0;
+  uint16_t dport = dp && !dp->null() ? static_cast<uint16_t>(dp->u) : 0;
+  bool forward = true;  // the source opened the connection
+  constexpr uint64_t kSyn = 2, kAck = 16;
+  if (proto->u == 6 && fl && !fl->null() && (fl->u & kSyn)) {
+    forward = !(fl->u & kAck);  // SYN alone: the opener; SYN-ACK: the answer
+  } else if (sport != dport && sport != 0 && dport != 0) {
+    forward = dport < sport;  // the service listens on the lower port
+  }
+  Connection c;
+  c.protocol = static_cast<uint8_t>(proto->u);
+  c.initiator = forward ? src->addr() : dst->addr();
+  c.responder = forward ? dst->addr() : src->addr();
+  c.initiator_port = forward ? sport : dport;
+  c.responder_port = forward ? dport : sport;
+  return c;
+}
+
+PolicyCheck::PolicyCheck(Policy policy, std::optional<Filter> prefilter, std::vector<std::string> reports)
+    : policy_(std::move(policy)), prefilter_(std::move(prefilter)), reports_(std::move(reports)) {
+  counts_.resize(policy_.rules.size() + 1);
+  for (const auto& rep : reports_) {
+    auto kind = rep.substr(0, rep.find('='));
+    bool has_file = rep.find('=') != std::string::npos && rep.size() > kind.size() + 1;
+    if (kind != "junit" && kind != "sarif" && kind != "github" && kind != "text")
+      throw UsageError(fmt::format("--report {}: unknown kind '{}' (expected junit=FILE, sarif=FILE, github or text=FILE)", rep, kind));
+    if ((kind == "junit" || kind == "sarif") && !has_file)
+      throw UsageError(fmt::format("--report {}: give a file, e.g. --report {}=policy.{}", rep, kind, kind == "junit" ? "xml" : "sarif"));
+  }
+}
+
+std::string PolicyCheck::rule_name(int rule) const {
+  if (rule < 0) return policy_.default_allow ? "(default allow)" : "(default deny)";
+  return policy_.rules[static_cast<size_t>(rule)].name;
+}
+
+void PolicyCheck::add(const Record& r, const std::string& file) {
+  if (prefilter_ && !prefilter_->match(r)) return;
+  const Value* action = r.get(FieldId::action);
+  auto conn = connection_of(r);
+  if (!conn || !action || action->null()) {
+    // NODATA/SKIPDATA carry no flow; Transit Gateway records carry no verdict.
+    const Value* status = r.get(FieldId::log_status);
+    if (!(status && !status->null() && status->str() != "OK")) ++unjudged_;
+    return;
+  }
+  ++checked_;
+  bool accepted = action->str() == "ACCEPT";
+  int rule = policy_.match(conn->protocol, conn->initiator, conn->responder, conn->responder_port);
+  auto& count = counts_[rule < 0 ? counts_.size() - 1 : static_cast<size_t>(rule)];
+  (accepted ? count.accepted : count.rejected)++;
+
+  bool permitted = rule < 0 ? policy_.default_allow : policy_.rules[static_cast<size_t>(rule)].kind != PolicyRule::Deny;
+  bool required = rule >= 0 && policy_.rules[static_cast<size_t>(rule)].kind == PolicyRule::Require;
+  auto it = candidates_.find(*conn);
+  if (it == candidates_.end()) {
+    // Only connections that could violate are remembered: memory follows the violations.
+    if (!(accepted && !permitted) && !(!accepted && required)) return;
+    auto copy = std::make_unique<Record>();
+    copy->reset(r.schema);
+    for (size_t i = 0; i < r.values.size(); ++i) {
+      copy->values[i] = r.values[i];
+      if (r.schema->column(i).type == Type::String && !r.values[i].null())
+        copy->values[i].set_str(copy->arena.copy(r.values[i].str()));
+    }
+    copy->line = r.line;
+    kept_.push_back(std::move(copy));
+    it = candidates_.emplace(*conn, Seen{rule, false, false, 0, kept_.size() - 1, file, r.line}).first;
+  }
+  Seen& s = it->second;
+  s.records++;
+  (accepted ? s.accepted : s.rejected) = true;
+}
+
+void PolicyCheck::finish() {
+  // In the order first seen, so that reports follow the input.
+  std::vector<std::pair<size_t, const std::pair<const Connection, Seen>*>> order;
+  for (const auto& entry : candidates_) order.emplace_back(entry.second.kept, &entry);
+  std::sort(order.begin(), order.end());
+  for (const auto& [kept, entry] : order) {
+    const auto& [conn, s] = *entry;
+    bool permitted = s.rule < 0 ? policy_.default_allow : policy_.rules[static_cast<size_t>(s.rule)].kind != PolicyRule::Deny;
+    auto& count = counts_[s.rule < 0 ? counts_.size() - 1 : static_cast<size_t>(s.rule)];
+    Violation v{Violation::Broken, s.rule, conn, s.records, s.file, s.line};
+    // Let through = accepted wherever it was recorded; a connection rejected at either end did
+    // not get through, so it is not "too open" (but it is "broken" if required).
+    if (s.accepted && !s.rejected && !permitted) {
+      v.kind = Violation::TooOpen;
+      count.too_open++;
+    } else if (s.rejected && s.rule >= 0 && policy_.rules[static_cast<size_t>(s.rule)].kind == PolicyRule::Require) {
+      count.broken++;
+    } else {
+      continue;
+    }
+    violations_.push_back(v);
+    record_of_.push_back(kept);
+  }
+}
+
+void run_policy_check(PolicyCheck& check, const CommonOptions& common, Context& ctx) {
+  InputConfig cfg = ctx.input_config(common);
+  auto in = sequential_stream(std::move(cfg));
+  Record r;
+  while (in->next(r)) check.add(r, in->file());
+  check.finish();
+  ctx.report_skips(in->skipped());
+
+  RecordOutput out(common, ctx);
+  for (size_t idx : check.record_of()) out.write(*check.records()[idx]);
+  out.close();
+
+  for (const auto& rep : check.reports()) {
+    auto eq = rep.find('=');
+    std::string kind = rep.substr(0, eq), path = eq == std::string::npos ? "" : rep.substr(eq + 1);
+    std::string text = kind == "junit"   ? junit_report(check)
+                       : kind == "sarif" ? sarif_report(check)
+                       : kind == "github" ? github_report(check)
+                                          : policy_summary(check);
+    if (path.empty() || path == "-") {
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    } else {
+      auto f = Output::open(path);
+      f->write(text);
+      f->commit();
+    }
+  }
+  // The summary always goes to stderr, so that a CI log shows it next to the exit status.
+  if (!ctx.quiet || !check.violations().empty()) std::fputs(policy_summary(check).c_str(), stderr);
+  ctx.status = check.violations().empty() ? 0 : 1;
+}
+
+}  // namespace flow

@@ -1,0 +1,195 @@
+// Policy check results as text, JUnit XML, SARIF 2.1.0 and GitHub workflow annotations.
+#include <fmt/format.h>
+
+#include "flow/policy.hpp"
+#include "formats/write_util.hpp"
+
+#ifndef FLOW_VERSION
+#define FLOW_VERSION "0"
+#endif
+
+namespace flow {
+namespace {
+
+std::string proto_name(uint8_t p) {
+  switch (p) {
+    case 1: return "icmp";
+    case 6: return "tcp";
+    case 17: return "udp";
+    case 58: return "icmpv6";
+    default: return fmt::format("proto {}", p);
+  }
+}
+
+std::string endpoint(const Ip& ip, uint16_t port) {
+  return ip.v6 ? fmt::format("[{}]:{}", to_string(ip), port) : fmt::format("{}:{}", to_string(ip), port);
+}
+
+std::string describe(const Violation& v) {
+  std::string conn = fmt::format("{} -> {} {}", endpoint(v.conn.initiator, v.conn.initiator_port),
+                                 endpoint(v.conn.responder, v.conn.responder_port), proto_name(v.conn.protocol));
+  return v.kind == Violation::TooOpen ? conn + " was accepted, but no rule allows it"
+                                      : conn + " was rejected, but the policy requires it";
+}
+
+std::string_view kind_label(Violation::Kind k) { return k == Violation::TooOpen ? "too open" : "broken"; }
+
+std::string where(const Violation& v) { return fmt::format("{}:{}", v.file, v.line); }
+
+std::string xml(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 cannot carry most control characters, even escaped.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += '?';
+        else out += c;
+    }
+  }
+  return out;
+}
+
+std::string json(std::string_view s) {
+  std::string out(fast::max_escaped_size(s.size()) + 2, '\0');
+  char* p = out.data();
+  *p++ = '"';
+  p = fast::escape_json(p, s);
+  *p++ = '"';
+  out.resize(static_cast<size_t>(p - out.data()));
+  return out;
+}
+
+/// GitHub workflow command values: % \r \n escaped; properties also : and ,.
+std::string gh(std::string_view s, bool property) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else if (property && c == ':') out += "%3A";
+    else if (property && c == ',') out += "%2C";
+    else out += c;
+  }
+  return out;
+}
+
+/// Rules in report order: the policy's, then the default.
+std::vector<int> rule_order(const PolicyCheck& c) {
+  std::vector<int> v;
+  for (size_t i = 0; i < c.policy().rules.size(); ++i) v.push_back(static_cast<int>(i));
+  v.push_back(-1);
+  return v;
+}
+
+const PolicyCheck::RuleCount& count_of(const PolicyCheck& c, int rule) {
+  return c.counts()[rule < 0 ? c.counts().size() - 1 : static_cast<size_t>(rule)];
+}
+
+std::string rule_text(const PolicyCheck& c, int rule) {
+  if (rule < 0) return c.policy().default_allow ? "default allow" : "default deny: traffic no rule allows";
+  return c.policy().rules[static_cast<size_t>(rule)].text;
+}
+
+}  // namespace
+
+std::string policy_summary(const PolicyCheck& c) {
+  size_t too_open = 0, broken = 0;
+  for (const auto& v : c.violations()) (v.kind == Violation::TooOpen ? too_open : broken)++;
+  std::string s = fmt::format("policy {}: {} records checked, {} violation{} ({} too open, {} broken)\n",
+                              c.policy().path, c.checked(), c.violations().size(),
+                              c.violations().size() == 1 ? "" : "s", too_open, broken);
+  if (c.unjudged()) s += fmt::format("  {} records without addresses, protocol or action were not judged\n", c.unjudged());
+  size_t width = 14;
+  for (int r : rule_order(c)) width = std::max(width, c.rule_name(r).size());
+  s += fmt::format("  {:<{}}  {:<7}  {:>9}  {:>9}  {:>8}  {:>6}\n", "RULE", width, "KIND", "ACCEPTED", "REJECTED",
+                   "TOO-OPEN", "BROKEN");
+  for (int r : rule_order(c)) {
+    const auto& n = count_of(c, r);
+    std::string kind = r < 0 ? (c.policy().default_allow ? "allow" : "deny")
+                             : std::string(kind_name(c.policy().rules[static_cast<size_t>(r)].kind));
+    s += fmt::format("  {:<{}}  {:<7}  {:>9}  {:>9}  {:>8}  {:>6}\n", c.rule_name(r), width, kind, n.accepted,
+                     n.rejected, n.too_open, n.broken);
+  }
+  const size_t kShown = 20;
+  for (size_t i = 0; i < c.violations().size() && i < kShown; ++i) {
+    const auto& v = c.violations()[i];
+    s += fmt::format("  {:<8}  {}: {} ({} record{}, first at {})\n", kind_label(v.kind), c.rule_name(v.rule),
+                     describe(v), v.records, v.records == 1 ? "" : "s", where(v));
+  }
+  if (c.violations().size() > kShown) s += fmt::format("  ... and {} more violations\n", c.violations().size() - kShown);
+  return s;
+}
+
+std::string junit_report(const PolicyCheck& c) {
+  auto rules = rule_order(c);
+  size_t failures = 0;
+  for (int r : rules) failures += count_of(c, r).too_open + count_of(c, r).broken > 0;
+  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  s += fmt::format("<testsuites name=\"flowfilter --policy\" tests=\"{}\" failures=\"{}\">\n", rules.size(), failures);
+  s += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xml(c.policy().path), rules.size(), failures);
+  for (int r : rules) {
+    const auto& n = count_of(c, r);
+    std::string attrs = fmt::format("classname=\"{}\" name=\"{}\"", xml(c.policy().path), xml(c.rule_name(r)));
+    if (r >= 0) {
+      const auto& rule = c.policy().rules[static_cast<size_t>(r)];
+      attrs += fmt::format(" file=\"{}\" line=\"{}\"", xml(rule.file), rule.line);
+    }
+    if (n.too_open + n.broken == 0) {
+      s += fmt::format("    <testcase {}/>\n", attrs);
+      continue;
+    }
+    std::string detail;
+    for (const auto& v : c.violations())
+      if (v.rule == r) detail += fmt::format("{}: {} ({})\n", kind_label(v.kind), describe(v), where(v));
+    s += fmt::format("    <testcase {}>\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n", attrs,
+                     n.broken ? "broken" : "too-open",
+                     xml(fmt::format("{} connection(s) too open, {} broken: {}", n.too_open, n.broken, rule_text(c, r))),
+                     xml(detail));
+  }
+  s += "  </testsuite>\n</testsuites>\n";
+  return s;
+}
+
+std::string sarif_report(const PolicyCheck& c) {
+  auto rules = rule_order(c);
+  auto rule_id = [&](int r) { return r < 0 ? std::string(c.policy().default_allow ? "default-allow" : "default-deny") : c.rule_name(r); };
+  std::string s = "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n";
+  s += "  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n";
+  s += fmt::format("          \"name\": \"flowfilter\",\n          \"version\": {},\n", json(FLOW_VERSION));
+  s += "          \"rules\": [\n";
+  for (size_t i = 0; i < rules.size(); ++i) {
+    s += fmt::format("            {{\"id\": {}, \"shortDescription\": {{\"text\": {}}}}}{}\n", json(rule_id(rules[i])),
+                     json(rule_text(c, rules[i])), i + 1 < rules.size() ? "," : "");
+  }
+  s += "          ]\n        }\n      },\n      \"results\": [\n";
+  const auto& vs = c.violations();
+  for (size_t i = 0; i < vs.size(); ++i) {
+    const auto& v = vs[i];
+    size_t index = v.rule < 0 ? rules.size() - 1 : static_cast<size_t>(v.rule);
+    s += fmt::format(
+        "        {{\"ruleId\": {}, \"ruleIndex\": {}, \"level\": \"error\", \"kind\": \"fail\", \"message\": {{\"text\": {}}},\n"
+        "         \"locations\": [{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {}}}, \"region\": {{\"startLine\": {}}}}}}}],\n"
+        "         \"properties\": {{\"violation\": {}, \"records\": {}}}}}{}\n",
+        json(rule_id(v.rule)), index, json(fmt::format("{} ({})", describe(v), kind_label(v.kind))), json(v.file),
+        std::max<uint64_t>(v.line, 1), json(v.kind == Violation::TooOpen ? "too-open" : "broken"), v.records,
+        i + 1 < vs.size() ? "," : "");
+  }
+  s += "      ]\n    }\n  ]\n}\n";
+  return s;
+}
+
+std::string github_report(const PolicyCheck& c) {
+  std::string s;
+  for (const auto& v : c.violations()) {
+    s += fmt::format("::error file={},line={},title={}::{}\n", gh(v.file, true), std::max<uint64_t>(v.line, 1),
+                     gh(fmt::format("Policy {}: {}", kind_label(v.kind), c.rule_name(v.rule)), true), gh(describe(v), false));
+  }
+  return s;
+}
+
+}  // namespace flow

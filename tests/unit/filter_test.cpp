@@ -63,6 +63,8 @@ TEST_CASE("filter: comparisons on uint fields, with names and units", "[filter]"
   CHECK(lines("bytes > 1M") == L{4});
   CHECK(lines("bytes > 1.5M") == L{4});
   CHECK(lines("bytes >= 2Mi") == L{});
+  CHECK(lines("bytes >= 2MiB") == L{});
+  CHECK(lines("bytes == 40B") == L{3});
   CHECK(lines("bytes < 4K") == L{3, 5, 7});
   CHECK(lines("22 == dstport") == L{2});  // literal on the left: mirrored
   CHECK(lines("1000 < bytes") == L{2, 4});
@@ -126,6 +128,7 @@ TEST_CASE("filter: strings, globs, enumerations, flags, nulls", "[filter]") {
 TEST_CASE("filter: times, computed values, boolean structure", "[filter]") {
   CHECK(lines("start >= 2023-11-14T23:00:00Z") == L{5});
   CHECK(lines("start < 1700000100") == L{2, 4, 6, 7});
+  CHECK(lines("start == 1700000100000") == L{3});  // 13 digits: milliseconds, as in records
   CHECK(lines("start >= now-1h") == L{3, 5});  // now = 1700003700
   CHECK(lines("start in 1700000000..1700000100") == L{2, 3, 4, 6, 7});
   CHECK(lines("duration >= 10m") == L{4});

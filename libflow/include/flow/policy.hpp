@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <unordered_set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,7 +60,8 @@ struct Connection {
 /// The connection a record belongs to, oriented from its initiator: tcp-flags decide where they
 /// say (SYN alone: the source opened it; SYN-ACK: the destination did), ports otherwise (the lower
 /// port is the service). nullopt for records without addresses or protocol (NODATA, SKIPDATA).
-std::optional<Connection> connection_of(const Record& r);
+/// *ambiguous is set when nothing tells the direction (ICMP, equal ports): the source is taken.
+std::optional<Connection> connection_of(const Record& r, bool* ambiguous = nullptr);
 
 /// A violation: one connection, however many records showed it.
 struct Violation {
@@ -76,8 +78,7 @@ class PolicyCheck {
  public:
   PolicyCheck(Policy policy, std::optional<Filter> prefilter, std::vector<std::string> reports);
 
-  /// Judges one record (read from `file`). Returns true when it is the first record of a connection
-  /// that may be a violation (the caller keeps it for output).
+  /// Judges one record (read from `file`).
   void add(const Record& r, const std::string& file);
   /// Decides the violations (a connection rejected anywhere was not let through).
   void finish();
@@ -112,7 +113,11 @@ class PolicyCheck {
   std::optional<Filter> prefilter_;
   std::vector<std::string> reports_;
   std::vector<RuleCount> counts_;
+  bool permits(int rule) const;
+  bool requires_(int rule) const;
+
   std::map<Connection, Seen> candidates_;  // connections that may violate the policy
+  std::unordered_set<uint64_t> refused_;   // hashes of forbidden connections seen rejected
   std::vector<std::unique_ptr<Record>> kept_;
   std::vector<Violation> violations_;
   std::vector<size_t> record_of_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
@@ -156,7 +157,16 @@ struct StrCmp : Node {
   StrCmp(int r, Op o, std::string v) : ref(r), op(o), k(std::move(v)) {}
   bool eval(const Ctx& c) const override {
     const Value* v = c.get(ref);
-    return v && compare(v->str(), op, std::string_view(k));
+    if (!v) return false;
+    if (op == Op::Eq) {
+      if (v->s.size != k.size()) return false;
+      // Short values (ACCEPT, OK, eni-...) compare faster inline than through a memcmp call.
+      if (k.size() > 16) return std::memcmp(v->s.data, k.data(), k.size()) == 0;
+      for (size_t i = 0; i < k.size(); ++i)
+        if (v->s.data[i] != k[i]) return false;
+      return true;
+    }
+    return compare(v->str(), op, std::string_view(k));
   }
 };
 struct StrIn : Node {

@@ -491,7 +491,8 @@ class Parser {
 
   uint64_t time_literal(const Token& t, std::string_view w) {
     try {
-      return time_key(parse_time(w, "time", settings_.now));
+      // 13-digit values are milliseconds, as in records (time_seconds).
+      return time_key(time_seconds(parse_time(w, "time", settings_.now)));
     } catch (const UsageError&) {
       fail(t, fmt::format("'{}' is not a time (expected 1700000000, 2024-03-01T12:00:00Z, 2024-03-01 or now-1h)", w));
     }

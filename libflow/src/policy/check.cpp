@@ -3,6 +3,9 @@
 // is judged as the connection it answers: security groups are stateful. A connection becomes a
 // violation once, however many records (both directions, both ends, many windows) show it.
 #include <fmt/format.h>
+#include <xxhash.h>
+
+#include <cstring>
 
 #include "flow/cli.hpp"
 #include "flow/error.hpp"
@@ -10,19 +13,23 @@
 
 namespace flow {
 
-std::optional<Connection> connection_of(const Record& r) {
+std::optional<Connection> connection_of(const Record& r, bool* ambiguous) {
   const Value *src = r.get(FieldId::srcaddr), *dst = r.get(FieldId::dstaddr), *proto = r.get(FieldId::protocol);
   if (!src || !dst || !proto || src->null() || dst->null() || proto->null()) return std::nullopt;
   const Value *sp = r.get(FieldId::srcport), *dp = r.get(FieldId::dstport), *fl = r.get(FieldId::tcp_flags);
   uint16_t sport = sp && !sp->null() ? static_cast<uint16_t>(sp->u) : 0;
   uint16_t dport = dp && !dp->null() ? static_cast<uint16_t>(dp->u) : 0;
   bool forward = true;  // the source opened the connection
+  bool unsure = false;
   constexpr uint64_t kSyn = 2, kAck = 16;
   if (proto->u == 6 && fl && !fl->null() && (fl->u & kSyn)) {
     forward = !(fl->u & kAck);  // SYN alone: the opener; SYN-ACK: the answer
   } else if (sport != dport && sport != 0 && dport != 0) {
     forward = dport < sport;  // the service listens on the lower port
+  } else {
+    unsure = true;  // ICMP, or equal ports (NTP 123 -> 123): nothing tells the direction
   }
+  if (ambiguous) *ambiguous = unsure;
   Connection c;
   c.protocol = static_cast<uint8_t>(proto->u);
   c.initiator = forward ? src->addr() : dst->addr();
@@ -50,10 +57,40 @@ std::string PolicyCheck::rule_name(int rule) const {
   return policy_.rules[static_cast<size_t>(rule)].name;
 }
 
+namespace {
+
+/// The same connection seen the other way round.
+Connection reversed(const Connection& c) {
+  return Connection{c.protocol, c.responder, c.initiator, c.responder_port, c.initiator_port};
+}
+
+uint64_t hash_of(const Connection& c) {
+  // Field by field: the struct has a padding byte whose value is not defined.
+  uint8_t buf[40];
+  buf[0] = c.protocol;
+  std::memcpy(buf + 1, c.initiator.bytes.data(), 16);
+  std::memcpy(buf + 17, c.responder.bytes.data(), 16);
+  buf[33] = static_cast<uint8_t>(c.initiator.v6);
+  std::memcpy(buf + 34, &c.initiator_port, 2);
+  std::memcpy(buf + 36, &c.responder_port, 2);
+  return XXH3_64bits(buf, 38);
+}
+
+}  // namespace
+
+bool PolicyCheck::permits(int rule) const {
+  return rule < 0 ? policy_.default_allow : policy_.rules[static_cast<size_t>(rule)].kind != PolicyRule::Deny;
+}
+
+bool PolicyCheck::requires_(int rule) const {
+  return rule >= 0 && policy_.rules[static_cast<size_t>(rule)].kind == PolicyRule::Require;
+}
+
 void PolicyCheck::add(const Record& r, const std::string& file) {
   if (prefilter_ && !prefilter_->match(r)) return;
   const Value* action = r.get(FieldId::action);
-  auto conn = connection_of(r);
+  bool ambiguous = false;
+  auto conn = connection_of(r, &ambiguous);
   if (!conn || !action || action->null()) {
     // NODATA/SKIPDATA carry no flow; Transit Gateway records carry no verdict.
     const Value* status = r.get(FieldId::log_status);
@@ -63,15 +100,29 @@ void PolicyCheck::add(const Record& r, const std::string& file) {
   ++checked_;
   bool accepted = action->str() == "ACCEPT";
   int rule = policy_.match(conn->protocol, conn->initiator, conn->responder, conn->responder_port);
+  if (ambiguous && !permits(rule)) {
+    // ICMP or equal ports: when only the other direction is permitted, take the record as the
+    // answer to a permitted request (what a stateful security group lets through).
+    Connection back = reversed(*conn);
+    int back_rule = policy_.match(back.protocol, back.initiator, back.responder, back.responder_port);
+    if (permits(back_rule)) *conn = back, rule = back_rule;
+  }
   auto& count = counts_[rule < 0 ? counts_.size() - 1 : static_cast<size_t>(rule)];
   (accepted ? count.accepted : count.rejected)++;
 
-  bool permitted = rule < 0 ? policy_.default_allow : policy_.rules[static_cast<size_t>(rule)].kind != PolicyRule::Deny;
-  bool required = rule >= 0 && policy_.rules[static_cast<size_t>(rule)].kind == PolicyRule::Require;
+  bool permitted = permits(rule), required = requires_(rule);
+  if (permitted && !required) return;  // can never violate
   auto it = candidates_.find(*conn);
   if (it == candidates_.end()) {
-    // Only connections that could violate are remembered: memory follows the violations.
-    if (!(accepted && !permitted) && !(!accepted && required)) return;
+    if (!permitted && !accepted) {
+      // Refused traffic the policy forbids (scans, floods) is fine, but a later ACCEPT of the same
+      // connection must know it was refused somewhere: remember it cheaply, as a hash.
+      refused_.insert(hash_of(*conn));
+      return;
+    }
+    if (required && accepted) return;  // a broken connection is known by its REJECT
+    // Only connections that may violate keep a copy of their first record: memory follows the
+    // violations, not the traffic.
     auto copy = std::make_unique<Record>();
     copy->reset(r.schema);
     for (size_t i = 0; i < r.values.size(); ++i) {
@@ -81,11 +132,14 @@ void PolicyCheck::add(const Record& r, const std::string& file) {
     }
     copy->line = r.line;
     kept_.push_back(std::move(copy));
-    it = candidates_.emplace(*conn, Seen{rule, false, false, 0, kept_.size() - 1, file, r.line}).first;
+    Seen seen{rule, false, !permitted && refused_.count(hash_of(*conn)) > 0, 0, kept_.size() - 1, file, r.line};
+    it = candidates_.emplace(*conn, std::move(seen)).first;
   }
   Seen& s = it->second;
-  s.records++;
   (accepted ? s.accepted : s.rejected) = true;
+  // Too open: every record counts (all were accepted, or it is no violation). Broken: the
+  // rejected records are what shows it.
+  if (!permitted || !accepted) s.records++;
 }
 
 void PolicyCheck::finish() {
@@ -95,7 +149,7 @@ void PolicyCheck::finish() {
   std::sort(order.begin(), order.end());
   for (const auto& [kept, entry] : order) {
     const auto& [conn, s] = *entry;
-    bool permitted = s.rule < 0 ? policy_.default_allow : policy_.rules[static_cast<size_t>(s.rule)].kind != PolicyRule::Deny;
+    bool permitted = permits(s.rule);
     auto& count = counts_[s.rule < 0 ? counts_.size() - 1 : static_cast<size_t>(s.rule)];
     Violation v{Violation::Broken, s.rule, conn, s.records, s.file, s.line};
     // Let through = accepted wherever it was recorded; a connection rejected at either end did
@@ -103,7 +157,7 @@ void PolicyCheck::finish() {
     if (s.accepted && !s.rejected && !permitted) {
       v.kind = Violation::TooOpen;
       count.too_open++;
-    } else if (s.rejected && s.rule >= 0 && policy_.rules[static_cast<size_t>(s.rule)].kind == PolicyRule::Require) {
+    } else if (s.rejected && requires_(s.rule)) {
       count.broken++;
     } else {
       continue;
@@ -120,6 +174,10 @@ void run_policy_check(PolicyCheck& check, const CommonOptions& common, Context& 
   while (in->next(r)) check.add(r, in->file());
   check.finish();
   ctx.report_skips(in->skipped());
+  if (check.checked() == 0 && check.unjudged() > 0)
+    throw DataError(fmt::format("no record could be checked: {} record{} without addresses, protocol or action "
+                                "(Transit Gateway logs carry no action)",
+                                check.unjudged(), check.unjudged() == 1 ? "" : "s"));
 
   RecordOutput out(common, ctx);
   for (size_t idx : check.record_of()) out.write(*check.records()[idx]);

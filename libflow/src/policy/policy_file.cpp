@@ -67,8 +67,7 @@ class Loader {
  public:
   Policy policy;
 
-  void load(const std::string& path, int depth) {
-    if (depth > 16) throw UsageError(fmt::format("{}: includes nested too deeply (a cycle?)", path));
+  void load(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw UsageError(fmt::format("{}: cannot read the policy: {}", path, std::strerror(errno)));
     std::string line;
@@ -78,10 +77,13 @@ class Loader {
       if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
       auto words = split_words(line);
       if (words.empty()) continue;
-      statement(words, line, depth);
+      statement(words, line);
     }
     if (in.bad()) throw UsageError(fmt::format("{}: read error: {}", path, std::strerror(errno)));
   }
+
+ public:
+  std::vector<std::string> stack_;  // the files being read, outermost first (include cycles)
 
  private:
   std::string file_;
@@ -93,7 +95,7 @@ class Loader {
     throw UsageError(fmt::format("{}:{}: {}", file_, line_, msg));
   }
 
-  void statement(const std::vector<std::string>& w, const std::string& line, int depth) {
+  void statement(const std::vector<std::string>& w, const std::string& line) {
     const std::string& head = w[0];
     if (head == "include") {
       if (w.size() != 2) fail("expected: include \"FILE\"");
@@ -101,11 +103,17 @@ class Loader {
       if (target.size() >= 2 && (target.front() == '"' || target.front() == '\'') && target.back() == target.front())
         target = target.substr(1, target.size() - 2);
       // Relative to the including file, as C does.
-      auto full = std::filesystem::path(file_).parent_path() / target;
-      if (!std::ifstream(full)) fail(fmt::format("cannot include {}: {}", full.lexically_normal().string(), std::strerror(errno)));
+      std::string full = (std::filesystem::path(file_).parent_path() / target).lexically_normal().string();
+      if (!std::ifstream(full)) fail(fmt::format("cannot include {}: {}", full, std::strerror(errno)));
+      for (const auto& open : stack_) {
+        std::error_code ec;
+        if (std::filesystem::equivalent(open, full, ec)) fail(fmt::format("include cycle: {} includes itself", full));
+      }
       std::string here = file_;
       size_t here_line = line_;
-      load(full.lexically_normal().string(), depth + 1);
+      stack_.push_back(full);
+      load(full);
+      stack_.pop_back();
       file_ = here, line_ = here_line;
     } else if (head == "group") {
       if (w.size() < 4 || w[2] != "=") fail("expected: group NAME = ITEM ... (prefixes, addresses or groups)");
@@ -167,16 +175,30 @@ class Loader {
       s.protocol = static_cast<uint8_t>(*p);
     }
     if (slash == std::string::npos || ports == "any") return s;
-    for (const auto& part : split_commas({ports})) {
-      size_t dash = part.find('-');
-      auto lo = filter::named_constant(FieldId::dstport, part.substr(0, dash));
-      if (!lo) lo = small_number(part.substr(0, dash), 65535);
-      auto hi = dash == std::string::npos ? lo : small_number(part.substr(dash + 1), 65535);
-      if (!lo || !hi || *hi < *lo)
-        fail(fmt::format("bad port '{}' in '{}' (expected N, N-M or a list such as 80,443,8000-8999)", part, text));
-      s.ports.emplace_back(static_cast<uint16_t>(*lo), static_cast<uint16_t>(*hi));
-    }
+    for (const auto& part : split_commas({ports})) add_ports(s, part, text);
     return s;
+  }
+
+  /// One item of a port list: a number, a range N-M, or a service name (https, http-alt).
+  void add_ports(PolicyService& s, const std::string& part, const std::string& text) const {
+    if (auto named = filter::named_constant(FieldId::dstport, part)) {
+      s.ports.emplace_back(static_cast<uint16_t>(*named), static_cast<uint16_t>(*named));
+      return;
+    }
+    size_t dash = part.find('-');
+    auto lo = small_number(part.substr(0, dash), 65535);
+    auto hi = dash == std::string::npos ? lo : small_number(part.substr(dash + 1), 65535);
+    if (!lo || !hi || *hi < *lo)
+      fail(fmt::format("bad port '{}' in '{}' (expected N, N-M, a service name, or a list such as 80,443,8000-8999)",
+                       part, text));
+    s.ports.emplace_back(static_cast<uint16_t>(*lo), static_cast<uint16_t>(*hi));
+  }
+
+  /// After "tcp/80,443" is split at its commas, "443" continues the port list of "tcp/80".
+  static bool continues_ports(const std::string& item) {
+    if (item.find('/') != std::string::npos || item == "any") return false;
+    if (filter::named_constant(FieldId::protocol, item)) return false;
+    return small_number(item.substr(0, item.find('-')), 65535) || filter::named_constant(FieldId::dstport, item);
   }
 
   void rule(const std::vector<std::string>& w, const std::string& line) {
@@ -210,11 +232,8 @@ class Loader {
     r.src = endpoint(src[0]);
     r.dst = endpoint(after[0]);
     for (const auto& sv : split_commas({after.begin() + 1, after.end()})) {
-      // "tcp/80,443" was split at the comma: a bare port continues the previous service.
-      if (!r.services.empty() && small_number(sv.substr(0, sv.find('-')), 65535) && r.services.back().protocol &&
-          !r.services.back().ports.empty()) {
-        auto extra = service("any/" + sv);
-        r.services.back().ports.insert(r.services.back().ports.end(), extra.ports.begin(), extra.ports.end());
+      if (!r.services.empty() && !r.services.back().ports.empty() && continues_ports(sv)) {
+        add_ports(r.services.back(), sv, sv);
         continue;
       }
       r.services.push_back(service(sv));
@@ -262,7 +281,8 @@ int Policy::match(uint8_t proto, const Ip& from, const Ip& to, uint16_t port) co
 Policy load_policy(const std::string& path) {
   Loader l;
   l.policy.path = path;
-  l.load(path, 0);
+  l.stack_.push_back(path);
+  l.load(path);
   if (l.policy.rules.empty()) throw UsageError(fmt::format("{}: the policy has no rules", path));
   return std::move(l.policy);
 }

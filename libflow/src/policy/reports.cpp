@@ -103,7 +103,9 @@ std::string policy_summary(const PolicyCheck& c) {
   std::string s = fmt::format("policy {}: {} records checked, {} violation{} ({} too open, {} broken)\n",
                               c.policy().path, c.checked(), c.violations().size(),
                               c.violations().size() == 1 ? "" : "s", too_open, broken);
-  if (c.unjudged()) s += fmt::format("  {} records without addresses, protocol or action were not judged\n", c.unjudged());
+  if (c.unjudged())
+    s += fmt::format("  {} record{} without addresses, protocol or action {} not judged\n", c.unjudged(),
+                     c.unjudged() == 1 ? "" : "s", c.unjudged() == 1 ? "was" : "were");
   size_t width = 14;
   for (int r : rule_order(c)) width = std::max(width, c.rule_name(r).size());
   s += fmt::format("  {:<{}}  {:<7}  {:>9}  {:>9}  {:>8}  {:>6}\n", "RULE", width, "KIND", "ACCEPTED", "REJECTED",
@@ -118,8 +120,9 @@ std::string policy_summary(const PolicyCheck& c) {
   const size_t kShown = 20;
   for (size_t i = 0; i < c.violations().size() && i < kShown; ++i) {
     const auto& v = c.violations()[i];
-    s += fmt::format("  {:<8}  {}: {} ({} record{}, first at {})\n", kind_label(v.kind), c.rule_name(v.rule),
-                     describe(v), v.records, v.records == 1 ? "" : "s", where(v));
+    s += fmt::format("  {:<8}  {}: {} ({} {}record{}, first at {})\n", kind_label(v.kind), c.rule_name(v.rule),
+                     describe(v), v.records, v.kind == Violation::Broken ? "rejected " : "", v.records == 1 ? "" : "s",
+                     where(v));
   }
   if (c.violations().size() > kShown) s += fmt::format("  ... and {} more violations\n", c.violations().size() - kShown);
   return s;

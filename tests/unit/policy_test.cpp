@@ -223,16 +223,44 @@ TEST_CASE("policy: connection orientation from tcp-flags, then ports", "[policy]
   CHECK(conn("10.0.0.1 10.0.0.2 0 0 1 -") == "10.0.0.1:0->10.0.0.2:0");
 }
 
-TEST_CASE("policy: reports carry every violation", "[policy]") {
-  auto c = check(kRules, "10.0.2.7 10.0.3.9 41000 5432 6 REJECT 2 OK\n10.0.2.7 198.51.100.9 42000 4444 6 ACCEPT 2 OK\n");
+TEST_CASE("policy: reports carry every violation, grouped by hosts, service and rule", "[policy]") {
+  auto c = check(kRules,
+                 "10.0.2.7 10.0.3.9 41000 5432 6 REJECT 2 OK\n"
+                 "10.0.2.7 198.51.100.9 42000 4444 6 ACCEPT 2 OK\n"
+                 "10.0.2.7 10.0.3.9 41001 5432 6 REJECT 2 OK\n");
+  CHECK(c.violations().size() == 3);
   auto junit = junit_report(c);
   CHECK_THAT(junit, Catch::StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"flowfilter --policy\" tests=\"6\" failures=\"2\">"));
   CHECK_THAT(junit, Catch::Contains("name=\"app-to-db\""));
-  CHECK_THAT(junit, Catch::Contains("10.0.2.7:41000 -&gt; 10.0.3.9:5432 tcp was rejected, but the policy requires it (flows.log:2)"));
+  CHECK_THAT(junit, Catch::Contains("broken: 10.0.2.7 -&gt; 10.0.3.9:5432 tcp: 2 connections rejected, but the policy requires them (flows.log:2)"));
   auto sarif = sarif_report(c);
   CHECK_THAT(sarif, Catch::Contains("\"version\": \"2.1.0\""));
   CHECK_THAT(sarif, Catch::Contains("\"ruleId\": \"default-deny\", \"ruleIndex\": 5"));
+  CHECK_THAT(sarif, Catch::Contains("\"properties\": {\"violation\": \"broken\", \"connections\": 2, \"records\": 2}"));
   CHECK(github_report(c) ==
-        "::error file=flows.log,line=2,title=Policy broken%3A app-to-db::10.0.2.7:41000 -> 10.0.3.9:5432 tcp was rejected, but the policy requires it\n"
-        "::error file=flows.log,line=3,title=Policy too open%3A (default deny)::10.0.2.7:42000 -> 198.51.100.9:4444 tcp was accepted, but no rule allows it\n");
+        "::error file=flows.log,line=2,title=Policy broken%3A app-to-db::10.0.2.7 -> 10.0.3.9:5432 tcp: 2 connections rejected, but the policy requires them\n"
+        "::error file=flows.log,line=3,title=Policy too open%3A (default deny)::10.0.2.7 -> 198.51.100.9:4444 tcp: 1 connection accepted, but no rule allows it\n");
+}
+
+TEST_CASE("policy: behind a NAT gateway, pkt-srcaddr and pkt-dstaddr name the hosts", "[policy]") {
+  TempDir d;
+  d.write("base.policy", kBase);
+  PolicyCheck c(load_policy(d.write("p.policy", "include \"base.policy\"\nallow app-out: app -> internet tcp/443\n")),
+                std::nullopt, {});
+  // The instance's record, then the NAT gateway's (10.0.0.11) two legs, as AWS documents them.
+  auto reader = open_reader(
+      std::make_unique<InputStream>(memory_source("srcaddr dstaddr srcport dstport protocol action tcp-flags pkt-srcaddr pkt-dstaddr\n"
+                                                  "10.0.2.7 203.0.113.5 40000 443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"
+                                                  "10.0.2.7 10.0.0.11 40000 443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"
+                                                  "10.0.0.11 203.0.113.5 40000 443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"
+                                                  "10.0.0.11 203.0.113.5 40001 8443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"),
+                                    "nat.log"),
+      {});
+  Record r;
+  while (reader->next(r)) c.add(r, "nat.log");
+  c.finish();
+  REQUIRE(c.violations().size() == 1);
+  CHECK(to_string(c.violations()[0].conn.initiator) == "10.0.2.7");
+  CHECK(c.violations()[0].conn.responder_port == 8443);
+  CHECK(c.counts()[0].accepted == 3);
 }

@@ -59,7 +59,8 @@ struct Connection {
 
 /// The connection a record belongs to, oriented from its initiator: tcp-flags decide where they
 /// say (SYN alone: the source opened it; SYN-ACK: the destination did), ports otherwise (the lower
-/// port is the service). nullopt for records without addresses or protocol (NODATA, SKIPDATA).
+/// port is the service). The addresses are pkt-srcaddr/pkt-dstaddr where present (the hosts
+/// behind a NAT gateway). nullopt for records without addresses or protocol (NODATA, SKIPDATA).
 /// *ambiguous is set when nothing tells the direction (ICMP, equal ports): the source is taken.
 std::optional<Connection> connection_of(const Record& r, bool* ambiguous = nullptr);
 

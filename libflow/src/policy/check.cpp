@@ -16,6 +16,11 @@ namespace flow {
 std::optional<Connection> connection_of(const Record& r, bool* ambiguous) {
   const Value *src = r.get(FieldId::srcaddr), *dst = r.get(FieldId::dstaddr), *proto = r.get(FieldId::protocol);
   if (!src || !dst || !proto || src->null() || dst->null() || proto->null()) return std::nullopt;
+  // Behind a NAT gateway the record's addresses are the gateway's; pkt-srcaddr and pkt-dstaddr
+  // (version 3 and later) are the hosts the policy speaks of.
+  const Value *psrc = r.get(FieldId::pkt_srcaddr), *pdst = r.get(FieldId::pkt_dstaddr);
+  if (psrc && !psrc->null()) src = psrc;
+  if (pdst && !pdst->null()) dst = pdst;
   const Value *sp = r.get(FieldId::srcport), *dp = r.get(FieldId::dstport), *fl = r.get(FieldId::tcp_flags);
   uint16_t sport = sp && !sp->null() ? static_cast<uint16_t>(sp->u) : 0;
   uint16_t dport = dp && !dp->null() ? static_cast<uint16_t>(dp->u) : 0;

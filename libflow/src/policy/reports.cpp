@@ -1,6 +1,9 @@
 // Policy check results as text, JUnit XML, SARIF 2.1.0 and GitHub workflow annotations.
 #include <fmt/format.h>
 
+#include <map>
+#include <tuple>
+
 #include "flow/policy.hpp"
 #include "formats/write_util.hpp"
 
@@ -21,20 +24,48 @@ std::string proto_name(uint8_t p) {
   }
 }
 
-std::string endpoint(const Ip& ip, uint16_t port) {
-  return ip.v6 ? fmt::format("[{}]:{}", to_string(ip), port) : fmt::format("{}:{}", to_string(ip), port);
+/// Violations between the same two hosts on the same service under the same rule: one line in
+/// the reports, however many connections (a misconfigured group breaks thousands).
+struct Group {
+  Violation::Kind kind;
+  int rule;
+  Ip from, to;
+  uint16_t port;
+  uint8_t protocol;
+  uint64_t connections = 0, records = 0;
+  std::string file;  // the first connection's first record
+  uint64_t line = 0;
+};
+
+std::vector<Group> groups(const PolicyCheck& c) {
+  std::vector<Group> out;
+  std::map<std::tuple<int, int, Ip, Ip, uint16_t, uint8_t>, size_t> index;
+  for (const auto& v : c.violations()) {
+    auto key = std::make_tuple(static_cast<int>(v.kind), v.rule, v.conn.initiator, v.conn.responder,
+                               v.conn.responder_port, v.conn.protocol);
+    auto [it, fresh] = index.emplace(key, out.size());
+    if (fresh)
+      out.push_back(Group{v.kind, v.rule, v.conn.initiator, v.conn.responder, v.conn.responder_port, v.conn.protocol, 0, 0,
+                          v.file, v.line});
+    Group& g = out[it->second];
+    g.connections++;
+    g.records += v.records;
+  }
+  return out;
 }
 
-std::string describe(const Violation& v) {
-  std::string conn = fmt::format("{} -> {} {}", endpoint(v.conn.initiator, v.conn.initiator_port),
-                                 endpoint(v.conn.responder, v.conn.responder_port), proto_name(v.conn.protocol));
-  return v.kind == Violation::TooOpen ? conn + " was accepted, but no rule allows it"
-                                      : conn + " was rejected, but the policy requires it";
+std::string describe(const Group& g) {
+  std::string to = g.to.v6 ? fmt::format("[{}]:{}", to_string(g.to), g.port) : fmt::format("{}:{}", to_string(g.to), g.port);
+  bool one = g.connections == 1;
+  return fmt::format("{} -> {} {}: {} connection{} {}, but {}", to_string(g.from), to, proto_name(g.protocol), g.connections,
+                     one ? "" : "s", g.kind == Violation::TooOpen ? "accepted" : "rejected",
+                     g.kind == Violation::TooOpen ? (one ? "no rule allows it" : "no rule allows them")
+                                                  : (one ? "the policy requires it" : "the policy requires them"));
 }
 
 std::string_view kind_label(Violation::Kind k) { return k == Violation::TooOpen ? "too open" : "broken"; }
 
-std::string where(const Violation& v) { return fmt::format("{}:{}", v.file, v.line); }
+std::string where(const Group& g) { return fmt::format("{}:{}", g.file, g.line); }
 
 std::string xml(std::string_view s) {
   std::string out;
@@ -118,13 +149,14 @@ std::string policy_summary(const PolicyCheck& c) {
                      n.rejected, n.too_open, n.broken);
   }
   const size_t kShown = 20;
-  for (size_t i = 0; i < c.violations().size() && i < kShown; ++i) {
-    const auto& v = c.violations()[i];
-    s += fmt::format("  {:<8}  {}: {} ({} {}record{}, first at {})\n", kind_label(v.kind), c.rule_name(v.rule),
-                     describe(v), v.records, v.kind == Violation::Broken ? "rejected " : "", v.records == 1 ? "" : "s",
-                     where(v));
+  auto gs = groups(c);
+  for (size_t i = 0; i < gs.size() && i < kShown; ++i) {
+    const auto& g = gs[i];
+    s += fmt::format("  {:<8}  {}: {} ({} {}record{}, first at {})\n", kind_label(g.kind), c.rule_name(g.rule),
+                     describe(g), g.records, g.kind == Violation::Broken ? "rejected " : "", g.records == 1 ? "" : "s",
+                     where(g));
   }
-  if (c.violations().size() > kShown) s += fmt::format("  ... and {} more violations\n", c.violations().size() - kShown);
+  if (gs.size() > kShown) s += fmt::format("  ... and {} more\n", gs.size() - kShown);
   return s;
 }
 
@@ -147,8 +179,8 @@ std::string junit_report(const PolicyCheck& c) {
       continue;
     }
     std::string detail;
-    for (const auto& v : c.violations())
-      if (v.rule == r) detail += fmt::format("{}: {} ({})\n", kind_label(v.kind), describe(v), where(v));
+    for (const auto& g : groups(c))
+      if (g.rule == r) detail += fmt::format("{}: {} ({})\n", kind_label(g.kind), describe(g), where(g));
     s += fmt::format("    <testcase {}>\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n", attrs,
                      n.broken ? "broken" : "too-open",
                      xml(fmt::format("{} connection(s) too open, {} broken: {}", n.too_open, n.broken, rule_text(c, r))),
@@ -170,17 +202,17 @@ std::string sarif_report(const PolicyCheck& c) {
                      json(rule_text(c, rules[i])), i + 1 < rules.size() ? "," : "");
   }
   s += "          ]\n        }\n      },\n      \"results\": [\n";
-  const auto& vs = c.violations();
-  for (size_t i = 0; i < vs.size(); ++i) {
-    const auto& v = vs[i];
-    size_t index = v.rule < 0 ? rules.size() - 1 : static_cast<size_t>(v.rule);
+  auto gs = groups(c);
+  for (size_t i = 0; i < gs.size(); ++i) {
+    const auto& g = gs[i];
+    size_t index = g.rule < 0 ? rules.size() - 1 : static_cast<size_t>(g.rule);
     s += fmt::format(
         "        {{\"ruleId\": {}, \"ruleIndex\": {}, \"level\": \"error\", \"kind\": \"fail\", \"message\": {{\"text\": {}}},\n"
         "         \"locations\": [{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {}}}, \"region\": {{\"startLine\": {}}}}}}}],\n"
-        "         \"properties\": {{\"violation\": {}, \"records\": {}}}}}{}\n",
-        json(rule_id(v.rule)), index, json(fmt::format("{} ({})", describe(v), kind_label(v.kind))), json(v.file),
-        std::max<uint64_t>(v.line, 1), json(v.kind == Violation::TooOpen ? "too-open" : "broken"), v.records,
-        i + 1 < vs.size() ? "," : "");
+        "         \"properties\": {{\"violation\": {}, \"connections\": {}, \"records\": {}}}}}{}\n",
+        json(rule_id(g.rule)), index, json(fmt::format("{} ({})", describe(g), kind_label(g.kind))), json(g.file),
+        std::max<uint64_t>(g.line, 1), json(g.kind == Violation::TooOpen ? "too-open" : "broken"), g.connections,
+        g.records, i + 1 < gs.size() ? "," : "");
   }
   s += "      ]\n    }\n  ]\n}\n";
   return s;
@@ -188,9 +220,9 @@ std::string sarif_report(const PolicyCheck& c) {
 
 std::string github_report(const PolicyCheck& c) {
   std::string s;
-  for (const auto& v : c.violations()) {
-    s += fmt::format("::error file={},line={},title={}::{}\n", gh(v.file, true), std::max<uint64_t>(v.line, 1),
-                     gh(fmt::format("Policy {}: {}", kind_label(v.kind), c.rule_name(v.rule)), true), gh(describe(v), false));
+  for (const auto& g : groups(c)) {
+    s += fmt::format("::error file={},line={},title={}::{}\n", gh(g.file, true), std::max<uint64_t>(g.line, 1),
+                     gh(fmt::format("Policy {}: {}", kind_label(g.kind), c.rule_name(g.rule)), true), gh(describe(g), false));
   }
   return s;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's two commands: install what is needed, build, then run the demo or every test.
-#   scripts/quickstart.sh demo   # flowcat over the bundled samples into a readable table
+#   scripts/quickstart.sh demo   # flowgen's day of flows through flowfilter: a table and a policy check
 #   scripts/quickstart.sh test   # unit tests, CLI tests and the docs check (what CI runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,10 +26,20 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFLOW_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"
 
 if [ "$what" = demo ]; then
-  s=tests/data/samples
-  build/flowcat -O table --fields start,interface-id,srcaddr,srcport,dstaddr,dstport,protocol,packets,bytes,action,log-status \
-    $s/aws-docs/v2-default-accept-reject.log $s/aws-docs/v2-nodata-skipdata.log $s/aws-docs/v2-ipv6.log \
-    $s/flowlogs-reader/v5-file-with-header.log $s/derived/*.log.gz
+  # A day of a small estate with every attack scenario, in the binary format, with the estate's
+  # intended network policy beside it.
+  d=$(mktemp -d)
+  trap 'rm -rf "$d"' EXIT
+  build/flowgen --duration 1d --seed 7 --log-version 5 --scenario all --policy "$d/estate.policy" \
+    --truth "$d/truth.jsonl" -O bin -o "$d/day.flows"
+  echo "== SSH from outside the VPC (first 10)"
+  build/flowfilter 'dstport == ssh and srcaddr not in 10.0.0.0/8' -O table \
+    --fields start,interface-id,srcaddr,srcport,dstaddr,dstport,tcp-flags,action "$d/day.flows" | head -11
+  echo
+  echo "== The day against the intended policy ($d/estate.policy), as a CI job would check it"
+  status=0
+  build/flowfilter --policy "$d/estate.policy" -o /dev/null "$d/day.flows" || status=$?
+  echo "flowfilter --policy exit status: $status (1: violations, which the scenarios put there)"
 else
   ctest --test-dir build --output-on-failure -j"$(nproc)"
 fi

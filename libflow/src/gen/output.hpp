@@ -1,0 +1,32 @@
+// Where flowgen's records and side outputs go: one stream, or S3-style hourly objects.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "flow/cli.hpp"
+#include "flow/gen_sim.hpp"
+
+namespace flow {
+
+/// A sink that must be finished (files committed) after the run.
+class FinishingSink : public gen::GenSink {
+ public:
+  virtual void finish() = 0;
+};
+
+std::unique_ptr<FinishingSink> stream_sink(const CommonOptions& o, Context& ctx, const gen::Generator& g,
+                                           const std::string& connections);
+std::unique_ptr<FinishingSink> s3_sink(const std::string& dir, const CommonOptions& o, const gen::Generator& g,
+                                       uint64_t seed, const std::string& connections);
+inline void finish_sink(gen::GenSink& s) { static_cast<FinishingSink&>(s).finish(); }
+
+/// Writes a whole file atomically.
+void write_file(const std::string& path, std::string_view text);
+std::string truth_json(const std::vector<gen::ScenarioRun>& runs);
+std::string connection_json(const gen::Conn& c, const gen::Estate& e, std::string_view scenario, bool complete);
+/// Compresses file `from` into gzip file `to` (ISA-L, deterministic header).
+void gzip_file(const std::string& from, const std::string& to);
+
+}  // namespace flow

@@ -1,0 +1,322 @@
+// flowgen's event loop: connections become per-interface, per-window records, filed by the second
+// their record ends and written second by second, so any length of run streams in constant memory.
+#include <algorithm>
+#include <cmath>
+
+#include "flow/error.hpp"
+#include "gen/sim.hpp"
+
+namespace flow::gen {
+
+// ---- schemas --------------------------------------------------------------------------------
+
+SchemaPtr version_schema(int v) {
+  if (v == 2) return Schema::parse_format(kAwsDefaultFormat);
+  if (v < 2 || v == 6 || v > 8) throw UsageError("--log-version: expected 2, 3, 4, 5, 7 or 8 (6 is Transit Gateway only)");
+  std::vector<std::string> names;
+  for (const FieldInfo& f : all_fields())
+    if (f.family != Family::Tgw && f.version <= v) names.emplace_back(f.name);
+  return Schema::from_names(names);
+}
+
+int schema_version(const Schema& s) {
+  int v = 2;
+  for (const Column& c : s.columns())
+    if (c.id) v = std::max(v, static_cast<int>(field_info(*c.id).version));
+  return v;
+}
+
+// ---- the generator --------------------------------------------------------------------------
+
+Generator::Generator(GenConfig cfg)
+    : cfg_(std::move(cfg)), estate_(build_estate(cfg_.size, cfg_.seed)), impl_(new Impl(cfg_, estate_)) {}
+Generator::~Generator() { delete impl_; }
+const std::vector<ScenarioRun>& Generator::scenarios() const { return impl_->runs; }
+void Generator::run(GenSink& sink) { impl_->run(sink); }
+uint64_t Generator::records_written() const { return impl_->written; }
+bool Generator::skipped(uint32_t eni, int64_t k) const { return impl_->skipped(eni, k); }
+
+Generator::Impl::Impl(const GenConfig& c, Estate& e) : cfg(c), estate(e), rng(hash3(c.seed, 0x7AFF1C, 0)) {
+  range_end = cfg.start + cfg.duration;
+  ring.resize(kRing);
+  enis.resize(estate.enis.size());
+  for (auto& s : enis) s.next_port = static_cast<uint16_t>(32768 + rng.below(28000));
+  client_port.resize(estate.clients.size());
+  for (auto& p : client_port) p = static_cast<uint16_t>(32768 + rng.below(28000));
+  // Zipf-like popularity (exponent 0.9): a few clients make much of the traffic.
+  double sum = 0;
+  for (size_t i = 0; i < estate.clients.size(); ++i) client_cdf.push_back(sum += 1.0 / std::pow(double(i + 1), 0.9));
+  for (auto& x : client_cdf) x /= sum;
+  for (int i = 0; i < 12; ++i) partners.push_back(random_public_ip(rng));
+
+  slot.assign(kFieldCount, -1);
+  if (cfg.schema) {
+    for (size_t i = 0; i < cfg.schema->size(); ++i)
+      if (auto id = cfg.schema->column(i).id) slot[static_cast<size_t>(*id)] = static_cast<int>(i);
+    rec.reset(cfg.schema);
+    version = schema_version(*cfg.schema);
+  }
+  plan_scenarios();
+
+  // The connection rate: given, or what makes about cfg.flows records in the time range
+  // (about 4.5 records a connection, counted over the mix of normal traffic).
+  rate = cfg.rate;
+  if (cfg.flows > 0 && cfg.fit_rate) {
+    double weight = 0;
+    for (int64_t s = cfg.start; s < range_end; s += 60) weight += rate_at(s) / cfg.rate * double(std::min<int64_t>(60, range_end - s));
+    rate = double(cfg.flows) / (4.5 * std::max(weight, 1.0)) * 1.2;
+  }
+}
+
+/// Traffic follows the day: lowest at 04:00 UTC, highest at 16:00, the mean is the given rate.
+double Generator::Impl::rate_at(int64_t s) const {
+  const double day = double((s % 86400 + 86400) % 86400) / 86400.0;
+  return cfg.rate * (1.0 - 0.5 * std::cos(2 * M_PI * (day - 4.0 / 24)));
+}
+
+uint32_t Generator::Impl::new_conn(int64_t t) {
+  uint32_t i;
+  if (!free_slots.empty()) {
+    i = free_slots.back();
+    free_slots.pop_back();
+  } else {
+    i = static_cast<uint32_t>(pool.size());
+    pool.emplace_back();
+  }
+  Conn& c = pool[i];
+  c = Conn{};
+  c.id = next_id++;
+  c.start = c.end = t;
+  return i;
+}
+
+/// Files the first record of every observation; the connection is then on its way.
+void Generator::Impl::launch(uint32_t ci) {
+  Conn& c = pool[ci];
+  if (c.end >= range_end) {  // the log ends before the connection does
+    c.end = range_end - 1;
+    if (c.close != Conn::None) c.close = Conn::Open;
+  }
+  if (c.scenario >= 0) {
+    ScenarioRun& r = runs[static_cast<size_t>(c.scenario)];
+    if (r.connections == 0 && r.name != "misconfigured-sg") r.start = c.start;
+    if (r.name != "misconfigured-sg") r.end = std::max(r.end, c.end);
+    ++r.connections;
+    ++(c.rejected ? r.rejected : r.accepted);
+  }
+  for (uint8_t o = 0; o < c.nobs; ++o) push_segment(ci, o, c.start);
+  if (c.pending == 0) finish_conn(ci);
+}
+
+bool Generator::Impl::skippable(uint32_t eni, int64_t k) const {
+  const Interface& n = estate.enis[eni];
+  return n.window_start(k) >= cfg.start && n.window_start(k + 1) <= range_end;
+}
+
+bool Generator::Impl::skipped(uint32_t eni, int64_t k) const {
+  if (cfg.skipdata <= 0 || !skippable(eni, k)) return false;
+  return double(hash3(cfg.seed, eni, static_cast<uint64_t>(k)) >> 11) * 0x1.0p-53 < cfg.skipdata;
+}
+
+namespace {
+/// Packets of one direction sent up to second t: one in the first second, the last in the
+/// final second, evenly in between, so every record of a connection has at least one packet at
+/// its first and last window.
+uint64_t sent_by(const Conn& c, uint64_t total, int64_t t) {
+  if (t < c.start) return 0;
+  if (t >= c.end) return total;
+  const uint64_t span = static_cast<uint64_t>(c.end - c.start);
+  return 1 + (total - 1) * static_cast<uint64_t>(t - c.start) / span;
+}
+}  // namespace
+
+void Generator::Impl::push_segment(uint32_t ci, uint8_t o, int64_t a) {
+  Conn& c = pool[ci];
+  const Obs& ob = c.obs[o];
+  const Interface& n = estate.enis[ob.eni];
+  const int64_t k = n.window(a);
+  Item it;
+  it.a = a;
+  it.b = std::min(c.end, n.window_start(k + 1) - 1);
+  it.ref = ci;
+  it.obs = o;
+  const uint64_t total = c.packets[ob.dir];
+  const uint64_t before = sent_by(c, total, a - 1), upto = sent_by(c, total, it.b);
+  it.packets = upto - before;
+  // Bytes: size * packets plus the remainder spread the same way, so the records add up exactly.
+  const uint64_t size = c.bytes[ob.dir] / total, extra = c.bytes[ob.dir] % total;
+  it.bytes = it.packets * size + (extra * upto / total - extra * before / total);
+  if (c.proto == 6) {
+    // SYN, SYN-ACK; a connection that never opens sends nothing but them (retries in later windows).
+    if (a == c.start || c.close == Conn::None) it.flags |= ob.dir == 0 ? 2 : 18;
+    if (it.b == c.end) {
+      if (c.close == Conn::Fin) it.flags |= 1;
+      else if (c.close == Conn::Rst && ob.dir == 0) it.flags |= 4;
+    }
+  }
+  EniState& st = enis[ob.eni];
+  const uint64_t bit = uint64_t{1} << (k & 63);
+  if (it.packets == 0) {
+    it.kind = Item::Quiet;
+  } else if (skipped(ob.eni, k)) {
+    it.kind = Item::Quiet;
+    st.skipped |= bit;
+  } else {
+    st.active |= bit;
+  }
+  ++c.pending;
+  push(it.b, it);
+}
+
+void Generator::Impl::finish_conn(uint32_t ci) {
+  Conn& c = pool[ci];
+  sink->connection(c, true);
+  free_slots.push_back(ci);
+}
+
+void Generator::Impl::process(const Item& it) {
+  if (it.kind == Item::Check) {
+    const Interface& n = estate.enis[it.ref];
+    EniState& st = enis[it.ref];
+    const uint64_t bit = uint64_t{1} << (n.window(it.a) & 63);
+    if (st.skipped & bit) write_status(it.ref, it.a, it.b, "SKIPDATA");
+    else if (!(st.active & bit)) write_status(it.ref, it.a, it.b, "NODATA");
+    st.active &= ~bit;
+    st.skipped &= ~bit;
+    Item next = it;
+    next.a += n.interval;
+    next.b += n.interval;
+    if (next.b < range_end) push(next.b, next);
+    return;
+  }
+  Conn& c = pool[it.ref];
+  if (it.kind == Item::Data) {
+    write_data(it);
+    ++c.records;
+    if (c.scenario >= 0) ++runs[static_cast<size_t>(c.scenario)].records;
+  }
+  --c.pending;
+  if (it.b < c.end) push_segment(it.ref, it.obs, it.b + 1);
+  else if (c.pending == 0) finish_conn(it.ref);
+}
+
+void Generator::Impl::run(GenSink& s) {
+  sink = &s;
+  // The first status check of each interface: its first window wholly inside the range.
+  for (uint32_t i = 0; i < estate.enis.size(); ++i) {
+    const Interface& n = estate.enis[i];
+    int64_t k = n.window(cfg.start);
+    if (n.window_start(k) < cfg.start) ++k;
+    Item it;
+    it.kind = Item::Check;
+    it.ref = i;
+    it.a = n.window_start(k);
+    it.b = n.window_start(k + 1) - 1;
+    if (it.b < range_end) push(it.b, it);
+  }
+  double next_arrival = double(cfg.start) + rng.exponential(1.0 / std::max(rate_at(cfg.start) * rate / cfg.rate, 1e-9));
+  for (int64_t sec = cfg.start; sec < range_end && !stopped; ++sec) {
+    const double lambda = std::max(rate_at(sec) * rate / cfg.rate, 1e-9);
+    while (next_arrival < double(sec + 1)) {
+      spawn_normal(sec);
+      next_arrival += rng.exponential(1.0 / lambda);
+    }
+    tick_scenarios(sec);
+    auto& bucket = ring[static_cast<size_t>(sec) & (kRing - 1)];
+    for (size_t i = 0; i < bucket.size() && !stopped; ++i) process(bucket[i]);
+    bucket.clear();
+  }
+  // Cut by --flows: report the connections that have some records out.
+  if (stopped) {
+    std::vector<uint32_t> live;
+    std::vector<bool> is_free(pool.size());
+    for (uint32_t f : free_slots) is_free[f] = true;
+    for (uint32_t i = 0; i < pool.size(); ++i)
+      if (!is_free[i] && pool[i].records > 0) live.push_back(i);
+    std::sort(live.begin(), live.end(), [&](uint32_t x, uint32_t y) { return pool[x].id < pool[y].id; });
+    for (uint32_t i : live) sink->connection(pool[i], false);
+  }
+}
+
+// ---- records --------------------------------------------------------------------------------
+
+namespace {
+inline void put_str(Record& r, int slot, std::string_view v) {
+  if (slot >= 0) r.values[static_cast<size_t>(slot)].set_str(v);
+}
+inline void put_uint(Record& r, int slot, uint64_t v) {
+  if (slot >= 0) r.values[static_cast<size_t>(slot)].set_uint(v);
+}
+inline void put_time(Record& r, int slot, int64_t v) {
+  if (slot >= 0) r.values[static_cast<size_t>(slot)].set_time(v);
+}
+inline void put_ip(Record& r, int slot, const Ip& v) {
+  if (slot >= 0) r.values[static_cast<size_t>(slot)].set_ip(v);
+}
+inline void put_null(Record& r, int slot) {
+  if (slot >= 0) r.values[static_cast<size_t>(slot)].set_null();
+}
+#define SLOT(name) slot[static_cast<size_t>(FieldId::name)]
+}  // namespace
+
+void Generator::Impl::write_status(uint32_t eni, int64_t a, int64_t b, const char* status) {
+  const Interface& n = estate.enis[eni];
+  for (auto& v : rec.values) v.set_null();
+  put_uint(rec, SLOT(version), static_cast<uint64_t>(version));
+  put_str(rec, SLOT(account_id), n.account_id);
+  put_str(rec, SLOT(interface_id), n.id);
+  put_time(rec, SLOT(start), a);
+  put_time(rec, SLOT(end), b);
+  put_str(rec, SLOT(log_status), status);
+  put_str(rec, SLOT(vpc_id), n.vpc_id);
+  put_str(rec, SLOT(subnet_id), n.subnet_id);
+  if (!n.instance_id.empty()) put_str(rec, SLOT(instance_id), n.instance_id);
+  put_str(rec, SLOT(region), estate.region);
+  put_str(rec, SLOT(az_id), n.az_id);
+  sink->record(rec, eni, b);
+  if (++written == cfg.flows) stopped = true;
+}
+
+void Generator::Impl::write_data(const Item& it) {
+  const Conn& c = pool[it.ref];
+  const Obs& o = c.obs[it.obs];
+  const Interface& n = estate.enis[o.eni];
+  Record& r = rec;
+  put_uint(r, SLOT(version), static_cast<uint64_t>(version));
+  put_str(r, SLOT(account_id), n.account_id);
+  put_str(r, SLOT(interface_id), n.id);
+  put_ip(r, SLOT(srcaddr), o.src);
+  put_ip(r, SLOT(dstaddr), o.dst);
+  put_uint(r, SLOT(srcport), o.sport);
+  put_uint(r, SLOT(dstport), o.dport);
+  put_uint(r, SLOT(protocol), c.proto);
+  put_uint(r, SLOT(packets), it.packets);
+  put_uint(r, SLOT(bytes), it.bytes);
+  put_time(r, SLOT(start), it.a);
+  put_time(r, SLOT(end), it.b);
+  put_str(r, SLOT(action), o.reject ? "REJECT" : "ACCEPT");
+  put_str(r, SLOT(log_status), "OK");
+  if (version > 2) {
+    put_str(r, SLOT(vpc_id), n.vpc_id);
+    put_str(r, SLOT(subnet_id), n.subnet_id);
+    if (n.instance_id.empty()) put_null(r, SLOT(instance_id));
+    else put_str(r, SLOT(instance_id), n.instance_id);
+    put_uint(r, SLOT(tcp_flags), it.flags);
+    put_str(r, SLOT(type), "IPv4");
+    put_ip(r, SLOT(pkt_srcaddr), o.pkt_src);
+    put_ip(r, SLOT(pkt_dstaddr), o.pkt_dst);
+    put_str(r, SLOT(region), estate.region);
+    put_str(r, SLOT(az_id), n.az_id);
+    if (o.src_svc) put_str(r, SLOT(pkt_src_aws_service), o.src_svc);
+    else put_null(r, SLOT(pkt_src_aws_service));
+    if (o.dst_svc) put_str(r, SLOT(pkt_dst_aws_service), o.dst_svc);
+    else put_null(r, SLOT(pkt_dst_aws_service));
+    put_str(r, SLOT(flow_direction), o.egress ? "egress" : "ingress");
+    if (o.egress && o.path) put_uint(r, SLOT(traffic_path), o.path);
+    else put_null(r, SLOT(traffic_path));
+  }
+  sink->record(r, o.eni, it.b);
+  if (++written == cfg.flows) stopped = true;
+}
+
+}  // namespace flow::gen

@@ -131,7 +131,9 @@ void Generator::Impl::tick_scenarios(int64_t s) {
           if (sc.next > double(runs[si].start + 600)) { made = false; break; }
           ci = new_conn(s);
           Conn& c = pool[ci];
-          from_internet(c, runs[si].sources[0], static_cast<uint16_t>(r.range(32768, 60999)), sc.targets[0], 22);
+          // One attacking host: its OS hands out ephemeral ports in turn, so no 5-tuple repeats
+          // (random ports would collide, and two connections would look like one).
+          from_internet(c, runs[si].sources[0], static_cast<uint16_t>(32768 + (sc.step++ + 4099) % 28232), sc.targets[0], 22);
           c.end = c.start + r.range(2, 6);
           c.packets[0] = static_cast<uint64_t>(r.range(12, 20));
           c.packets[1] = static_cast<uint64_t>(r.range(12, 22));

@@ -118,6 +118,8 @@ void run_filter(FilterCmdOptions o, Context& ctx) {
     filter.emplace(Filter::compile(text, settings));
   }
   if (!o.policy.empty()) {
+    if (o.invert || o.count || !o.rest.empty())
+      throw UsageError("-v, --count and --rest select records; with --policy, give a selection with -e instead");
     PolicyCheck check(load_policy(o.policy), std::move(filter), o.reports);
     if (o.check) return;
     run_policy_check(check, o.common, ctx);

@@ -114,8 +114,8 @@ class PolicyCheck {
   std::optional<Filter> prefilter_;
   std::vector<std::string> reports_;
   std::vector<RuleCount> counts_;
-  bool permits(int rule) const;
-  bool requires_(int rule) const;
+  bool is_permitted(int rule) const;
+  bool is_required(int rule) const;
 
   std::map<Connection, Seen> candidates_;  // connections that may violate the policy
   std::unordered_set<uint64_t> refused_;   // hashes of forbidden connections seen rejected

@@ -83,11 +83,11 @@ uint64_t hash_of(const Connection& c) {
 
 }  // namespace
 
-bool PolicyCheck::permits(int rule) const {
+bool PolicyCheck::is_permitted(int rule) const {
   return rule < 0 ? policy_.default_allow : policy_.rules[static_cast<size_t>(rule)].kind != PolicyRule::Deny;
 }
 
-bool PolicyCheck::requires_(int rule) const {
+bool PolicyCheck::is_required(int rule) const {
   return rule >= 0 && policy_.rules[static_cast<size_t>(rule)].kind == PolicyRule::Require;
 }
 
@@ -105,17 +105,17 @@ void PolicyCheck::add(const Record& r, const std::string& file) {
   ++checked_;
   bool accepted = action->str() == "ACCEPT";
   int rule = policy_.match(conn->protocol, conn->initiator, conn->responder, conn->responder_port);
-  if (ambiguous && !permits(rule)) {
+  if (ambiguous && !is_permitted(rule)) {
     // ICMP or equal ports: when only the other direction is permitted, take the record as the
     // answer to a permitted request (what a stateful security group lets through).
     Connection back = reversed(*conn);
     int back_rule = policy_.match(back.protocol, back.initiator, back.responder, back.responder_port);
-    if (permits(back_rule)) *conn = back, rule = back_rule;
+    if (is_permitted(back_rule)) *conn = back, rule = back_rule;
   }
   auto& count = counts_[rule < 0 ? counts_.size() - 1 : static_cast<size_t>(rule)];
   (accepted ? count.accepted : count.rejected)++;
 
-  bool permitted = permits(rule), required = requires_(rule);
+  bool permitted = is_permitted(rule), required = is_required(rule);
   if (permitted && !required) return;  // can never violate
   auto it = candidates_.find(*conn);
   if (it == candidates_.end()) {
@@ -154,7 +154,7 @@ void PolicyCheck::finish() {
   std::sort(order.begin(), order.end());
   for (const auto& [kept, entry] : order) {
     const auto& [conn, s] = *entry;
-    bool permitted = permits(s.rule);
+    bool permitted = is_permitted(s.rule);
     auto& count = counts_[s.rule < 0 ? counts_.size() - 1 : static_cast<size_t>(s.rule)];
     Violation v{Violation::Broken, s.rule, conn, s.records, s.file, s.line};
     // Let through = accepted wherever it was recorded; a connection rejected at either end did
@@ -162,7 +162,7 @@ void PolicyCheck::finish() {
     if (s.accepted && !s.rejected && !permitted) {
       v.kind = Violation::TooOpen;
       count.too_open++;
-    } else if (s.rejected && requires_(s.rule)) {
+    } else if (s.rejected && is_required(s.rule)) {
       count.broken++;
     } else {
       continue;

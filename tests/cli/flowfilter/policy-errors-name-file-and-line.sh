@@ -4,3 +4,4 @@ cp policy/base.policy $WORK/
 flowfilter --policy $WORK/bad.policy policy/flows.log 2>&1 | sed "s|$WORK/||g"; echo "exit ${PIPESTATUS[0]}"
 flowfilter --policy policy/vpc.policy --report junit policy/flows.log; echo "exit $?"
 flowfilter --report github 'true' policy/flows.log; echo "exit $?"
+flowfilter --policy policy/vpc.policy -c policy/flows.log; echo "exit $?"

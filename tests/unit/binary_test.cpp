@@ -681,3 +681,152 @@ TEST_CASE("binary: under a projection every flipped byte is reported and no wron
     }
   }
 }
+
+// ---- the writer's encoders against their straightforward definitions ----------------------------
+
+#define ZSTD_STATIC_LINKING_ONLY
+#include <zstd.h>
+
+#include "formats/binary_compress.hpp"
+#include "formats/binary_encode_ints.hpp"
+
+namespace {
+
+/// The integer-sequence choice as first written (plain loops, one pass per question): the
+/// optimised encoder must make exactly these choices, or files written before would change.
+struct RefPlan {
+  uint64_t base = 0, range = 0, cost = 0;
+};
+
+template <class X>
+RefPlan ref_plan(size_t m, X x) {
+  RefPlan p;
+  if (m == 0) return p;
+  uint64_t umin = UINT64_MAX, umax = 0;
+  int64_t smin = INT64_MAX, smax = INT64_MIN;
+  for (size_t i = 0; i < m; ++i) {
+    umin = std::min(umin, x(i));
+    umax = std::max(umax, x(i));
+    smin = std::min(smin, static_cast<int64_t>(x(i)));
+    smax = std::max(smax, static_cast<int64_t>(x(i)));
+  }
+  const uint64_t urange = umax - umin, srange = static_cast<uint64_t>(smax) - static_cast<uint64_t>(smin);
+  p.base = urange <= srange ? umin : static_cast<uint64_t>(smin);
+  p.range = std::min(urange, srange);
+  auto bytes = [](uint64_t v) { return v ? (71u - static_cast<unsigned>(std::countl_zero(v))) / 8 : 0u; };
+  if (p.range > 15)
+    for (size_t i = 0; i < m; ++i) p.cost += bytes(x(i) - p.base) + 1;
+  else
+    p.cost = p.range ? m / 2 : 0;
+  return p;
+}
+
+std::string ref_encode_ints(const std::vector<uint64_t>& v, const uint64_t* ref, size_t ref_column) {
+  const size_t m = v.size();
+  auto plain = [&](size_t i) { return v[i]; };
+  auto delta = [&](size_t i) { return i ? v[i] - v[i - 1] : v[0]; };
+  auto from_ref = [&](size_t i) { return v[i] - ref[i]; };
+  RefPlan best = ref_plan(m, plain);
+  int t = bin::kPlain;
+  if (best.range > 15 && m > 1) {
+    RefPlan d = ref_plan(m, delta);
+    if (d.cost < best.cost) best = d, t = bin::kDelta;
+    RefPlan r = ref ? ref_plan(m, from_ref) : RefPlan{};
+    if (ref && r.cost < best.cost) best = r, t = bin::kRef;
+  }
+  const uint64_t range = best.range;
+  const unsigned bytes = range ? (71u - static_cast<unsigned>(std::countl_zero(range))) / 8 : 0u;
+  const uint8_t width = range == 0 ? 0 : range <= 1 ? bin::kWidth1Bit : range <= 3 ? bin::kWidth2Bits
+                        : range <= 15 ? bin::kWidth4Bits : static_cast<uint8_t>(bytes);
+  auto x = [&](size_t i) { return t == bin::kPlain ? plain(i) : t == bin::kDelta ? delta(i) : from_ref(i); };
+  std::string out;
+  bin::ByteBuf head;
+  head.put_u8(static_cast<uint8_t>(t));
+  if (t == bin::kRef) head.put_varint(ref_column);
+  head.put_u8(width);
+  head.put_u64(best.base);
+  out.assign(head.data(), head.size());
+  if (width & 0x80) {
+    const unsigned bits = width & 0x0F;
+    std::string q((m * bits + 7) / 8, '\0');
+    for (size_t i = 0; i < m; ++i)
+      q[i * bits / 8] = static_cast<char>(q[i * bits / 8] | static_cast<char>((x(i) - best.base) << (i * bits % 8)));
+    return out + q;
+  }
+  std::string planes(width * m, '\0');
+  for (size_t i = 0; i < m; ++i)
+    for (unsigned k = 0; k < width; ++k) planes[k * m + i] = static_cast<char>((x(i) - best.base) >> (8 * k));
+  return out + planes;
+}
+
+}  // namespace
+
+TEST_CASE("binary: the integer encoder makes the choices of its definition, byte for byte") {
+  std::mt19937_64 rng(7);
+  auto check = [&](const std::vector<uint64_t>& v, const std::vector<uint64_t>* ref) {
+    bin::ByteBuf got;
+    bin::encode_ints(got, v.data(), v.size(), ref ? ref->data() : nullptr, 3);
+    CHECK(std::string(got.data(), got.size()) == ref_encode_ints(v, ref ? ref->data() : nullptr, 3));
+  };
+  for (size_t m : {0, 1, 2, 3, 7, 64, 1000, 4099}) {
+    for (uint64_t spread : {uint64_t{0}, uint64_t{1}, uint64_t{3}, uint64_t{15}, uint64_t{16}, uint64_t{255},
+                            uint64_t{70000}, uint64_t{1} << 40, UINT64_MAX}) {
+      std::vector<uint64_t> v(m), sorted(m), near(m), ref(m);
+      uint64_t t = rng();
+      for (size_t i = 0; i < m; ++i) {
+        v[i] = 1000 + (spread == UINT64_MAX ? rng() : rng() % (spread + 1));
+        t += rng() % (spread % 1000 + 1);
+        sorted[i] = t;                    // delta wins
+        ref[i] = rng() % (uint64_t{1} << 33);
+        near[i] = ref[i] + rng() % 60;    // reference wins
+      }
+      check(v, nullptr);
+      check(sorted, nullptr);
+      check(near, &ref);
+      check(v, &ref);
+      std::vector<uint64_t> negative(v);  // around zero: the signed range is the smaller
+      for (size_t i = 0; i < m; i += 2) negative[i] = 0 - negative[i] % 100;
+      check(negative, nullptr);
+    }
+  }
+}
+
+TEST_CASE("binary: chunk compression chooses as if it had compressed both ways") {
+  ZSTD_CCtx* fast = ZSTD_createCCtx();
+  ZSTD_CCtx* huff = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(fast, ZSTD_c_compressionLevel, 1);
+  ZSTD_CCtx_setParameter(fast, ZSTD_c_literalCompressionMode, ZSTD_ps_disable);
+  ZSTD_CCtx_setParameter(huff, ZSTD_c_compressionLevel, 1);
+  auto both_ways = [&](const std::string& raw) {
+    std::string f(ZSTD_compressBound(raw.size()), '\0'), h(f);
+    size_t fn = ZSTD_compress2(fast, f.data(), f.size(), raw.data(), raw.size());
+    size_t hn = ZSTD_compress2(huff, h.data(), h.size(), raw.data(), raw.size());
+    if (ZSTD_isError(fn)) fn = SIZE_MAX;
+    const bool use_huff = !ZSTD_isError(hn) && static_cast<double>(hn) * 1.2 < static_cast<double>(fn);
+    const size_t best = use_huff ? hn : fn;
+    if (raw.size() < 64 || best >= raw.size()) return std::string();
+    return (use_huff ? h : f).substr(0, best);
+  };
+
+  std::mt19937_64 rng(11);
+  auto bytes = [&](size_t n, unsigned alphabet, unsigned repeat) {
+    std::string s(n, '\0');
+    for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>(repeat && i >= repeat && rng() % 4 ? s[i - repeat] : rng() % alphabet);
+    return s;
+  };
+  std::vector<std::string> inputs = {bytes(10, 256, 0), bytes(100, 4, 0), bytes(3000, 256, 0), bytes(3000, 16, 0),
+                                     bytes(3000, 40, 7), bytes(70000, 256, 5), bytes(70000, 200, 0),
+                                     bytes(200000, 12, 0), bytes(300000, 256, 3)};
+  // Several blocks of unlike content: a raw block among compressed ones, skewed literals after.
+  inputs.push_back(bytes(140000, 256, 0) + bytes(140000, 8, 9) + bytes(50000, 256, 0) + bytes(100000, 30, 0));
+  inputs.push_back(bytes(131072, 6, 0) + bytes(131072, 256, 0) + bytes(131072, 6, 0));
+  bin::ChunkCompressor c;
+  for (const auto& raw : inputs)
+    for (bool hint : {false, true}) {
+      bool h = hint;
+      const std::string_view got = c.compress(raw.data(), raw.size(), h);
+      CHECK(std::string(got) == both_ways(raw));
+    }
+  ZSTD_freeCCtx(fast);
+  ZSTD_freeCCtx(huff);
+}

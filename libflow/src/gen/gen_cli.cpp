@@ -121,7 +121,9 @@ gen::GenConfig make_config(const GenOptions& o, CLI::App& app) {
   cfg.rate = o.rate;
   // --flows with --duration: the rate that fills the range; alone: the range that the rate needs.
   if (o.flows > 0 && app.get_option("--duration")->count() > 0) cfg.fit_rate = true;
-  else if (o.flows > 0) cfg.duration = std::max<int64_t>(3600, static_cast<int64_t>(double(o.flows) / (4.5 * o.rate) * 1.5));
+  // The run stops at N records, so a range too long costs nothing; one too short gives fewer
+  // (night traffic is half the mean, and connections average fewer records than 4.5).
+  else if (o.flows > 0) cfg.duration = std::max<int64_t>(3600, static_cast<int64_t>(double(o.flows) / (4.5 * o.rate) * 4));
   if (!(o.rate > 0)) throw UsageError("--rate: must be more than 0");
   cfg.skipdata = o.skipdata;
   for (const auto& s : o.scenarios) {
@@ -185,6 +187,9 @@ void run_gen(const GenOptions& o, CLI::App& app, Context& ctx) {
   else sink = s3_sink(o.s3, o.common, g, cfg.seed, o.connections);
   g.run(*sink);
   finish_sink(*sink);
+  if (o.flows > 0 && g.records_written() < o.flows)
+    ctx.warn(fmt::format("--flows {}: only {} records fit in the time range (raise --rate or --duration)", o.flows,
+                         g.records_written()));
   if (!o.truth.empty()) write_file(o.truth, truth_json(g.scenarios()));
 }
 

@@ -59,12 +59,12 @@ Generator::Impl::Impl(const GenConfig& c, Estate& e) : cfg(c), estate(e), rng(ha
   plan_scenarios();
 
   // The connection rate: given, or what makes about cfg.flows records in the time range
-  // (about 4.5 records a connection, counted over the mix of normal traffic).
+  // (about 3.5 records a connection over the mix of normal traffic, measured; 20% to spare).
   rate = cfg.rate;
   if (cfg.flows > 0 && cfg.fit_rate) {
     double weight = 0;
     for (int64_t s = cfg.start; s < range_end; s += 60) weight += rate_at(s) / cfg.rate * double(std::min<int64_t>(60, range_end - s));
-    rate = double(cfg.flows) / (4.5 * std::max(weight, 1.0)) * 1.2;
+    rate = double(cfg.flows) / (3.5 * std::max(weight, 1.0)) * 1.2;
   }
 }
 

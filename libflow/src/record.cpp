@@ -104,4 +104,15 @@ std::string DataError::message() const {
   return m;
 }
 
+void copy_record(const Record& from, Record& to) {
+  to.arena.clear();
+  to.reset(from.schema);
+  for (size_t i = 0; i < from.values.size(); ++i) {
+    to.values[i] = from.values[i];
+    if (from.schema->column(i).type == Type::String && !from.values[i].null())
+      to.values[i].set_str(to.arena.copy(from.values[i].str()));
+  }
+  to.line = from.line;
+}
+
 }  // namespace flow

@@ -130,6 +130,10 @@ struct Record {
   }
 };
 
+/// Makes `to` an independent copy of `from`: same schema and values, string bytes copied into
+/// to's arena (so it outlives the reader's buffer).
+void copy_record(const Record& from, Record& to);
+
 /// Start time of a record in Unix seconds (13-digit millisecond values scaled), or nullopt.
 std::optional<int64_t> start_seconds(const Record& r);
 /// Normalises a Time value that may be written in milliseconds.

@@ -342,7 +342,7 @@ class Parser {
           return std::make_unique<IpCmp>(o.ref, op, ip_literal(o, lit, lit.text));
         }
         case Type::String: {
-          std::string s = string_literal(o, lit);
+          std::string s = string_value(o, lit, lit.text);
           if (s.find_first_of("*?") != std::string::npos) {
             if (op != Op::Eq && op != Op::Ne) fail(lit, fmt::format("a glob pattern takes == or !=, not '{}'", op_text(op)));
             return std::make_unique<StrIn>(o.ref, std::vector<std::string>{}, std::vector<std::string>{s}, op == Op::Ne);
@@ -516,8 +516,6 @@ class Parser {
 
   /// A string literal as written; enumerated fields (action, log-status, ...) check and
   /// normalise it, whether quoted or not.
-  std::string string_literal(const Operand& o, const Token& t) { return string_value(o, t, t.text); }
-
   std::string string_value(const Operand& o, const Token& t, std::string_view w) {
     if (o.id) {
       if (const auto* values = enumerated_values(*o.id)) {

@@ -129,13 +129,7 @@ void PolicyCheck::add(const Record& r, const std::string& file) {
     // Only connections that may violate keep a copy of their first record: memory follows the
     // violations, not the traffic.
     auto copy = std::make_unique<Record>();
-    copy->reset(r.schema);
-    for (size_t i = 0; i < r.values.size(); ++i) {
-      copy->values[i] = r.values[i];
-      if (r.schema->column(i).type == Type::String && !r.values[i].null())
-        copy->values[i].set_str(copy->arena.copy(r.values[i].str()));
-    }
-    copy->line = r.line;
+    copy_record(r, *copy);
     kept_.push_back(std::move(copy));
     Seen seen{rule, false, !permitted && refused_.count(hash_of(*conn)) > 0, 0, kept_.size() - 1, file, r.line};
     it = candidates_.emplace(*conn, std::move(seen)).first;

@@ -167,8 +167,7 @@ Projection::Projection(std::vector<std::string> names) : names_(std::move(names)
     }
 }
 
-const Record& Projection::apply(const Record& in) {
-  if (names_.empty()) return in;
+const Record& Projection::project(const Record& in) {
   if (!same_schema(in_schema_, in.schema)) {
     std::vector<Column> cols;
     map_.clear();

@@ -36,7 +36,14 @@ struct Interface {
   int phase = 0;      // windows start at phase + k * interval (seconds since the epoch)
 
   /// Index of the capture window holding second t.
-  int64_t window(int64_t t) const { return floor_div(t - phase, interval); }
+  int64_t window(int64_t t) const {
+    // Intervals are 60 or 600 s: constant divisors make the divisions multiplications, and
+    // computing both and picking one spares a branch that interfaces of both kinds, taking turns,
+    // would mispredict.
+    if (interval != 60 && interval != 600) [[unlikely]] return floor_div(t - phase, interval);
+    const int64_t q60 = floor_div(t - phase, 60), q600 = floor_div(t - phase, 600);
+    return interval == 60 ? q60 : q600;
+  }
   int64_t window_start(int64_t k) const { return k * interval + phase; }
   static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 };

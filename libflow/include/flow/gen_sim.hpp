@@ -36,10 +36,10 @@ struct Conn {
   enum Close : uint8_t { Fin, Rst, Open, None } close = Fin;  // None: never established
   bool rejected = false;
   int scenario = -1;  // index into Generator::scenarios(), or -1
-  uint8_t nobs = 0;
-  Obs obs[6];
   // Bookkeeping while records are pending.
   uint32_t pending = 0, records = 0;
+  uint8_t nobs = 0;
+  Obs obs[6];  // last: obs[0, nobs) are always assigned whole, so reusing a Conn resets only what precedes
 };
 
 /// Ground truth of one scenario run.

@@ -2,6 +2,9 @@
 // their record ends and written second by second, so any length of run streams in constant memory.
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <type_traits>
 
 #include "flow/error.hpp"
 #include "gen/sim.hpp"
@@ -48,12 +51,14 @@ Generator::Impl::Impl(const GenConfig& c, Estate& e) : cfg(c), estate(e), rng(ha
   for (size_t i = 0; i < estate.clients.size(); ++i) client_cdf.push_back(sum += 1.0 / std::pow(double(i + 1), 0.9));
   for (auto& x : client_cdf) x /= sum;
   for (int i = 0; i < 12; ++i) partners.push_back(random_public_ip(rng));
+  for (const Endpoint& ep : estate.endpoints)
+    if (ep.gateway) gateways.push_back(&ep);
 
-  slot.assign(kFieldCount, -1);
+  field.fill(&unused);
   if (cfg.schema) {
-    for (size_t i = 0; i < cfg.schema->size(); ++i)
-      if (auto id = cfg.schema->column(i).id) slot[static_cast<size_t>(*id)] = static_cast<int>(i);
     rec.reset(cfg.schema);
+    for (size_t i = 0; i < cfg.schema->size(); ++i)
+      if (auto id = cfg.schema->column(i).id) field[static_cast<size_t>(*id)] = &rec.values[i];
     version = schema_version(*cfg.schema);
   }
   plan_scenarios();
@@ -84,7 +89,10 @@ uint32_t Generator::Impl::new_conn(int64_t t) {
     pool.emplace_back();
   }
   Conn& c = pool[i];
-  c = Conn{};
+  // A fresh Conn but for the observations (most of its bytes), which are assigned whole before use.
+  static_assert(std::is_trivially_copyable_v<Conn> && std::is_standard_layout_v<Conn>);
+  static const Conn fresh{};
+  std::memcpy(static_cast<void*>(&c), &fresh, offsetof(Conn, obs));
   c.id = next_id++;
   c.start = c.end = t;
   return i;
@@ -118,6 +126,15 @@ bool Generator::Impl::skipped(uint32_t eni, int64_t k) const {
   return double(hash3(cfg.seed, eni, static_cast<uint64_t>(k)) >> 11) * 0x1.0p-53 < cfg.skipdata;
 }
 
+bool Generator::Impl::skipped_cached(uint32_t eni, int64_t k) {
+  EniState& st = enis[eni];
+  if (st.skip_window != k) {
+    st.skip_window = k;
+    st.skip_answer = skipped(eni, k);
+  }
+  return st.skip_answer;
+}
+
 namespace {
 /// Packets of one direction sent up to second t: one in the first second, the last in the
 /// final second, evenly in between, so every record of a connection has at least one packet at
@@ -141,11 +158,18 @@ void Generator::Impl::push_segment(uint32_t ci, uint8_t o, int64_t a) {
   it.ref = ci;
   it.obs = o;
   const uint64_t total = c.packets[ob.dir];
-  const uint64_t before = sent_by(c, total, a - 1), upto = sent_by(c, total, it.b);
-  it.packets = upto - before;
-  // Bytes: size * packets plus the remainder spread the same way, so the records add up exactly.
-  const uint64_t size = c.bytes[ob.dir] / total, extra = c.bytes[ob.dir] % total;
-  it.bytes = it.packets * size + (extra * upto / total - extra * before / total);
+  if (a == c.start && it.b == c.end && total < (uint64_t{1} << 32)) {
+    // The whole direction in one record (most connections fit in a window): what the general
+    // case below computes with six divisions (exactly, as extra * total cannot overflow).
+    it.packets = total;
+    it.bytes = c.bytes[ob.dir];
+  } else {
+    const uint64_t before = sent_by(c, total, a - 1), upto = sent_by(c, total, it.b);
+    it.packets = upto - before;
+    // Bytes: size * packets plus the remainder spread the same way, so the records add up exactly.
+    const uint64_t size = c.bytes[ob.dir] / total, extra = c.bytes[ob.dir] % total;
+    it.bytes = it.packets * size + (extra * upto / total - extra * before / total);
+  }
   if (c.proto == 6) {
     // SYN, SYN-ACK; a connection that never opens sends nothing but them (retries in later windows).
     if (a == c.start || c.close == Conn::None) it.flags |= ob.dir == 0 ? 2 : 18;
@@ -158,7 +182,7 @@ void Generator::Impl::push_segment(uint32_t ci, uint8_t o, int64_t a) {
   const uint64_t bit = uint64_t{1} << (k & 63);
   if (it.packets == 0) {
     it.kind = Item::Quiet;
-  } else if (skipped(ob.eni, k)) {
+  } else if (skipped_cached(ob.eni, k)) {
     it.kind = Item::Quiet;
     st.skipped |= bit;
   } else {
@@ -240,39 +264,25 @@ void Generator::Impl::run(GenSink& s) {
 
 // ---- records --------------------------------------------------------------------------------
 
-namespace {
-inline void put_str(Record& r, int slot, std::string_view v) {
-  if (slot >= 0) r.values[static_cast<size_t>(slot)].set_str(v);
-}
-inline void put_uint(Record& r, int slot, uint64_t v) {
-  if (slot >= 0) r.values[static_cast<size_t>(slot)].set_uint(v);
-}
-inline void put_time(Record& r, int slot, int64_t v) {
-  if (slot >= 0) r.values[static_cast<size_t>(slot)].set_time(v);
-}
-inline void put_ip(Record& r, int slot, const Ip& v) {
-  if (slot >= 0) r.values[static_cast<size_t>(slot)].set_ip(v);
-}
-inline void put_null(Record& r, int slot) {
-  if (slot >= 0) r.values[static_cast<size_t>(slot)].set_null();
-}
-#define SLOT(name) slot[static_cast<size_t>(FieldId::name)]
-}  // namespace
+// A field's value in rec (Impl::field): writing one costs neither a look-up nor a test.
+#define FIELD(name) field[static_cast<size_t>(FieldId::name)]
 
 void Generator::Impl::write_status(uint32_t eni, int64_t a, int64_t b, const char* status) {
   const Interface& n = estate.enis[eni];
   for (auto& v : rec.values) v.set_null();
-  put_uint(rec, SLOT(version), static_cast<uint64_t>(version));
-  put_str(rec, SLOT(account_id), n.account_id);
-  put_str(rec, SLOT(interface_id), n.id);
-  put_time(rec, SLOT(start), a);
-  put_time(rec, SLOT(end), b);
-  put_str(rec, SLOT(log_status), status);
-  put_str(rec, SLOT(vpc_id), n.vpc_id);
-  put_str(rec, SLOT(subnet_id), n.subnet_id);
-  if (!n.instance_id.empty()) put_str(rec, SLOT(instance_id), n.instance_id);
-  put_str(rec, SLOT(region), estate.region);
-  put_str(rec, SLOT(az_id), n.az_id);
+  rec_constants = false;
+  rec_eni = UINT32_MAX;
+  FIELD(version)->set_uint(static_cast<uint64_t>(version));
+  FIELD(account_id)->set_str(n.account_id);
+  FIELD(interface_id)->set_str(n.id);
+  FIELD(start)->set_time(a);
+  FIELD(end)->set_time(b);
+  FIELD(log_status)->set_str(status);
+  FIELD(vpc_id)->set_str(n.vpc_id);
+  FIELD(subnet_id)->set_str(n.subnet_id);
+  if (!n.instance_id.empty()) FIELD(instance_id)->set_str(n.instance_id);
+  FIELD(region)->set_str(estate.region);
+  FIELD(az_id)->set_str(n.az_id);
   sink->record(rec, eni, b);
   if (++written == cfg.flows) stopped = true;
 }
@@ -280,42 +290,53 @@ void Generator::Impl::write_status(uint32_t eni, int64_t a, int64_t b, const cha
 void Generator::Impl::write_data(const Item& it) {
   const Conn& c = pool[it.ref];
   const Obs& o = c.obs[it.obs];
-  const Interface& n = estate.enis[o.eni];
-  Record& r = rec;
-  put_uint(r, SLOT(version), static_cast<uint64_t>(version));
-  put_str(r, SLOT(account_id), n.account_id);
-  put_str(r, SLOT(interface_id), n.id);
-  put_ip(r, SLOT(srcaddr), o.src);
-  put_ip(r, SLOT(dstaddr), o.dst);
-  put_uint(r, SLOT(srcport), o.sport);
-  put_uint(r, SLOT(dstport), o.dport);
-  put_uint(r, SLOT(protocol), c.proto);
-  put_uint(r, SLOT(packets), it.packets);
-  put_uint(r, SLOT(bytes), it.bytes);
-  put_time(r, SLOT(start), it.a);
-  put_time(r, SLOT(end), it.b);
-  put_str(r, SLOT(action), o.reject ? "REJECT" : "ACCEPT");
-  put_str(r, SLOT(log_status), "OK");
-  if (version > 2) {
-    put_str(r, SLOT(vpc_id), n.vpc_id);
-    put_str(r, SLOT(subnet_id), n.subnet_id);
-    if (n.instance_id.empty()) put_null(r, SLOT(instance_id));
-    else put_str(r, SLOT(instance_id), n.instance_id);
-    put_uint(r, SLOT(tcp_flags), it.flags);
-    put_str(r, SLOT(type), "IPv4");
-    put_ip(r, SLOT(pkt_srcaddr), o.pkt_src);
-    put_ip(r, SLOT(pkt_dstaddr), o.pkt_dst);
-    put_str(r, SLOT(region), estate.region);
-    put_str(r, SLOT(az_id), n.az_id);
-    if (o.src_svc) put_str(r, SLOT(pkt_src_aws_service), o.src_svc);
-    else put_null(r, SLOT(pkt_src_aws_service));
-    if (o.dst_svc) put_str(r, SLOT(pkt_dst_aws_service), o.dst_svc);
-    else put_null(r, SLOT(pkt_dst_aws_service));
-    put_str(r, SLOT(flow_direction), o.egress ? "egress" : "ingress");
-    if (o.egress && o.path) put_uint(r, SLOT(traffic_path), o.path);
-    else put_null(r, SLOT(traffic_path));
+  // Fields that rec still holds from the last data record are not written again (sinks only
+  // read the record; status records clear it and say so).
+  if (!rec_constants) {
+    FIELD(version)->set_uint(static_cast<uint64_t>(version));
+    FIELD(log_status)->set_str("OK");
+    if (version > 2) {
+      FIELD(type)->set_str("IPv4");
+      FIELD(region)->set_str(estate.region);
+    }
+    rec_constants = true;
   }
-  sink->record(r, o.eni, it.b);
+  if (o.eni != rec_eni) {
+    const Interface& n = estate.enis[o.eni];
+    FIELD(account_id)->set_str(n.account_id);
+    FIELD(interface_id)->set_str(n.id);
+    if (version > 2) {
+      FIELD(vpc_id)->set_str(n.vpc_id);
+      FIELD(subnet_id)->set_str(n.subnet_id);
+      if (n.instance_id.empty()) FIELD(instance_id)->set_null();
+      else FIELD(instance_id)->set_str(n.instance_id);
+      FIELD(az_id)->set_str(n.az_id);
+    }
+    rec_eni = o.eni;
+  }
+  FIELD(srcaddr)->set_ip(o.src);
+  FIELD(dstaddr)->set_ip(o.dst);
+  FIELD(srcport)->set_uint(o.sport);
+  FIELD(dstport)->set_uint(o.dport);
+  FIELD(protocol)->set_uint(c.proto);
+  FIELD(packets)->set_uint(it.packets);
+  FIELD(bytes)->set_uint(it.bytes);
+  FIELD(start)->set_time(it.a);
+  FIELD(end)->set_time(it.b);
+  FIELD(action)->set_str(o.reject ? "REJECT" : "ACCEPT");
+  if (version > 2) {
+    FIELD(tcp_flags)->set_uint(it.flags);
+    FIELD(pkt_srcaddr)->set_ip(o.pkt_src);
+    FIELD(pkt_dstaddr)->set_ip(o.pkt_dst);
+    if (o.src_svc) FIELD(pkt_src_aws_service)->set_str(o.src_svc);
+    else FIELD(pkt_src_aws_service)->set_null();
+    if (o.dst_svc) FIELD(pkt_dst_aws_service)->set_str(o.dst_svc);
+    else FIELD(pkt_dst_aws_service)->set_null();
+    FIELD(flow_direction)->set_str(o.egress ? "egress" : "ingress");
+    if (o.egress && o.path) FIELD(traffic_path)->set_uint(o.path);
+    else FIELD(traffic_path)->set_null();
+  }
+  sink->record(rec, o.eni, it.b);
   if (++written == cfg.flows) stopped = true;
 }
 

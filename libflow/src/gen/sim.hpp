@@ -1,6 +1,8 @@
 // The generator's working state (private to libflow's gen/ sources and the unit tests).
 #pragma once
 
+#include <array>
+#include <climits>
 #include <vector>
 
 #include "flow/gen_sim.hpp"
@@ -22,6 +24,10 @@ struct Item {
 
 struct EniState {
   uint64_t active = 0, skipped = 0;  // bit (window & 63): the window has records / lost records
+  // skipped() of the last window asked about: a connection's records mostly share windows, and
+  // the hash behind the answer costs about as much as the rest of a segment.
+  int64_t skip_window = INT64_MIN;
+  bool skip_answer = false;
   uint16_t next_port = 32768;
 };
 
@@ -54,6 +60,7 @@ struct Generator::Impl {
   std::vector<uint16_t> client_port;
   std::vector<double> client_cdf;  // Zipf-like popularity
   std::vector<Ip> partners;        // external APIs the apps call
+  std::vector<const Endpoint*> gateways;  // the estate's gateway endpoints, in order
   std::vector<Scenario> scenarios;
   std::vector<ScenarioRun> runs;
   int misconfig = -1;  // index of the misconfigured-sg run, if planned
@@ -61,7 +68,15 @@ struct Generator::Impl {
   bool stopped = false;
   GenSink* sink = nullptr;
   Record rec;
-  std::vector<int> slot;  // by FieldId: slot in rec, or -1
+  // By FieldId: the field's value in rec, or &unused for fields not in the schema. Resolved once
+  // (rec's values never move), so writing a field costs neither a look-up nor a test.
+  std::array<Value*, kFieldCount> field{};
+  Value unused;  // written, never read
+  // What rec already holds from the last data record, so write_data can leave it be: the fields
+  // that are the same in every data record (false after a status record, which clears rec), and
+  // the interface whose fields are in it (UINT32_MAX: none).
+  bool rec_constants = false;
+  uint32_t rec_eni = UINT32_MAX;
   int version = 2;
 
   // sim.cpp: the event loop and the records
@@ -76,6 +91,7 @@ struct Generator::Impl {
   void write_status(uint32_t eni, int64_t a, int64_t b, const char* status);
   bool skippable(uint32_t eni, int64_t k) const;
   bool skipped(uint32_t eni, int64_t k) const;
+  bool skipped_cached(uint32_t eni, int64_t k);
   double rate_at(int64_t s) const;
 
   // traffic.cpp: normal traffic and the shapes of connections

@@ -21,8 +21,12 @@ uint16_t Generator::Impl::client_port_for(size_t client) { return bump(client_po
 
 size_t Generator::Impl::pick_client() {
   const double u = rng.uniform();
-  return static_cast<size_t>(std::lower_bound(client_cdf.begin(), client_cdf.end(), u) - client_cdf.begin()) %
-         client_cdf.size();
+  // std::lower_bound without branches: its comparisons, on random draws, mispredict half the time.
+  const double* base = client_cdf.data();
+  for (size_t n = client_cdf.size(); n > 1; n -= n / 2)
+    base = base[n / 2] < u ? base + n / 2 : base;
+  const size_t first = static_cast<size_t>(base - client_cdf.data()) + (*base < u);  // first x >= u
+  return first % client_cdf.size();
 }
 
 void Generator::Impl::shape(Conn& c, double req, double ratio, double dur, bool long_lived) {
@@ -206,10 +210,7 @@ void Generator::Impl::spawn_normal(int64_t t) {
     }
     case Gateway: {
       if (!ok({app})) goto web_in;
-      std::vector<const Endpoint*> gw;
-      for (const auto& ep : estate.endpoints)
-        if (ep.gateway) gw.push_back(&ep);
-      via_gateway(c, u(app), *gw[rng.below(gw.size())], 443);
+      via_gateway(c, u(app), *gateways[rng.below(gateways.size())], 443);
       shape(c, 10, 4, 2, rng.chance(0.05));
       break;
     }

@@ -63,6 +63,7 @@ void define_filter_options(CLI::App& app, FilterCmdOptions& o) {
   add_input_options(app, o.common);
   add_output_options(app, o.common);
   app.add_option("-e,--expr", o.expr, "The expression (then every argument is an input)")
+      ->each([&o](const std::string&) { o.expr_given = true; })
       ->type_name("EXPR")
       ->group("Selection");
   app.add_option("-f,--expr-file", o.expr_file, "Read the expression from FILE (# comments allowed)")
@@ -96,9 +97,9 @@ std::string read_expr_file(const std::string& path) {
 /// The expression and where it came from; takes it from the first argument when neither -e nor -f
 /// nor --policy gave one.
 std::pair<std::string, std::string> expression(FilterCmdOptions& o) {
-  if (!o.expr.empty() && !o.expr_file.empty()) throw UsageError("give the expression with -e or -f, not both");
+  if (o.expr_given && !o.expr_file.empty()) throw UsageError("give the expression with -e or -f, not both");
   if (!o.expr_file.empty()) return {read_expr_file(o.expr_file), o.expr_file};
-  if (!o.expr.empty()) return {o.expr, "expression"};
+  if (o.expr_given) return {o.expr, "expression"};
   if (!o.policy.empty()) return {"", ""};
   if (o.common.inputs.empty()) throw UsageError("no expression (try: flowfilter 'action == REJECT' FILE)");
   std::string e = o.common.inputs.front();

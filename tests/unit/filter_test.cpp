@@ -203,6 +203,15 @@ TEST_CASE("filter: every mistake points at its place and says what was expected"
   CHECK(first("dstport == 22 & x") == "expression:1:15: '&' is not an operator: use 'and' (or '&&')");
   CHECK(first("dstport == 22 ; x") == "expression:1:15: unexpected character ';'");
   CHECK(first("${} == 1") == "expression:1:1: empty field reference");
+  CHECK(first("dstport in 1024..") == "expression:1:12: '1024..': a range needs both ends, e.g. 1024..65535");
+  CHECK(first("dstport in {..80}") == "expression:1:13: '..80': a range needs both ends, e.g. 1024..65535");
+  CHECK(first("packets == 1.0001K") ==
+        "expression:1:12: '1.0001K' is not a value of packets (expected a number such as 1500, 10K, 10M, 1.5G, 64Ki)");
+  CHECK(first("10.0.0.0/8 < srcaddr") == "expression:1:1: '<' orders addresses; a prefix takes ==, != or in");
+  CHECK(first("interface-id == \xe2\x80\x9c" "eni-1\xe2\x80\x9d") ==
+        "expression:1:17: unexpected character '\xe2\x80\x9c' (use ASCII quotes \" or ' and hyphens -)");
+  CHECK(first(std::string(300, '(') + "dstport == 22" + std::string(300, ')')) == "expression:1:257: nested more than 256 deep");
+  CHECK(first(std::string(100000, '!') + "dstport == 22") == "expression:1:257: nested more than 256 deep");
   // Multi-line expressions (-f files): line and column of the mistake, that line shown.
   FilterSettings s = settings();
   s.source = "rules.expr";
@@ -213,6 +222,19 @@ TEST_CASE("filter: every mistake points at its place and says what was expected"
     CHECK(std::string(e.what()) ==
           "rules.expr:3:2: unknown field 'dstprot' \xe2\x80\x94 did you mean 'dstport'?\n   dstprot == 22\n   ^~~~~~~");
   }
+}
+
+TEST_CASE("filter: an unclosed parenthesis is placed by line and column in a file", "[filter]") {
+  FilterSettings s = settings();
+  s.source = "p.expr";
+  CHECK_THROWS_WITH(Filter::compile("action == ACCEPT\n  and (dstport == 22\n", s),
+                    Catch::StartsWith("p.expr:3:1: expected ')' to close the '(' at line 2, column 7, got end of expression"));
+}
+
+TEST_CASE("filter: bits-per-second does not wrap for huge byte counts", "[filter]") {
+  const std::string data = "version bytes start end\n5 2305843009213693952 1700000000 1700000001\n";
+  CHECK(lines("bits-per-second == 0", data) == L{});
+  CHECK(lines("bits-per-second == 18446744073709551615", data) == L{2});  // saturated
 }
 
 TEST_CASE("filter: fields() names what the expression reads, computed values included", "[filter]") {

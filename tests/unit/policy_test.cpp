@@ -235,7 +235,8 @@ TEST_CASE("policy: reports carry every violation, grouped by hosts, service and 
   CHECK_THAT(junit, Catch::Contains("broken: 10.0.2.7 -&gt; 10.0.3.9:5432 tcp: 2 connections rejected, but the policy requires them (flows.log:2)"));
   auto sarif = sarif_report(c);
   CHECK_THAT(sarif, Catch::Contains("\"version\": \"2.1.0\""));
-  CHECK_THAT(sarif, Catch::Contains("\"ruleId\": \"default-deny\", \"ruleIndex\": 5"));
+  CHECK_THAT(sarif, Catch::Contains("\"ruleId\": \"default:deny\", \"ruleIndex\": 5"));
+  CHECK_THAT(sarif, Catch::Contains("\"artifactLocation\": {\"uri\": \"flows.log\"}"));
   CHECK_THAT(sarif, Catch::Contains("\"properties\": {\"violation\": \"broken\", \"connections\": 2, \"records\": 2}"));
   CHECK(github_report(c) ==
         "::error file=flows.log,line=2,title=Policy broken%3A app-to-db::10.0.2.7 -> 10.0.3.9:5432 tcp: 2 connections rejected, but the policy requires them\n"
@@ -263,4 +264,45 @@ TEST_CASE("policy: behind a NAT gateway, pkt-srcaddr and pkt-dstaddr name the ho
   CHECK(to_string(c.violations()[0].conn.initiator) == "10.0.2.7");
   CHECK(c.violations()[0].conn.responder_port == 8443);
   CHECK(c.counts()[0].accepted == 3);
+}
+
+TEST_CASE("policy: windows without flags follow the connection a SYN window oriented", "[policy]") {
+  // gRPC on 50051: the client's port is lower. The second window has no flags; by ports alone it
+  // would be 10.0.0.2:50051 -> 10.0.0.1:40000, which no rule allows.
+  auto c = check("allow grpc: 10.0.0.1 -> 10.0.0.2 tcp/50051\n",
+                 "10.0.0.1 10.0.0.2 40000 50051 6 ACCEPT 2 OK\n"
+                 "10.0.0.2 10.0.0.1 50051 40000 6 ACCEPT 18 OK\n"
+                 "10.0.0.1 10.0.0.2 40000 50051 6 ACCEPT 0 OK\n"
+                 "10.0.0.2 10.0.0.1 50051 40000 6 ACCEPT 0 OK\n");
+  CHECK(violations(c).empty());
+  CHECK(c.counts()[0].accepted == 4);
+}
+
+TEST_CASE("policy: an answered connection got through, whatever stray REJECT follows", "[policy]") {
+  // Forbidden SSH, accepted both ways, then a packet after the close rejected: too open.
+  // Required app -> db, answered, then a stray REJECT: not broken.
+  auto c = check(kRules,
+                 "203.0.113.6 10.0.1.5 50001 22 6 ACCEPT 2 OK\n"
+                 "10.0.1.5 203.0.113.6 22 50001 6 ACCEPT 18 OK\n"
+                 "203.0.113.6 10.0.1.5 50001 22 6 REJECT 4 OK\n"
+                 "10.0.2.7 10.0.3.9 41000 5432 6 ACCEPT 2 OK\n"
+                 "10.0.3.9 10.0.2.7 5432 41000 6 ACCEPT 18 OK\n"
+                 "10.0.2.7 10.0.3.9 41000 5432 6 REJECT 1 OK\n");
+  CHECK(violations(c) == S{"too-open no-ssh 203.0.113.6:50001->10.0.1.5:22/6 x3 line 2"});
+}
+
+TEST_CASE("policy: services, lists and includes, the edge cases", "[policy]") {
+  TempDir d;
+  d.write("base.policy", kBase);
+  d.write("a.policy", "include \"base.policy\"\n");
+  d.write("b.policy", "include \"base.policy\"\n");
+  // A diamond: both include base.policy, whose groups are defined once.
+  auto p = load_policy(d.write("p.policy", "include \"a.policy\"\ninclude \"b.policy\"\nallow r: web -> any tcp/22 47\n"));
+  REQUIRE(p.rules[0].services.size() == 2);  // a separate word is a new service: GRE, not port 47
+  CHECK(p.rules[0].services[1].protocol == 47);
+  CHECK(p.rules[0].services[1].ports.empty());
+  CHECK(load_error("allow a: any,10.0.0.0/8 -> any tcp/80\n") == "p.policy:1: 'any' stands alone, not in a list or a group");
+  CHECK(load_error("allow a: any -> any tcp/\n") == "p.policy:1: 'tcp/': give the ports after '/' (or write tcp for every port)");
+  CHECK(load_error("allow a: any -> any ,\n") == "p.policy:1: missing the service after 'any' (e.g. tcp/443, udp/53, icmp, any)");
+  CHECK(load_error("include \"/dev/zero\"\n") == "p.policy:1: cannot include /dev/zero: not a regular file");
 }

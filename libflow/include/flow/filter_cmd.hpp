@@ -11,6 +11,7 @@ namespace flow {
 struct FilterCmdOptions {
   CommonOptions common;
   std::string expr;       ///< -e
+  bool expr_given = false;  ///< -e was given (even empty: then every argument is an input)
   std::string expr_file;  ///< -f
   bool invert = false;
   bool count = false;

@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <map>
-#include <unordered_set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,8 +60,21 @@ struct Connection {
 /// say (SYN alone: the source opened it; SYN-ACK: the destination did), ports otherwise (the lower
 /// port is the service). The addresses are pkt-srcaddr/pkt-dstaddr where present (the hosts
 /// behind a NAT gateway). nullopt for records without addresses or protocol (NODATA, SKIPDATA).
-/// *ambiguous is set when nothing tells the direction (ICMP, equal ports): the source is taken.
-std::optional<Connection> connection_of(const Record& r, bool* ambiguous = nullptr);
+/// *ambiguous is set when no SYN flag tells the direction (the ports' guess, or the source for
+/// ICMP and equal ports); *reply when the record flows from the responder to the initiator.
+std::optional<Connection> connection_of(const Record& r, bool* ambiguous = nullptr, bool* reply = nullptr);
+
+/// A set of 64-bit hashes that remembers about the last million inserted (a direct-mapped table,
+/// 8 MB once used): constant memory for facts that matter only while a connection lasts.
+class RecentSet {
+ public:
+  void insert(uint64_t h);
+  bool contains(uint64_t h) const;
+
+ private:
+  static constexpr size_t kSlots = size_t{1} << 20;
+  std::vector<uint64_t> slots_;  // 0 = empty; allocated on the first insert
+};
 
 /// A violation: one connection, however many records showed it.
 struct Violation {
@@ -105,6 +117,7 @@ class PolicyCheck {
   struct Seen {
     int rule;
     bool accepted = false, rejected = false;
+    bool answered = false;  // an accepted record from the responder's side
     uint64_t records = 0;
     size_t kept;  // index in kept_
     std::string file;
@@ -118,7 +131,8 @@ class PolicyCheck {
   bool is_required(int rule) const;
 
   std::map<Connection, Seen> candidates_;  // connections that may violate the policy
-  std::unordered_set<uint64_t> refused_;   // hashes of forbidden connections seen rejected
+  RecentSet refused_;   // forbidden connections seen rejected
+  RecentSet answered_;  // required connections seen answered
   std::vector<std::unique_ptr<Record>> kept_;
   std::vector<Violation> violations_;
   std::vector<size_t> record_of_;

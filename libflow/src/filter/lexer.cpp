@@ -80,6 +80,12 @@ std::vector<Token> lex(std::string_view s) {
       default: break;
     }
     if (!word_char(c)) {
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        // Show the whole UTF-8 character: typographic quotes and dashes come from copy and paste.
+        size_t n = 1;
+        while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+        throw ExprError{fmt::format("unexpected character '{}' (use ASCII quotes \" or ' and hyphens -)", s.substr(i, n)), i, n};
+      }
       throw ExprError{fmt::format("unexpected character '{}'", c), i, 1};
     }
     while (i < s.size() && word_char(s[i])) ++i;

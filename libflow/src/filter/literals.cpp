@@ -81,7 +81,8 @@ std::optional<uint64_t> parse_number(std::string_view w, Units units) {
       if (unit == name) mult = m;
   }
   if (mult == 0) return std::nullopt;
-  if (frac_scale > 1 && mult == 1) return std::nullopt;  // "1.5" of a count is not a whole number
+  // A fraction must come out whole: 1.5K is 1500, but 1.5 or 1.0001K is no count.
+  if (static_cast<U128>(frac) * mult % frac_scale != 0) return std::nullopt;
   U128 v = whole * mult + static_cast<U128>(frac) * mult / frac_scale;
   if (v > UINT64_MAX) return std::nullopt;
   return static_cast<uint64_t>(v);

@@ -86,7 +86,10 @@ struct Num {
         if (!n || !s || !e) return false;
         int64_t d = time_seconds(e->t) - time_seconds(s->t);
         uint64_t secs = d > 1 ? static_cast<uint64_t>(d) : 1;  // a one-instant window counts as 1 s
-        out = (kind == BitsPerSecond ? n->u * 8 : n->u) / secs;
+        // 128 bits: bytes * 8 must not wrap for byte counts above 2^61.
+        __extension__ unsigned __int128 wide = kind == BitsPerSecond ? static_cast<unsigned __int128>(n->u) * 8 : n->u;
+        wide /= secs;
+        out = wide > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(wide);
         return true;
       }
     }

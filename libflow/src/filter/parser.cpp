@@ -17,6 +17,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "filter/literals.hpp"
@@ -81,7 +82,7 @@ struct Operand {
 
 class Parser {
  public:
-  Parser(std::string_view text, const FilterSettings& s) : toks_(lex(text)), settings_(s) {}
+  Parser(std::string_view text, const FilterSettings& s) : text_(text), toks_(lex(text)), settings_(s) {}
 
   Compiled run() {
     if (peek().kind == Tok::End) throw ExprError{"empty expression", 0, 1};
@@ -95,8 +96,20 @@ class Parser {
   }
 
  private:
+  static constexpr int kMaxDepth = 256;
+  std::string_view text_;
   std::vector<Token> toks_;
   size_t i_ = 0;
+  int depth_ = 0;
+
+  /// "line L, column C" (or "column C" on a one-line expression) of a byte offset.
+  std::string place(size_t pos) const {
+    size_t line = 1, start = 0;
+    for (size_t k = 0; k < pos && k < text_.size(); ++k)
+      if (text_[k] == '\n') ++line, start = k + 1;
+    return line == 1 && text_.find('\n') == std::string_view::npos ? fmt::format("column {}", pos - start + 1)
+                                                                     : fmt::format("line {}, column {}", line, pos - start + 1);
+  }
   const FilterSettings& settings_;
   std::vector<Filter::Key> keys_;
 
@@ -164,6 +177,13 @@ class Parser {
 
   NodePtr parse_unary() {
     const Token& t = peek();
+    // Parsing, evaluating and freeing recurse: a bound keeps a hostile expression from
+    // overflowing the stack.
+    if (++depth_ > kMaxDepth) fail(t, fmt::format("nested more than {} deep", kMaxDepth));
+    struct Leave {
+      int& d;
+      ~Leave() { --d; }
+    } leave{depth_};
     if (keyword(t, "not") || t.kind == Tok::NotOp) {
       take();
       return std::make_unique<Not>(parse_unary());
@@ -172,7 +192,8 @@ class Parser {
       take();
       if (peek().kind == Tok::RParen) fail(peek(), "empty parentheses");
       NodePtr inner = parse_or();
-      if (peek().kind != Tok::RParen) fail(peek(), fmt::format("expected ')' to close the '(' at column {}, got {}", t.pos + 1, shown(peek())));
+      if (peek().kind != Tok::RParen)
+        fail(peek(), fmt::format("expected ')' to close the '(' at {}, got {}", place(t.pos), shown(peek())));
       take();
       return inner;
     }
@@ -314,8 +335,8 @@ class Parser {
       if (rt.kind == Tok::End) fail(rt, fmt::format("expected a value after '{}'", op_text(op)));
       Operand rhs = operand(rt);
       if (lhs.kind == Operand::Literal && rhs.kind == Operand::Literal) not_a_field(lt);
-      if (lhs.kind == Operand::Literal) return comparison(rhs, mirror(op), lt);
-      if (rhs.kind == Operand::Literal) return comparison(lhs, op, rt);
+      if (lhs.kind == Operand::Literal) return comparison(rhs, mirror(op), lt, op);
+      if (rhs.kind == Operand::Literal) return comparison(lhs, op, rt, op);
       return field_vs_field(lhs, op, rhs, t);
     }
     if (lhs.kind == Operand::Literal) not_a_field(lt);
@@ -323,7 +344,8 @@ class Parser {
                         lhs.name(), shown(t)));
   }
 
-  NodePtr comparison(const Operand& f, Op op, const Token& lit) {
+  /// `f op lit`; messages show the operator as written (`written`, before mirroring).
+  NodePtr comparison(const Operand& f, Op op, const Token& lit, Op written) {
     bool negative = op == Op::Ne;
     return each_side(f, negative, [&](const Operand& o) -> NodePtr {
       switch (o.type) {
@@ -333,7 +355,7 @@ class Parser {
           return std::make_unique<NumCmp>(o.num, op, time_literal(lit, lit.text));
         case Type::Ip: {
           if (lit.text.find('/') != std::string::npos) {
-            if (op != Op::Eq && op != Op::Ne) fail(lit, fmt::format("'{}' orders addresses; a prefix takes ==, != or in", op_text(op)));
+            if (op != Op::Eq && op != Op::Ne) fail(lit, fmt::format("'{}' orders addresses; a prefix takes ==, != or in", op_text(written)));
             auto set = std::make_shared<IpSet>();
             add_ip_item(*set, o, lit, lit.text);
             set->finish();
@@ -344,7 +366,7 @@ class Parser {
         case Type::String: {
           std::string s = string_value(o, lit, lit.text);
           if (s.find_first_of("*?") != std::string::npos) {
-            if (op != Op::Eq && op != Op::Ne) fail(lit, fmt::format("a glob pattern takes == or !=, not '{}'", op_text(op)));
+            if (op != Op::Eq && op != Op::Ne) fail(lit, fmt::format("a glob pattern takes == or !=, not '{}'", op_text(written)));
             return std::make_unique<StrIn>(o.ref, std::vector<std::string>{}, std::vector<std::string>{s}, op == Op::Ne);
           }
           return std::make_unique<StrCmp>(o.ref, op, std::move(s));
@@ -411,7 +433,7 @@ class Parser {
         case Type::Time: {
           NumRanges set;
           for (const auto& it : items) entry(it, [&] {
-            auto [lo, hi] = split_range(it.text);
+            auto [lo, hi] = split_range(*it.tok, it.text);
             uint64_t a = o.type == Type::Time ? time_literal(*it.tok, lo) : uint_literal(o, *it.tok, lo);
             uint64_t b = hi.empty() ? a : o.type == Type::Time ? time_literal(*it.tok, hi) : uint_literal(o, *it.tok, hi);
             if (b < a) fail(*it.tok, fmt::format("empty range {}: the end comes before the start", it.text));
@@ -439,10 +461,13 @@ class Parser {
     });
   }
 
-  static std::pair<std::string_view, std::string_view> split_range(std::string_view s) {
+  /// "a..b" into a and b; a single value gives b empty. A range needs both ends.
+  static std::pair<std::string_view, std::string_view> split_range(const Token& t, std::string_view s) {
     size_t dots = s.find("..");
     if (dots == std::string_view::npos) return {s, {}};
-    return {s.substr(0, dots), s.substr(dots + 2)};
+    auto lo = s.substr(0, dots), hi = s.substr(dots + 2);
+    if (lo.empty() || hi.empty()) fail(t, fmt::format("'{}': a range needs both ends, e.g. 1024..65535", s));
+    return {lo, hi};
   }
 
   /// The entries of @file, one per line (blank lines and # comments skipped), each with
@@ -452,6 +477,9 @@ class Parser {
     if (path.empty()) fail(t, "expected a file name after '@'");
     std::ifstream in(path);
     if (!in) fail(t, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+    // Lines are read whole: a device or FIFO (/dev/zero) would never end one.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) fail(t, fmt::format("{} is not a regular file", path));
     std::vector<std::pair<std::string, std::string>> out;
     std::string line;
     for (size_t n = 1; std::getline(in, line); ++n) {
@@ -504,7 +532,7 @@ class Parser {
   }
 
   void add_ip_item(IpSet& set, const Operand& o, const Token& t, std::string_view w) {
-    auto [lo, hi] = split_range(w);
+    auto [lo, hi] = split_range(t, w);
     if (!hi.empty()) {
       if (!set.add_range(ip_literal(o, t, lo), ip_literal(o, t, hi)))
         fail(t, fmt::format("'{}' is not an address range (both ends of one family, low to high)", w));

@@ -13,7 +13,7 @@
 
 namespace flow {
 
-std::optional<Connection> connection_of(const Record& r, bool* ambiguous) {
+std::optional<Connection> connection_of(const Record& r, bool* ambiguous, bool* reply) {
   const Value *src = r.get(FieldId::srcaddr), *dst = r.get(FieldId::dstaddr), *proto = r.get(FieldId::protocol);
   if (!src || !dst || !proto || src->null() || dst->null() || proto->null()) return std::nullopt;
   // Behind a NAT gateway the record's addresses are the gateway's; pkt-srcaddr and pkt-dstaddr
@@ -29,12 +29,14 @@ std::optional<Connection> connection_of(const Record& r, bool* ambiguous) {
   constexpr uint64_t kSyn = 2, kAck = 16;
   if (proto->u == 6 && fl && !fl->null() && (fl->u & kSyn)) {
     forward = !(fl->u & kAck);  // SYN alone: the opener; SYN-ACK: the answer
-  } else if (sport != dport && sport != 0 && dport != 0) {
-    forward = dport < sport;  // the service listens on the lower port
   } else {
-    unsure = true;  // ICMP, or equal ports (NTP 123 -> 123): nothing tells the direction
+    // Only a guess: services usually listen on the lower port, but not always (gRPC on 50051,
+    // clients behind a NAT from port 1024). ICMP and equal ports give not even that.
+    unsure = true;
+    if (sport != dport && sport != 0 && dport != 0) forward = dport < sport;
   }
   if (ambiguous) *ambiguous = unsure;
+  if (reply) *reply = !forward;
   Connection c;
   c.protocol = static_cast<uint8_t>(proto->u);
   c.initiator = forward ? src->addr() : dst->addr();
@@ -83,6 +85,17 @@ uint64_t hash_of(const Connection& c) {
 
 }  // namespace
 
+void RecentSet::insert(uint64_t h) {
+  if (slots_.empty()) slots_.assign(kSlots, 0);
+  h |= 1;  // never 0, the empty mark (the lowest bit also picks no slot)
+  slots_[(h >> 1) & (kSlots - 1)] = h;
+}
+
+bool RecentSet::contains(uint64_t h) const {
+  h |= 1;
+  return !slots_.empty() && slots_[(h >> 1) & (kSlots - 1)] == h;
+}
+
 bool PolicyCheck::is_permitted(int rule) const {
   return rule < 0 ? policy_.default_allow : policy_.rules[static_cast<size_t>(rule)].kind != PolicyRule::Deny;
 }
@@ -94,8 +107,8 @@ bool PolicyCheck::is_required(int rule) const {
 void PolicyCheck::add(const Record& r, const std::string& file) {
   if (prefilter_ && !prefilter_->match(r)) return;
   const Value* action = r.get(FieldId::action);
-  bool ambiguous = false;
-  auto conn = connection_of(r, &ambiguous);
+  bool ambiguous = false, reply = false;
+  auto conn = connection_of(r, &ambiguous, &reply);
   if (!conn || !action || action->null()) {
     // NODATA/SKIPDATA carry no flow; Transit Gateway records carry no verdict.
     const Value* status = r.get(FieldId::log_status);
@@ -106,36 +119,44 @@ void PolicyCheck::add(const Record& r, const std::string& file) {
   bool accepted = action->str() == "ACCEPT";
   int rule = policy_.match(conn->protocol, conn->initiator, conn->responder, conn->responder_port);
   if (ambiguous && !is_permitted(rule)) {
-    // ICMP or equal ports: when only the other direction is permitted, take the record as the
-    // answer to a permitted request (what a stateful security group lets through).
+    // Without SYN flags the direction is a guess: when only the other direction is permitted,
+    // take the record as part of a permitted connection (its answer, or a later window of it
+    // whose ports mislead), as a stateful security group lets it through.
     Connection back = reversed(*conn);
     int back_rule = policy_.match(back.protocol, back.initiator, back.responder, back.responder_port);
-    if (is_permitted(back_rule)) *conn = back, rule = back_rule;
+    if (is_permitted(back_rule)) *conn = back, rule = back_rule, reply = !reply;
   }
   auto& count = counts_[rule < 0 ? counts_.size() - 1 : static_cast<size_t>(rule)];
   (accepted ? count.accepted : count.rejected)++;
 
   bool permitted = is_permitted(rule), required = is_required(rule);
   if (permitted && !required) return;  // can never violate
+  const bool answer = accepted && reply;  // the responder's side got through: the connection worked
   auto it = candidates_.find(*conn);
   if (it == candidates_.end()) {
+    // What may matter later is remembered as a hash in a bounded table: a forbidden connection
+    // refused somewhere (scans, floods), a required one answered. A connection's records come
+    // close together, so the last million connections are enough, and memory stays constant.
     if (!permitted && !accepted) {
-      // Refused traffic the policy forbids (scans, floods) is fine, but a later ACCEPT of the same
-      // connection must know it was refused somewhere: remember it cheaply, as a hash.
       refused_.insert(hash_of(*conn));
       return;
     }
-    if (required && accepted) return;  // a broken connection is known by its REJECT
-    // Only connections that may violate keep a copy of their first record: memory follows the
-    // violations, not the traffic.
+    if (required && accepted) {
+      if (answer) answered_.insert(hash_of(*conn));
+      return;  // a broken connection is known by its REJECT
+    }
+    // Only connections that may violate keep a copy of their first record: that memory follows
+    // the violations, not the traffic.
     auto copy = std::make_unique<Record>();
     copy_record(r, *copy);
     kept_.push_back(std::move(copy));
-    Seen seen{rule, false, !permitted && refused_.count(hash_of(*conn)) > 0, 0, kept_.size() - 1, file, r.line};
+    Seen seen{rule, false, !permitted && refused_.contains(hash_of(*conn)),
+              required && answered_.contains(hash_of(*conn)), 0, kept_.size() - 1, file, r.line};
     it = candidates_.emplace(*conn, std::move(seen)).first;
   }
   Seen& s = it->second;
   (accepted ? s.accepted : s.rejected) = true;
+  if (answer) s.answered = true;
   // Too open: every record counts (all were accepted, or it is no violation). Broken: the
   // rejected records are what shows it.
   if (!permitted || !accepted) s.records++;
@@ -151,12 +172,15 @@ void PolicyCheck::finish() {
     bool permitted = is_permitted(s.rule);
     auto& count = counts_[s.rule < 0 ? counts_.size() - 1 : static_cast<size_t>(s.rule)];
     Violation v{Violation::Broken, s.rule, conn, s.records, s.file, s.line};
-    // Let through = accepted wherever it was recorded; a connection rejected at either end did
-    // not get through, so it is not "too open" (but it is "broken" if required).
-    if (s.accepted && !s.rejected && !permitted) {
+    // Got through = answered (the responder's side accepted), or accepted wherever it was
+    // recorded. A connection rejected at one end and never answered did not get through: not
+    // "too open", but "broken" if required. A stray REJECT (a packet after the close) does not
+    // undo an answered connection.
+    bool through = s.answered || (s.accepted && !s.rejected);
+    if (through && !permitted) {
       v.kind = Violation::TooOpen;
       count.too_open++;
-    } else if (s.rejected && is_required(s.rule)) {
+    } else if (!through && s.rejected && is_required(s.rule)) {
       count.broken++;
     } else {
       continue;

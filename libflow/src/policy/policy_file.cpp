@@ -70,6 +70,9 @@ class Loader {
   void load(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw UsageError(fmt::format("{}: cannot read the policy: {}", path, std::strerror(errno)));
+    // Lines are read whole: a device or FIFO (/dev/zero) would never end one.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw UsageError(fmt::format("{}: not a regular file", path));
     std::string line;
     for (size_t n = 1; std::getline(in, line); ++n) {
       file_ = path;
@@ -84,6 +87,7 @@ class Loader {
 
  public:
   std::vector<std::string> stack_;  // the files being read, outermost first (include cycles)
+  std::set<std::string> included_;  // canonical paths of the files read (each once)
 
  private:
   std::string file_;
@@ -109,6 +113,10 @@ class Loader {
         std::error_code ec;
         if (std::filesystem::equivalent(open, full, ec)) fail(fmt::format("include cycle: {} includes itself", full));
       }
+      if (!std::filesystem::is_regular_file(full)) fail(fmt::format("cannot include {}: not a regular file", full));
+      // Included once: two files may both include a common one (its groups are defined once).
+      auto id = std::filesystem::canonical(full).string();
+      if (!included_.insert(id).second) return;
       std::string here = file_;
       size_t here_line = line_;
       stack_.push_back(full);
@@ -141,6 +149,7 @@ class Loader {
       out.push_back(*c);
       return;
     }
+    if (item == "any") fail("'any' stands alone, not in a list or a group");
     if (valid_name(item)) fail(fmt::format("unknown group '{}' (define it above with: group {} = ...)", item, item));
     fail(fmt::format("'{}' is neither a group, an address nor a prefix", item));
   }
@@ -175,6 +184,7 @@ class Loader {
       s.protocol = static_cast<uint8_t>(*p);
     }
     if (slash == std::string::npos || ports == "any") return s;
+    if (ports.empty()) fail(fmt::format("'{}': give the ports after '/' (or write {} for every port)", text, proto));
     for (const auto& part : split_commas({ports})) add_ports(s, part, text);
     return s;
   }
@@ -231,13 +241,17 @@ class Loader {
     if (after.size() < 2) fail(fmt::format("missing the service after '{}' (e.g. tcp/443, udp/53, icmp, any)", after[0]));
     r.src = endpoint(src[0]);
     r.dst = endpoint(after[0]);
-    for (const auto& sv : split_commas({after.begin() + 1, after.end()})) {
-      if (!r.services.empty() && !r.services.back().ports.empty() && continues_ports(sv)) {
-        add_ports(r.services.back(), sv, sv);
-        continue;
+    for (auto word = after.begin() + 1; word != after.end(); ++word) {
+      // Within one word, "tcp/80,443" continues its port list after the comma; a separate word
+      // (or a comma followed by a protocol) starts a new service: "tcp/22 47" is tcp/22 and GRE.
+      bool first = true;
+      for (const auto& sv : split_commas({*word})) {
+        if (!first && !r.services.back().ports.empty() && continues_ports(sv)) add_ports(r.services.back(), sv, *word);
+        else r.services.push_back(service(sv));
+        first = false;
       }
-      r.services.push_back(service(sv));
     }
+    if (r.services.empty()) fail(fmt::format("missing the service after '{}' (e.g. tcp/443, udp/53, icmp, any)", after[0]));
     size_t b = line.find_first_not_of(" \t");
     size_t e = line.find_last_not_of(" \t\r");
     r.text = line.substr(b, e - b + 1);
@@ -282,6 +296,8 @@ Policy load_policy(const std::string& path) {
   Loader l;
   l.policy.path = path;
   l.stack_.push_back(path);
+  std::error_code ec;
+  if (auto id = std::filesystem::canonical(path, ec); !ec) l.included_.insert(id.string());
   l.load(path);
   if (l.policy.rules.empty()) throw UsageError(fmt::format("{}: the policy has no rules", path));
   return std::move(l.policy);

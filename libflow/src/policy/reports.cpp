@@ -1,6 +1,7 @@
 // Policy check results as text, JUnit XML, SARIF 2.1.0 and GitHub workflow annotations.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <map>
 #include <tuple>
 
@@ -67,9 +68,27 @@ std::string_view kind_label(Violation::Kind k) { return k == Violation::TooOpen 
 
 std::string where(const Group& g) { return fmt::format("{}:{}", g.file, g.line); }
 
+/// The length of the valid UTF-8 sequence at s[i], or 0.
+size_t utf8_length(std::string_view s, size_t i) {
+  auto b = static_cast<unsigned char>(s[i]);
+  size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  return n;
+}
+
 std::string xml(std::string_view s) {
   std::string out;
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      // XML must be valid UTF-8: a file name in another encoding keeps a '?' per bad byte.
+      size_t n = utf8_length(s, i);
+      if (n == 0) out += '?';
+      else out.append(s.substr(i, n)), i += n - 1;
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -92,6 +111,18 @@ std::string json(std::string_view s) {
   p = fast::escape_json(p, s);
   *p++ = '"';
   out.resize(static_cast<size_t>(p - out.data()));
+  return out;
+}
+
+/// A file name as a relative URI reference (RFC 3986): unreserved characters and '/' as they
+/// are, every other byte percent-encoded. Standard input has no file: "stdin".
+std::string uri(std::string_view path) {
+  if (path == "(stdin)" || path == "-") return "stdin";
+  std::string out;
+  for (char c : path) {
+    bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    out += plain ? std::string(1, c) : fmt::format("%{:02X}", static_cast<unsigned char>(c));
+  }
   return out;
 }
 
@@ -192,7 +223,8 @@ std::string junit_report(const PolicyCheck& c) {
 
 std::string sarif_report(const PolicyCheck& c) {
   auto rules = rule_order(c);
-  auto rule_id = [&](int r) { return r < 0 ? std::string(c.policy().default_allow ? "default-allow" : "default-deny") : c.rule_name(r); };
+  // Rule names cannot hold ':', so the default's id never collides with a rule's.
+  auto rule_id = [&](int r) { return r < 0 ? std::string(c.policy().default_allow ? "default:allow" : "default:deny") : c.rule_name(r); };
   std::string s = "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n";
   s += "  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n";
   s += fmt::format("          \"name\": \"flowfilter\",\n          \"version\": {},\n", json(FLOW_VERSION));
@@ -210,7 +242,7 @@ std::string sarif_report(const PolicyCheck& c) {
         "        {{\"ruleId\": {}, \"ruleIndex\": {}, \"level\": \"error\", \"kind\": \"fail\", \"message\": {{\"text\": {}}},\n"
         "         \"locations\": [{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {}}}, \"region\": {{\"startLine\": {}}}}}}}],\n"
         "         \"properties\": {{\"violation\": {}, \"connections\": {}, \"records\": {}}}}}{}\n",
-        json(rule_id(g.rule)), index, json(fmt::format("{} ({})", describe(g), kind_label(g.kind))), json(g.file),
+        json(rule_id(g.rule)), index, json(fmt::format("{} ({})", describe(g), kind_label(g.kind))), json(uri(g.file)),
         std::max<uint64_t>(g.line, 1), json(g.kind == Violation::TooOpen ? "too-open" : "broken"), g.connections,
         g.records, i + 1 < gs.size() ? "," : "");
   }

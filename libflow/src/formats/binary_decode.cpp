@@ -8,13 +8,6 @@
 
 #include "flow/error.hpp"
 
-// The unpacking loops vectorise twice as wide with AVX2; the clones pick it at run time.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define FLOW_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define FLOW_AVX2_CLONES
-#endif
-
 namespace flow::bin {
 namespace {
 

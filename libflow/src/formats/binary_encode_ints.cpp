@@ -3,16 +3,10 @@
 // changed is the shape of the loops: each one walks plain arrays with no per-element branch,
 // so that the compiler vectorises them (this encoder was a quarter of the writer's time).
 #include "formats/binary_encode_ints.hpp"
+#include "formats/binary_format.hpp"
 
 #include <algorithm>
 #include <bit>
-
-// The scanning loops vectorise with AVX2 (64-bit compares); the clones pick it at run time.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define FLOW_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define FLOW_AVX2_CLONES
-#endif
 
 namespace flow::bin {
 namespace {

@@ -165,8 +165,11 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
              const std::function<void(Context&)>& run) {
   // EPIPE instead of death by SIGPIPE, the same with or without an HTTP server linked in.
   std::signal(SIGPIPE, SIG_IGN);
-  std::signal(SIGINT, on_fatal_signal);
-  std::signal(SIGTERM, on_fatal_signal);
+  // Interrupted, terminated, hung up or quit: no temporary output is left behind.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) std::signal(sig, on_fatal_signal);
+  // A file-size limit (ulimit -f) becomes a write error (EFBIG), reported and cleaned up like a
+  // full disk, instead of a silent death that leaves the temporary file.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   CLI::App app{spec.summary, spec.name};
   app.set_version_flag("--version", std::string(spec.name) + " " + FLOW_VERSION);

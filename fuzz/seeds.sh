@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Assembles the seed corpora of the fuzz targets from the repository's test data (nothing is
+# duplicated in fuzz/): fuzz/seeds.sh OUT_DIR [FLOWCAT]
+#   OUT_DIR/<target>/   one directory per target (aws_text json binary filter policy decompress)
+# FLOWCAT (a built flowcat) converts the text samples to JSON Lines and binary seeds as well.
+set -euo pipefail
+out=${1:?usage: fuzz/seeds.sh OUT_DIR [FLOWCAT]}
+flowcat=${2:-}
+root=$(cd "$(dirname "$0")/.." && pwd)
+data=$root/tests/data
+for t in aws_text json binary filter policy decompress; do mkdir -p "$out/$t"; done
+
+n=0
+seed() {  # seed TARGET NAME < content
+  n=$((n + 1))
+  cat > "$out/$1/$(printf '%03d' $n)-$2"
+}
+
+# AWS text: every text log, the golden file, the policy test flows.
+mapfile -t logs < <(find "$data/samples" "$data/golden-v1.log" "$data/policy/flows.log" -type f -name '*.log' | sort)
+for f in "${logs[@]}"; do seed aws_text "$(basename "$f")" < "$f"; done
+# JSON: the JSON samples (single records, CloudWatch envelopes).
+while IFS= read -r f; do seed json "$(basename "$f")" < "$f"; done < <(find "$data/samples" -type f -name '*.json' | sort)
+# Binary: the golden binary file.
+seed binary golden-v1.flows < "$data/golden-v1.flows"
+if [[ -n $flowcat ]]; then
+  for f in "${logs[@]}"; do
+    name=$(basename "$f" .log)
+    "$flowcat" --on-error=skip -O json "$f" 2>/dev/null | seed json "$name.jsonl" || true
+    "$flowcat" --on-error=skip -O bin "$f" 2>/dev/null | seed binary "$name.flows" || true
+  done
+fi
+find "$out/json" "$out/binary" -type f -empty -delete
+
+# Decompression: the gzip samples (one member and concatenated members), plus gzip, zstd and
+# plain versions of a few text samples.
+while IFS= read -r f; do seed decompress "$(basename "$f")" < "$f"; done \
+  < <(find "$data" -type f \( -name '*.gz' -o -name '*.bin' \) | sort)
+for f in "$data/golden-v1.log" "$data/samples/aws-docs/v2-ipv6.log"; do
+  gzip -9nc "$f" | seed decompress "$(basename "$f").gz"
+  if command -v zstd >/dev/null; then zstd -q -c "$f" | seed decompress "$(basename "$f").zst"; fi
+  seed decompress "$(basename "$f")" < "$f"
+done
+(gzip -nc "$data/golden-v1.log"; gzip -nc "$data/samples/aws-docs/v2-ipv6.log") | seed decompress multi-member.gz
+if command -v zstd >/dev/null; then
+  (zstd -q -c "$data/golden-v1.log"; zstd -q -c "$data/samples/aws-docs/v2-ipv6.log") | seed decompress multi-frame.zst
+fi
+
+# Policies: the test policies, and the policies the CLI tests write with printf.
+for f in "$data"/policy/*.policy; do seed policy "$(basename "$f")" < "$f"; done
+# Filter expressions: the quoted expressions the flowfilter CLI tests and the README pass
+# (`flowfilter ... 'EXPR'`, `-e 'EXPR'`), and the expression files they printf.
+python3 - "$out" "$root" <<'PY'
+import glob, os, re, sys
+out, root = sys.argv[1], sys.argv[2]
+exprs, policies = [], []
+lines = []
+for f in sorted(glob.glob(os.path.join(root, "tests/cli/flowfilter/*.sh"))):
+    lines += open(f).read().splitlines()
+lines += [l for l in open(os.path.join(root, "README.md")).read().splitlines() if l.startswith("flowfilter ")]
+for line in lines:
+    for m in re.finditer(r"printf '([^']*)' > \$WORK/[\w.-]+\.(expr|policy)", line):
+        text = m.group(1).encode().decode("unicode_escape")
+        (exprs if m.group(2) == "expr" else policies).append(text)
+    if "flowfilter" in line:
+        exprs += [q for q in re.findall(r"'([^']*)'", line) if not q.startswith(("|", "s|", "$", "{"))]
+exprs += ["${srcaddr} == 10.0.0.1", "duration > 1m and bits-per-second >= 1Mi", "start >= now-1h",
+          "start >= 2021-03-26T03:25:00Z", "srcaddr != pkt-srcaddr", "dstaddr in 2001:db8::/32",
+          "protocol == tcp and dstport in 1024..65535", "log-status is null", "interface-id == eni-*"]
+seen = set()
+for i, e in enumerate(x for x in exprs if not (x in seen or seen.add(x))):
+    open(os.path.join(out, "filter", f"expr-{i:03d}"), "w").write(e)
+for i, p in enumerate(policies):
+    open(os.path.join(out, "policy", f"cli-{i:03d}.policy"), "w").write(p)
+PY
+for t in aws_text json binary filter policy decompress; do
+  printf '%s: %s seeds\n' "$t" "$(find "$out/$t" -type f | wc -l)"
+done

@@ -58,15 +58,13 @@ std::string load_error(const std::string& text) {
   return "";
 }
 
-/// Runs the check over AWS text records; returns it finished.
-PolicyCheck check(const std::string& rules, const std::string& flows) {
+/// Runs the check over AWS text records with this header line; returns it finished.
+PolicyCheck check(const std::string& rules, const std::string& flows,
+                  const std::string& header = "srcaddr dstaddr srcport dstport protocol action tcp-flags log-status") {
   TempDir d;
   d.write("base.policy", kBase);
   PolicyCheck c(load_policy(d.write("p.policy", rules)), std::nullopt, {});
-  auto reader = open_reader(std::make_unique<InputStream>(memory_source(
-                                "srcaddr dstaddr srcport dstport protocol action tcp-flags log-status\n" + flows),
-                                "flows.log"),
-                            {});
+  auto reader = open_reader(std::make_unique<InputStream>(memory_source(header + "\n" + flows), "flows.log"), {});
   Record r;
   while (reader->next(r)) c.add(r, "flows.log");
   c.finish();
@@ -244,22 +242,13 @@ TEST_CASE("policy: reports carry every violation, grouped by hosts, service and 
 }
 
 TEST_CASE("policy: behind a NAT gateway, pkt-srcaddr and pkt-dstaddr name the hosts", "[policy]") {
-  TempDir d;
-  d.write("base.policy", kBase);
-  PolicyCheck c(load_policy(d.write("p.policy", "include \"base.policy\"\nallow app-out: app -> internet tcp/443\n")),
-                std::nullopt, {});
   // The instance's record, then the NAT gateway's (10.0.0.11) two legs, as AWS documents them.
-  auto reader = open_reader(
-      std::make_unique<InputStream>(memory_source("srcaddr dstaddr srcport dstport protocol action tcp-flags pkt-srcaddr pkt-dstaddr\n"
-                                                  "10.0.2.7 203.0.113.5 40000 443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"
-                                                  "10.0.2.7 10.0.0.11 40000 443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"
-                                                  "10.0.0.11 203.0.113.5 40000 443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"
-                                                  "10.0.0.11 203.0.113.5 40001 8443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"),
-                                    "nat.log"),
-      {});
-  Record r;
-  while (reader->next(r)) c.add(r, "nat.log");
-  c.finish();
+  auto c = check("include \"base.policy\"\nallow app-out: app -> internet tcp/443\n",
+                 "10.0.2.7 203.0.113.5 40000 443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"
+                 "10.0.2.7 10.0.0.11 40000 443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"
+                 "10.0.0.11 203.0.113.5 40000 443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n"
+                 "10.0.0.11 203.0.113.5 40001 8443 6 ACCEPT 2 10.0.2.7 203.0.113.5\n",
+                 "srcaddr dstaddr srcport dstport protocol action tcp-flags pkt-srcaddr pkt-dstaddr");
   REQUIRE(c.violations().size() == 1);
   CHECK(to_string(c.violations()[0].conn.initiator) == "10.0.2.7");
   CHECK(c.violations()[0].conn.responder_port == 8443);

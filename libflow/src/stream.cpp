@@ -77,7 +77,7 @@ class SequentialStream : public RecordStream {
     }
   }
   const SkipReport& skipped() const override { return report_; }
-  std::string file() const override { return file_; }
+  const std::string& file() const override { return file_; }
 
  private:
   InputConfig cfg_;
@@ -119,13 +119,14 @@ class MergedStream : public RecordStream {
     return true;
   }
   const SkipReport& skipped() const override { return report_; }
-  std::string file() const override { return last_ < names_.size() ? names_[last_] : std::string(); }
+  const std::string& file() const override { return last_ < names_.size() ? names_[last_] : none_; }
 
  private:
   struct Input {
     std::unique_ptr<PolicyReader> reader;
     Record rec;
   };
+  const std::string none_;
   using Key = std::pair<int64_t, size_t>;  // (start, input): ties keep input order
 
   void advance(size_t i) {

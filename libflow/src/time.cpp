@@ -114,4 +114,15 @@ std::string format_time(int64_t seconds) {
                      tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+int64_t parse_duration(std::string_view text, std::string_view what) {
+  size_t i = 0;
+  int64_t n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9' && n < (int64_t{1} << 40)) n = n * 10 + (text[i++] - '0');
+  const std::string_view unit = text.substr(i);
+  const int64_t mult = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : unit == "w" ? 604800 : 0;
+  if (i == 0 || mult == 0 || n == 0 || n > (int64_t{1} << 40))
+    throw UsageError(fmt::format("{}: '{}' is not a duration (e.g. 90s, 15m, 6h, 30d)", what, text));
+  return n * mult;
+}
+
 }  // namespace flow

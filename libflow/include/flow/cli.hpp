@@ -32,7 +32,7 @@ struct CommonOptions {
   std::string aws_format;
   std::string on_error = "fail";
   std::string output = "-";
-  std::string output_format = "aws";
+  std::string output_format = "aws";  ///< "" = table on a terminal, else aws
   std::vector<std::string> fields;
   bool no_header = false;
   bool force = false;

@@ -21,6 +21,9 @@ struct FilterSettings {
   std::string source = "expression";
   /// "now" for relative times (now-1h); Unix seconds.
   int64_t now = 0;
+  /// Columns beyond the field table that the expression may name bare, with their types
+  /// (flowagg's --having: records, distinct-dstport, p99-bytes).
+  std::vector<Column> columns;
 };
 
 /// A compiled expression. match() is not thread-safe (it caches the slots of the last schema).
@@ -45,6 +48,7 @@ class Filter {
   struct Key {
     std::optional<FieldId> id;
     std::string name;
+    Type type = Type::String;  ///< for a column that is not a known field
   };
 
  private:

@@ -28,7 +28,5 @@ struct GenOptions {
 const ToolSpec& gen_spec();
 void define_gen_options(CLI::App& app, GenOptions& o);
 void run_gen(const GenOptions& o, CLI::App& app, Context& ctx);
-/// "90", "90s", "15m", "1h", "30d", "2w" -> seconds; throws UsageError naming `what`.
-int64_t parse_duration(std::string_view text, std::string_view what);
 
 }  // namespace flow

@@ -56,6 +56,8 @@ std::unique_ptr<InputStream> open_input(const std::string& path);
 /// Decoders, exposed for tests: wrap a source holding gzip or zstd data.
 std::unique_ptr<ByteSource> gzip_source(std::unique_ptr<InputStream> in);
 std::unique_ptr<ByteSource> zstd_source(std::unique_ptr<InputStream> in);
+/// A source reading an open file descriptor, which it closes; `name` is for messages.
+std::unique_ptr<ByteSource> fd_source(int fd, std::string name);
 /// A source over bytes in memory (tests, and data built in memory).
 std::unique_ptr<ByteSource> memory_source(std::string bytes);
 

@@ -36,7 +36,7 @@ class RecordStream {
   virtual bool next(Record& r) = 0;
   virtual const SkipReport& skipped() const = 0;
   /// The name of the input the last record came from ("(stdin)" for standard input).
-  virtual std::string file() const = 0;
+  virtual const std::string& file() const = 0;
 };
 
 struct InputConfig {

@@ -11,6 +11,8 @@ namespace flow {
 /// "2024-03-01 12:00:00+02:00", "now", "now-1h", "now+30m" (units s m h d w) into Unix
 /// seconds (UTC unless an offset is given). Throws UsageError naming `what` otherwise.
 int64_t parse_time(std::string_view text, std::string_view what, int64_t now);
+/// "90", "90s", "15m", "1h", "30d", "2w" -> seconds; throws UsageError naming `what`.
+int64_t parse_duration(std::string_view text, std::string_view what);
 /// "2024-03-01T12:00:00Z"
 std::string format_time(int64_t seconds);
 

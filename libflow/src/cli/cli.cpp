@@ -147,8 +147,10 @@ void Context::report_skips(const SkipReport& s) {
 }
 
 RecordOutput::RecordOutput(const CommonOptions& o, Context&) : projection_(o.fields) {
-  Format f = parse_format_name(o.output_format);
   out_ = Output::open(o.output);
+  // No -O: a table for a person at a terminal, AWS text for everything else (tools that say so).
+  Format f = o.output_format.empty() ? (out_->is_terminal() ? Format::Table : Format::Aws)
+                                     : parse_format_name(o.output_format);
   if (f == Format::Binary && out_->is_terminal() && !o.force)
     throw UsageError("refusing to write binary data to a terminal (use -o FILE, a pipe, or --force)");
   WriteOptions w;

@@ -61,8 +61,10 @@ void Filter::bind(const SchemaPtr& s) {
     int slot = key.id ? s->slot(*key.id) : s->slot(key.name);
     // ${name} of a column we do not know compares text; a typed column of that name would be
     // read through the wrong member of Value.
-    if (!key.id && slot >= 0 && s->column(static_cast<size_t>(slot)).type != Type::String)
-      throw DataError(fmt::format("${{{}}} is compared as text, but this input has it as a {} field", key.name,
+    if (!key.id && slot >= 0 && s->column(static_cast<size_t>(slot)).type != key.type)
+      throw DataError(fmt::format("{} is compared as {}, but this input has it as a {} field",
+                                  key.type == Type::String ? "${" + key.name + "}" : key.name,
+                                  key.type == Type::String ? "text" : type_name(key.type),
                                   type_name(s->column(static_cast<size_t>(slot)).type)));
     slots_[k] = slot;
   }

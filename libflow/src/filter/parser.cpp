@@ -142,11 +142,29 @@ class Parser {
     throw ExprError{std::move(msg), t.pos, std::max<size_t>(t.len, 1)};
   }
 
-  int ref(std::optional<FieldId> id, std::string_view name) {
+  int ref(std::optional<FieldId> id, std::string_view name, Type type = Type::String) {
     for (size_t k = 0; k < keys_.size(); ++k)
       if (id ? keys_[k].id == id : (!keys_[k].id && keys_[k].name == name)) return static_cast<int>(k);
-    keys_.push_back(Filter::Key{id, std::string(id ? field_info(*id).name : name)});
+    keys_.push_back(Filter::Key{id, std::string(id ? field_info(*id).name : name), type});
     return static_cast<int>(keys_.size() - 1);
+  }
+
+  /// A typed column the caller declared (FilterSettings::columns), if `name` is one.
+  const Column* declared(std::string_view name) const {
+    for (const auto& c : settings_.columns)
+      if (c.name == name && !find_field(name)) return &c;
+    return nullptr;
+  }
+
+  Operand column(const Token& t, const Column& c) {
+    Operand o;
+    o.tok = &t;
+    o.kind = Operand::Field;
+    o.type = c.type;
+    o.ref = ref(std::nullopt, c.name, c.type);
+    o.num.a = o.ref;
+    o.num.kind = o.type == Type::Time ? Num::Time : Num::UInt;
+    return o;
   }
 
   // ---- boolean structure ----
@@ -210,6 +228,7 @@ class Parser {
     Operand o;
     o.tok = &t;
     if (t.kind == Tok::String) return o;  // always a literal
+    if (const Column* c = declared(t.text); c && (t.kind == Tok::FieldRef || t.kind == Tok::Word)) return column(t, *c);
     if (t.kind == Tok::FieldRef) {
       if (auto id = find_field(t.text)) return field(t, *id);
       o.kind = Operand::Field;  // a column we do not know: compared as text
@@ -284,7 +303,9 @@ class Parser {
 
   [[noreturn]] void not_a_field(const Token& t) {
     if (t.kind == Tok::Word && name_like(t.text)) {
-      auto near = nearest_name(t.text, kPseudoNames);
+      std::vector<std::string_view> names(kPseudoNames.begin(), kPseudoNames.end());
+      for (const auto& c : settings_.columns) names.push_back(c.name);
+      auto near = nearest_name(t.text, names);
       if (!near.empty()) fail(t, fmt::format("unknown field '{}' — did you mean '{}'?", t.text, near));
       fail(t, fmt::format("unknown field '{}' (flow-formats(5) lists the fields; ${{name}} names any other column)", t.text));
     }

@@ -92,6 +92,10 @@ bool InputStream::fill(size_t want) {
   return size() > start_size;
 }
 
+std::unique_ptr<ByteSource> fd_source(int fd, std::string name) {
+  return std::make_unique<FileSource>(fd, std::move(name), true);
+}
+
 std::unique_ptr<ByteSource> memory_source(std::string bytes) {
   return std::make_unique<MemorySource>(std::move(bytes));
 }

@@ -1,0 +1,103 @@
+// Group-by aggregation: keys (fields, address prefixes, time bins), values (count, sum, min, max,
+// mean, distinct counts, percentiles, first/last), spilling to disk beyond a memory budget, and
+// partial states that merge. flowagg and flowstat are built on it. See flowagg(1).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flow/io.hpp"
+#include "flow/record.hpp"
+
+namespace flow {
+
+/// One grouping key, e.g. "dstport", "srcaddr/24", "dstaddr/24/64", "start/5m".
+struct KeySpec {
+  std::string text;  ///< as written
+  Column column;     ///< the output column: the field's name and type
+  int v4_bits = 32, v6_bits = 128;  ///< address keys: the prefix kept
+  int64_t bin = 0;                  ///< time keys: bin width in seconds (0: none), aligned to UTC
+};
+
+enum class AggKind { Count, Sum, Min, Max, Mean, Distinct, ApproxDistinct, Quantile, First, Last };
+
+/// One value, e.g. "count", "sum(bytes)", "p99(bytes)", "ports=distinct(dstport)".
+struct ValueSpec {
+  std::string text;  ///< as written
+  AggKind kind = AggKind::Count;
+  Column field;      ///< the field aggregated (none for count)
+  double q = 0;      ///< Quantile: 0..1
+  Column column;     ///< the output column
+};
+
+struct AggSpec {
+  std::vector<KeySpec> keys;
+  std::vector<ValueSpec> values;
+  bool bidir = false;  ///< both directions of a conversation in one group, client side first
+
+  /// Parses -k and -a lists (each item may itself be a comma-separated list). No values means
+  /// the defaults: records, packets, bytes. Throws UsageError.
+  static AggSpec parse(const std::vector<std::string>& keys, const std::vector<std::string>& values, bool bidir);
+  /// A canonical text of the spec, stored in partial files so that only like states merge.
+  std::string canonical() const;
+  /// The options that make this spec, for messages: "-k srcaddr -a count,sum(bytes)".
+  std::string describe() const;
+  /// The output columns: the keys, then the values.
+  SchemaPtr output_schema() const;
+  /// Index of the value column named `name`, or -1.
+  int value_index(std::string_view name) const;
+};
+
+struct AggLimits {
+  uint64_t memory = uint64_t{1} << 30;  ///< bytes of group state before spilling to disk
+  std::string tmpdir;                   ///< where spill runs go ("" = $TMPDIR or /tmp)
+};
+
+/// How finished groups come out.
+struct AggOrder {
+  enum By { Keys, Value, None } by = Keys;  ///< None: order of first appearance (unspilled)
+  int value = -1;                           ///< By::Value: index into spec.values
+  bool descending = true;                   ///< By::Value (keys always ascend)
+  uint64_t top = 0;                         ///< keep only the first N (0 = all)
+};
+
+/// Accumulates records into groups. Not thread-safe.
+class Aggregator {
+ public:
+  Aggregator(AggSpec spec, AggLimits limits);
+  ~Aggregator();
+  Aggregator(Aggregator&&) noexcept;
+
+  const AggSpec& spec() const { return *spec_; }
+  /// Adds a flow record (read from `file`, for messages).
+  void add(const Record& r, const std::string& file);
+  /// Adds the groups of a partial state written by write_partial(); throws DataError if the
+  /// file is damaged or was made with another spec (UsageError).
+  void add_partial(const std::string& path);
+  /// Ends the input. Passes every group, as a record of output_schema(), to `keep` (a --having
+  /// filter; may be empty), then those kept, in `order` and up to order.top, to `emit`.
+  void finish(const AggOrder& order, const std::function<bool(const Record&)>& keep,
+              const std::function<void(const Record&)>& emit);
+  /// Ends the input and writes the groups' states (for --merge later) to `out`.
+  void write_partial(Output& out);
+  /// The spec a partial file was made with (its -k, -a and --bidir).
+  static AggSpec partial_spec(const std::string& path);
+
+  uint64_t groups() const;     ///< groups so far, in memory (before finish)
+  uint64_t spills() const;     ///< runs written to disk
+  uint64_t records() const;    ///< records added
+
+ private:
+  struct Impl;
+  std::shared_ptr<const AggSpec> spec_;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// "64M", "1G", "512k", "100000" (bytes). Throws UsageError.
+uint64_t parse_size(std::string_view text);
+
+}  // namespace flow

@@ -1,0 +1,595 @@
+// The aggregator: records into the group table; beyond the memory budget the table is written
+// to disk as a run sorted by key and emptied; at the end the runs are merged (equal keys
+// combined), which gives the same groups as one table would. --partial files are such runs
+// with a header naming the spec, so merging states from many runs is the same operation.
+#include <fcntl.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <numeric>
+#include <queue>
+
+#include <fmt/format.h>
+
+#include "agg/runs.hpp"
+#include "agg/table.hpp"
+#include "flow/agg.hpp"
+#include "flow/connection.hpp"
+#include "flow/error.hpp"
+#include "flow/format.hpp"
+#include "flow/io.hpp"
+
+namespace flow {
+
+using namespace agg;
+
+namespace {
+
+const Value kNull{};
+constexpr size_t kFanIn = 16;  // runs merged at once (each reads through a 1 MiB buffer)
+constexpr std::string_view kMagic = "flowagg-partial 1\n";
+
+/// One group read back from runs: its cells, combined from every run that had its key.
+struct Acc {
+  std::vector<Cell> cells;
+  Store store;
+  void reset(const AggSpec& spec) {
+    store.sets.clear();
+    store.hlls.clear();
+    store.quants.clear();
+    store.bytes = 0;
+    cells.assign(spec.values.size(), Cell{});
+    for (size_t v = 0; v < spec.values.size(); ++v) init_cell(spec.values[v], cells[v], store);
+  }
+};
+
+/// K-way merge of streams of frames sorted by key; equal keys come out together.
+class Merger {
+ public:
+  explicit Merger(std::vector<std::unique_ptr<InputStream>> inputs) {
+    for (auto& in : inputs) {
+      auto r = std::make_unique<FrameReader>(std::move(in));
+      if (r->next()) push(std::move(r));
+    }
+  }
+  /// The next key and the states written under it, in input order. False at the end.
+  bool next(std::string& key, std::vector<std::string>& states) {
+    if (heap_.empty()) return false;
+    key = top().key();
+    states.clear();
+    while (!heap_.empty() && top().key() == key) {
+      std::pop_heap(heap_.begin(), heap_.end(), later);
+      auto r = std::move(heap_.back());
+      heap_.pop_back();
+      states.emplace_back(r->state());
+      if (r->next()) push(std::move(r));
+    }
+    return true;
+  }
+
+ private:
+  static bool later(const std::unique_ptr<FrameReader>& a, const std::unique_ptr<FrameReader>& b) {
+    return a->key() > b->key();
+  }
+  const FrameReader& top() const { return *heap_.front(); }
+  void push(std::unique_ptr<FrameReader> r) {
+    heap_.push_back(std::move(r));
+    std::push_heap(heap_.begin(), heap_.end(), later);
+  }
+  std::vector<std::unique_ptr<FrameReader>> heap_;
+};
+
+std::string partner_name(std::string_view name) {
+  std::string p(name);
+  if (auto i = p.find("src"); i != std::string::npos) return p.replace(i, 3, "dst");
+  if (auto i = p.find("dst"); i != std::string::npos) return p.replace(i, 3, "src");
+  return "";
+}
+
+void mask(uint8_t* ip, int bits) {
+  for (int byte = 0; byte < 16; ++byte) {
+    int keep = std::clamp(bits - byte * 8, 0, 8);
+    ip[byte] &= static_cast<uint8_t>(0xff00 >> keep);
+  }
+}
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+struct Aggregator::Impl {
+  const AggSpec& spec;
+  AggLimits limits;
+  GroupTable table;
+  std::vector<uint8_t> keybuf;
+  SchemaPtr out_schema;
+
+  SchemaPtr bound;
+  std::vector<int> key_slot, key_partner, val_slot;
+  std::vector<Type> key_type, val_type;
+  std::vector<char> val_text;  // a number read from a text column (AWS text or CSV of our own output)
+  int start_slot = -1, end_slot = -1;
+
+  std::vector<int> runs;  // descriptors of spilled runs (unlinked temporary files)
+  uint64_t records = 0, spills = 0;
+
+  Impl(const AggSpec& s, AggLimits l)
+      : spec(s), limits(std::move(l)), table(s), keybuf(table.key_width() + 1), out_schema(s.output_schema()) {}
+  ~Impl() {
+    for (int fd : runs) close(fd);
+  }
+
+  [[noreturn]] void no_column(const std::string& file, const std::string& name, const std::string& what) {
+    auto near = nearest_field(name);
+    throw DataError(fmt::format("{}: no field or column '{}' for {}{}", file, name, what,
+                                near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+  }
+
+  int slot_of(const Schema& s, const Column& c) { return c.id ? s.slot(*c.id) : s.slot(c.name); }
+
+  void bind(const SchemaPtr& s, const std::string& file) {
+    size_t nk = spec.keys.size(), nv = spec.values.size();
+    key_slot.assign(nk, -1);
+    key_partner.assign(nk, -1);
+    key_type.assign(nk, Type::String);
+    for (size_t k = 0; k < nk; ++k) {
+      const Column& c = spec.keys[k].column;
+      int slot = slot_of(*s, c);
+      if (slot < 0 && !c.id) no_column(file, c.name, "-k " + spec.keys[k].text);
+      key_slot[k] = slot;
+      key_type[k] = slot >= 0 ? s->column(static_cast<size_t>(slot)).type : c.type;
+      if (spec.bidir) {
+        auto p = partner_name(c.name);
+        if (auto id = find_field(p); id && !p.empty()) key_partner[k] = s->slot(*id);
+      }
+    }
+    val_slot.assign(nv, -1);
+    val_type.assign(nv, Type::UInt);
+    val_text.assign(nv, 0);
+    start_slot = s->slot(FieldId::start);
+    end_slot = s->slot(FieldId::end);
+    for (size_t v = 0; v < nv; ++v) {
+      const ValueSpec& vs = spec.values[v];
+      if (vs.kind == AggKind::Count) {
+        // Counting records that are themselves aggregates (flowagg's output) adds up theirs.
+        int slot = s->slot("records");
+        if (slot < 0) continue;
+        Type t = s->column(static_cast<size_t>(slot)).type;
+        if (t == Type::UInt || t == Type::String) val_slot[v] = slot;
+        val_text[v] = t == Type::String;
+        continue;
+      }
+      int slot = slot_of(*s, vs.field);
+      if (slot < 0 && vs.field.name == "duration") continue;  // computed from start and end
+      if (slot < 0 && !vs.field.id) no_column(file, vs.field.name, "-a " + vs.text);
+      val_slot[v] = slot;
+      if (slot < 0) continue;
+      Type t = s->column(static_cast<size_t>(slot)).type;
+      val_type[v] = t;
+      bool any = vs.kind == AggKind::Distinct || vs.kind == AggKind::ApproxDistinct;
+      // Columns we do not know arrive as text from AWS text input: read their numbers.
+      val_text[v] = !any && !vs.field.id && t == Type::String && vs.field.type == Type::UInt;
+      if (!any && t != vs.field.type && !val_text[v])
+        throw DataError(fmt::format("{}: -a {}: column '{}' is a {} field here, not a {}", file, vs.text,
+                                    vs.field.name, type_name(t), type_name(vs.field.type)));
+    }
+    bound = s;
+  }
+
+  /// The in-memory key part of key k for value v (of input type t).
+  void put_key(size_t k, const Value& v, Type t, uint8_t* p) {
+    const KeySpec& ks = spec.keys[k];
+    if (v.null()) return;  // the buffer is zeroed: tag 0
+    switch (ks.column.type) {
+      case Type::Ip: {
+        p[0] = v.v6 ? 6 : 4;
+        std::memcpy(p + 1, v.ip, 16);
+        int bits = v.v6 ? ks.v6_bits : ks.v4_bits;
+        if (bits < (v.v6 ? 128 : 32)) mask(p + 1, bits);
+        break;
+      }
+      case Type::UInt:
+        p[0] = 1;
+        std::memcpy(p + 1, &v.u, 8);
+        break;
+      case Type::Time: {
+        p[0] = 1;
+        int64_t x = ks.bin ? floor_div(time_seconds(v.t), ks.bin) * ks.bin : v.t;
+        std::memcpy(p + 1, &x, 8);
+        break;
+      }
+      case Type::String: {
+        p[0] = 1;
+        uint32_t id = t == Type::String ? table.strings(k).id(v.str()) : table.strings(k).id(value_text(v, t));
+        std::memcpy(p + 1, &id, 4);
+        break;
+      }
+    }
+  }
+
+  Value number(const Record& r, int slot, size_t v, const std::string& file) {
+    const Value& x = r.values[static_cast<size_t>(slot)];
+    Value n;
+    if (x.null()) return spec.values[v].kind == AggKind::Count ? Value{} : n;
+    uint64_t u = 0;
+    auto s = x.str();
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), u);
+    if (ec != std::errc() || p != s.data() + s.size())
+      throw DataError(fmt::format("{}:{}: '{}' is not a number (field {}, for -a {})", file, r.line, s,
+                                  r.schema->column(static_cast<size_t>(slot)).name, spec.values[v].text));
+    n.set_uint(u);
+    return n;
+  }
+
+  Value duration(const Record& r) {
+    Value d;
+    if (start_slot < 0 || end_slot < 0) return d;
+    const Value &s = r.values[static_cast<size_t>(start_slot)], &e = r.values[static_cast<size_t>(end_slot)];
+    if (s.null() || e.null()) return d;
+    d.set_uint(static_cast<uint64_t>(std::max<int64_t>(0, time_seconds(e.t) - time_seconds(s.t))));
+    return d;
+  }
+
+  void add(const Record& r, const std::string& file) {
+    if (r.schema != bound) bind(r.schema, file);
+    bool reply = false;
+    if (spec.bidir) connection_of(r, nullptr, &reply);
+    uint8_t* kb = keybuf.data();
+    std::memset(kb, 0, table.key_width());
+    for (size_t k = 0; k < spec.keys.size(); ++k) {
+      int slot = reply && key_partner[k] >= 0 ? key_partner[k] : key_slot[k];
+      put_key(k, slot >= 0 ? r.values[static_cast<size_t>(slot)] : kNull, key_type[k], kb + table.key_offset(k));
+    }
+    uint32_t before = table.size();
+    uint32_t g = table.find_or_add(kb, XXH3_64bits(kb, table.key_width()));
+    Cell* cells = table.cells(g);
+    for (size_t v = 0; v < spec.values.size(); ++v) {
+      int slot = val_slot[v];
+      if (slot >= 0 && val_text[v])
+        add_to_cell(spec.values[v], cells[v], table.store(), number(r, slot, v, file), Type::UInt);
+      else if (slot >= 0)
+        add_to_cell(spec.values[v], cells[v], table.store(), r.values[static_cast<size_t>(slot)], val_type[v]);
+      else if (spec.values[v].kind == AggKind::Count)
+        add_to_cell(spec.values[v], cells[v], table.store(), kNull, Type::UInt);
+      else if (spec.values[v].field.name == "duration" && !spec.values[v].field.id)
+        add_to_cell(spec.values[v], cells[v], table.store(), duration(r), Type::UInt);
+    }
+    // Memory grows with new groups, and with sketches (checked now and then).
+    ++records;
+    if ((table.size() != before || (records & 255) == 0) && table.memory() > limits.memory) spill();
+  }
+
+  // ---- groups as bytes ----
+
+  std::vector<uint32_t> sorted_groups() {
+    std::vector<uint32_t> idx(table.size());
+    std::iota(idx.begin(), idx.end(), 0u);
+    std::sort(idx.begin(), idx.end(), [this](uint32_t a, uint32_t b) { return table.compare(a, b) < 0; });
+    return idx;
+  }
+
+  void encode_key(const Value* kv, std::string& key) {
+    key.clear();
+    for (size_t k = 0; k < spec.keys.size(); ++k) encode_ordered(key, kv[k], spec.keys[k].column.type);
+  }
+
+  void encode_group(uint32_t g, std::string& key, ByteWriter& state) {
+    std::vector<Value> kv(spec.keys.size());
+    table.key_values(g, kv.data());
+    encode_key(kv.data(), key);
+    state.out.clear();
+    const Cell* cells = table.cells(g);
+    for (size_t v = 0; v < spec.values.size(); ++v) write_cell(spec.values[v], cells[v], table.store(), state);
+  }
+
+  /// Writes the table as a run sorted by key and empties it.
+  void spill() {
+    if (table.size() == 0) return;
+    FrameWriter w(limits.tmpdir);
+    std::string key;
+    ByteWriter state;
+    for (uint32_t g : sorted_groups()) {
+      encode_group(g, key, state);
+      w.add(key, state.out);
+    }
+    runs.push_back(w.finish());
+    table.clear();
+    ++spills;
+  }
+
+  void decode_key(std::string_view key, Value* kv, Arena& arena) {
+    static const std::string name = "spill file";
+    ByteReader r{key, &name};
+    for (size_t k = 0; k < spec.keys.size(); ++k) kv[k] = decode_ordered(r, spec.keys[k].column.type, arena);
+  }
+
+  void merge_states(Acc& acc, const std::vector<std::string>& states) {
+    static const std::string name = "spill file";
+    acc.reset(spec);
+    for (const auto& s : states) {
+      ByteReader r{s, &name};
+      for (size_t v = 0; v < spec.values.size(); ++v) merge_cell(spec.values[v], acc.cells[v], acc.store, r);
+      if (!r.in.empty()) r.bad();
+    }
+  }
+
+  std::vector<std::unique_ptr<InputStream>> open_runs(std::vector<int> fds) {
+    std::vector<std::unique_ptr<InputStream>> in;
+    for (int fd : fds) in.push_back(open_run(fd));
+    return in;
+  }
+
+  /// Merges runs (combining equal keys) until at most kFanIn are left.
+  void merge_down() {
+    while (runs.size() > kFanIn) {
+      std::vector<int> batch(runs.begin(), runs.begin() + kFanIn);
+      runs.erase(runs.begin(), runs.begin() + kFanIn);
+      Merger m(open_runs(batch));
+      FrameWriter w(limits.tmpdir);
+      Acc acc;
+      std::string key;
+      std::vector<std::string> states;
+      ByteWriter out;
+      while (m.next(key, states)) {
+        merge_states(acc, states);
+        out.out.clear();
+        for (size_t v = 0; v < spec.values.size(); ++v) write_cell(spec.values[v], acc.cells[v], acc.store, out);
+        w.add(key, out.out);
+      }
+      runs.push_back(w.finish());
+    }
+  }
+
+  /// Every group in key order, through the runs: f(key bytes, combined cells).
+  template <class F>
+  void each_merged(F&& f) {
+    spill();
+    merge_down();
+    std::vector<int> fds;
+    fds.swap(runs);
+    Merger m(open_runs(fds));
+    Acc acc;
+    std::string key;
+    std::vector<std::string> states;
+    while (m.next(key, states)) {
+      merge_states(acc, states);
+      f(key, acc);
+    }
+  }
+};
+
+// ---- the public face ----
+
+Aggregator::Aggregator(AggSpec spec, AggLimits limits)
+    : spec_(std::make_shared<const AggSpec>(std::move(spec))), impl_(std::make_unique<Impl>(*spec_, std::move(limits))) {}
+Aggregator::~Aggregator() = default;
+Aggregator::Aggregator(Aggregator&&) noexcept = default;
+
+void Aggregator::add(const Record& r, const std::string& file) { impl_->add(r, file); }
+uint64_t Aggregator::groups() const { return impl_->table.size(); }
+uint64_t Aggregator::spills() const { return impl_->spills; }
+uint64_t Aggregator::records() const { return impl_->records; }
+
+namespace {
+
+/// Reads the header of a partial file: the -k/-a/--bidir it was made with.
+AggSpec read_header(InputStream& in) {
+  std::vector<std::string> keys, values;
+  bool bidir = false;
+  auto line = [&in]() -> std::string {
+    for (;;) {
+      auto v = in.view();
+      if (auto nl = v.find('\n'); nl != std::string_view::npos) {
+        std::string s(v.substr(0, nl));
+        in.consume(nl + 1);
+        return s;
+      }
+      if (v.size() > 65536 || !in.fill()) throw DataError(in.name() + ": not a flowagg --partial file (bad header)");
+    }
+  };
+  if (line() + "\n" != kMagic) throw DataError(in.name() + ": not a flowagg --partial file");
+  for (;;) {
+    std::string l = line();
+    if (l == ".") break;
+    if (l.starts_with("k ")) keys.push_back(l.substr(2));
+    else if (l.starts_with("v ")) values.push_back(l.substr(2));
+    else if (l == "b") bidir = true;
+    else throw DataError(in.name() + ": not a flowagg --partial file (bad header)");
+  }
+  try {
+    return AggSpec::parse(keys, values, bidir);
+  } catch (const UsageError& e) {
+    throw DataError(fmt::format("{}: bad header: {}", in.name(), e.what()));
+  }
+}
+
+}  // namespace
+
+AggSpec Aggregator::partial_spec(const std::string& path) {
+  auto in = open_input(path);
+  return read_header(*in);
+}
+
+void Aggregator::add_partial(const std::string& path) {
+  auto in = open_input(path);
+  AggSpec theirs = read_header(*in);
+  if (theirs.canonical() != spec_->canonical())
+    throw UsageError(fmt::format("{}: made with {}, not {}: only states of the same keys and values merge", path,
+                                 theirs.describe(), spec_->describe()));
+  Impl& m = *impl_;
+  FrameReader fr(std::move(in));
+  Arena arena;
+  std::vector<Value> kv(spec_->keys.size());
+  while (fr.next()) {
+    arena.clear();
+    ByteReader kr{fr.key(), &path};
+    for (size_t k = 0; k < kv.size(); ++k) kv[k] = decode_ordered(kr, spec_->keys[k].column.type, arena);
+    if (!kr.in.empty()) kr.bad();
+    uint8_t* kb = m.keybuf.data();
+    std::memset(kb, 0, m.table.key_width());
+    for (size_t k = 0; k < kv.size(); ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, kb + m.table.key_offset(k));
+    uint32_t g = m.table.find_or_add(kb, XXH3_64bits(kb, m.table.key_width()));
+    ByteReader sr{fr.state(), &path};
+    Cell* cells = m.table.cells(g);
+    for (size_t v = 0; v < spec_->values.size(); ++v) merge_cell(spec_->values[v], cells[v], m.table.store(), sr);
+    if (!sr.in.empty()) sr.bad();
+    if (m.table.memory() > m.limits.memory) m.spill();
+  }
+}
+
+void Aggregator::write_partial(Output& out) {
+  Impl& m = *impl_;
+  std::string header(kMagic);
+  for (const auto& k : spec_->keys) header += "k " + k.text + "\n";
+  for (const auto& v : spec_->values) header += "v " + v.text + "\n";
+  if (spec_->bidir) header += "b\n";
+  header += ".\n";
+  out.write(header);
+  FrameWriter w(&out);
+  ByteWriter state;
+  if (m.runs.empty()) {
+    std::string key;
+    for (uint32_t g : m.sorted_groups()) {
+      m.encode_group(g, key, state);
+      w.add(key, state.out);
+    }
+  } else {
+    m.each_merged([&](const std::string& key, Acc& acc) {
+      state.out.clear();
+      for (size_t v = 0; v < spec_->values.size(); ++v) write_cell(spec_->values[v], acc.cells[v], acc.store, state);
+      w.add(key, state.out);
+    });
+  }
+  w.finish();
+}
+
+namespace {
+
+/// Orders finished groups by a value (then by key), keeping the first `top` or spilling.
+class ValueSorter {
+ public:
+  ValueSorter(const AggSpec& spec, const AggOrder& order, const AggLimits& limits)
+      : spec_(spec), order_(order), limits_(limits), schema_(spec.output_schema()) {}
+
+  void add(const Record& r) {
+    std::string sort_key;
+    const Value& v = r.values[spec_.keys.size() + static_cast<size_t>(order_.value)];
+    sort_key.push_back(v.null() ? 1 : 0);  // groups without the value last, either way
+    uint64_t x = v.null() ? 0 : spec_.values[static_cast<size_t>(order_.value)].column.type == Type::Time
+                                    ? static_cast<uint64_t>(v.t) ^ (uint64_t{1} << 63) : v.u;
+    if (order_.descending) x = ~x;
+    for (int i = 7; i >= 0; --i) sort_key.push_back(static_cast<char>(x >> (8 * i)));
+    for (size_t k = 0; k < spec_.keys.size(); ++k) encode_ordered(sort_key, r.values[k], spec_.keys[k].column.type);
+    std::string payload;
+    for (size_t c = 0; c < r.values.size(); ++c) encode_ordered(payload, r.values[c], schema_->column(c).type);
+    bytes_ += sort_key.size() + payload.size() + 64;
+    items_.emplace_back(std::move(sort_key), std::move(payload));
+    if (order_.top) {
+      std::push_heap(items_.begin(), items_.end());
+      if (items_.size() > order_.top) {
+        std::pop_heap(items_.begin(), items_.end());
+        items_.pop_back();
+      }
+    } else if (bytes_ > limits_.memory) {
+      spill();
+    }
+  }
+
+  void emit(const std::function<void(const Record&)>& f) {
+    Record r;
+    r.reset(schema_);
+    static const std::string name = "sort run";
+    auto out = [&](std::string_view payload) {
+      r.arena.clear();
+      ByteReader br{payload, &name};
+      for (size_t c = 0; c < r.values.size(); ++c) r.values[c] = decode_ordered(br, schema_->column(c).type, r.arena);
+      f(r);
+    };
+    if (runs_.empty()) {
+      std::sort(items_.begin(), items_.end());
+      for (const auto& [k, p] : items_) out(p);
+      return;
+    }
+    spill();
+    std::vector<std::unique_ptr<InputStream>> in;
+    for (int fd : runs_) in.push_back(open_run(fd));
+    runs_.clear();
+    Merger m(std::move(in));
+    std::string key;
+    std::vector<std::string> states;
+    while (m.next(key, states))
+      for (const auto& s : states) out(s);
+  }
+
+ private:
+  void spill() {
+    if (items_.empty()) return;
+    std::sort(items_.begin(), items_.end());
+    FrameWriter w(limits_.tmpdir);
+    for (const auto& [k, p] : items_) w.add(k, p);
+    runs_.push_back(w.finish());
+    items_.clear();
+    bytes_ = 0;
+  }
+
+  const AggSpec& spec_;
+  AggOrder order_;
+  const AggLimits& limits_;
+  SchemaPtr schema_;
+  std::vector<std::pair<std::string, std::string>> items_;
+  size_t bytes_ = 0;
+  std::vector<int> runs_;
+};
+
+}  // namespace
+
+void Aggregator::finish(const AggOrder& order, const std::function<bool(const Record&)>& keep,
+                        const std::function<void(const Record&)>& emit) {
+  Impl& m = *impl_;
+  const size_t nk = spec_->keys.size(), nv = spec_->values.size();
+  Record rec;
+  rec.reset(m.out_schema);
+  std::optional<ValueSorter> sorter;
+  if (order.by == AggOrder::Value) sorter.emplace(*spec_, order, m.limits);
+  uint64_t emitted = 0;
+  // Returns false once --top groups are out (key or first-seen order).
+  auto take = [&]() {
+    if (keep && !keep(rec)) return true;
+    if (sorter) {
+      sorter->add(rec);
+      return true;
+    }
+    emit(rec);
+    return !(order.top && ++emitted >= order.top);
+  };
+  if (m.runs.empty()) {
+    std::vector<uint32_t> idx;
+    if (order.by == AggOrder::Keys) {
+      idx = m.sorted_groups();
+    } else {
+      idx.resize(m.table.size());
+      std::iota(idx.begin(), idx.end(), 0u);
+    }
+    for (uint32_t g : idx) {
+      m.table.key_values(g, rec.values.data());
+      const Cell* cells = m.table.cells(g);
+      for (size_t v = 0; v < nv; ++v) rec.values[nk + v] = final_value(spec_->values[v], cells[v], m.table.store());
+      if (!take()) break;
+    }
+  } else {
+    bool more = true;
+    m.each_merged([&](const std::string& key, Acc& acc) {
+      if (!more) return;
+      rec.arena.clear();
+      m.decode_key(key, rec.values.data(), rec.arena);
+      for (size_t v = 0; v < nv; ++v) rec.values[nk + v] = final_value(spec_->values[v], acc.cells[v], acc.store);
+      more = take();
+    });
+  }
+  if (sorter) sorter->emit(emit);
+}
+
+}  // namespace flow

@@ -1,0 +1,178 @@
+#include "agg/cells.hpp"
+
+#include <xxhash.h>
+
+#include <cmath>
+
+namespace flow::agg {
+
+namespace {
+
+/// Min/max/first/last compare times as signed numbers, everything else as unsigned.
+bool less(uint64_t x, uint64_t y, Type t) {
+  return t == Type::Time ? static_cast<int64_t>(x) < static_cast<int64_t>(y) : x < y;
+}
+
+void keep_extreme(const ValueSpec& spec, Cell& c, uint64_t x) {
+  bool low = spec.kind == AggKind::Min || spec.kind == AggKind::First;
+  Type t = spec.field.type;
+  if (!c.b || (low ? less(x, c.a, t) : less(c.a, x, t))) c.a = x;
+  c.b = 1;
+}
+
+std::string distinct_key(const Value& v, Type t) {
+  std::string k;
+  encode_ordered(k, v, t);
+  return k;
+}
+
+}  // namespace
+
+void init_cell(const ValueSpec& v, Cell& c, Store& s) {
+  c = Cell{};
+  switch (v.kind) {
+    case AggKind::Distinct:
+      c.a = s.sets.size();
+      s.sets.emplace_back();
+      break;
+    case AggKind::ApproxDistinct:
+      c.a = s.hlls.size();
+      s.hlls.emplace_back();
+      break;
+    case AggKind::Quantile:
+      c.a = s.quants.size();
+      s.quants.emplace_back();
+      break;
+    default: break;
+  }
+}
+
+void add_to_cell(const ValueSpec& spec, Cell& c, Store& s, const Value& v, Type field_type) {
+  if (spec.kind == AggKind::Count) {
+    c.a += v.null() ? 1 : v.u;
+    return;
+  }
+  if (v.null()) return;
+  switch (spec.kind) {
+    case AggKind::Sum:
+      c.a += v.u;
+      c.b = 1;
+      break;
+    case AggKind::Mean:
+      c.a += v.u;
+      c.b += 1;
+      break;
+    case AggKind::Min:
+    case AggKind::Max:
+    case AggKind::First:
+    case AggKind::Last: keep_extreme(spec, c, v.u); break;
+    case AggKind::Distinct: {
+      auto& set = s.sets[c.a];
+      size_t before = set.memory();
+      set.add(distinct_key(v, field_type));
+      s.bytes += set.memory() - before;
+      break;
+    }
+    case AggKind::ApproxDistinct: {
+      auto& h = s.hlls[c.a];
+      size_t before = h.memory();
+      auto k = distinct_key(v, field_type);
+      h.add(XXH3_64bits(k.data(), k.size()));
+      s.bytes += h.memory() - before;
+      break;
+    }
+    case AggKind::Quantile: {
+      auto& q = s.quants[c.a];
+      size_t before = q.memory();
+      q.add(v.u);
+      s.bytes += q.memory() - before;
+      break;
+    }
+    case AggKind::Count: break;
+  }
+}
+
+void write_cell(const ValueSpec& spec, const Cell& c, const Store& s, ByteWriter& w) {
+  switch (spec.kind) {
+    case AggKind::Distinct: s.sets[c.a].write(w); break;
+    case AggKind::ApproxDistinct: s.hlls[c.a].write(w); break;
+    case AggKind::Quantile: s.quants[c.a].write(w); break;
+    default:
+      w.u64(c.a);
+      w.u64(c.b);
+  }
+}
+
+void merge_cell(const ValueSpec& spec, Cell& c, Store& s, ByteReader& r) {
+  auto grow = [&s](auto& sketch) {
+    size_t before = sketch.memory();
+    return [&s, &sketch, before] { s.bytes += sketch.memory() - before; };
+  };
+  switch (spec.kind) {
+    case AggKind::Distinct: {
+      auto done = grow(s.sets[c.a]);
+      s.sets[c.a].merge_from(r);
+      done();
+      return;
+    }
+    case AggKind::ApproxDistinct: {
+      auto done = grow(s.hlls[c.a]);
+      s.hlls[c.a].merge_from(r);
+      done();
+      return;
+    }
+    case AggKind::Quantile: {
+      auto done = grow(s.quants[c.a]);
+      s.quants[c.a].merge_from(r);
+      done();
+      return;
+    }
+    default: break;
+  }
+  uint64_t a = r.u64(), b = r.u64();
+  switch (spec.kind) {
+    case AggKind::Count: c.a += a; break;
+    case AggKind::Sum:
+      c.a += a;
+      c.b |= b;
+      break;
+    case AggKind::Mean:
+      c.a += a;
+      c.b += b;
+      break;
+    default:
+      if (b) keep_extreme(spec, c, a);
+  }
+}
+
+Value final_value(const ValueSpec& spec, const Cell& c, const Store& s) {
+  Value v;
+  switch (spec.kind) {
+    case AggKind::Count: v.set_uint(c.a); break;
+    case AggKind::Sum:
+      if (c.b) v.set_uint(c.a);
+      break;
+    case AggKind::Mean:
+      if (c.b) v.set_uint(static_cast<uint64_t>(std::llround(static_cast<double>(c.a) / static_cast<double>(c.b))));
+      break;
+    case AggKind::Min:
+    case AggKind::Max:
+    case AggKind::First:
+    case AggKind::Last:
+      if (c.b) {
+        if (spec.column.type == Type::Time)
+          v.set_time(static_cast<int64_t>(c.a));
+        else
+          v.set_uint(c.a);
+      }
+      break;
+    case AggKind::Distinct: v.set_uint(s.sets[c.a].count()); break;
+    case AggKind::ApproxDistinct: v.set_uint(s.hlls[c.a].estimate()); break;
+    case AggKind::Quantile:
+      if (s.quants[c.a].count()) v.set_uint(s.quants[c.a].quantile(spec.q));
+      break;
+  }
+  return v;
+}
+
+}  // namespace flow::agg

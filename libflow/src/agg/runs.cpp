@@ -1,0 +1,155 @@
+#include "agg/runs.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "agg/bytes.hpp"
+#include "flow/error.hpp"
+
+namespace flow::agg {
+
+namespace {
+constexpr size_t kFlushAt = 1 << 20;
+
+std::string varint_bytes(uint64_t v) {
+  ByteWriter w;
+  w.varint(v);
+  return w.out;
+}
+}  // namespace
+
+FrameWriter::FrameWriter(Output* out) : out_(out), hash_(XXH3_createState()) { XXH3_64bits_reset(hash_); }
+
+FrameWriter::FrameWriter(const std::string& tmpdir) : hash_(XXH3_createState()) {
+  XXH3_64bits_reset(hash_);
+  std::string dir = tmpdir;
+  if (dir.empty()) {
+    const char* t = std::getenv("TMPDIR");
+    dir = t && *t ? t : "/tmp";
+  }
+  std::string path = dir + "/flowagg-spill-XXXXXX";
+  fd_ = mkstemp(path.data());
+  if (fd_ < 0) throw DataError(fmt::format("{}: cannot create a spill file: {}", dir, std::strerror(errno)));
+  unlink(path.c_str());  // gone from the directory at once: nothing is left behind, whatever happens
+  name_ = fmt::format("spill file in {}", dir);
+}
+
+FrameWriter::~FrameWriter() {
+  XXH3_freeState(hash_);
+  if (fd_ >= 0) close(fd_);
+}
+
+void FrameWriter::flush() {
+  if (out_) {
+    out_->write(buf_);
+  } else {
+    size_t done = 0;
+    while (done < buf_.size()) {
+      ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw DataError(fmt::format("{}: write error: {}", name_, std::strerror(errno)));
+      done += static_cast<size_t>(n);
+    }
+  }
+  buf_.clear();
+}
+
+void FrameWriter::put(std::string_view bytes) {
+  buf_.append(bytes);
+  if (buf_.size() >= kFlushAt) flush();
+}
+
+void FrameWriter::add(std::string_view key, std::string_view state) {
+  size_t start = buf_.size();
+  buf_.push_back(1);
+  buf_ += varint_bytes(key.size());
+  buf_.append(key);
+  buf_ += varint_bytes(state.size());
+  buf_.append(state);
+  XXH3_64bits_update(hash_, buf_.data() + start, buf_.size() - start);
+  ++groups_;
+  if (buf_.size() >= kFlushAt) flush();
+}
+
+int FrameWriter::finish() {
+  ByteWriter end;
+  end.u8(0);
+  end.u64(groups_);
+  end.u64(XXH3_64bits_digest(hash_));
+  put(end.out);
+  flush();
+  if (out_) return -1;
+  if (lseek(fd_, 0, SEEK_SET) < 0) throw DataError(fmt::format("{}: cannot read back: {}", name_, std::strerror(errno)));
+  int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+std::unique_ptr<InputStream> open_run(int fd) {
+  std::string name = "spill file";
+  return std::make_unique<InputStream>(fd_source(fd, name), name);
+}
+
+FrameReader::FrameReader(std::unique_ptr<InputStream> in) : in_(std::move(in)), hash_(XXH3_createState()) {
+  XXH3_64bits_reset(hash_);
+}
+
+FrameReader::~FrameReader() { XXH3_freeState(hash_); }
+
+void FrameReader::damaged(const char* what) const {
+  throw DataError(fmt::format("{}: damaged aggregation state ({})", in_->name(), what));
+}
+
+bool FrameReader::ensure(size_t n) {
+  while (in_->size() < n)
+    if (!in_->fill(n)) return false;
+  return true;
+}
+
+uint64_t FrameReader::varint(size_t& pos) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (!ensure(pos + 1)) damaged("truncated");
+    auto b = static_cast<uint8_t>(in_->data()[pos++]);
+    v |= uint64_t{b & 0x7fu} << shift;
+    if (!(b & 0x80)) return v;
+  }
+  damaged("bad length");
+}
+
+bool FrameReader::next() {
+  if (done_) return false;
+  if (!ensure(1)) damaged("truncated: no end mark");
+  if (in_->data()[0] == 0) {
+    if (!ensure(17)) damaged("truncated end mark");
+    uint64_t count, sum;
+    std::memcpy(&count, in_->data() + 1, 8);
+    std::memcpy(&sum, in_->data() + 9, 8);
+    if (count != groups_ || sum != XXH3_64bits_digest(hash_)) damaged("checksum mismatch");
+    in_->consume(17);
+    done_ = true;
+    return false;
+  }
+  if (in_->data()[0] != 1) damaged("bad frame");
+  size_t pos = 1;
+  uint64_t klen = varint(pos);
+  if (klen > (1u << 30) || !ensure(pos + klen)) damaged("truncated");
+  size_t kpos = pos;
+  pos += klen;
+  uint64_t slen = varint(pos);
+  if (slen > (uint64_t{1} << 32) || !ensure(pos + slen)) damaged("truncated");
+  key_.assign(in_->data() + kpos, klen);
+  state_.assign(in_->data() + pos, slen);
+  XXH3_64bits_update(hash_, in_->data(), pos + slen);
+  in_->consume(pos + slen);
+  ++groups_;
+  return true;
+}
+
+}  // namespace flow::agg

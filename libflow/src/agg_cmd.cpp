@@ -1,0 +1,215 @@
+// flowagg: reads records (or --merge: partial states), groups them, writes one record per group.
+#include "flow/agg_cmd.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+#include <optional>
+
+#include "flow/agg.hpp"
+#include "flow/error.hpp"
+#include "flow/filter.hpp"
+
+namespace flow {
+
+const ToolSpec& agg_spec() {
+  static const ToolSpec spec{
+      "flowagg",
+      "Group flow records and aggregate their values",
+      "flowagg reads flow records from each FILE (or standard input), groups them by the keys given "
+      "with -k and writes one record per group with the values given with -a, in any output format "
+      "(an aligned table when standard output is a terminal, AWS text otherwise), so that groups pipe "
+      "into flowfilter, flowagg and the other tools.\n\n"
+      "Keys are fields (dstport, interface-id, action, any column of the input), address prefixes "
+      "(srcaddr/24; /N applies to both families, clamped to their width; srcaddr/24/64 gives IPv4 and IPv6 "
+      "prefixes apart), and time bins aligned to UTC (start/5m, start/1h, start/1d). A key column keeps "
+      "its field's name: the group's address prefix or bin start is in srcaddr or start. No -k gives one "
+      "group of everything.\n\n"
+      "Values: count (column records), sum(F) or just F (column F), min(F), max(F), mean(F) (rounded to a "
+      "whole number), distinct(F) (exact), approx-distinct(F) (HyperLogLog: relative standard error 1.6%, "
+      "exact below 512 distinct values), pNN(F) and median(F) (percentiles from a DDSketch: the value at "
+      "rank floor(q*(n-1)) within 1% of the true value at that rank), first and last (the earliest start "
+      "and latest end). F is a numeric field or duration (end - start). Columns are named min-F, max-F, "
+      "mean-F, distinct-F, approx-distinct-F, p99-F; NAME=VALUE names one. The default is "
+      "count,packets,bytes. Null values (-) are left out of every value, as in SQL; count counts records. "
+      "A record that is itself a group (it has a records column) counts as that many records, so groups "
+      "can be grouped again: flowagg -k srcaddr/24 | flowagg -k srcaddr/16.\n\n"
+      "The four records of one TCP connection inside a VPC (each direction, at each end's interface) "
+      "fall into two groups when keyed by srcaddr and dstaddr. --bidir puts both directions into one "
+      "group, oriented from the side that opened the connection (tcp-flags where they say, the lower "
+      "port otherwise: the same rule flowfilter --policy uses): srcaddr is then the client, dstaddr and "
+      "dstport the service. Sums still include both ends' observations of the same packets; keep one "
+      "interface's view (a -w filter on interface-id or flow-direction) where that matters.\n\n"
+      "Groups come out sorted by key; --by VALUE sorts by a value (largest first; --asc for smallest) and "
+      "--top N keeps the first N (by bytes unless --by says otherwise). --having EXPR keeps the groups "
+      "matching a flowfilter expression over the output columns (records > 100, distinct-dstport > 50); "
+      "-w EXPR selects the records before grouping.\n\n"
+      "Memory grows with the number of groups. Beyond --memory, the groups so far are written to a "
+      "temporary file sorted by key and the table starts again; at the end the files are merged, so the "
+      "answer is exactly that of one table. --partial writes the groups' states instead of results (a "
+      "compact file, not one of the record formats); --merge reads such files, from many runs or "
+      "machines, and gives exactly the answer of one run over all their inputs (sketches merge without "
+      "further error).",
+      {
+          {"flowagg -k srcaddr --top 10 flows.log", "The ten sources that sent the most bytes."},
+          {"flowagg -k srcaddr,dstaddr,dstport -O json flows.log", "Traffic per conversation and service, as JSON Lines."},
+          {"flowagg -w 'action == REJECT' -k srcaddr -a count,ports=distinct(dstport) --having 'ports > 20' flows.log",
+           "Sources whose rejected traffic touched more than 20 ports (scans)."},
+          {"flowagg -k start/1h -a count,bytes,p99(bytes) day.flows", "Hourly records, bytes and the 99th percentile of window size."},
+          {"flowagg -k srcaddr,dstaddr,dstport --bidir flows.log", "Conversations: both directions in one group, client first."},
+          {"flowagg -k srcaddr/24 -a count,distinct(dstaddr) --by distinct-dstaddr flows.log", "Networks reaching the most hosts."},
+          {"flowagg -k interface-id --partial -o 10h.part hour10.log.gz", "The state of one hour, to merge later."},
+          {"flowagg --merge *.part --top 20", "The day's answer from the hours' states."},
+      },
+      {{"EXIT STATUS",
+        "0 success; 1 a data or I/O error (a malformed record, a damaged partial file, a full disk); 2 a usage "
+        "error. A closed pipe downstream (e.g. | head) ends flowagg quietly with 0."},
+       {"SEE ALSO", "flowfilter(1), flowcat(1), flow-filter(7), flow-formats(5)"}},
+  };
+  return spec;
+}
+
+void define_agg_options(CLI::App& app, AggCmdOptions& o) {
+  add_input_options(app, o.common);
+  add_output_options(app, o.common);
+  o.common.output_format = "";  // a table on a terminal, AWS text otherwise
+  app.add_option("-k,--key", o.keys, "Group by these keys (comma-separated; repeatable): FIELD, ADDR/BITS, TIME/BIN")
+      ->allow_extra_args(false)
+      ->type_name("KEYS")
+      ->group("Grouping");
+  app.add_option("-a,--agg", o.values, "Values per group (comma-separated; repeatable); default count,packets,bytes")
+      ->allow_extra_args(false)
+      ->type_name("VALUES")
+      ->group("Grouping");
+  app.add_flag("--bidir", o.bidir, "Both directions of a conversation in one group, client side first")->group("Grouping");
+  app.add_option("-w,--where", o.where, "Group only the records matching EXPR (flow-filter(7))")
+      ->type_name("EXPR")
+      ->group("Grouping");
+  app.add_option("--having", o.having, "Keep only the groups matching EXPR over the output columns")
+      ->type_name("EXPR")
+      ->group("Selection");
+  app.add_option("--top", o.top, "Keep the first N groups (by bytes, or --by)")->type_name("N")->group("Selection");
+  app.add_option("--by", o.by, "Sort by this value column, largest first")->type_name("VALUE")->group("Selection");
+  app.add_flag("--asc", o.ascending, "With --by or --top: smallest first")->group("Selection");
+  app.add_flag("--unsorted", o.unsorted, "Groups in the order they first appeared (fastest)")->group("Selection");
+  app.add_option("--memory", o.memory, "Group state kept in memory before spilling to disk")
+      ->type_name("SIZE")
+      ->capture_default_str()
+      ->group("Scale");
+  app.add_option("--tmpdir", o.tmpdir, "Where spill files go (default: $TMPDIR or /tmp)")->type_name("DIR")->group("Scale");
+  app.add_flag("--partial", o.partial, "Write the groups' states (to merge later) instead of results")->group("Scale");
+  app.add_flag("--merge", o.merge, "The inputs are --partial files: merge their states")->group("Scale");
+}
+
+namespace {
+
+AggOrder make_order(const AggCmdOptions& o, const AggSpec& spec) {
+  AggOrder order;
+  order.top = o.top;
+  order.descending = !o.ascending;
+  if (o.unsorted) {
+    if (!o.by.empty()) throw UsageError("--unsorted and --by contradict each other");
+    order.by = AggOrder::None;
+    return order;
+  }
+  std::string by = o.by;
+  if (by.empty() && o.top) by = spec.value_index("bytes") >= 0 ? "bytes" : spec.value_index("records") >= 0 ? "records" : spec.values[0].column.name;
+  if (by.empty()) {
+    if (o.ascending) throw UsageError("--asc orders by a value: give --by VALUE or --top N");
+    return order;
+  }
+  order.value = spec.value_index(by);
+  if (order.value < 0) {
+    std::string names;
+    for (const auto& v : spec.values) names += (names.empty() ? "" : ", ") + v.column.name;
+    throw UsageError(fmt::format("--by {}: not a value column (the values are: {})", by, names));
+  }
+  order.by = AggOrder::Value;
+  return order;
+}
+
+/// The fields a reader must deliver: keys, values, the filter's, and what --bidir looks at.
+std::vector<std::string> needed_fields(const AggSpec& spec, const std::optional<Filter>& where) {
+  std::vector<std::string> f{"records"};
+  for (const auto& k : spec.keys) {
+    f.push_back(k.column.name);
+    if (spec.bidir) {
+      std::string p = k.column.name;
+      for (auto [a, b] : {std::pair{"src", "dst"}, std::pair{"dst", "src"}})
+        if (auto i = p.find(a); i != std::string::npos) {
+          f.push_back(std::string(p).replace(i, 3, b));
+          break;
+        }
+    }
+  }
+  for (const auto& v : spec.values)
+    if (v.field.name == "duration") {
+      f.insert(f.end(), {"start", "end", "duration"});
+    } else {
+      f.push_back(v.field.name);
+    }
+  if (spec.bidir)
+    f.insert(f.end(), {"srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr", "protocol", "srcport", "dstport", "tcp-flags"});
+  if (where)
+    for (auto& n : where->fields()) f.push_back(n);
+  return f;
+}
+
+}  // namespace
+
+void run_agg(AggCmdOptions o, Context& ctx) {
+  if (o.merge && o.keys.empty() && o.values.empty() && !o.bidir) {
+    if (o.common.inputs.empty() || o.common.inputs.front() == "-")
+      throw UsageError("--merge from standard input needs the -k and -a the partial states were made with");
+  }
+  AggSpec spec = o.merge && o.keys.empty() && o.values.empty() && !o.bidir
+                     ? Aggregator::partial_spec(o.common.inputs.front())
+                     : AggSpec::parse(o.keys, o.values, o.bidir);
+  AggOrder order = make_order(o, spec);
+  if (o.partial && (!o.having.empty() || o.top || !o.by.empty() || o.unsorted))
+    throw UsageError("--partial writes states; --having, --top, --by and --unsorted apply when they are merged");
+  if (o.merge && !o.where.empty()) throw UsageError("-w selects records; --merge reads states, which have none");
+
+  FilterSettings fs;
+  fs.now = std::time(nullptr);
+  std::optional<Filter> where, having;
+  if (!o.where.empty()) {
+    fs.source = "-w";
+    where.emplace(Filter::compile(o.where, fs));
+  }
+  if (!o.having.empty()) {
+    fs.source = "--having";
+    fs.columns = spec.output_schema()->columns();
+    having.emplace(Filter::compile(o.having, fs));
+  }
+
+  Aggregator agg(spec, AggLimits{parse_size(o.memory), o.tmpdir});
+  if (o.merge) {
+    if (o.common.inputs.empty()) o.common.inputs.push_back("-");
+    for (const auto& path : o.common.inputs) agg.add_partial(path);
+  } else {
+    InputConfig cfg = ctx.input_config(o.common);
+    cfg.read.fields.emplace(needed_fields(spec, where));
+    auto in = sequential_stream(std::move(cfg));
+    Record r;
+    while (in->next(r))
+      if (!where || where->match(r)) agg.add(r, in->file());
+    ctx.report_skips(in->skipped());
+  }
+
+  if (o.partial) {
+    auto out = Output::open(o.common.output);
+    if (out->is_terminal() && !o.common.force)
+      throw UsageError("refusing to write partial state (binary) to a terminal (use -o FILE, a pipe, or --force)");
+    agg.write_partial(*out);
+    out->commit();
+    return;
+  }
+  RecordOutput out(o.common, ctx);
+  std::function<bool(const Record&)> keep;
+  if (having) keep = [&](const Record& r) { return having->match(r); };
+  agg.finish(order, keep, [&](const Record& r) { out.write(r); });
+  out.close();
+}
+
+}  // namespace flow

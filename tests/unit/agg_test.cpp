@@ -1,0 +1,295 @@
+// Aggregation: known answers for every key kind and value, the sketches within their documented
+// error, spilling under a tiny memory budget and --partial/--merge equal to one plain run.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "agg/bytes.hpp"
+#include "agg/sketch.hpp"
+#include "flow/agg.hpp"
+#include "flow/error.hpp"
+#include "flow/format.hpp"
+#include "flow/io.hpp"
+
+using namespace flow;
+
+namespace {
+
+const char* kFlows =
+    "version srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags\n"
+    "5 10.0.1.5 10.0.2.7 40000 443 6 10 1000 1700000000 1700000060 ACCEPT OK 2\n"
+    "5 10.0.2.7 10.0.1.5 443 40000 6 8 5000 1700000000 1700000060 ACCEPT OK 18\n"
+    "5 10.0.1.9 10.0.2.7 40001 443 6 4 300 1700000290 1700000350 ACCEPT OK 2\n"
+    "5 10.0.2.7 10.0.1.9 443 40001 6 3 200 1700000300 1700000360 ACCEPT OK 18\n"
+    "5 2001:db8:0:1::5 2001:db8:0:2::7 50000 22 6 1 60 1700000301 1700000301 REJECT OK 2\n"
+    "5 2001:db8:0:1::6 2001:db8:0:2::7 50001 22 6 2 120 1700000400 1700000400 REJECT OK 2\n"
+    "5 - - - - - - - 1700000000 1700000060 - NODATA -\n";
+
+/// A group as a line of AWS text values.
+std::string text_of(const Record& g) {
+  std::string line;
+  for (size_t i = 0; i < g.values.size(); ++i) {
+    if (i) line += ' ';
+    line += value_text(g.values[i], g.schema->column(i).type);
+  }
+  return line;
+}
+
+/// Runs an aggregation over `data`; every group as a line of AWS text values.
+std::vector<std::string> run(const std::string& data, std::vector<std::string> keys, std::vector<std::string> values,
+                             AggOrder order = {}, bool bidir = false, uint64_t memory = uint64_t{1} << 30,
+                             uint64_t* spills = nullptr) {
+  Aggregator a(AggSpec::parse(keys, values, bidir), AggLimits{memory, ""});
+  auto reader = open_reader(std::make_unique<InputStream>(memory_source(data), "mem"), {});
+  Record r;
+  std::string name = "mem";
+  while (reader->next(r)) a.add(r, name);
+  if (spills) *spills = a.spills();
+  std::vector<std::string> out;
+  a.finish(order, {}, [&](const Record& g) {
+    out.push_back(text_of(g));
+  });
+  return out;
+}
+
+using V = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("agg: plain keys, defaults, nulls as a group of their own", "[agg]") {
+  CHECK(run(kFlows, {"action"}, {}) == V{"- 1 - -", "ACCEPT 4 25 6500", "REJECT 2 3 180"});
+  CHECK(run(kFlows, {}, {}) == V{"7 28 6680"});
+  CHECK(run(kFlows, {"dstport", "protocol"}, {"count"}) == V{"- - 1", "22 6 2", "443 6 2", "40000 6 1", "40001 6 1"});
+}
+
+TEST_CASE("agg: address prefixes for both families, and apart", "[agg]") {
+  CHECK(run(kFlows, {"srcaddr/24"}, {"count"}) ==
+        V{"- 1", "10.0.1.0 2", "10.0.2.0 2", "2001:d00:: 2"});
+  CHECK(run(kFlows, {"srcaddr/16/64"}, {"count"}) == V{"- 1", "10.0.0.0 4", "2001:db8:0:1:: 2"});
+  CHECK(run(kFlows, {"srcaddr/0"}, {"count"}) == V{"- 1", "0.0.0.0 4", ":: 2"});
+}
+
+TEST_CASE("agg: time bins aligned to UTC", "[agg]") {
+  CHECK(run(kFlows, {"start/5m"}, {"count", "bytes"}) == V{"1699999800 3 6000", "1700000100 3 560", "1700000400 1 120"});
+  CHECK(run(kFlows, {"start/1d"}, {"count"}) == V{"1699920000 7"});
+}
+
+TEST_CASE("agg: every value kind", "[agg]") {
+  V got = run(kFlows, {"action"},
+              {"count", "sum(bytes)", "min(bytes)", "max(bytes)", "mean(packets)", "distinct(srcaddr)",
+               "approx-distinct(dstaddr)", "p50(bytes)", "first", "last", "max(duration)", "n=min(start)"});
+  CHECK(got == V{"- 1 - - - - 0 0 - 1700000000 1700000060 60 1700000000",
+                 "ACCEPT 4 6500 200 5000 6 3 3 302 1700000000 1700000360 60 1700000000",
+                 "REJECT 2 180 60 120 2 2 1 60 1700000301 1700000400 0 1700000301"});
+}
+
+TEST_CASE("agg: --bidir puts both directions in one group, opener first", "[agg]") {
+  CHECK(run(kFlows, {"srcaddr", "dstaddr", "dstport"}, {"count", "bytes"}, {}, true) ==
+        V{"- - - 1 -", "10.0.1.5 10.0.2.7 443 2 6000", "10.0.1.9 10.0.2.7 443 2 500",
+          "2001:db8:0:1::5 2001:db8:0:2::7 22 1 60", "2001:db8:0:1::6 2001:db8:0:2::7 22 1 120"});
+}
+
+TEST_CASE("agg: orders, top, and errors", "[agg]") {
+  AggOrder by_bytes;
+  by_bytes.by = AggOrder::Value;
+  by_bytes.value = 1;
+  CHECK(run(kFlows, {"srcaddr"}, {"count", "bytes"}, by_bytes) ==
+        V{"10.0.2.7 2 5200", "10.0.1.5 1 1000", "10.0.1.9 1 300", "2001:db8:0:1::6 1 120", "2001:db8:0:1::5 1 60", "- 1 -"});
+  by_bytes.top = 2;
+  CHECK(run(kFlows, {"srcaddr"}, {"count", "bytes"}, by_bytes) == V{"10.0.2.7 2 5200", "10.0.1.5 1 1000"});
+  by_bytes.descending = false;
+  CHECK(run(kFlows, {"srcaddr"}, {"count", "bytes"}, by_bytes) == V{"2001:db8:0:1::5 1 60", "2001:db8:0:1::6 1 120"});
+  AggOrder seen;
+  seen.by = AggOrder::None;
+  CHECK(run(kFlows, {"dstport"}, {"count"}, seen) == V{"443 2", "40000 1", "40001 1", "22 2", "- 1"});
+
+  CHECK_THROWS_WITH(AggSpec::parse({"dstport/24"}, {}, false), Catch::Contains("only address fields take a prefix"));
+  CHECK_THROWS_WITH(AggSpec::parse({"start/5x"}, {}, false), Catch::Contains("'5x' is not a duration"));
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"sum(action)"}, false), Catch::Contains("action is a string field; sum needs a number"));
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"frobnicate(bytes)"}, false), Catch::Contains("unknown function 'frobnicate'"));
+  CHECK_THROWS_WITH(AggSpec::parse({"bytes"}, {"sum(bytes)"}, false), Catch::Contains("two output columns are named 'bytes'"));
+  CHECK_THROWS_WITH(run(kFlows, {"srcadr"}, {}), Catch::Contains("mem: no field or column 'srcadr' for -k srcadr (did you mean 'srcaddr'?)"));
+}
+
+TEST_CASE("agg: ordered encoding sorts as the typed values do", "[agg]") {
+  std::mt19937_64 rng(7);
+  for (Type t : {Type::UInt, Type::Time, Type::String, Type::Ip}) {
+    std::vector<Value> vals(200);
+    std::vector<std::string> strs(200);
+    for (size_t i = 0; i < vals.size(); ++i) {
+      if (i % 17 == 0) continue;  // null
+      uint64_t x = rng() >> (rng() % 64);
+      if (t == Type::UInt) vals[i].set_uint(x);
+      if (t == Type::Time) vals[i].set_time(static_cast<int64_t>(x) - (int64_t{1} << 40));
+      if (t == Type::String) {
+        strs[i] = std::string(rng() % 4, 'a') + std::string(1, static_cast<char>(rng() % 3)) + "b";
+        vals[i].set_str(strs[i]);
+      }
+      if (t == Type::Ip) vals[i].set_ip(i % 2 ? Ip::v4(static_cast<uint32_t>(x)) : Ip{{static_cast<uint8_t>(x)}, true});
+    }
+    auto typed_less = [t](const Value& a, const Value& b) {
+      if (a.null() || b.null()) return a.null() && !b.null();
+      switch (t) {
+        case Type::UInt: return a.u < b.u;
+        case Type::Time: return a.t < b.t;
+        case Type::String: return a.str() < b.str();
+        case Type::Ip: return std::pair(a.v6, a.addr().bytes) < std::pair(b.v6, b.addr().bytes);  // IPv4 first
+      }
+      return false;
+    };
+    Arena arena;
+    for (size_t i = 0; i + 1 < vals.size(); ++i) {
+      std::string x, y;
+      agg::encode_ordered(x, vals[i], t);
+      agg::encode_ordered(y, vals[i + 1], t);
+      CHECK((x < y) == typed_less(vals[i], vals[i + 1]));
+      std::string name = "t";
+      agg::ByteReader r{x, &name};
+      Value back = agg::decode_ordered(r, t, arena);
+      CHECK(r.in.empty());
+      CHECK(value_text(back, t) == value_text(vals[i], t));
+    }
+  }
+}
+
+TEST_CASE("agg: HyperLogLog within 3 standard errors (4.9%), exact while small", "[agg][sketch]") {
+  for (uint64_t n : {1ull, 100ull, 512ull, 2000ull, 20000ull, 300000ull}) {
+    agg::Hll h, part1, part2;
+    std::mt19937_64 rng(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t x = rng();
+      h.add(x);
+      h.add(x);  // repeats do not count
+      (i % 2 ? part1 : part2).add(x);
+    }
+    double est = static_cast<double>(h.estimate());
+    if (n <= agg::Hll::kSparseMax)
+      CHECK(h.estimate() == n);
+    else
+      CHECK(std::abs(est - static_cast<double>(n)) <= 0.049 * static_cast<double>(n));
+    // A merge of the halves, also through written bytes, is the sketch of the whole.
+    agg::ByteWriter w;
+    part2.write(w);
+    std::string name = "hll";
+    agg::ByteReader r{w.out, &name};
+    part1.merge_from(r);
+    CHECK(part1.estimate() == h.estimate());
+  }
+}
+
+TEST_CASE("agg: DDSketch percentiles within 1% of the true value at their rank", "[agg][sketch]") {
+  std::mt19937_64 rng(42);
+  std::lognormal_distribution<double> size(6.0, 2.5);  // heavy-tailed, like bytes per window
+  std::vector<uint64_t> xs;
+  agg::Quantiles q, a, b;
+  for (int i = 0; i < 100000; ++i) {
+    uint64_t x = static_cast<uint64_t>(size(rng));
+    if (i % 50 == 0) x = 0;
+    xs.push_back(x);
+    q.add(x);
+    (i % 3 ? a : b).add(x);
+  }
+  std::sort(xs.begin(), xs.end());
+  for (double p : {0.0, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0}) {
+    uint64_t truth = xs[static_cast<size_t>(p * static_cast<double>(xs.size() - 1))];
+    uint64_t est = q.quantile(p);
+    INFO("p=" << p << " truth=" << truth << " est=" << est);
+    CHECK(std::abs(static_cast<double>(est) - static_cast<double>(truth)) <= 0.01 * static_cast<double>(truth) + 0.5);
+  }
+  agg::ByteWriter w;
+  b.write(w);
+  std::string name = "dd";
+  agg::ByteReader r{w.out, &name};
+  a.merge_from(r);
+  for (double p : {0.5, 0.9, 0.99}) CHECK(a.quantile(p) == q.quantile(p));
+}
+
+namespace {
+
+/// Random flows with many groups (text), for spill and merge.
+std::string random_flows(int n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::ostringstream s;
+  s << "version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n";
+  for (int i = 0; i < n; ++i) {
+    uint64_t start = 1700000000 + rng() % 7200;
+    s << "2 eni-" << rng() % 40 << " 10." << rng() % 4 << "." << rng() % 30 << "." << rng() % 50 << " 2001:db8::"
+      << std::hex << rng() % 300 << std::dec << " " << 1024 + rng() % 60000 << " " << (rng() % 2 ? 443 : rng() % 1024) << " 6 "
+      << 1 + rng() % 100 << " " << 40 + rng() % 1000000 << " " << start << " " << start + 60 << " "
+      << (rng() % 10 ? "ACCEPT" : "REJECT") << " OK\n";
+  }
+  return s.str();
+}
+
+const std::vector<std::string> kKeys{"srcaddr", "dstaddr/120", "interface-id"};
+const std::vector<std::string> kValues{"count", "bytes", "max(packets)", "distinct(dstport)", "approx-distinct(srcport)",
+                                       "p90(bytes)", "first", "mean(bytes)"};
+
+}  // namespace
+
+TEST_CASE("agg: spilling under a tiny memory budget gives the same answer", "[agg]") {
+  std::string data = random_flows(6000, 1);
+  AggOrder keys, by_value, top;
+  by_value.by = top.by = AggOrder::Value;
+  by_value.value = top.value = 1;
+  top.top = 25;
+  for (const auto& order : {keys, by_value, top}) {
+    auto plain = run(data, kKeys, kValues, order);
+    uint64_t spills = 0;
+    auto spilled = run(data, kKeys, kValues, order, false, 64 * 1024, &spills);
+    CHECK(spills > 20);
+    CHECK(plain.size() >= 25);
+    CHECK(spilled == plain);
+  }
+}
+
+TEST_CASE("agg: partial states of a split input merge into the answer of one run", "[agg]") {
+  std::string data = random_flows(4000, 2);
+  auto whole = run(data, kKeys, kValues);
+  // Three parts, each with the header line.
+  std::string header = data.substr(0, data.find('\n') + 1);
+  std::vector<std::string> lines;
+  std::istringstream in(data.substr(header.size()));
+  for (std::string l; std::getline(in, l);) lines.push_back(l + "\n");
+  std::vector<std::string> paths;
+  for (int part = 0; part < 3; ++part) {
+    std::string text = header;
+    for (size_t i = static_cast<size_t>(part); i < lines.size(); i += 3) text += lines[i];
+    Aggregator a(AggSpec::parse(kKeys, kValues, false), AggLimits{part == 1 ? 64 * 1024u : uint64_t{1} << 30, ""});
+    auto reader = open_reader(std::make_unique<InputStream>(memory_source(text), "mem"), {});
+    Record r;
+    std::string name = "mem";
+    while (reader->next(r)) a.add(r, name);
+    CHECK((a.spills() > 5) == (part == 1));
+    char path[] = "/tmp/flow-agg-XXXXXX";
+    close(mkstemp(path));
+    auto out = Output::open(path);
+    a.write_partial(*out);
+    out->commit();
+    paths.push_back(path);
+  }
+  CHECK(Aggregator::partial_spec(paths[0]).canonical() == AggSpec::parse(kKeys, kValues, false).canonical());
+  for (uint64_t memory : {uint64_t{1} << 30, uint64_t{64 * 1024}}) {
+    Aggregator m(AggSpec::parse(kKeys, kValues, false), AggLimits{memory, ""});
+    for (const auto& p : paths) m.add_partial(p);
+    std::vector<std::string> merged;
+    m.finish({}, {}, [&](const Record& g) { merged.push_back(text_of(g)); });
+    CHECK(merged == whole);
+  }
+  // Another spec is refused; a damaged file is reported.
+  Aggregator other(AggSpec::parse({"srcaddr"}, {}, false), AggLimits{});
+  CHECK_THROWS_WITH(other.add_partial(paths[0]), Catch::Contains("only states of the same keys and values merge"));
+  {
+    std::fstream f(paths[2], std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(300);
+    f.put('\x7f');
+  }
+  Aggregator m(AggSpec::parse(kKeys, kValues, false), AggLimits{});
+  CHECK_THROWS_AS(m.add_partial(paths[2]), DataError);
+  for (const auto& p : paths) unlink(p.c_str());
+}

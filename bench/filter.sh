@@ -11,36 +11,8 @@
 # Output: a Markdown table (records/s and the ratio to flowfilter on binary) on stdout, also
 # written to $DATA/filter-table.md.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SHARED=$(cd "${SHARED:-$ROOT/../shared}" && pwd)
-BENCH=$SHARED/bench
-LINES=${LINES:-10000000}
-SEED=${SEED:-1}
-DATA=${DATA:-/tmp/flow-bench/data}
-TOOLS_DIR=${TOOLS_DIR:-/tmp/flow-bench/tools}
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD;; esac
-RUNS=${RUNS:-3}
-DUCK_THREADS=${DUCK_THREADS:-1 2}
-F=$DATA/aws${LINES}-s${SEED}-hdr.log
-B=$F.flowbin
-export LC_ALL=C
-export DUCKDB_NODE_API=${DUCKDB_NODE_API:-$TOOLS_DIR/duckdb/node_modules/@duckdb/node-api/lib/index.js}
-log() { echo "[$(date +%T)] $*" >&2; }
-die() { echo "filter.sh: error: $*" >&2; exit 1; }
-
-[ -x "$BUILD/flowfilter" ] && [ -x "$BUILD/flowcat" ] || die "build flowfilter and flowcat first (BUILD=$BUILD)"
-command -v hyperfine >/dev/null || die "hyperfine is required (apt-get install hyperfine)"
-mkdir -p "$DATA"
-if [ ! -s "$F" ]; then
-  log "generate $F ($LINES lines, seed $SEED)"
-  python3 "$BENCH/gen_aws.py" --lines "$LINES" --seed "$SEED" --header --jobs 2 -o "$F.part"
-  mv "$F.part" "$F"
-fi
-if [ ! -s "$B" ] || [ "$BUILD/flowcat" -nt "$B" ] || [ "$F" -nt "$B" ]; then
-  log "flowcat -O bin $F -o $B"
-  "$BUILD/flowcat" -O bin "$F" -o "$B"
-fi
+NAME=filter.sh TOOLS=flowfilter
+source "$(dirname "$0")/common.sh"
 
 EXPR='action == REJECT and dstport in {22, 3389} and protocol == tcp'
 WORK=$(mktemp -d)

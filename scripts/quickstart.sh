@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's two commands: install what is needed, build, then run the demo or every test.
-#   scripts/quickstart.sh demo   # flowgen's day of flows through flowfilter: a table and a policy check
+#   scripts/quickstart.sh demo   # flowgen's day of flows into flowstat's report, flowagg and flowfilter
 #   scripts/quickstart.sh test   # unit tests, CLI tests and the docs check (what CI runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,12 @@ if [ "$what" = demo ]; then
   trap 'rm -rf "$d"' EXIT
   build/flowgen --duration 1d --seed 7 --log-version 5 --scenario all --policy "$d/estate.policy" \
     --truth "$d/truth.jsonl" -O bin -o "$d/day.flows"
+  echo "== The day at a glance (flowstat; the scan, the DDoS burst and the exfiltration stand out)"
+  build/flowstat --top 5 "$d/day.flows" | sed -n '/^Totals/,/^Sources by records/p;/^Traffic over time/,$p' | grep -v '^Sources by records'
+  echo
+  echo "== Sources of rejected traffic that touched more than 20 ports (flowagg)"
+  build/flowagg -w 'action == REJECT' -k srcaddr -a 'count,ports=distinct(dstport)' --having 'ports > 20' -O table "$d/day.flows"
+  echo
   echo "== SSH from outside the VPC (first 10)"
   build/flowfilter 'dstport == ssh and srcaddr not in 10.0.0.0/8' -O table \
     --fields start,interface-id,srcaddr,srcport,dstaddr,dstport,tcp-flags,action "$d/day.flows" | head -11

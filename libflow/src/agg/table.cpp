@@ -1,6 +1,5 @@
 #include "agg/table.hpp"
 
-#include <xxhash.h>
 
 #include <cstring>
 
@@ -57,11 +56,12 @@ uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
   }
   uint32_t g = n_++;
   if ((g >> kChunkShift) >= chunks_.size())
-    chunks_.push_back(std::make_unique<uint8_t[]>(entry_width_ << kChunkShift));
+    chunks_.push_back(std::make_unique_for_overwrite<uint8_t[]>(entry_width_ << kChunkShift));
   std::memcpy(entry(g), key, key_width_);
   Cell* c = cells(g);
   for (size_t v = 0; v < spec_.values.size(); ++v) init_cell(spec_.values[v], c[v], store_);
   slots_[pos] = tag | (uint64_t{g} + 1);
+  hashes_.push_back(hash);
   if (uint64_t{n_} * 2 > slots_.size()) grow();
   return g;
 }
@@ -70,7 +70,7 @@ void GroupTable::grow() {
   std::vector<uint64_t> bigger(slots_.size() * 2, 0);
   size_t mask = bigger.size() - 1;
   for (uint32_t g = 0; g < n_; ++g) {
-    uint64_t h = XXH3_64bits(entry(g), key_width_);
+    uint64_t h = hashes_[g];  // kept, so that growing does not hash every key again
     size_t pos = h & mask;
     while (bigger[pos]) pos = (pos + 1) & mask;
     bigger[pos] = (h & kHigh) | (uint64_t{g} + 1);
@@ -151,13 +151,15 @@ void GroupTable::key_values(uint32_t g, Value* out) const {
 
 size_t GroupTable::memory() const {
   // Groups as used, not as allocated: a chunk's unused tail (at most 1.5 MB) is constant slack.
-  size_t m = size_t{n_} * entry_width_ + slots_.size() * 8 + store_.memory();
+  size_t m = size_t{n_} * (entry_width_ + 8) + slots_.size() * 8 + store_.memory();
   for (const auto& s : strings_) m += s.memory();
   return m;
 }
 
 void GroupTable::clear() {
   chunks_.clear();
+  hashes_.clear();
+  hashes_.shrink_to_fit();
   n_ = 0;
   slots_.assign(1024, 0);
   for (auto& s : strings_) s.clear();

@@ -71,6 +71,7 @@ class GroupTable {
   std::vector<std::unique_ptr<uint8_t[]>> chunks_;
   uint32_t n_ = 0;
   std::vector<uint64_t> slots_;  // hash's high 32 bits | group + 1; 0 = empty
+  std::vector<uint64_t> hashes_;  // each group's hash
   std::vector<Interner> strings_;
   Store store_;
 };

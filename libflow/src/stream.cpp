@@ -3,9 +3,16 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
 #include <queue>
 
 #include "flow/error.hpp"
+#include "formats/binary_magic.hpp"
 
 namespace flow {
 
@@ -18,15 +25,90 @@ ErrorPolicy parse_error_policy(std::string_view name) {
 
 namespace {
 
+/// What one reader reads: a whole input, a byte range of an uncompressed AWS text file, or a
+/// share of a binary file's blocks.
+struct Piece {
+  std::string file;
+  uint64_t begin = 0, end = 0;  // a byte range when end > 0
+  unsigned shard = 0, shards = 1;
+};
+
+/// Reads [0, end) of a file backwards: the number of lines before `end` and the format the last
+/// header line before it names (null if none), so that a piece starting at `end` reads as the
+/// whole file would.
+std::pair<SchemaPtr, uint64_t> text_context(const std::string& file, uint64_t end) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw DataError(fmt::format("{}: cannot open: {}", file, std::strerror(errno)));
+  constexpr size_t kChunk = 1 << 20;
+  std::vector<char> buf(kChunk);
+  SchemaPtr header;
+  uint64_t lines = 0, line_end = end;  // the line after the '\n' being looked at ends at line_end
+  auto read_at = [&](uint64_t off, char* p, size_t n) {
+    for (size_t done = 0; done < n;) {
+      ssize_t r = pread(fd, p + done, n - done, static_cast<off_t>(off + done));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) {
+        close(fd);
+        throw DataError(fmt::format("{}: read error", file));
+      }
+      done += static_cast<size_t>(r);
+    }
+  };
+  auto check = [&](uint64_t line_start) {  // a line that may be a header: read it whole
+    if (header || line_end - line_start > (1 << 16)) return;
+    std::string line(line_end - line_start, '\0');
+    read_at(line_start, line.data(), line.size());
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    header = aws_header_format(line);
+  };
+  for (uint64_t hi = end; hi > 0;) {
+    uint64_t lo = hi > kChunk ? hi - kChunk : 0;
+    size_t n = static_cast<size_t>(hi - lo);
+    read_at(lo, buf.data(), n);
+    for (size_t i = n; i > 0;) {
+      auto* nl = static_cast<const char*>(memrchr(buf.data(), '\n', i));
+      if (!nl) break;
+      i = static_cast<size_t>(nl - buf.data());
+      ++lines;
+      uint64_t start = lo + i + 1;
+      if (start < line_end && !header) {
+        char c = start - lo < n ? buf[start - lo] : 0;
+        if (start - lo >= n) read_at(start, &c, 1);
+        if ((c >= 'a' && c <= 'z') || c == '$') check(start);
+      }
+      line_end = lo + i;
+    }
+    hi = lo;
+  }
+  if (!header && line_end > 0) {
+    char c;
+    read_at(0, &c, 1);
+    if ((c >= 'a' && c <= 'z') || c == '$') check(0);
+  }
+  close(fd);
+  return {header, lines};
+}
+
 /// One input with the error policy applied: malformed records are counted and passed over.
 class PolicyReader {
  public:
-  PolicyReader(const std::string& file, const InputConfig& cfg, SkipReport& report)
-      : cfg_(cfg), report_(report) {
-    auto in = open_input(file);
+  PolicyReader(const Piece& piece, const InputConfig& cfg, SkipReport& report) : cfg_(cfg), report_(report) {
+    ReadOptions ro = cfg.read;
+    std::unique_ptr<InputStream> in;
+    if (piece.end > 0) {
+      in = open_input_range(piece.file, piece.begin, piece.end);
+      auto [format, lines] = text_context(piece.file, piece.begin);
+      ro.format = Format::Aws;
+      ro.initial_format = format;
+      ro.first_line = lines;
+    } else {
+      in = open_input(piece.file);
+      ro.shard = piece.shard;
+      ro.shards = piece.shards;
+    }
     total_ = in->source().raw_size();
     in_ = in.get();
-    reader_ = open_reader(std::move(in), cfg.read);
+    reader_ = open_reader(std::move(in), ro);
   }
 
   const std::string& name() const { return in_->name(); }
@@ -61,15 +143,17 @@ class SequentialStream : public RecordStream {
  public:
   explicit SequentialStream(InputConfig cfg) : cfg_(std::move(cfg)) {
     if (cfg_.files.empty()) cfg_.files.push_back("-");
+    for (const auto& f : cfg_.files) pieces_.push_back(Piece{f});
   }
+  SequentialStream(InputConfig cfg, std::vector<Piece> pieces) : cfg_(std::move(cfg)), pieces_(std::move(pieces)) {}
   bool next(Record& r) override {
     for (;;) {
       if (!cur_) {
-        if (index_ == cfg_.files.size()) {
+        if (index_ == pieces_.size()) {
           if (cfg_.progress) cfg_.progress->done();
           return false;
         }
-        cur_ = std::make_unique<PolicyReader>(cfg_.files[index_++], cfg_, report_);
+        cur_ = std::make_unique<PolicyReader>(pieces_[index_++], cfg_, report_);
         file_ = cur_->name();
       }
       if (cur_->next(r)) return true;
@@ -81,6 +165,7 @@ class SequentialStream : public RecordStream {
 
  private:
   InputConfig cfg_;
+  std::vector<Piece> pieces_;
   SkipReport report_;
   size_t index_ = 0;
   std::unique_ptr<PolicyReader> cur_;
@@ -96,7 +181,7 @@ class MergedStream : public RecordStream {
     if (stdin_count > 1) throw UsageError("--merge: stdin ('-') can be given only once");
     inputs_.resize(cfg_.files.size());
     for (size_t i = 0; i < inputs_.size(); ++i) {
-      inputs_[i].reader = std::make_unique<PolicyReader>(cfg_.files[i], cfg_, report_);
+      inputs_[i].reader = std::make_unique<PolicyReader>(Piece{cfg_.files[i]}, cfg_, report_);
       names_.push_back(inputs_[i].reader->name());
       advance(i);
     }
@@ -153,6 +238,93 @@ class MergedStream : public RecordStream {
 
 std::unique_ptr<RecordStream> sequential_stream(InputConfig cfg) {
   return std::make_unique<SequentialStream>(std::move(cfg));
+}
+
+namespace {
+
+enum class Splittable { No, Text, Binary };
+
+/// Whether a file can be read in pieces: a regular file, not compressed, AWS text or binary.
+Splittable splittable(const std::string& file, Format format, uint64_t& size) {
+  if (file == "-") return Splittable::No;
+  struct stat st;
+  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Splittable::No;
+  size = static_cast<uint64_t>(st.st_size);
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Splittable::No;
+  char head[64];
+  ssize_t n = pread(fd, head, sizeof head, 0);
+  close(fd);
+  if (n <= 0) return Splittable::No;
+  std::string_view h(head, static_cast<size_t>(n));
+  if (h.size() >= 2 && uint8_t(h[0]) == 0x1f && uint8_t(h[1]) == 0x8b) return Splittable::No;  // gzip
+  if (h.size() >= 4 && uint8_t(h[0]) == 0x28 && uint8_t(h[1]) == 0xb5) return Splittable::No;  // zstd
+  if (is_binary_magic(h)) return format == Format::Auto || format == Format::Binary ? Splittable::Binary : Splittable::No;
+  size_t i = h.find_first_not_of(" \t\r\n");
+  if (format == Format::Aws || (format == Format::Auto && i != std::string_view::npos && h[i] != '{' && h[i] != '[' &&
+                                !h.starts_with("\xEF\xBB\xBF")))
+    return Splittable::Text;
+  return Splittable::No;
+}
+
+/// The offset of the first line starting at or after `off`.
+uint64_t line_start_after(const std::string& file, uint64_t off, uint64_t size) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return size;
+  char buf[65536];
+  while (off < size) {
+    ssize_t n = pread(fd, buf, sizeof buf, static_cast<off_t>(off));
+    if (n <= 0) break;
+    if (auto* nl = static_cast<const char*>(std::memchr(buf, '\n', static_cast<size_t>(n)))) {
+      close(fd);
+      return off + static_cast<uint64_t>(nl - buf) + 1;
+    }
+    off += static_cast<uint64_t>(n);
+  }
+  close(fd);
+  return size;
+}
+
+}  // namespace
+
+std::vector<std::unique_ptr<RecordStream>> parallel_streams(InputConfig cfg, size_t n, uint64_t min_piece) {
+  if (cfg.files.empty()) cfg.files.push_back("-");
+  std::vector<std::unique_ptr<RecordStream>> out;
+  std::vector<std::vector<Piece>> lanes(std::max<size_t>(n, 1));
+  std::vector<uint64_t> load(lanes.size());
+  auto lightest = [&] { return static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin()); };
+  for (const auto& f : cfg.files) {
+    uint64_t size = 0;
+    Splittable kind = n > 1 ? splittable(f, cfg.read.format, size) : Splittable::No;
+    if (kind == Splittable::Binary) {
+      for (size_t i = 0; i < lanes.size(); ++i) {
+        lanes[i].push_back(Piece{f, 0, 0, static_cast<unsigned>(i), static_cast<unsigned>(lanes.size())});
+        load[i] += size / lanes.size();
+      }
+    } else if (kind == Splittable::Text && size >= 2 * min_piece) {
+      size_t parts = std::min<size_t>(lanes.size(), size / min_piece);
+      uint64_t begin = 0;
+      for (size_t i = 0; i < parts && begin < size; ++i) {
+        uint64_t end = i + 1 == parts ? size : line_start_after(f, size / parts * (i + 1), size);
+        if (end > begin) {
+          lanes[i].push_back(Piece{f, begin, end});
+          load[i] += end - begin;
+        }
+        begin = end;
+      }
+    } else {
+      size_t lane = lightest();
+      lanes[lane].push_back(Piece{f});
+      load[lane] += std::max<uint64_t>(size, 1);
+    }
+  }
+  for (size_t i = 0; i < lanes.size(); ++i) {
+    if (lanes[i].empty()) continue;
+    InputConfig c = cfg;
+    if (!out.empty()) c.progress = nullptr;  // one progress bar: the first lane's
+    out.push_back(std::make_unique<SequentialStream>(std::move(c), std::move(lanes[i])));
+  }
+  return out;
 }
 
 std::unique_ptr<RecordStream> merged_stream(InputConfig cfg) {

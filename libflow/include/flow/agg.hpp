@@ -78,6 +78,9 @@ class Aggregator {
   /// Adds the groups of a partial state written by write_partial(); throws DataError if the
   /// file is damaged or was made with another spec (UsageError).
   void add_partial(const std::string& path);
+  /// Takes in every group of `other` (same spec; e.g. another thread's share of the input),
+  /// leaving it empty.
+  void absorb(Aggregator& other);
   /// Ends the input. Passes every group, as a record of output_schema(), to `keep` (a --having
   /// filter; may be empty), then those kept, in `order` and up to order.top, to `emit`.
   void finish(const AggOrder& order, const std::function<bool(const Record&)>& keep,

@@ -19,6 +19,7 @@ struct AggCmdOptions {
   std::string having, where;
   std::string memory = "1G";
   std::string tmpdir;
+  unsigned threads = 0;  ///< 0: one per core (at most 8)
   bool partial = false;
   bool merge = false;
 };

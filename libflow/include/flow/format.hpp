@@ -33,6 +33,12 @@ struct ReadOptions {
   /// field. Only the binary reader uses it (it then skips the other columns); the text and JSON
   /// readers ignore it and deliver whole records, as they must parse every field to validate it.
   std::optional<std::vector<std::string>> fields;
+  /// Reading one input in parallel pieces. Binary: this reader delivers only every shards-th
+  /// block, from block `shard` on. AWS text read from the middle of a file: the format in effect
+  /// there (until a header line changes it) and the number of the line before the piece.
+  unsigned shard = 0, shards = 1;
+  SchemaPtr initial_format;
+  uint64_t first_line = 0;
 };
 
 /// A stream of records from one input.
@@ -73,6 +79,10 @@ std::unique_ptr<Writer> json_writer(Output& out, const WriteOptions& opts);
 std::unique_ptr<Writer> csv_writer(Output& out, const WriteOptions& opts);
 std::unique_ptr<Writer> table_writer(Output& out, const WriteOptions& opts);
 std::unique_ptr<Writer> binary_writer(Output& out, const WriteOptions& opts);
+
+/// The format an AWS text header line names ("version account-id ..."), or null if `line` is
+/// not a header line.
+SchemaPtr aws_header_format(std::string_view line);
 
 /// Decimal text of a value, as AWS text writes it ("-" for null). For writers and messages.
 std::string value_text(const Value& v, Type t);

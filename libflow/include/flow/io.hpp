@@ -53,6 +53,9 @@ class InputStream {
 /// recognised by content, not by name.
 std::unique_ptr<InputStream> open_input(const std::string& path);
 
+/// Bytes [begin, end) of an uncompressed regular file, as is (a piece read in parallel).
+std::unique_ptr<InputStream> open_input_range(const std::string& path, uint64_t begin, uint64_t end);
+
 /// Decoders, exposed for tests: wrap a source holding gzip or zstd data.
 std::unique_ptr<ByteSource> gzip_source(std::unique_ptr<InputStream> in);
 std::unique_ptr<ByteSource> zstd_source(std::unique_ptr<InputStream> in);

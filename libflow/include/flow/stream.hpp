@@ -48,6 +48,12 @@ struct InputConfig {
 
 /// The inputs one after the other.
 std::unique_ptr<RecordStream> sequential_stream(InputConfig cfg);
+/// The inputs as up to n streams to be read at once (one thread each), which together deliver
+/// every record once, in no order across streams. A regular uncompressed file of AWS text of at
+/// least 2 * min_piece bytes is split at line boundaries (each piece knows the format and line
+/// numbers in effect where it starts); a binary file is shared by blocks; anything else (stdin,
+/// gzip, zstd, JSON) goes whole to one stream. Only the first stream reports progress.
+std::vector<std::unique_ptr<RecordStream>> parallel_streams(InputConfig cfg, size_t n, uint64_t min_piece = 1 << 20);
 /// The inputs interleaved by start time (each input is expected in start order; ties keep input
 /// order). Opens every input at once.
 std::unique_ptr<RecordStream> merged_stream(InputConfig cfg);

@@ -4,7 +4,6 @@
 // with a header naming the spec, so merging states from many runs is the same operation.
 #include <fcntl.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <charconv>
@@ -111,6 +110,8 @@ struct Aggregator::Impl {
   std::vector<int> key_slot, key_partner, val_slot;
   std::vector<Type> key_type, val_type;
   std::vector<char> val_text;  // a number read from a text column (AWS text or CSV of our own output)
+  enum class Fast : uint8_t { No, Count, Sum };
+  std::vector<Fast> val_fast;
   int start_slot = -1, end_slot = -1;
 
   std::vector<int> runs;  // descriptors of spilled runs (unlinked temporary files)
@@ -175,6 +176,12 @@ struct Aggregator::Impl {
       if (!any && t != vs.field.type && !val_text[v])
         throw DataError(fmt::format("{}: -a {}: column '{}' is a {} field here, not a {}", file, vs.text,
                                     vs.field.name, type_name(t), type_name(vs.field.type)));
+    }
+    val_fast.assign(nv, Fast::No);
+    for (size_t v = 0; v < nv; ++v) {
+      AggKind k = spec.values[v].kind;
+      if (k == AggKind::Count && val_slot[v] < 0) val_fast[v] = Fast::Count;
+      if (k == AggKind::Sum && val_slot[v] >= 0 && !val_text[v] && val_type[v] == Type::UInt) val_fast[v] = Fast::Sum;
     }
     bound = s;
   }
@@ -244,10 +251,23 @@ struct Aggregator::Impl {
       put_key(k, slot >= 0 ? r.values[static_cast<size_t>(slot)] : kNull, key_type[k], kb + table.key_offset(k));
     }
     uint32_t before = table.size();
-    uint32_t g = table.find_or_add(kb, XXH3_64bits(kb, table.key_width()));
+    uint32_t g = table.find_or_add(kb);
     Cell* cells = table.cells(g);
     for (size_t v = 0; v < spec.values.size(); ++v) {
       int slot = val_slot[v];
+      // The common values inline: a plain count, a sum of a number field.
+      if (val_fast[v] == Fast::Count) {
+        ++cells[v].a;
+        continue;
+      }
+      if (val_fast[v] == Fast::Sum) {
+        const Value& x = r.values[static_cast<size_t>(slot)];
+        if (!x.null()) {
+          cells[v].a += x.u;
+          cells[v].b = 1;
+        }
+        continue;
+      }
       if (slot >= 0 && val_text[v])
         add_to_cell(spec.values[v], cells[v], table.store(), number(r, slot, v, file), Type::UInt);
       else if (slot >= 0)
@@ -431,13 +451,46 @@ void Aggregator::add_partial(const std::string& path) {
     uint8_t* kb = m.keybuf.data();
     std::memset(kb, 0, m.table.key_width());
     for (size_t k = 0; k < kv.size(); ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, kb + m.table.key_offset(k));
-    uint32_t g = m.table.find_or_add(kb, XXH3_64bits(kb, m.table.key_width()));
+    uint32_t g = m.table.find_or_add(kb);
     ByteReader sr{fr.state(), &path};
     Cell* cells = m.table.cells(g);
     for (size_t v = 0; v < spec_->values.size(); ++v) merge_cell(spec_->values[v], cells[v], m.table.store(), sr);
     if (!sr.in.empty()) sr.bad();
     if (m.table.memory() > m.limits.memory) m.spill();
   }
+}
+
+void Aggregator::absorb(Aggregator& other) {
+  Impl &m = *impl_, &o = *other.impl_;
+  const size_t nk = spec_->keys.size(), nv = spec_->values.size();
+  std::vector<Value> kv(nk);
+  ByteWriter w;
+  static const std::string name = "aggregator";
+  for (uint32_t g = 0; g < o.table.size(); ++g) {
+    o.table.key_values(g, kv.data());
+    uint8_t* kb = m.keybuf.data();
+    std::memset(kb, 0, m.table.key_width());
+    for (size_t k = 0; k < nk; ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, kb + m.table.key_offset(k));
+    uint32_t before = m.table.size();
+    Cell* into = m.table.cells(m.table.find_or_add(kb));
+    const Cell* from = o.table.cells(g);
+    for (size_t v = 0; v < nv; ++v) {
+      if (!has_sketch(spec_->values[v].kind)) {
+        combine_cell(spec_->values[v], into[v], from[v]);
+        continue;
+      }
+      w.out.clear();
+      write_cell(spec_->values[v], from[v], o.table.store(), w);
+      ByteReader r{w.out, &name};
+      merge_cell(spec_->values[v], into[v], m.table.store(), r);
+    }
+    if ((m.table.size() != before || (g & 255) == 0) && m.table.memory() > m.limits.memory) m.spill();
+  }
+  o.table.clear();
+  m.runs.insert(m.runs.end(), o.runs.begin(), o.runs.end());
+  o.runs.clear();
+  m.records += o.records;
+  m.spills += o.spills;
 }
 
 void Aggregator::write_partial(Output& out) {

@@ -129,19 +129,22 @@ void merge_cell(const ValueSpec& spec, Cell& c, Store& s, ByteReader& r) {
     }
     default: break;
   }
-  uint64_t a = r.u64(), b = r.u64();
+  combine_cell(spec, c, Cell{r.u64(), r.u64()});
+}
+
+void combine_cell(const ValueSpec& spec, Cell& c, const Cell& from) {
   switch (spec.kind) {
-    case AggKind::Count: c.a += a; break;
+    case AggKind::Count: c.a += from.a; break;
     case AggKind::Sum:
-      c.a += a;
-      c.b |= b;
+      c.a += from.a;
+      c.b |= from.b;
       break;
     case AggKind::Mean:
-      c.a += a;
-      c.b += b;
+      c.a += from.a;
+      c.b += from.b;
       break;
     default:
-      if (b) keep_extreme(spec, c, a);
+      if (from.b) keep_extreme(spec, c, from.a);
   }
 }
 

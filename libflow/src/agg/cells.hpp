@@ -47,6 +47,9 @@ void add_to_cell(const ValueSpec& spec, Cell& c, Store& s, const Value& v, Type 
 void write_cell(const ValueSpec& spec, const Cell& c, const Store& s, ByteWriter& w);
 /// Combines a state written by write_cell() into c.
 void merge_cell(const ValueSpec& spec, Cell& c, Store& s, ByteReader& r);
+/// Combines another group's cell of a kind without a sketch (count, sum, mean, min, max, first, last).
+void combine_cell(const ValueSpec& spec, Cell& c, const Cell& from);
+inline bool has_sketch(AggKind k) { return k == AggKind::Distinct || k == AggKind::ApproxDistinct || k == AggKind::Quantile; }
 /// The value that comes out (null when the group had none).
 Value final_value(const ValueSpec& spec, const Cell& c, const Store& s);
 

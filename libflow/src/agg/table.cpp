@@ -36,12 +36,38 @@ GroupTable::GroupTable(const AggSpec& spec) : spec_(spec), strings_(spec.keys.si
     key_off_.push_back(key_width_);
     key_width_ += 1 + width_of(k.column.type);
   }
-  cells_off_ = (key_width_ + 7) & ~size_t{7};
+  key_width_ = (key_width_ + 7) & ~size_t{7};  // whole words: hashed and compared a word at a time
+  cells_off_ = key_width_;
   entry_width_ = cells_off_ + sizeof(Cell) * spec.values.size();
   slots_.assign(1024, 0);
 }
 
-uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
+uint64_t GroupTable::hash(const uint8_t* key) const {
+  // A multiply-xorshift mix per word (splitmix64's constants): keys are a few words long, and
+  // this costs a fraction of a general-purpose hash's call.
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ key_width_;
+  for (size_t i = 0; i < key_width_; i += 8) {
+    uint64_t x;
+    std::memcpy(&x, key + i, 8);
+    h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 31;
+  }
+  h *= 0x94d049bb133111ebull;
+  return h ^ (h >> 29);
+}
+
+bool GroupTable::same_key(const uint8_t* a, const uint8_t* b) const {
+  for (size_t i = 0; i < key_width_; i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+uint32_t GroupTable::find_or_add(const uint8_t* key) {
+  const uint64_t hash = this->hash(key);
   size_t mask = slots_.size() - 1;
   size_t pos = hash & mask;
   uint64_t tag = hash & kHigh;
@@ -50,7 +76,7 @@ uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
     if (s == 0) break;
     if ((s & kHigh) == tag) {
       auto g = static_cast<uint32_t>((s & ~kHigh) - 1);
-      if (std::memcmp(entry(g), key, key_width_) == 0) return g;
+      if (same_key(entry(g), key)) return g;
     }
     pos = (pos + 1) & mask;
   }

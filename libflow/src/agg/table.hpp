@@ -35,11 +35,12 @@ class GroupTable {
  public:
   explicit GroupTable(const AggSpec& spec);
 
-  /// Bytes of one key (spec order: per key a tag byte, then 16, 8 or 4 bytes).
+  /// Bytes of one key (spec order: per key a tag byte, then 16, 8 or 4 bytes; zeros to a
+  /// multiple of 8). Unused bytes must be zero.
   size_t key_width() const { return key_width_; }
   size_t key_offset(size_t k) const { return key_off_[k]; }
-  /// The group with this key (creating it, with fresh cells); `hash` is XXH3 of the key.
-  uint32_t find_or_add(const uint8_t* key, uint64_t hash);
+  /// The group with this key (creating it, with fresh cells).
+  uint32_t find_or_add(const uint8_t* key);
   uint8_t* key(uint32_t g) { return entry(g); }
   const uint8_t* key(uint32_t g) const { return const_cast<GroupTable*>(this)->entry(g); }
   Cell* cells(uint32_t g) { return reinterpret_cast<Cell*>(entry(g) + cells_off_); }
@@ -64,6 +65,8 @@ class GroupTable {
     return chunks_[g >> kChunkShift].get() + (g & ((1u << kChunkShift) - 1)) * entry_width_;
   }
   void grow();
+  uint64_t hash(const uint8_t* key) const;
+  bool same_key(const uint8_t* a, const uint8_t* b) const;
 
   const AggSpec& spec_;
   std::vector<size_t> key_off_;

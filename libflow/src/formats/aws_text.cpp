@@ -54,6 +54,7 @@ const SchemaPtr& default_schema() {
 /// A header line names fields: every token has field-name syntax (or is ${name}), and at least
 /// half are names we know, so that data made only of identifiers is not taken for a header.
 SchemaPtr parse_header(std::string_view line) {
+  if (line.empty() || !((line[0] >= 'a' && line[0] <= 'z') || line[0] == '$')) return nullptr;
   size_t tokens = 0, known = 0, i = 0;
   while (i < line.size()) {
     while (i < line.size() && line[i] == ' ') ++i;
@@ -73,7 +74,10 @@ SchemaPtr parse_header(std::string_view line) {
 class AwsTextReader : public Reader {
  public:
   AwsTextReader(std::unique_ptr<InputStream> in, const ReadOptions& opts)
-      : in_(std::move(in)), opts_(opts), schema_(opts.aws_format ? opts.aws_format : default_schema()) {}
+      : in_(std::move(in)),
+        opts_(opts),
+        schema_(opts.aws_format ? opts.aws_format : opts.initial_format ? opts.initial_format : default_schema()),
+        line_no_(opts.first_line) {}
 
   bool next(Record& r) override {
     for (;;) {
@@ -382,6 +386,8 @@ class AwsTextWriter : public Writer {
 };
 
 }  // namespace
+
+SchemaPtr aws_header_format(std::string_view line) { return parse_header(line); }
 
 std::unique_ptr<Reader> aws_text_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts) {
   return std::make_unique<AwsTextReader>(std::move(in), opts);

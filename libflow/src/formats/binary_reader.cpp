@@ -32,7 +32,7 @@ struct Job {
 class BinaryReader : public Reader {
  public:
   BinaryReader(std::unique_ptr<InputStream> in, const ReadOptions& opts)
-      : in_(std::move(in)), name_(in_->name()), fields_(opts.fields) {}
+      : in_(std::move(in)), name_(in_->name()), fields_(opts.fields), shard_(opts.shard), shards_(opts.shards) {}
 
   ~BinaryReader() override {
     {
@@ -153,6 +153,10 @@ class BinaryReader : public Reader {
   }
 
   void push_error(uint64_t records, const std::string& what, bool fatal) {
+    if (shard_ != 0) {  // damage outside blocks: every reader of a shared input sees it; the first says it
+      if (fatal) state_ = State::Done;
+      return;
+    }
     DataError e(name_, 0, "", what);
     e.fatal = fatal;
     e.records = records;
@@ -321,6 +325,10 @@ class BinaryReader : public Reader {
     stream_records_ += records;
     stream_blocks_ += block;
     const char* p = in_->data();
+    if (block && (blocks_ - 1) % shards_ != shard_) {  // another reader's share (it checks it)
+      in_->consume(total);
+      return;
+    }
     if (block) {  // the worker verifies the checksum
       Job* j = acquire();
       j->header = h;
@@ -355,6 +363,7 @@ class BinaryReader : public Reader {
   std::unique_ptr<InputStream> in_;
   const std::string name_;
   const std::optional<std::vector<std::string>> fields_;  // the projection (ReadOptions::fields)
+  const unsigned shard_, shards_;                            // this reader's share of the blocks
   State state_ = State::Start;
   uint64_t records_ = 0, blocks_ = 0;  // in the whole input, damaged blocks included
   uint64_t stream_records_ = 0, stream_blocks_ = 0;

@@ -28,11 +28,20 @@ class FileSource : public ByteSource {
   ~FileSource() override {
     if (owned_) close(fd_);
   }
+  /// Reads only the next `limit` bytes (a piece of a file read in parallel).
+  void limit(uint64_t bytes) {
+    limited_ = true;
+    left_ = bytes;
+    size_ = bytes;
+  }
   size_t read(char* buf, size_t n) override {
+    if (limited_) n = static_cast<size_t>(std::min<uint64_t>(n, left_));
+    if (n == 0) return 0;
     for (;;) {
       ssize_t r = ::read(fd_, buf, n);
       if (r >= 0) {
         pos_ += static_cast<uint64_t>(r);
+        left_ -= limited_ ? static_cast<uint64_t>(r) : 0;
         return static_cast<size_t>(r);
       }
       if (errno == EINTR) continue;
@@ -47,6 +56,8 @@ class FileSource : public ByteSource {
   std::string name_;
   bool owned_;
   uint64_t pos_ = 0, size_ = 0;
+  bool limited_ = false;
+  uint64_t left_ = 0;
 };
 
 class MemorySource : public ByteSource {
@@ -94,6 +105,16 @@ bool InputStream::fill(size_t want) {
 
 std::unique_ptr<ByteSource> fd_source(int fd, std::string name) {
   return std::make_unique<FileSource>(fd, std::move(name), true);
+}
+
+std::unique_ptr<InputStream> open_input_range(const std::string& path, uint64_t begin, uint64_t end) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw DataError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  auto src = std::make_unique<FileSource>(fd, path, true);
+  if (lseek(fd, static_cast<off_t>(begin), SEEK_SET) < 0)
+    throw DataError(fmt::format("{}: cannot seek: {}", path, std::strerror(errno)));
+  src->limit(end - begin);
+  return std::make_unique<InputStream>(std::move(src), path);
 }
 
 std::unique_ptr<ByteSource> memory_source(std::string bytes) {

@@ -1,0 +1,17 @@
+# Read in parallel (a text file split at lines, a binary file shared by blocks), the answer is
+# the one of a single thread, also across a header that changes the format mid-file, and errors
+# name the line of the whole file.
+flowgen --seed 6 --duration 40m --scenario all -o "$WORK/a.log"
+flowcat --fields dstport,srcaddr,bytes,start,end "$WORK/a.log" > "$WORK/b.log"
+cat "$WORK/a.log" "$WORK/b.log" > "$WORK/c.log"
+flowcat -O bin "$WORK/c.log" -o "$WORK/c.flows"
+spec=(-k srcaddr/24,dstport -a 'count,bytes,distinct(srcaddr),approx-distinct(dstport),p90(bytes),first,last')
+for f in c.log c.flows; do
+  flowagg --threads 1 "${spec[@]}" "$WORK/$f" > "$WORK/one"
+  for t in 2 3; do cmp "$WORK/one" <(flowagg --threads $t "${spec[@]}" "$WORK/$f") && echo "$f, $t threads: same answer"; done
+done
+echo "$(wc -c < "$WORK/c.log" | awk '{ print ($1 > 4 * 1048576) ? "big enough to split" : "too small to split" }')"
+lines=$(wc -l < "$WORK/c.log")
+echo 'version srcaddr' >> "$WORK/c.log"
+echo '2 10.0.0.1 x' >> "$WORK/c.log"
+cd "$WORK" && flowagg --threads 3 -a count c.log 2>&1 | sed "s/:$((lines + 2)):/:LAST:/"

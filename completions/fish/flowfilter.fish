@@ -70,6 +70,7 @@ complete -c flowfilter -l no-progress -d 'No progress bar (shown only when stder
 complete -c flowfilter -s I -l input-format -x -a 'auto aws json bin' -d 'Input format (default: detected from the content)'
 complete -c flowfilter -l aws-format -x -d 'Field list of AWS text without a header, e.g. \'${version} ${vpc-id} ...\''
 complete -c flowfilter -l on-error -x -a 'fail skip warn' -d 'Malformed records: fail (exit 1), skip, or warn; skip and warn report counts at the end'
+complete -c flowfilter -l gcp-both-ends -d 'GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)'
 complete -c flowfilter -s o -l output -r -F -d 'Write to FILE (atomically: temporary file, then rename)'
 complete -c flowfilter -s O -l output-format -x -a 'aws json csv table bin' -d 'Output format'
 complete -c flowfilter -l fields -x -a '(__flowfilter_fields)' -d 'Fields to write, in this order (comma-separated)'

@@ -11,6 +11,9 @@ namespace flow {
 /// "2024-03-01 12:00:00+02:00", "now", "now-1h", "now+30m" (units s m h d w) into Unix
 /// seconds (UTC unless an offset is given). Throws UsageError naming `what` otherwise.
 int64_t parse_time(std::string_view text, std::string_view what, int64_t now);
+/// ISO 8601 / RFC 3339 ("2024-03-01", "2024-03-01T12:00:00.123456789Z", "...+02:00") into Unix
+/// seconds (UTC unless an offset is given) and, if `nanos` is given, the fraction of the second.
+bool parse_iso_time(std::string_view text, int64_t& seconds, uint32_t* nanos = nullptr);
 /// "2024-03-01T12:00:00Z"
 std::string format_time(int64_t seconds);
 

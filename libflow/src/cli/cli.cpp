@@ -87,6 +87,9 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
       ->type_name("POLICY")
       ->check(CLI::IsMember({"fail", "skip", "warn"}))
       ->group("Input");
+  app.add_flag("--gcp-both-ends", o.gcp_both_ends,
+               "GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)")
+      ->group("Input");
 }
 
 void add_output_options(CLI::App& app, CommonOptions& o) {
@@ -134,6 +137,7 @@ InputConfig Context::input_config(const CommonOptions& o) {
     }
   }
   cfg.read.warn = [this](const std::string& m) { warn(m); };
+  cfg.read.gcp_both_ends = o.gcp_both_ends;
   cfg.on_error = parse_error_policy(o.on_error);
   cfg.progress = progress_sink();
   return cfg;

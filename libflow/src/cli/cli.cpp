@@ -79,7 +79,7 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
       ->check(CLI::IsMember(input_format_names()))
       ->group("Input");
   app.add_option("--aws-format", o.aws_format,
-                 "Field list of AWS text without a header, e.g. '${version} ${vpc-id} ...'")
+                 "Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. '${version} ${vpc-id} ...'")
       ->type_name("FORMAT")
       ->group("Input");
   app.add_option("--on-error", o.on_error,

@@ -1,4 +1,6 @@
-// JSON input: JSON Lines, pretty-printed objects or a JSON array; one record per object (simdjson).
+// JSON input: JSON Lines, pretty-printed objects, JSON arrays, objects back to back, and Azure's
+// {"records": [...]} (streamed); our records are read here, other services' objects by the
+// unpackers of json_unpack.hpp (simdjson On Demand).
 #include <algorithm>
 #include <cstring>
 #include <string>

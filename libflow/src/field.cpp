@@ -71,14 +71,23 @@ std::string_view nearest_name(std::string_view name, std::span<const std::string
 }
 
 bool is_field_name_syntax(std::string_view name) {
-  if (name.empty() || name.front() < 'a' || name.front() > 'z' || name.back() == '-') return false;
+  if (name.empty() || name.front() < 'a' || name.front() > 'z' || name.back() == '-' || name.back() == '.')
+    return false;
   char prev = 0;
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && prev != '-');
+    // Dots separate the parts of a source-specific name (gcp.src-instance.vm-name).
+    bool sep = c == '-' || c == '.';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (sep && prev != '-' && prev != '.');
     if (!ok) return false;
     prev = c;
   }
   return true;
+}
+
+bool is_source_field_name(std::string_view name) {
+  for (auto prefix : kSourcePrefixes)
+    if (name.starts_with(prefix) && name.size() > prefix.size()) return is_field_name_syntax(name);
+  return false;
 }
 
 }  // namespace flow

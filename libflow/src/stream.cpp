@@ -260,6 +260,7 @@ Splittable splittable(const std::string& file, Format format, uint64_t& size) {
   if (h.size() >= 2 && uint8_t(h[0]) == 0x1f && uint8_t(h[1]) == 0x8b) return Splittable::No;  // gzip
   if (h.size() >= 4 && uint8_t(h[0]) == 0x28 && uint8_t(h[1]) == 0xb5) return Splittable::No;  // zstd
   if (is_binary_magic(h)) return format == Format::Auto || format == Format::Binary ? Splittable::Binary : Splittable::No;
+  if (is_base64_gzip(h)) return Splittable::No;  // Kinesis data, decoded as a whole
   size_t i = h.find_first_not_of(" \t\r\n");
   if (format == Format::Aws || (format == Format::Auto && i != std::string_view::npos && h[i] != '{' && h[i] != '[' &&
                                 !h.starts_with("\xEF\xBB\xBF")))

@@ -41,8 +41,11 @@ struct Cursor {
   bool done() const { return i == s.size(); }
 };
 
-bool parse_iso(std::string_view s, int64_t& out) {
+}  // namespace
+
+bool parse_iso_time(std::string_view s, int64_t& out, uint32_t* nanos) {
   Cursor c{s};
+  uint32_t ns = 0;
   int y, mo, d, h = 0, mi = 0, sec = 0;
   if (!c.digits(4, y) || !c.eat('-') || !c.digits(2, mo) || !c.eat('-') || !c.digits(2, d)) return false;
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return false;
@@ -51,6 +54,13 @@ bool parse_iso(std::string_view s, int64_t& out) {
     if (!c.digits(2, h) || !c.eat(':') || !c.digits(2, mi)) return false;
     if (c.eat(':') && !c.digits(2, sec)) return false;
     if (h > 23 || mi > 59 || sec > 60) return false;
+    if (c.eat('.')) {  // a fraction of a second: up to 9 digits are kept (nanoseconds)
+      size_t first = c.i;
+      for (; c.i < s.size() && s[c.i] >= '0' && s[c.i] <= '9'; ++c.i)
+        if (c.i - first < 9) ns = ns * 10 + static_cast<uint32_t>(s[c.i] - '0');
+      if (c.i == first) return false;
+      for (size_t k = c.i - first; k < 9; ++k) ns *= 10;
+    }
   }
   int64_t offset = 0;
   if (!c.done() && !c.eat('Z')) {
@@ -64,10 +74,9 @@ bool parse_iso(std::string_view s, int64_t& out) {
   if (!c.done()) return false;
   out = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 +
         sec - offset;
+  if (nanos) *nanos = ns;
   return true;
 }
-
-}  // namespace
 
 int64_t parse_time(std::string_view t, std::string_view what, int64_t now) {
   auto bad = [&] {
@@ -102,7 +111,7 @@ int64_t parse_time(std::string_view t, std::string_view what, int64_t now) {
     return now + sign * n * unit;
   }
   int64_t v;
-  if (parse_iso(t, v)) return v;
+  if (parse_iso_time(t, v)) return v;
   throw bad();
 }
 

@@ -33,6 +33,28 @@ inline std::vector<Row> read_rows(std::string bytes, ReadOptions opts = {}, std:
   return rows;
 }
 
+/// The value of field `name` in a row as AWS text writes it, or "(absent)" when the row has none.
+inline std::string field(const Row& row, std::string_view name) {
+  size_t i = 0, b = 0;
+  const std::string& h = row.header;
+  while (b <= h.size()) {
+    size_t e = h.find(' ', b);
+    if (e == std::string::npos) e = h.size();
+    if (std::string_view(h).substr(b, e - b) == name) return row.values.at(i);
+    ++i;
+    b = e + 1;
+  }
+  return "(absent)";
+}
+
+/// The bytes of a file under tests/data.
+inline std::string data_file(const std::string& rel) {
+  std::ifstream f(std::string(FLOW_TEST_DATA) + "/" + rel, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
 /// The message of the DataError that reading `bytes` throws, or "" if none.
 inline std::string read_error(std::string bytes, ReadOptions opts = {}) {
   try {

@@ -31,6 +31,7 @@ struct CommonOptions {
   std::string input_format = "auto";
   std::string aws_format;
   std::string on_error = "fail";
+  bool gcp_both_ends = false;
   std::string output = "-";
   std::string output_format = "aws";  ///< "" = table on a terminal, else aws
   std::vector<std::string> fields;

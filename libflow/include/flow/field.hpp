@@ -115,8 +115,15 @@ std::optional<FieldId> find_field(std::string_view name);
 std::string_view nearest_field(std::string_view name);
 /// The known field name or extra name nearest to `name`, or empty when none is a plausible typo.
 std::string_view nearest_name(std::string_view name, std::span<const std::string_view> extra);
-/// True when `name` could name a field: lower-case letters, digits and single dashes.
+/// True when `name` could name a field: lower-case letters, digits and single dashes, in parts
+/// separated by single dots.
 bool is_field_name_syntax(std::string_view name);
+
+/// Fields that only one cloud's logs have are named "<cloud>.<name>": the name as the source
+/// spells it, lower case, with '-' for '_' and between camelCase words (gcp.src-instance.vm-name).
+inline constexpr std::string_view kSourcePrefixes[] = {"gcp.", "azure."};
+/// True for a well-formed name with one of kSourcePrefixes (a header line may consist of them).
+bool is_source_field_name(std::string_view name);
 
 /// The formats AWS writes by default.
 inline constexpr std::string_view kAwsDefaultFormat =

@@ -27,6 +27,8 @@ struct ReadOptions {
   Format format = Format::Auto;
   SchemaPtr aws_format;  ///< explicit AWS text format; overrides header lines
   WarnFn warn;           ///< receives "FILE:LINE: ..." warnings; may be empty
+  /// GCP: keep both reports of a flow logged at both ends (by default the second is dropped).
+  bool gcp_both_ends = false;
   /// The caller reads only these fields (by name). A reader may then deliver records whose
   /// schema holds only those of them present in the input, in input order; an empty list means
   /// no field values at all (counting: one Record with no fields per record). nullopt = every

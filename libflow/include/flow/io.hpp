@@ -64,6 +64,18 @@ std::unique_ptr<ByteSource> fd_source(int fd, std::string name);
 /// A source over bytes in memory (tests, and data built in memory).
 std::unique_ptr<ByteSource> memory_source(std::string bytes);
 
+/// Decodes base64 (standard alphabet, '=' padding; white space between characters ignored, and
+/// padding may end a group mid-text, as when encoded records are written one a line). On a bad
+/// character returns false with its offset in `bad`.
+bool base64_decode(std::string_view text, std::string& out, size_t& bad);
+/// The bytes base64 text encodes (Kinesis record data as the API or the console shows it).
+std::unique_ptr<ByteSource> base64_source(std::unique_ptr<InputStream> in);
+/// True when `head` starts with base64 of the gzip magic ("H4sI"), after white space.
+bool is_base64_gzip(std::string_view head);
+/// The decompressed bytes of gzip data in memory; throws DataError (naming `name`) when it is
+/// damaged or would exceed `limit` bytes.
+std::string gunzip(std::string bytes, const std::string& name, size_t limit);
+
 /// Buffered output to stdout or to a file written atomically: the data goes to a temporary
 /// file beside the target, renamed over it by commit(); destroyed without commit(), the
 /// temporary file is removed and the target is untouched.

@@ -13,6 +13,9 @@ namespace flow {
 int64_t parse_time(std::string_view text, std::string_view what, int64_t now);
 /// "90", "90s", "15m", "1h", "30d", "2w" -> seconds; throws UsageError naming `what`.
 int64_t parse_duration(std::string_view text, std::string_view what);
+/// ISO 8601 / RFC 3339 ("2024-03-01", "2024-03-01T12:00:00.123456789Z", "...+02:00") into Unix
+/// seconds (UTC unless an offset is given) and, if `nanos` is given, the fraction of the second.
+bool parse_iso_time(std::string_view text, int64_t& seconds, uint32_t* nanos = nullptr);
 /// "2024-03-01T12:00:00Z"
 std::string format_time(int64_t seconds);
 

@@ -79,13 +79,16 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
       ->check(CLI::IsMember(input_format_names()))
       ->group("Input");
   app.add_option("--aws-format", o.aws_format,
-                 "Field list of AWS text without a header, e.g. '${version} ${vpc-id} ...'")
+                 "Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. '${version} ${vpc-id} ...'")
       ->type_name("FORMAT")
       ->group("Input");
   app.add_option("--on-error", o.on_error,
                  "Malformed records: fail (exit 1), skip, or warn; skip and warn report counts at the end")
       ->type_name("POLICY")
       ->check(CLI::IsMember({"fail", "skip", "warn"}))
+      ->group("Input");
+  app.add_flag("--gcp-both-ends", o.gcp_both_ends,
+               "GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)")
       ->group("Input");
 }
 
@@ -134,6 +137,7 @@ InputConfig Context::input_config(const CommonOptions& o) {
     }
   }
   cfg.read.warn = [this](const std::string& m) { warn(m); };
+  cfg.read.gcp_both_ends = o.gcp_both_ends;
   cfg.on_error = parse_error_policy(o.on_error);
   cfg.progress = progress_sink();
   return cfg;

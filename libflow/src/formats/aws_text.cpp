@@ -5,6 +5,7 @@
 
 #include "flow/error.hpp"
 #include "flow/format.hpp"
+#include "formats/aws_line.hpp"
 #include "formats/text_util.hpp"
 
 namespace flow {
@@ -12,44 +13,8 @@ namespace {
 
 constexpr size_t kMaxLine = 16 << 20;
 
-// Parsing relies on a sentinel: every line handed to parse() is followed in memory by '\n', '\r'
-// or InputStream's zeroed padding (at least 64 bytes), so digit loops stop without bounds checks
-// and 8-byte loads never leave the buffer.
-
-/// Leading decimal digits of the 8 bytes at p (0..8), and their value in `out`.
-inline unsigned digits8(const char* p, uint64_t& out) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  uint64_t x = v ^ 0x3030303030303030ULL;  // digit bytes become 0..9
-  uint64_t bad = ((x + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;  // bytes > 9
-  unsigned n = bad ? static_cast<unsigned>(__builtin_ctzll(bad)) / 8 : 8;
-  if (n == 0) return 0;
-  x <<= 8 * (8 - n);  // right-align: the digits after zeros (leading zeros)
-  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;       // pairs
-  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;     // quads
-  out = (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;          // eight
-  return n;
-}
-
-/// Parses up to 16 leading digits at q; returns the count (0 = none).
-inline unsigned parse_digits_fast(const char* q, uint64_t& out) {
-  uint64_t hi;
-  unsigned n = digits8(q, hi);
-  if (n < 8) {
-    out = hi;
-    return n;
-  }
-  static constexpr uint64_t kPow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
-  uint64_t lo = 0;
-  unsigned m = digits8(q + 8, lo);
-  out = hi * kPow10[m] + lo;
-  return 8 + m;
-}
-
-const SchemaPtr& default_schema() {
-  static const SchemaPtr s = Schema::parse_format(kAwsDefaultFormat);
-  return s;
-}
+// Parsing relies on a sentinel: every line handed to the parser is followed in memory by '\n',
+// '\r' or InputStream's zeroed padding (at least 64 bytes); see AwsLineParser::parse.
 
 /// A header line names fields: every token has field-name syntax (or is ${name}), and at least
 /// half are names we know, so that data made only of identifiers is not taken for a header.
@@ -65,7 +30,7 @@ SchemaPtr parse_header(std::string_view line) {
     if (tok.size() > 3 && tok.starts_with("${") && tok.ends_with("}")) tok = tok.substr(2, tok.size() - 3);
     if (!is_field_name_syntax(tok)) return nullptr;
     ++tokens;
-    known += find_field(tok).has_value();
+    known += find_field(tok).has_value() || is_source_field_name(tok);
   }
   if (tokens == 0 || known * 2 < tokens) return nullptr;
   return Schema::parse_format(line);
@@ -76,19 +41,21 @@ class AwsTextReader : public Reader {
   AwsTextReader(std::unique_ptr<InputStream> in, const ReadOptions& opts)
       : in_(std::move(in)),
         opts_(opts),
-        schema_(opts.aws_format ? opts.aws_format : opts.initial_format ? opts.initial_format : default_schema()),
-        line_no_(opts.first_line) {}
+        schema_(opts.aws_format ? opts.aws_format : opts.initial_format ? opts.initial_format : aws_default_schema()),
+        parser_(in_->name(), opts.warn),
+        line_no_(opts.first_line),
+        header_seen_(opts.initial_format != nullptr) {}  // a piece after a header: that header's format
 
   bool next(Record& r) override {
     for (;;) {
       std::string_view line;
       if (!next_line(line)) {
-        report_tolerated();
+        parser_.report_tolerated();
         return false;
       }
       if (!line.empty() && line.back() == '\r') {
         line.remove_suffix(1);
-        note(crlf_, "line ends in CR (Windows line ending); the CR is dropped");
+        parser_.note_crlf(line_no_);
       }
       if (line.find_first_not_of(' ') == std::string_view::npos) continue;  // blank line
       if ((line[0] >= 'a' && line[0] <= 'z') || line[0] == '$') {
@@ -99,17 +66,14 @@ class AwsTextReader : public Reader {
       }
       if (!same_schema(r.schema, schema_)) r.reset(schema_);
       r.line = line_no_;
-      parse(line, r);
+      // Without a header or --aws-format, a line may be in either of AWS's default formats.
+      parser_.parse(line, r, line_no_, !opts_.aws_format && !header_seen_);
+      schema_ = r.schema;
       return true;
     }
   }
 
  private:
-  struct Tolerated {
-    uint64_t count = 0, first_line = 0, last_line = 0;
-    std::string what;
-  };
-
   bool next_line(std::string_view& line) {
     size_t scanned = 0;
     for (;;) {
@@ -145,187 +109,16 @@ class AwsTextReader : public Reader {
                                in_->name(), line_no_));
       return;
     }
+    header_seen_ = true;
     schema_ = std::move(h);
-  }
-
-  void note(Tolerated& t, const char* what) {
-    if (t.last_line == line_no_) return;  // count lines, not values
-    t.last_line = line_no_;
-    if (t.count++ == 0) {
-      t.first_line = line_no_;
-      t.what = what;
-      if (opts_.warn) opts_.warn(fmt::format("{}:{}: {}", in_->name(), line_no_, what));
-    }
-  }
-
-  void report_tolerated() {
-    for (auto* t : {&spaces_, &crlf_, &millis_})
-      if (t->count > 1 && opts_.warn)
-        opts_.warn(fmt::format("{}: {} lines in all: {} (first at line {})", in_->name(), t->count,
-                               t->what, t->first_line));
-    spaces_ = crlf_ = millis_ = Tolerated{};
-  }
-
-  [[noreturn]] void fail(const Column& c, const std::string& what) {
-    throw DataError(in_->name(), line_no_, c.name, what);
-  }
-
-  // Per-column parsing facts, looked up once per schema rather than once per value.
-  struct Plan {
-    Type type;
-    uint64_t max;
-  };
-
-  void make_plan() {
-    plan_.clear();
-    for (const auto& c : schema_->columns())
-      plan_.push_back({c.type, c.id ? field_info(*c.id).max : UINT64_MAX});
-    plan_schema_ = schema_;
-  }
-
-  // The hot loop: each field is parsed in the same pass that finds its end.
-  void parse(std::string_view line, Record& r) {
-    if (plan_schema_ != schema_) make_plan();
-    const char* q = line.data();
-    const char* const e = q + line.size();
-    const size_t n = plan_.size();
-    Value* out = r.values.data();
-    for (size_t i = 0; i < n; ++i) {
-      if (q >= e) {
-        throw DataError(in_->name(), line_no_, schema_->column(i).name,
-                        fmt::format("expected {} fields, found {}", n, i));
-      }
-      const char* t = q;
-      Value& v = out[i];
-      if (*q == '-' && (q + 1 == e || q[1] == ' ')) {
-        v.set_null();
-        ++q;
-      } else {
-        switch (plan_[i].type) {
-          case Type::UInt: {
-            uint64_t x;
-            unsigned len = parse_digits_fast(q, x);
-            q += len;
-            if (len == 0 || len >= 16 || (q < e && *q != ' ') || x > plan_[i].max) x = slow_uint(i, t, e), q = t + token_at(t, e).size();
-            v.set_uint(x);
-            break;
-          }
-          case Type::Time: {
-            uint64_t x;
-            unsigned len = parse_digits_fast(q, x);
-            q += len;
-            if (len == 0 || len >= 16 || (q < e && *q != ' ')) x = slow_uint(i, t, e), q = t + token_at(t, e).size();
-            if (x >= 100'000'000'000) note(millis_, "time in milliseconds; kept as written, read as seconds/1000");
-            v.set_time(static_cast<int64_t>(x));
-            break;
-          }
-          case Type::Ip:
-            q = parse_ip_field(i, t, e, v);
-            break;
-          case Type::String: {
-            auto* sp = static_cast<const char*>(std::memchr(q, ' ', static_cast<size_t>(e - q)));
-            q = sp ? sp : e;
-            v.set_str(std::string_view(t, static_cast<size_t>(q - t)));
-            break;
-          }
-        }
-      }
-      if (q < e) {
-        ++q;  // the separator (the parsers stop only at a space or the end)
-        if (q < e && *q == ' ') {  // runs of spaces: AWS's own doc sample has one
-          while (q < e && *q == ' ') ++q;
-          note(spaces_, "runs of spaces between fields (read as one)");
-        }
-      }
-    }
-    if (q < e) {
-      std::string_view rest(q, static_cast<size_t>(e - q));
-      size_t extra = 1;
-      for (char c : rest) extra += c == ' ';
-      throw DataError(in_->name(), line_no_, "",
-                      fmt::format("expected {} fields, found {}: unexpected '{}' after the last field ({})",
-                                  n, n + extra, shorten(rest.substr(0, rest.find(' '))),
-                                  schema_->columns().back().name));
-    }
-  }
-
-  static std::string_view token_at(const char* t, const char* e) {
-    auto* sp = static_cast<const char*>(std::memchr(t, ' ', static_cast<size_t>(e - t)));
-    return std::string_view(t, static_cast<size_t>((sp ? sp : e) - t));
-  }
-
-  // The checked path for numbers the fast loop did not take: says what is wrong, or returns.
-  uint64_t slow_uint(size_t i, const char* t, const char* e) {
-    const Column& c = schema_->column(i);
-    auto tok = token_at(t, e);
-    if (tok.empty()) fail(c, "empty value");
-    uint64_t x = 0;
-    for (char ch : tok) {
-      unsigned d = static_cast<unsigned>(ch - '0');
-      if (d > 9) fail(c, fmt::format("'{}' is not a number", shorten(tok)));
-      if (x > (UINT64_MAX - d) / 10) fail(c, fmt::format("{} is out of range", shorten(tok)));
-      x = x * 10 + d;
-    }
-    uint64_t max = c.type == Type::Time ? static_cast<uint64_t>(INT64_MAX) : plan_[i].max;
-    if (x > max) fail(c, fmt::format("{} is out of range (at most {})", tok, max));
-    return x;
-  }
-
-  // Dotted quads inline; anything else (IPv6, errors) through parse_ip.
-  const char* parse_ip_field(size_t i, const char* t, const char* e, Value& v) {
-    const char* q = t;
-    uint8_t b[4];
-    for (int k = 0; k < 4; ++k) {
-      // Up to three digits, no leading zero, at most 255; the sentinel ends the line.
-      unsigned x = static_cast<unsigned>(*q - '0');
-      if (x > 9) return parse_ip_slow(i, t, e, v);
-      unsigned d = static_cast<unsigned>(q[1] - '0');
-      if (d <= 9) {
-        if (x == 0) return parse_ip_slow(i, t, e, v);
-        x = x * 10 + d;
-        d = static_cast<unsigned>(q[2] - '0');
-        if (d <= 9) {
-          x = x * 10 + d;
-          q += 3;
-        } else {
-          q += 2;
-        }
-      } else {
-        q += 1;
-      }
-      if (x > 255 || q > e) return parse_ip_slow(i, t, e, v);
-      b[k] = static_cast<uint8_t>(x);
-      if (k < 3) {
-        if (*q != '.' || q >= e) return parse_ip_slow(i, t, e, v);
-        ++q;
-      }
-    }
-    if (q < e && *q != ' ') return parse_ip_slow(i, t, e, v);
-    std::memset(v.ip, 0, sizeof v.ip);
-    std::memcpy(v.ip, b, 4);
-    v.v6 = false;
-    v.state = Value::Set;
-    return q;
-  }
-
-  const char* parse_ip_slow(size_t i, const char* t, const char* e, Value& v) {
-    auto tok = token_at(t, e);
-    auto ip = parse_ip(tok);
-    if (!ip) fail(schema_->column(i), fmt::format("'{}' is not an IP address", shorten(tok)));
-    v.set_ip(*ip);
-    return tok.data() + tok.size();
-  }
-
-  static std::string shorten(std::string_view s) {
-    return s.size() <= 40 ? std::string(s) : std::string(s.substr(0, 37)) + "...";
   }
 
   std::unique_ptr<InputStream> in_;
   ReadOptions opts_;
-  SchemaPtr schema_, plan_schema_;
-  std::vector<Plan> plan_;
+  SchemaPtr schema_;
+  AwsLineParser parser_;
   uint64_t line_no_ = 0;
-  Tolerated spaces_, crlf_, millis_;
+  bool header_seen_ = false;
 };
 
 class AwsTextWriter : public Writer {

@@ -1,4 +1,6 @@
-// JSON input: JSON Lines, pretty-printed objects or a JSON array; one record per object (simdjson).
+// JSON input: JSON Lines, pretty-printed objects, JSON arrays, objects back to back, and Azure's
+// {"records": [...]} (streamed); our records are read here, other services' objects by the
+// unpackers of json_unpack.hpp (simdjson On Demand).
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -9,6 +11,7 @@
 
 #include "flow/error.hpp"
 #include "flow/format.hpp"
+#include "formats/json_unpack.hpp"
 
 namespace flow {
 namespace {
@@ -42,17 +45,7 @@ std::string shorten(std::string_view s) {
   return std::string(s.substr(0, cut)) + "...";
 }
 
-const char* type_phrase(od::json_type t) {
-  switch (t) {
-    case od::json_type::array: return "an array";
-    case od::json_type::object: return "an object";
-    case od::json_type::number: return "a number";
-    case od::json_type::string: return "a string";
-    case od::json_type::boolean: return "a boolean";
-    case od::json_type::null: return "null";
-  }
-  return "?";
-}
+using json::type_phrase;
 
 /// What parsing a value needs to know about its field.
 struct FieldKind {
@@ -75,11 +68,29 @@ FieldKind kind_of(std::string_view key) {
 
 class JsonReader : public Reader {
  public:
-  JsonReader(std::unique_ptr<InputStream> in, const ReadOptions&) : in_(std::move(in)) {}
+  JsonReader(std::unique_ptr<InputStream> in, const ReadOptions& opts) : in_(std::move(in)), opts_(opts) {}
 
   bool next(Record& r) override {
     if (mode_ == Mode::Unknown) start();
-    return mode_ == Mode::Lines ? next_in_lines(r) : next_in_array(r);
+    for (;;) {
+      if (active_) {
+        if (active_->next(r)) return true;
+        active_ = nullptr;
+      }
+      std::string_view text;
+      uint64_t line = 0;
+      if (!(mode_ == Mode::Lines ? next_in_lines(text, line) : next_in_array(text, line))) {
+        for (auto& u : unpackers_)
+          if (u) u->finish();
+        return false;
+      }
+      // Inside {"records": [...]} the elements are Azure records; elsewhere the keys tell.
+      JsonKind kind = wrapped_ ? JsonKind::Azure : parse_record(text, line, r);
+      if (kind == JsonKind::Record) return true;
+      Unpacker& u = unpacker(kind);
+      u.start(text, line);
+      active_ = &u;
+    }
   }
 
  private:
@@ -96,15 +107,45 @@ class JsonReader : public Reader {
     for (size_t i = 0;; ++i) {
       if (i == in_->size() && !in_->fill()) return;
       char c = in_->data()[i];
-      if (c == '[') {
+      if (c == '[' || (c == '{' && records_wrapper_length(i) > 0)) {
         // In an array line_no_ is the line being read (in JSON Lines, the last line read).
         line_no_ = 1 + static_cast<uint64_t>(std::count(in_->data(), in_->data() + i, '\n'));
-        in_->consume(i + 1);
+        in_->consume(i);
         mode_ = Mode::Array;
+        enter_array();
         return;
       }
       if (!is_space(c)) return;
     }
+  }
+
+  /// Azure writes a blob as one object, {"records": [...]}: its array is streamed element by
+  /// element like a top-level array. The length of that opening at offset i, or 0.
+  size_t records_wrapper_length(size_t i) {
+    static constexpr std::string_view kKey = "\"records\"";
+    in_->fill(i + 256);
+    std::string_view v = in_->view().substr(i + 1);
+    size_t k = 0;
+    auto space = [&] {
+      while (k < v.size() && is_space(v[k])) ++k;
+    };
+    space();
+    if (v.substr(k, kKey.size()) != kKey) return 0;
+    k += kKey.size();
+    space();
+    if (k == v.size() || v[k++] != ':') return 0;
+    space();
+    if (k == v.size() || v[k] != '[') return 0;
+    return k + 2;  // through the '['
+  }
+
+  /// At '[' or at a records wrapper: consumes the opening, counting its lines.
+  void enter_array() {
+    size_t n = in_->data()[0] == '[' ? 1 : records_wrapper_length(0);
+    wrapped_ = in_->data()[0] == '{';
+    line_no_ += static_cast<uint64_t>(std::count(in_->data(), in_->data() + n, '\n'));
+    in_->consume(n);
+    array_ = ArrayState::Open;
   }
 
   /// The next line, consumed; or false at the end of the input, or false with `pretty` set when
@@ -139,29 +180,58 @@ class JsonReader : public Reader {
     return b < line.size() && line[b] == '{' && is_blank(line.substr(b + 1));
   }
 
-  bool next_in_lines(Record& r) {
-    std::string_view line;
+  bool next_in_lines(std::string_view& text, uint64_t& line) {
+    if (!rest_.empty()) return next_concatenated(text, line);
     bool pretty = false;
     do {
-      if (!next_line(line, pretty)) {
+      if (!next_line(text, pretty)) {
         if (pretty) break;
         return false;
       }
-    } while (is_blank(line));
+    } while (is_blank(text));
     if (!pretty) {
-      parse_record(line, line_no_, r);
+      line = line_no_;
+      // Firehose writes CloudWatch Logs envelopes one after the other with nothing between.
+      if (text.find("}{") != std::string_view::npos) {
+        rest_ = text;
+        return next_concatenated(text, line);
+      }
       return true;
     }
     // A pretty-printed object runs to its closing brace; the rest of that line is read after it.
     size_t indent = 0;
     while (in_->data()[indent] != '{') ++indent;
     in_->consume(indent);
-    const uint64_t first = line_no_ + 1;
-    const size_t n = element_length(first, "unterminated JSON object: the input ends inside it");
-    std::string_view text(in_->data(), n);
+    line = line_no_ + 1;
+    const size_t n = element_length(line, "unterminated JSON object: the input ends inside it");
+    text = std::string_view(in_->data(), n);
     line_no_ += static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
     in_->consume(n);
-    parse_record(text, first, r);
+    return true;
+  }
+
+  /// The next of several values on one line (rest_): each a balanced {...}.
+  bool next_concatenated(std::string_view& text, uint64_t& line) {
+    size_t depth = 0, i = 0;
+    bool in_string = false;
+    for (; i < rest_.size(); ++i) {
+      char c = rest_[i];
+      if (in_string) {
+        if (c == '\\') ++i;
+        else if (c == '"') in_string = false;
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+        ++i;
+        break;
+      }
+    }
+    text = rest_.substr(0, std::min(i, rest_.size()));
+    rest_.remove_prefix(text.size());
+    while (!rest_.empty() && is_space(rest_.front())) rest_.remove_prefix(1);
+    line = line_no_;
     return true;
   }
 
@@ -222,15 +292,22 @@ class JsonReader : public Reader {
     }
   }
 
-  bool next_in_array(Record& r) {
+  bool next_in_array(std::string_view& text, uint64_t& line) {
     for (;;) {
       const bool more = skip_space();
       if (array_ == ArrayState::Closed) {
+        if (wrapped_) {  // the '}' of {"records": [...]}
+          if (!more || in_->data()[0] != '}')
+            fatal(line_no_, "expected '}' after the records array of {\"records\": [...]}");
+          in_->consume(1);
+          wrapped_ = false;
+          continue;
+        }
         if (!more) return false;
-        if (in_->data()[0] != '[')
+        // Another array or blob follows (concatenated exports).
+        if (in_->data()[0] != '[' && !(in_->data()[0] == '{' && records_wrapper_length(0) > 0))
           fatal(line_no_, fmt::format("unexpected '{}' after the end of the JSON array", in_->data()[0]));
-        in_->consume(1);  // another array follows (concatenated exports)
-        array_ = ArrayState::Open;
+        enter_array();
         continue;
       }
       if (!more) fatal(line_no_, "unterminated JSON array: missing ']' at the end of the input");
@@ -249,14 +326,13 @@ class JsonReader : public Reader {
         if (trailing_comma) throw DataError(in_->name(), line_no_, "", "trailing ',' before ']' in the JSON array");
         continue;
       }
-      const uint64_t line = line_no_;
+      line = line_no_;
       const size_t n = element_length(line, "unterminated JSON array: the input ends inside an element");
       if (n == 0) fatal(line, fmt::format("unexpected '{}' in the JSON array", c));
-      std::string_view text(in_->data(), n);
+      text = std::string_view(in_->data(), n);
       line_no_ += static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
       in_->consume(n);  // the bytes stay in place until the next call moves the window
       array_ = ArrayState::AfterElement;
-      parse_record(text, line, r);
       return true;
     }
   }
@@ -277,7 +353,8 @@ class JsonReader : public Reader {
     fail(field, fmt::format("malformed JSON: {}", simdjson::error_message(err)));
   }
 
-  void parse_record(std::string_view text, uint64_t line, Record& r) {
+  /// Parses our own record into r, or returns the kind of another service's element.
+  JsonKind parse_record(std::string_view text, uint64_t line, Record& r) {
     line_ = line;
     r.arena.clear();
     od::document doc;
@@ -308,7 +385,7 @@ class JsonReader : public Reader {
         kind = kind_of(cached->column(i));
       } else {
         if (same) diverge();
-        check_envelope_key(key);
+        if (JsonKind k = kind_of_key(key); k != JsonKind::Record) return k;
         keys_.emplace_back(key);
         kind = kind_of(key);
       }
@@ -320,26 +397,42 @@ class JsonReader : public Reader {
     if (!doc.current_location().get(rest)) fail("", "unexpected content after the JSON object");
 
     if (same && i != cached->size()) diverge();  // a prefix of the previous keys
-    if (!same) new_schema();
+    if (!same) {
+      if (JsonKind k = kind_of_keys(); k != JsonKind::Record) return k;
+      new_schema();
+    }
     values_.resize(i);
     r.schema = schema_;
     r.values.swap(values_);
     r.line = line;
+    return JsonKind::Record;
   }
 
-  // Envelopes of other services are JSON objects too; say what they are instead of reading them.
-  void check_envelope_key(std::string_view key) {
-    const char* what = key == "logEvents" || key == "messageType"
-                           ? "CloudWatch Logs subscription envelope: not read yet; extract the records first, "
-                             "e.g. jq -r '.logEvents[].message' FILE | flowcat --aws-format FORMAT"
-                       : key == "awslogs"
-                           ? "CloudWatch Logs Lambda event: not read yet; decode it first, e.g. jq -r .awslogs.data "
-                             "FILE | base64 -d | gzip -dc | jq -r '.logEvents[].message' | flowcat"
-                           : nullptr;
-    if (!what) return;
-    DataError e(in_->name(), line_, "", what);
-    e.fatal = true;  // every other object of such an input is one too
-    throw e;
+  /// Other services' objects whose keys together (not one alone) say what they are.
+  JsonKind kind_of_keys() const {
+    bool known = false, message = false, properties = false, category = false;
+    for (const auto& k : keys_) {
+      known = known || find_field(k).has_value();
+      message = message || k == "message";
+      properties = properties || k == "properties";
+      category = category || k == "category";
+    }
+    if (message && !known) return JsonKind::CloudWatch;  // Firehose's {"message": "<record>"}
+    if (properties && category) return JsonKind::Azure;  // an NSG flow-log record
+    return JsonKind::Record;
+  }
+
+  Unpacker& unpacker(JsonKind k) {
+    auto& u = unpackers_[static_cast<size_t>(k)];
+    if (!u) {
+      switch (k) {
+        case JsonKind::CloudWatch: u = cloudwatch_unpacker(in_->name(), opts_); break;
+        case JsonKind::Gcp: u = gcp_unpacker(in_->name(), opts_); break;
+        case JsonKind::Azure: u = azure_unpacker(in_->name(), opts_); break;
+        case JsonKind::Record: break;
+      }
+    }
+    return *u;
   }
 
   void new_schema() {
@@ -347,18 +440,6 @@ class JsonReader : public Reader {
     std::sort(sorted.begin(), sorted.end());
     auto dup = std::adjacent_find(sorted.begin(), sorted.end());
     if (dup != sorted.end()) fail(*dup, "duplicate key in the object");
-    bool known = false, message = false;
-    for (const auto& k : keys_) {
-      known = known || find_field(k).has_value();
-      message = message || k == "message";
-    }
-    if (message && !known) {
-      DataError e(in_->name(), line_, "",
-                  "Firehose {\"message\": ...} wrapper: not read yet; extract the records first, e.g. "
-                  "jq -r .message FILE | flowcat");
-      e.fatal = true;
-      throw e;
-    }
     // Inputs that alternate between a few key sets keep one schema object per set.
     for (const auto& s : recent_) {
       if (s->size() == keys_.size() &&
@@ -499,7 +580,12 @@ class JsonReader : public Reader {
   }
 
   std::unique_ptr<InputStream> in_;
+  ReadOptions opts_;
   Mode mode_ = Mode::Unknown;
+  bool wrapped_ = false;        // inside {"records": [...]}
+  std::string_view rest_;       // values still to read on the current line
+  std::unique_ptr<Unpacker> unpackers_[4];  // by JsonKind, made when first needed
+  Unpacker* active_ = nullptr;  // the one with records of the current element left
   ArrayState array_ = ArrayState::Open;
   uint64_t line_no_ = 0;  // lines consumed so far
   uint64_t line_ = 0;     // line of the record being parsed

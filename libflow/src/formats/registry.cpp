@@ -62,14 +62,19 @@ Format detect_format(InputStream& in) {
     head = in.view();
   }
   if (i < head.size() && (head[i] == '{' || head[i] == '[')) return Format::Json;
-  // "H4sI" is how base64 spells the gzip magic: a Kinesis record or Lambda payload, still encoded.
-  if (head.substr(i).starts_with("H4sI"))
-    throw DataError(in.name() + ": base64-encoded gzip data (a Kinesis or Lambda payload?); decode it first, "
-                                "e.g. base64 -d FILE | flowcat");
   return Format::Aws;
 }
 
 std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts) {
+  // "H4sI" is how base64 spells the gzip magic: Kinesis record data (CloudWatch Logs envelopes)
+  // as the API and the console show it. Decoded, it is read like any gzip input.
+  in->fill(64);
+  if (opts.format == Format::Auto && is_base64_gzip(in->view())) {
+    std::string name = in->name();
+    auto decoded = std::make_unique<InputStream>(base64_source(std::move(in)), name);
+    decoded->fill(2);
+    in = std::make_unique<InputStream>(gzip_source(std::move(decoded)), name);
+  }
   Format f = opts.format == Format::Auto ? detect_format(*in) : opts.format;
   switch (f) {
     case Format::Aws: return aws_text_reader(std::move(in), opts);

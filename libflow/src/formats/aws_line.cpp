@@ -1,0 +1,242 @@
+// The AWS text line parser: each field parsed in the same pass that finds its end.
+#include "formats/aws_line.hpp"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "flow/error.hpp"
+
+namespace flow {
+namespace {
+
+/// Leading decimal digits of the 8 bytes at p (0..8), and their value in `out`.
+inline unsigned digits8(const char* p, uint64_t& out) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  uint64_t x = v ^ 0x3030303030303030ULL;  // digit bytes become 0..9
+  uint64_t bad = ((x + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;  // bytes > 9
+  unsigned n = bad ? static_cast<unsigned>(__builtin_ctzll(bad)) / 8 : 8;
+  if (n == 0) return 0;
+  x <<= 8 * (8 - n);  // right-align: the digits after zeros (leading zeros)
+  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;       // pairs
+  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;     // quads
+  out = (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;          // eight
+  return n;
+}
+
+/// Parses up to 16 leading digits at q; returns the count (0 = none).
+inline unsigned parse_digits_fast(const char* q, uint64_t& out) {
+  uint64_t hi;
+  unsigned n = digits8(q, hi);
+  if (n < 8) {
+    out = hi;
+    return n;
+  }
+  static constexpr uint64_t kPow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+  uint64_t lo = 0;
+  unsigned m = digits8(q + 8, lo);
+  out = hi * kPow10[m] + lo;
+  return 8 + m;
+}
+
+std::string_view token_at(const char* t, const char* e) {
+  auto* sp = static_cast<const char*>(std::memchr(t, ' ', static_cast<size_t>(e - t)));
+  return std::string_view(t, static_cast<size_t>((sp ? sp : e) - t));
+}
+
+std::string shorten(std::string_view s) {
+  return s.size() <= 40 ? std::string(s) : std::string(s.substr(0, 37)) + "...";
+}
+
+size_t count_tokens(std::string_view line) {
+  size_t n = 0;
+  for (size_t i = 0; i < line.size();) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i == line.size()) break;
+    ++n;
+    while (i < line.size() && line[i] != ' ') ++i;
+  }
+  return n;
+}
+
+}  // namespace
+
+const SchemaPtr& aws_default_schema() {
+  static const SchemaPtr s = Schema::parse_format(kAwsDefaultFormat);
+  return s;
+}
+
+const SchemaPtr& tgw_default_schema() {
+  static const SchemaPtr s = Schema::parse_format(kTgwDefaultFormat);
+  return s;
+}
+
+void AwsLineParser::parse(std::string_view line, Record& r, uint64_t line_no, bool guess_defaults) {
+  line_no_ = line_no;
+  const SchemaPtr& vpc = aws_default_schema();
+  const SchemaPtr& tgw = tgw_default_schema();
+  if (guess_defaults && (r.schema == vpc || r.schema == tgw)) {
+    try {
+      parse_fields(line, r);
+    } catch (const DataError&) {
+      const SchemaPtr& other = r.schema == vpc ? tgw : vpc;
+      if (count_tokens(line) != other->size()) throw;
+      r.reset(other);
+      parse_fields(line, r);
+    }
+    return;
+  }
+  parse_fields(line, r);
+}
+
+void AwsLineParser::fail(const std::string& field, const std::string& what) {
+  throw DataError(file_, line_no_, field, what);
+}
+
+void AwsLineParser::note(Tolerated& t, uint64_t line_no, const char* what) {
+  if (t.last_line == line_no) return;  // count lines, not values
+  t.last_line = line_no;
+  if (t.count++ == 0) {
+    t.first_line = line_no;
+    t.what = what;
+    if (warn_) warn_(fmt::format("{}:{}: {}", file_, line_no, what));
+  }
+}
+
+void AwsLineParser::report_tolerated() {
+  for (auto* t : {&spaces_, &crlf_, &millis_})
+    if (t->count > 1 && warn_)
+      warn_(fmt::format("{}: {} lines in all: {} (first at line {})", file_, t->count, t->what, t->first_line));
+  spaces_ = crlf_ = millis_ = Tolerated{};
+}
+
+// The hot loop: each field is parsed in the same pass that finds its end.
+void AwsLineParser::parse_fields(std::string_view line, Record& r) {
+  const Schema& schema = *r.schema;
+  if (plan_schema_ != r.schema) {
+    plan_.clear();
+    for (const auto& c : schema.columns()) plan_.push_back({c.type, c.id ? field_info(*c.id).max : UINT64_MAX});
+    plan_schema_ = r.schema;
+  }
+  const char* q = line.data();
+  const char* const e = q + line.size();
+  const size_t n = plan_.size();
+  Value* out = r.values.data();
+  for (size_t i = 0; i < n; ++i) {
+    if (q >= e) fail(schema.column(i).name, fmt::format("expected {} fields, found {}", n, i));
+    const char* t = q;
+    Value& v = out[i];
+    if (*q == '-' && (q + 1 == e || q[1] == ' ')) {
+      v.set_null();
+      ++q;
+    } else {
+      switch (plan_[i].type) {
+        case Type::UInt: {
+          uint64_t x;
+          unsigned len = parse_digits_fast(q, x);
+          q += len;
+          if (len == 0 || len >= 16 || (q < e && *q != ' ') || x > plan_[i].max) x = slow_uint(i, t, e), q = t + token_at(t, e).size();
+          v.set_uint(x);
+          break;
+        }
+        case Type::Time: {
+          uint64_t x;
+          unsigned len = parse_digits_fast(q, x);
+          q += len;
+          if (len == 0 || len >= 16 || (q < e && *q != ' ')) x = slow_uint(i, t, e), q = t + token_at(t, e).size();
+          if (x >= 100'000'000'000) note(millis_, line_no_, "time in milliseconds; kept as written, read as seconds/1000");
+          v.set_time(static_cast<int64_t>(x));
+          break;
+        }
+        case Type::Ip:
+          q = parse_ip_field(i, t, e, v);
+          break;
+        case Type::String: {
+          auto* sp = static_cast<const char*>(std::memchr(q, ' ', static_cast<size_t>(e - q)));
+          q = sp ? sp : e;
+          v.set_str(std::string_view(t, static_cast<size_t>(q - t)));
+          break;
+        }
+      }
+    }
+    if (q < e) {
+      ++q;  // the separator (the parsers stop only at a space or the end)
+      if (q < e && *q == ' ') {  // runs of spaces: AWS's own doc sample has one
+        while (q < e && *q == ' ') ++q;
+        note(spaces_, line_no_, "runs of spaces between fields (read as one)");
+      }
+    }
+  }
+  if (q < e) {
+    std::string_view rest(q, static_cast<size_t>(e - q));
+    size_t extra = 1;
+    for (char c : rest) extra += c == ' ';
+    fail("", fmt::format("expected {} fields, found {}: unexpected '{}' after the last field ({})", n, n + extra,
+                         shorten(rest.substr(0, rest.find(' '))), schema.columns().back().name));
+  }
+}
+
+// The checked path for numbers the fast loop did not take: says what is wrong, or returns.
+uint64_t AwsLineParser::slow_uint(size_t i, const char* t, const char* e) {
+  const Column& c = plan_schema_->column(i);
+  auto tok = token_at(t, e);
+  if (tok.empty()) fail(c.name, "empty value");
+  uint64_t x = 0;
+  for (char ch : tok) {
+    unsigned d = static_cast<unsigned>(ch - '0');
+    if (d > 9) fail(c.name, fmt::format("'{}' is not a number", shorten(tok)));
+    if (x > (UINT64_MAX - d) / 10) fail(c.name, fmt::format("{} is out of range", shorten(tok)));
+    x = x * 10 + d;
+  }
+  uint64_t max = c.type == Type::Time ? static_cast<uint64_t>(INT64_MAX) : plan_[i].max;
+  if (x > max) fail(c.name, fmt::format("{} is out of range (at most {})", tok, max));
+  return x;
+}
+
+// Dotted quads inline; anything else (IPv6, errors) through parse_ip.
+const char* AwsLineParser::parse_ip_field(size_t i, const char* t, const char* e, Value& v) {
+  const char* q = t;
+  uint8_t b[4];
+  for (int k = 0; k < 4; ++k) {
+    // Up to three digits, no leading zero, at most 255; the sentinel ends the line.
+    unsigned x = static_cast<unsigned>(*q - '0');
+    if (x > 9) return parse_ip_slow(i, t, e, v);
+    unsigned d = static_cast<unsigned>(q[1] - '0');
+    if (d <= 9) {
+      if (x == 0) return parse_ip_slow(i, t, e, v);
+      x = x * 10 + d;
+      d = static_cast<unsigned>(q[2] - '0');
+      if (d <= 9) {
+        x = x * 10 + d;
+        q += 3;
+      } else {
+        q += 2;
+      }
+    } else {
+      q += 1;
+    }
+    if (x > 255 || q > e) return parse_ip_slow(i, t, e, v);
+    b[k] = static_cast<uint8_t>(x);
+    if (k < 3) {
+      if (*q != '.' || q >= e) return parse_ip_slow(i, t, e, v);
+      ++q;
+    }
+  }
+  if (q < e && *q != ' ') return parse_ip_slow(i, t, e, v);
+  std::memset(v.ip, 0, sizeof v.ip);
+  std::memcpy(v.ip, b, 4);
+  v.v6 = false;
+  v.state = Value::Set;
+  return q;
+}
+
+const char* AwsLineParser::parse_ip_slow(size_t i, const char* t, const char* e, Value& v) {
+  auto tok = token_at(t, e);
+  auto ip = parse_ip(tok);
+  if (!ip) fail(plan_schema_->column(i).name, fmt::format("'{}' is not an IP address", shorten(tok)));
+  v.set_ip(*ip);
+  return tok.data() + tok.size();
+}
+
+}  // namespace flow

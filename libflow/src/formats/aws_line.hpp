@@ -1,0 +1,58 @@
+// One line of AWS flow-log text into a record: shared by the text reader and the readers of
+// CloudWatch Logs envelopes and Firehose records, which carry the same lines inside JSON.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flow/format.hpp"
+
+namespace flow {
+
+/// The schema AWS writes by default: VPC version 2, or Transit Gateway's 36 fields.
+const SchemaPtr& aws_default_schema();
+const SchemaPtr& tgw_default_schema();
+
+class AwsLineParser {
+ public:
+  AwsLineParser(std::string file, WarnFn warn) : file_(std::move(file)), warn_(std::move(warn)) {}
+
+  /// Parses `line` into r, whose schema gives the fields (r.values sized to it). The line must be
+  /// followed in memory by '\n', '\r' or 8 zero bytes (the digit loops stop without bounds
+  /// checks). With `guess_defaults`, where the schema is one of AWS's two defaults (VPC v2, 14 fields; Transit
+  /// Gateway, 36) and the line has the other's number of fields, r is reset to the other one:
+  /// nothing in the data says which of the two a header-less line is.
+  void parse(std::string_view line, Record& r, uint64_t line_no, bool guess_defaults = false);
+  /// Counts a tolerated quirk of a line (warned once per input, counted at its end).
+  void note_crlf(uint64_t line_no) { note(crlf_, line_no, "line ends in CR (Windows line ending); the CR is dropped"); }
+  /// The end-of-input counts of tolerated quirks.
+  void report_tolerated();
+  const std::string& file() const { return file_; }
+
+ private:
+  struct Tolerated {
+    uint64_t count = 0, first_line = 0, last_line = 0;
+    std::string what;
+  };
+  struct Plan {  // per-column facts, looked up once per schema rather than once per value
+    Type type;
+    uint64_t max;
+  };
+
+  void parse_fields(std::string_view line, Record& r);
+  [[noreturn]] void fail(const std::string& field, const std::string& what);
+  void note(Tolerated& t, uint64_t line_no, const char* what);
+  uint64_t slow_uint(size_t i, const char* t, const char* e);
+  const char* parse_ip_field(size_t i, const char* t, const char* e, Value& v);
+  const char* parse_ip_slow(size_t i, const char* t, const char* e, Value& v);
+
+  std::string file_;
+  WarnFn warn_;
+  SchemaPtr plan_schema_;
+  std::vector<Plan> plan_;
+  uint64_t line_no_ = 0;
+  Tolerated spaces_, crlf_, millis_;
+};
+
+}  // namespace flow

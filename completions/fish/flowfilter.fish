@@ -68,7 +68,7 @@ complete -c flowfilter -l version -d 'Display program version information and ex
 complete -c flowfilter -s q -l quiet -d 'No warnings (skip counts are still reported)'
 complete -c flowfilter -l no-progress -d 'No progress bar (shown only when stderr is a terminal)'
 complete -c flowfilter -s I -l input-format -x -a 'auto aws json bin' -d 'Input format (default: detected from the content)'
-complete -c flowfilter -l aws-format -x -d 'Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. \'${version} ${vpc-id} ...\''
+complete -c flowfilter -l aws-format -x -d 'Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. \'${version} ${vpc-id} ...\'; repeat it for streams that mix formats (a line is read with the one of its field count)'
 complete -c flowfilter -l on-error -x -a 'fail skip warn' -d 'Malformed records: fail (exit 1), skip, or warn; skip and warn report counts at the end'
 complete -c flowfilter -l gcp-both-ends -d 'GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)'
 complete -c flowfilter -s o -l output -r -F -d 'Write to FILE (atomically: temporary file, then rename)'

@@ -5,7 +5,7 @@ complete -c flowstat -l version -d 'Display program version information and exit
 complete -c flowstat -s q -l quiet -d 'No warnings (skip counts are still reported)'
 complete -c flowstat -l no-progress -d 'No progress bar (shown only when stderr is a terminal)'
 complete -c flowstat -s I -l input-format -x -a 'auto aws json bin' -d 'Input format (default: detected from the content)'
-complete -c flowstat -l aws-format -x -d 'Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. \'${version} ${vpc-id} ...\''
+complete -c flowstat -l aws-format -x -d 'Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. \'${version} ${vpc-id} ...\'; repeat it for streams that mix formats (a line is read with the one of its field count)'
 complete -c flowstat -l on-error -x -a 'fail skip warn' -d 'Malformed records: fail (exit 1), skip, or warn; skip and warn report counts at the end'
 complete -c flowstat -l gcp-both-ends -d 'GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)'
 complete -c flowstat -s o -l output -r -F -d 'Write to FILE (atomically: temporary file, then rename)'

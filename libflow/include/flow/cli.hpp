@@ -29,7 +29,7 @@ struct ToolSpec {
 struct CommonOptions {
   std::vector<std::string> inputs;
   std::string input_format = "auto";
-  std::string aws_format;
+  std::vector<std::string> aws_format;  ///< one or more: a line is read with the one of its field count
   std::string on_error = "fail";
   bool gcp_both_ends = false;
   std::string output = "-";

@@ -26,6 +26,9 @@ using WarnFn = std::function<void(const std::string&)>;
 struct ReadOptions {
   Format format = Format::Auto;
   SchemaPtr aws_format;  ///< explicit AWS text format; overrides header lines
+  /// Every format given (aws_format first): a line that does not read with the current one is
+  /// read with the one of its number of fields. Empty with aws_format set: that one only.
+  std::vector<SchemaPtr> aws_formats;
   WarnFn warn;           ///< receives "FILE:LINE: ..." warnings; may be empty
   /// GCP: keep both reports of a flow logged at both ends (by default the second is dropped).
   bool gcp_both_ends = false;

@@ -79,7 +79,9 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
       ->check(CLI::IsMember(input_format_names()))
       ->group("Input");
   app.add_option("--aws-format", o.aws_format,
-                 "Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. '${version} ${vpc-id} ...'")
+                 "Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. '${version} ${vpc-id} ...'; "
+                 "repeat it for streams that mix formats (a line is read with the one of its field count)")
+      ->allow_extra_args(false)
       ->type_name("FORMAT")
       ->group("Input");
   app.add_option("--on-error", o.on_error,
@@ -129,13 +131,19 @@ InputConfig Context::input_config(const CommonOptions& o) {
   InputConfig cfg;
   cfg.files = o.inputs;
   cfg.read.format = parse_format_name(o.input_format);
-  if (!o.aws_format.empty()) {
+  for (const auto& f : o.aws_format) {
+    SchemaPtr s;
     try {
-      cfg.read.aws_format = Schema::parse_format(o.aws_format);
+      s = Schema::parse_format(f);
     } catch (const DataError& e) {
       throw UsageError(std::string("--aws-format: ") + e.what());
     }
+    for (const auto& other : cfg.read.aws_formats)
+      if (other->size() == s->size())
+        throw UsageError(fmt::format("--aws-format: two formats of {} fields: a line could be either", s->size()));
+    cfg.read.aws_formats.push_back(s);
   }
+  if (!cfg.read.aws_formats.empty()) cfg.read.aws_format = cfg.read.aws_formats.front();
   cfg.read.warn = [this](const std::string& m) { warn(m); };
   cfg.read.gcp_both_ends = o.gcp_both_ends;
   cfg.on_error = parse_error_policy(o.on_error);

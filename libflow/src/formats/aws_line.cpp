@@ -72,22 +72,26 @@ const SchemaPtr& tgw_default_schema() {
   return s;
 }
 
-void AwsLineParser::parse(std::string_view line, Record& r, uint64_t line_no, bool guess_defaults) {
+const std::vector<SchemaPtr>& AwsLineParser::alternatives(const ReadOptions& opts, bool header_seen) {
+  static const std::vector<SchemaPtr> defaults{aws_default_schema(), tgw_default_schema()}, none;
+  if (!opts.aws_formats.empty()) return opts.aws_formats;
+  return opts.aws_format || header_seen ? none : defaults;
+}
+
+void AwsLineParser::parse(std::string_view line, Record& r, uint64_t line_no, const std::vector<SchemaPtr>& alternatives) {
   line_no_ = line_no;
-  const SchemaPtr& vpc = aws_default_schema();
-  const SchemaPtr& tgw = tgw_default_schema();
-  if (guess_defaults && (r.schema == vpc || r.schema == tgw)) {
-    try {
-      parse_fields(line, r);
-    } catch (const DataError&) {
-      const SchemaPtr& other = r.schema == vpc ? tgw : vpc;
-      if (count_tokens(line) != other->size()) throw;
-      r.reset(other);
-      parse_fields(line, r);
-    }
-    return;
+  if (alternatives.empty()) return parse_fields(line, r);
+  try {
+    parse_fields(line, r);
+  } catch (const DataError&) {
+    size_t n = count_tokens(line);
+    for (const auto& other : alternatives)
+      if (other != r.schema && other->size() == n) {
+        r.reset(other);
+        return parse_fields(line, r);
+      }
+    throw;
   }
-  parse_fields(line, r);
 }
 
 void AwsLineParser::fail(const std::string& field, const std::string& what) {

@@ -20,10 +20,13 @@ class AwsLineParser {
 
   /// Parses `line` into r, whose schema gives the fields (r.values sized to it). The line must be
   /// followed in memory by '\n', '\r' or 8 zero bytes (the digit loops stop without bounds
-  /// checks). With `guess_defaults`, where the schema is one of AWS's two defaults (VPC v2, 14 fields; Transit
-  /// Gateway, 36) and the line has the other's number of fields, r is reset to the other one:
-  /// nothing in the data says which of the two a header-less line is.
-  void parse(std::string_view line, Record& r, uint64_t line_no, bool guess_defaults = false);
+  /// checks). When the line does not read so and one of `alternatives` has its number of fields,
+  /// r is reset to that one: nothing in a header-less line says its format, and a stream may mix
+  /// AWS's two defaults (VPC v2, 14 fields; Transit Gateway, 36) or the formats the user gave.
+  void parse(std::string_view line, Record& r, uint64_t line_no, const std::vector<SchemaPtr>& alternatives = {});
+  /// The alternatives for a reader: the formats given (ReadOptions::aws_formats), else AWS's
+  /// two defaults when no header line or single --aws-format fixes the format.
+  static const std::vector<SchemaPtr>& alternatives(const ReadOptions& opts, bool header_seen);
   /// Counts a tolerated quirk of a line (warned once per input, counted at its end).
   void note_crlf(uint64_t line_no) { note(crlf_, line_no, "line ends in CR (Windows line ending); the CR is dropped"); }
   /// The end-of-input counts of tolerated quirks.

@@ -67,7 +67,7 @@ class AwsTextReader : public Reader {
       if (!same_schema(r.schema, schema_)) r.reset(schema_);
       r.line = line_no_;
       // Without a header or --aws-format, a line may be in either of AWS's default formats.
-      parser_.parse(line, r, line_no_, !opts_.aws_format && !header_seen_);
+      parser_.parse(line, r, line_no_, AwsLineParser::alternatives(opts_, header_seen_));
       schema_ = r.schema;
       return true;
     }

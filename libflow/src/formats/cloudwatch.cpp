@@ -60,14 +60,14 @@ class CloudWatchUnpacker : public Unpacker {
       buf_.assign(ev.message);
       buf_.append("\n\0\0\0\0\0\0\0\0", 9);
       try {
-        lines_.parse(std::string_view(buf_.data(), ev.message.size()), r, ctx_.line, !opts_.aws_format);
+        lines_.parse(std::string_view(buf_.data(), ev.message.size()), r, ctx_.line, AwsLineParser::alternatives(opts_, false));
       } catch (const DataError& e) {
         std::string path = ev.index == SIZE_MAX ? "message" : fmt::format("logEvents[{}].message", ev.index);
         // The usual cause: a custom format, which the envelope does not say.
         const char* hint = opts_.aws_format ? "" : " (read in AWS's default format; give another with --aws-format)";
         throw DataError(e.file, e.line, e.field, fmt::format("{}{}: {}{}", prefix_, path, e.what(), hint));
       }
-      schema_ = r.schema;  // a guessed Transit Gateway default holds for the next lines
+      schema_ = r.schema;  // a format chosen by field count holds for the next lines
       return true;
     }
     return false;

@@ -5,6 +5,8 @@
 
 #include <ctime>
 #include <optional>
+#include <atomic>
+#include <functional>
 #include <thread>
 
 #include "flow/agg.hpp"
@@ -166,6 +168,10 @@ std::vector<std::string> needed_fields(const AggSpec& spec, const std::optional<
   return f;
 }
 
+unsigned threads_for(const AggCmdOptions& o) {
+  return o.threads ? o.threads : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+}
+
 /// Reads the inputs into `agg`, in parallel where they can be split (flow/stream.hpp): each
 /// thread groups its share into its own Aggregator, and the shares are absorbed into `agg`.
 void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, const AggLimits& limits, Context& ctx) {
@@ -176,11 +182,10 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
   if (!o.where.empty()) where.emplace(Filter::compile(o.where, fs));
   InputConfig cfg = ctx.input_config(o.common);
   cfg.read.fields.emplace(needed_fields(spec, where));
-  unsigned n = o.threads ? o.threads : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  auto streams = parallel_streams(std::move(cfg), n);
+  auto streams = parallel_streams(std::move(cfg), threads_for(o));
   std::vector<Aggregator> parts;
   for (size_t i = 1; i < streams.size(); ++i)
-    parts.emplace_back(spec, AggLimits{limits.memory / streams.size(), limits.tmpdir});
+    parts.emplace_back(spec, AggLimits{limits.memory / streams.size(), limits.tmpdir, limits.partitions});
   std::vector<std::exception_ptr> errors(streams.size());
   auto work = [&](size_t i) {
     try {
@@ -195,19 +200,33 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
       errors[i] = std::current_exception();
     }
   };
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < streams.size(); ++i) threads.emplace_back(work, i);
-  work(0);
-  for (auto& t : threads) t.join();
-  for (auto& e : errors)  // the first lane reads the start of the input: its error is the first
-    if (e) std::rethrow_exception(e);
+  auto run = [&](const std::function<void(size_t)>& f) {
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < streams.size(); ++i) threads.emplace_back(f, i);
+    f(0);
+    for (auto& t : threads) t.join();
+    for (auto& e : errors)  // the first lane reads the start of the input: its error is the first
+      if (e) std::rethrow_exception(e);
+  };
+  run(work);
+  // The shares, merged partition by partition on every thread (a partition's groups are only
+  // ever in that partition, whichever thread read them).
+  std::atomic<uint32_t> next{0};
+  run([&](size_t i) {
+    try {
+      for (uint32_t p; (p = next++) < agg.partitions();)
+        for (auto& share : parts) agg.absorb(share, p, false);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  });
   SkipReport skipped;
   for (size_t i = 0; i < streams.size(); ++i) {
     const SkipReport& s = streams[i]->skipped();
     skipped.records += s.records;
     skipped.errors += s.errors;
     if (skipped.first.empty()) skipped.first = s.first;
-    if (i > 0) agg.absorb(parts[i - 1]);
+    if (i > 0) agg.absorb_rest(parts[i - 1]);
   }
   ctx.report_skips(skipped);
 }
@@ -236,7 +255,8 @@ void run_agg(AggCmdOptions o, Context& ctx) {
     having.emplace(Filter::compile(o.having, fs));
   }
 
-  AggLimits limits{parse_size(o.memory), o.tmpdir};
+  unsigned threads = threads_for(o);
+  AggLimits limits{parse_size(o.memory), o.tmpdir, threads > 1 ? 4 * threads : 1};
   Aggregator agg(spec, limits);
   if (o.merge) {
     if (o.common.inputs.empty()) o.common.inputs.push_back("-");

@@ -55,6 +55,9 @@ struct AggSpec {
 struct AggLimits {
   uint64_t memory = uint64_t{1} << 30;  ///< bytes of group state before spilling to disk
   std::string tmpdir;                   ///< where spill runs go ("" = $TMPDIR or /tmp)
+  /// Groups kept in this many partitions by key hash (rounded up to a power of two; 1 when a key
+  /// is a string), so that absorb() can run one partition per thread.
+  unsigned partitions = 1;
 };
 
 /// How finished groups come out.
@@ -78,9 +81,14 @@ class Aggregator {
   /// Adds the groups of a partial state written by write_partial(); throws DataError if the
   /// file is damaged or was made with another spec (UsageError).
   void add_partial(const std::string& path);
-  /// Takes in every group of `other` (same spec; e.g. another thread's share of the input),
-  /// leaving it empty.
+  /// Takes in every group of `other` (same spec and limits; e.g. another thread's share of the
+  /// input), leaving it empty.
   void absorb(Aggregator& other);
+  /// The same in steps that may run on different threads, one partition each (without
+  /// spilling), then absorb_rest() once: what absorb() does.
+  void absorb(Aggregator& other, uint32_t partition, bool may_spill);
+  void absorb_rest(Aggregator& other);
+  uint32_t partitions() const;
   /// Ends the input. Passes every group, as a record of output_schema(), to `keep` (a --having
   /// filter; may be empty), then those kept, in `order` and up to order.top, to `emit`.
   void finish(const AggOrder& order, const std::function<bool(const Record&)>& keep,

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
+#include <stdexcept>
 #include <charconv>
 #include <cstring>
 #include <numeric>
@@ -102,7 +104,10 @@ int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 
 struct Aggregator::Impl {
   const AggSpec& spec;
   AggLimits limits;
-  GroupTable table;
+  // The groups, in partitions by key hash (several only for keys without strings, whose bytes
+  // mean the same in every table): threads then merge their partitions side by side.
+  std::vector<GroupTable> tables;
+  unsigned shift = 64;  // partition = hash >> shift
   std::vector<uint8_t> keybuf;
   SchemaPtr out_schema;
 
@@ -117,8 +122,29 @@ struct Aggregator::Impl {
   std::vector<int> runs;  // descriptors of spilled runs (unlinked temporary files)
   uint64_t records = 0, spills = 0;
 
-  Impl(const AggSpec& s, AggLimits l)
-      : spec(s), limits(std::move(l)), table(s), keybuf(table.key_width() + 1), out_schema(s.output_schema()) {}
+  Impl(const AggSpec& s, AggLimits l) : spec(s), limits(std::move(l)), out_schema(s.output_schema()) {
+    unsigned p = 1;
+    bool strings = false;
+    for (const auto& k : spec.keys) strings |= k.column.type == Type::String;
+    while (!strings && p < limits.partitions && p < 256) p *= 2;
+    tables.reserve(p);
+    for (unsigned i = 0; i < p; ++i) tables.emplace_back(s);
+    shift = p == 1 ? 64 : 64 - static_cast<unsigned>(std::countr_zero(p));
+    keybuf.assign(tables[0].key_width() + 1, 0);
+  }
+  GroupTable& part(uint64_t hash) { return tables[shift == 64 ? 0 : hash >> shift]; }
+  uint64_t groups() const {
+    uint64_t n = 0;
+    for (const auto& t : tables) n += t.size();
+    return n;
+  }
+  size_t memory() const {
+    size_t m = 0;
+    for (const auto& t : tables) m += t.memory();
+    return m;
+  }
+  size_t key_width() const { return tables[0].key_width(); }
+  size_t key_offset(size_t k) const { return tables[0].key_offset(k); }
   ~Impl() {
     for (int fd : runs) close(fd);
   }
@@ -210,7 +236,8 @@ struct Aggregator::Impl {
       }
       case Type::String: {
         p[0] = 1;
-        uint32_t id = t == Type::String ? table.strings(k).id(v.str()) : table.strings(k).id(value_text(v, t));
+        Interner& in = tables[0].strings(k);  // keys with strings have one partition
+        uint32_t id = t == Type::String ? in.id(v.str()) : in.id(value_text(v, t));
         std::memcpy(p + 1, &id, 4);
         break;
       }
@@ -245,13 +272,15 @@ struct Aggregator::Impl {
     bool reply = false;
     if (spec.bidir) connection_of(r, nullptr, &reply);
     uint8_t* kb = keybuf.data();
-    std::memset(kb, 0, table.key_width());
+    std::memset(kb, 0, key_width());
     for (size_t k = 0; k < spec.keys.size(); ++k) {
       int slot = reply && key_partner[k] >= 0 ? key_partner[k] : key_slot[k];
-      put_key(k, slot >= 0 ? r.values[static_cast<size_t>(slot)] : kNull, key_type[k], kb + table.key_offset(k));
+      put_key(k, slot >= 0 ? r.values[static_cast<size_t>(slot)] : kNull, key_type[k], kb + key_offset(k));
     }
+    uint64_t hash = GroupTable::hash_of(kb, key_width());
+    GroupTable& table = part(hash);
     uint32_t before = table.size();
-    uint32_t g = table.find_or_add(kb);
+    uint32_t g = table.find_or_add(kb, hash);
     Cell* cells = table.cells(g);
     for (size_t v = 0; v < spec.values.size(); ++v) {
       int slot = val_slot[v];
@@ -279,15 +308,28 @@ struct Aggregator::Impl {
     }
     // Memory grows with new groups, and with sketches (checked now and then).
     ++records;
-    if ((table.size() != before || (records & 255) == 0) && table.memory() > limits.memory) spill();
+    if ((table.size() != before || (records & 255) == 0) && memory() > limits.memory) spill();
   }
 
   // ---- groups as bytes ----
 
-  std::vector<uint32_t> sorted_groups() {
-    std::vector<uint32_t> idx(table.size());
-    std::iota(idx.begin(), idx.end(), 0u);
-    std::sort(idx.begin(), idx.end(), [this](uint32_t a, uint32_t b) { return table.compare(a, b) < 0; });
+  /// A group: its partition and its number there.
+  using Ref = std::pair<uint32_t, uint32_t>;
+
+  /// Every group, in the order of first appearance within each partition.
+  std::vector<Ref> all_groups() const {
+    std::vector<Ref> idx;
+    idx.reserve(groups());
+    for (uint32_t p = 0; p < tables.size(); ++p)
+      for (uint32_t g = 0; g < tables[p].size(); ++g) idx.emplace_back(p, g);
+    return idx;
+  }
+
+  std::vector<Ref> sorted_groups() const {
+    std::vector<Ref> idx = all_groups();
+    std::sort(idx.begin(), idx.end(), [this](Ref a, Ref b) {
+      return tables[0].compare_keys(tables[a.first].key(a.second), tables[b.first].key(b.second)) < 0;
+    });
     return idx;
   }
 
@@ -296,28 +338,30 @@ struct Aggregator::Impl {
     for (size_t k = 0; k < spec.keys.size(); ++k) encode_ordered(key, kv[k], spec.keys[k].column.type);
   }
 
-  void encode_group(uint32_t g, std::string& key, ByteWriter& state) {
+  void encode_group(Ref ref, std::string& key, ByteWriter& state) {
+    const GroupTable& table = tables[ref.first];
     std::vector<Value> kv(spec.keys.size());
-    table.key_values(g, kv.data());
+    table.key_values(ref.second, kv.data());
     encode_key(kv.data(), key);
     state.out.clear();
-    const Cell* cells = table.cells(g);
+    const Cell* cells = table.cells(ref.second);
     for (size_t v = 0; v < spec.values.size(); ++v) write_cell(spec.values[v], cells[v], table.store(), state);
   }
 
   /// Writes the table as a run sorted by key and empties it.
   void spill() {
-    if (table.size() == 0) return;
+    if (groups() == 0) return;
     FrameWriter w(limits.tmpdir);
     std::string key;
     ByteWriter state;
-    for (uint32_t g : sorted_groups()) {
+    for (Ref g : sorted_groups()) {
       encode_group(g, key, state);
       w.add(key, state.out);
     }
     runs.push_back(w.finish());
-    table.clear();
+    for (auto& t : tables) t.clear();
     ++spills;
+    if (runs.size() >= 4 * kFanIn) merge_down();  // a descriptor per run: keep them few
   }
 
   void decode_key(std::string_view key, Value* kv, Arena& arena) {
@@ -389,7 +433,7 @@ Aggregator::~Aggregator() = default;
 Aggregator::Aggregator(Aggregator&&) noexcept = default;
 
 void Aggregator::add(const Record& r, const std::string& file) { impl_->add(r, file); }
-uint64_t Aggregator::groups() const { return impl_->table.size(); }
+uint64_t Aggregator::groups() const { return impl_->groups(); }
 uint64_t Aggregator::spills() const { return impl_->spills; }
 uint64_t Aggregator::records() const { return impl_->records; }
 
@@ -449,49 +493,72 @@ void Aggregator::add_partial(const std::string& path) {
     for (size_t k = 0; k < kv.size(); ++k) kv[k] = decode_ordered(kr, spec_->keys[k].column.type, arena);
     if (!kr.in.empty()) kr.bad();
     uint8_t* kb = m.keybuf.data();
-    std::memset(kb, 0, m.table.key_width());
-    for (size_t k = 0; k < kv.size(); ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, kb + m.table.key_offset(k));
-    uint32_t g = m.table.find_or_add(kb);
+    std::memset(kb, 0, m.key_width());
+    for (size_t k = 0; k < kv.size(); ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, kb + m.key_offset(k));
+    uint64_t hash = GroupTable::hash_of(kb, m.key_width());
+    GroupTable& table = m.part(hash);
+    uint32_t g = table.find_or_add(kb, hash);
     ByteReader sr{fr.state(), &path};
-    Cell* cells = m.table.cells(g);
-    for (size_t v = 0; v < spec_->values.size(); ++v) merge_cell(spec_->values[v], cells[v], m.table.store(), sr);
+    Cell* cells = table.cells(g);
+    for (size_t v = 0; v < spec_->values.size(); ++v) merge_cell(spec_->values[v], cells[v], table.store(), sr);
     if (!sr.in.empty()) sr.bad();
-    if (m.table.memory() > m.limits.memory) m.spill();
+    if (m.memory() > m.limits.memory) m.spill();
   }
 }
 
 void Aggregator::absorb(Aggregator& other) {
+  for (uint32_t p = 0; p < impl_->tables.size(); ++p) absorb(other, p, true);
+  absorb_rest(other);
+}
+
+void Aggregator::absorb(Aggregator& other, uint32_t p, bool may_spill) {
   Impl &m = *impl_, &o = *other.impl_;
   const size_t nk = spec_->keys.size(), nv = spec_->values.size();
+  const bool same_layout = m.tables.size() > 1;  // no strings: key bytes mean the same in both
+  if (o.tables.size() != m.tables.size()) throw std::logic_error("absorb: partition counts differ");
+  GroupTable& from_table = o.tables[p];
   std::vector<Value> kv(nk);
   ByteWriter w;
   static const std::string name = "aggregator";
-  for (uint32_t g = 0; g < o.table.size(); ++g) {
-    o.table.key_values(g, kv.data());
-    uint8_t* kb = m.keybuf.data();
-    std::memset(kb, 0, m.table.key_width());
-    for (size_t k = 0; k < nk; ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, kb + m.table.key_offset(k));
-    uint32_t before = m.table.size();
-    Cell* into = m.table.cells(m.table.find_or_add(kb));
-    const Cell* from = o.table.cells(g);
+  for (uint32_t g = 0; g < from_table.size(); ++g) {
+    const uint8_t* kb = from_table.key(g);
+    if (!same_layout) {
+      from_table.key_values(g, kv.data());
+      uint8_t* buf = m.keybuf.data();
+      std::memset(buf, 0, m.key_width());
+      for (size_t k = 0; k < nk; ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, buf + m.key_offset(k));
+      kb = buf;
+    }
+    uint64_t hash = GroupTable::hash_of(kb, m.key_width());
+    GroupTable& table = m.tables[p];
+    uint32_t before = table.size();
+    Cell* into = table.cells(table.find_or_add(kb, hash));
+    const Cell* from = from_table.cells(g);
     for (size_t v = 0; v < nv; ++v) {
       if (!has_sketch(spec_->values[v].kind)) {
         combine_cell(spec_->values[v], into[v], from[v]);
         continue;
       }
       w.out.clear();
-      write_cell(spec_->values[v], from[v], o.table.store(), w);
+      write_cell(spec_->values[v], from[v], from_table.store(), w);
       ByteReader r{w.out, &name};
-      merge_cell(spec_->values[v], into[v], m.table.store(), r);
+      merge_cell(spec_->values[v], into[v], table.store(), r);
     }
-    if ((m.table.size() != before || (g & 255) == 0) && m.table.memory() > m.limits.memory) m.spill();
+    if (may_spill && (table.size() != before || (g & 255) == 0) && m.memory() > m.limits.memory) m.spill();
   }
-  o.table.clear();
+  from_table.clear();
+}
+
+void Aggregator::absorb_rest(Aggregator& other) {
+  Impl &m = *impl_, &o = *other.impl_;
   m.runs.insert(m.runs.end(), o.runs.begin(), o.runs.end());
   o.runs.clear();
   m.records += o.records;
   m.spills += o.spills;
+  if (m.memory() > m.limits.memory) m.spill();
 }
+
+uint32_t Aggregator::partitions() const { return static_cast<uint32_t>(impl_->tables.size()); }
 
 void Aggregator::write_partial(Output& out) {
   Impl& m = *impl_;
@@ -505,7 +572,7 @@ void Aggregator::write_partial(Output& out) {
   ByteWriter state;
   if (m.runs.empty()) {
     std::string key;
-    for (uint32_t g : m.sorted_groups()) {
+    for (auto g : m.sorted_groups()) {
       m.encode_group(g, key, state);
       w.add(key, state.out);
     }
@@ -619,17 +686,11 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
     return !(order.top && ++emitted >= order.top);
   };
   if (m.runs.empty()) {
-    std::vector<uint32_t> idx;
-    if (order.by == AggOrder::Keys) {
-      idx = m.sorted_groups();
-    } else {
-      idx.resize(m.table.size());
-      std::iota(idx.begin(), idx.end(), 0u);
-    }
-    for (uint32_t g : idx) {
-      m.table.key_values(g, rec.values.data());
-      const Cell* cells = m.table.cells(g);
-      for (size_t v = 0; v < nv; ++v) rec.values[nk + v] = final_value(spec_->values[v], cells[v], m.table.store());
+    for (auto [p, g] : order.by == AggOrder::Keys ? m.sorted_groups() : m.all_groups()) {
+      const GroupTable& table = m.tables[p];
+      table.key_values(g, rec.values.data());
+      const Cell* cells = table.cells(g);
+      for (size_t v = 0; v < nv; ++v) rec.values[nk + v] = final_value(spec_->values[v], cells[v], table.store());
       if (!take()) break;
     }
   } else {

@@ -39,14 +39,14 @@ GroupTable::GroupTable(const AggSpec& spec) : spec_(spec), strings_(spec.keys.si
   key_width_ = (key_width_ + 7) & ~size_t{7};  // whole words: hashed and compared a word at a time
   cells_off_ = key_width_;
   entry_width_ = cells_off_ + sizeof(Cell) * spec.values.size();
-  slots_.assign(1024, 0);
+  slots_.assign(64, 0);
 }
 
-uint64_t GroupTable::hash(const uint8_t* key) const {
+uint64_t GroupTable::hash_of(const uint8_t* key, size_t width) {
   // A multiply-xorshift mix per word (splitmix64's constants): keys are a few words long, and
   // this costs a fraction of a general-purpose hash's call.
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ key_width_;
-  for (size_t i = 0; i < key_width_; i += 8) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ width;
+  for (size_t i = 0; i < width; i += 8) {
     uint64_t x;
     std::memcpy(&x, key + i, 8);
     h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
@@ -66,8 +66,7 @@ bool GroupTable::same_key(const uint8_t* a, const uint8_t* b) const {
   return true;
 }
 
-uint32_t GroupTable::find_or_add(const uint8_t* key) {
-  const uint64_t hash = this->hash(key);
+uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
   size_t mask = slots_.size() - 1;
   size_t pos = hash & mask;
   uint64_t tag = hash & kHigh;
@@ -104,8 +103,7 @@ void GroupTable::grow() {
   slots_.swap(bigger);
 }
 
-int GroupTable::compare(uint32_t a, uint32_t b) const {
-  const uint8_t *x = key(a), *y = key(b);
+int GroupTable::compare_keys(const uint8_t* x, const uint8_t* y) const {
   for (size_t k = 0; k < spec_.keys.size(); ++k) {
     const uint8_t *p = x + key_off_[k], *q = y + key_off_[k];
     if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;  // null (0) first; IPv4 (4) before IPv6 (6)
@@ -187,7 +185,7 @@ void GroupTable::clear() {
   hashes_.clear();
   hashes_.shrink_to_fit();
   n_ = 0;
-  slots_.assign(1024, 0);
+  slots_.assign(64, 0);
   for (auto& s : strings_) s.clear();
   store_.clear();
 }

@@ -40,7 +40,10 @@ class GroupTable {
   size_t key_width() const { return key_width_; }
   size_t key_offset(size_t k) const { return key_off_[k]; }
   /// The group with this key (creating it, with fresh cells).
-  uint32_t find_or_add(const uint8_t* key);
+  uint32_t find_or_add(const uint8_t* key) { return find_or_add(key, hash_of(key, key_width_)); }
+  /// The same, with hash_of(key) known.
+  uint32_t find_or_add(const uint8_t* key, uint64_t hash);
+  static uint64_t hash_of(const uint8_t* key, size_t width);
   uint8_t* key(uint32_t g) { return entry(g); }
   const uint8_t* key(uint32_t g) const { return const_cast<GroupTable*>(this)->entry(g); }
   Cell* cells(uint32_t g) { return reinterpret_cast<Cell*>(entry(g) + cells_off_); }
@@ -53,7 +56,9 @@ class GroupTable {
   const Interner& strings(size_t k) const { return strings_[k]; }
 
   /// Orders two groups by key as encode_ordered() would: <0, 0, >0.
-  int compare(uint32_t a, uint32_t b) const;
+  int compare(uint32_t a, uint32_t b) const { return compare_keys(key(a), key(b)); }
+  /// The same for two keys of this table's layout (strings: ids of this table's interners).
+  int compare_keys(const uint8_t* x, const uint8_t* y) const;
   /// The key of group g as the output values of the keys (strings point into the interners).
   void key_values(uint32_t g, Value* out) const;
   size_t memory() const;
@@ -65,7 +70,6 @@ class GroupTable {
     return chunks_[g >> kChunkShift].get() + (g & ((1u << kChunkShift) - 1)) * entry_width_;
   }
   void grow();
-  uint64_t hash(const uint8_t* key) const;
   bool same_key(const uint8_t* a, const uint8_t* b) const;
 
   const AggSpec& spec_;

@@ -4,7 +4,8 @@
 # (missing .stderr = empty, missing .exit = 0). `run.sh BIN_DIR --update [PATTERN]` rewrites them.
 #
 # A case runs in tests/data (so messages name short relative paths) with $WORK, a fresh
-# temporary directory, for anything it writes.
+# temporary directory, for anything it writes. A case that cannot run here (it needs root, say)
+# exits 77 with the reason on stderr: it is counted and listed as skipped, never as passed.
 set -u
 bin=$(cd "$1" && pwd)
 shift
@@ -16,6 +17,7 @@ export PATH="$bin:$PATH" LC_ALL=C NO_COLOR=1 TZ=UTC
 
 pass=0
 fail=0
+skip=0
 for t in "$here"/*/*.sh; do
   base=${t%.sh}
   name=${base#"$here"/}
@@ -25,6 +27,12 @@ for t in "$here"/*/*.sh; do
   # Relative script path: a message from bash itself must not name the checkout's location.
   (cd "$here/../data" && bash "../cli/$name.sh") >"$WORK/.stdout" 2>"$WORK/.stderr" </dev/null
   code=$?
+  if [ $code = 77 ]; then
+    skip=$((skip + 1))
+    echo "SKIP $name: $(head -1 "$WORK/.stderr")"
+    rm -rf "$WORK"
+    continue
+  fi
   if [ $update = 1 ]; then
     cp "$WORK/.stdout" "$base.stdout"
     if [ -s "$WORK/.stderr" ]; then cp "$WORK/.stderr" "$base.stderr"; else rm -f "$base.stderr"; fi
@@ -43,5 +51,5 @@ for t in "$here"/*/*.sh; do
   if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name"; fi
   rm -rf "$WORK"
 done
-echo "cli: $pass passed, $fail failed"
+echo "cli: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

@@ -88,13 +88,14 @@ class AwsTextReader : public Reader {
       }
       if (line.find_first_not_of(' ') == std::string_view::npos) continue;  // blank line
       if ((line[0] >= 'a' && line[0] <= 'z') || line[0] == '$') {
-        if (SchemaPtr h = parse_header(line)) {
+        if (SchemaPtr h = header_schema(line)) {
           use_header(h);
           continue;
         }
       }
       if (!same_schema(r.schema, schema_)) r.reset(schema_);
       r.line = line_no_;
+      line_ = line;
       parse(line, r);
       return true;
     }
@@ -120,7 +121,7 @@ class AwsTextReader : public Reader {
       }
       scanned = n;
       if (n > kMaxLine) {
-        DataError e(in_->name(), line_no_ + 1, "", fmt::format("line longer than {} MiB", kMaxLine >> 20));
+        DataError e(in_->name(), line_no_ + 1, "", fmt::format("line longer than {} MiB; the rest of the input is not read", kMaxLine >> 20));
         e.fatal = true;
         throw e;
       }
@@ -131,6 +132,19 @@ class AwsTextReader : public Reader {
         ++line_no_;
         return true;
       }
+    }
+  }
+
+  /// The schema a header line names, or null when the line is not a header. A line that is a
+  /// header but names an impossible format (a field twice, too many fields) ends the input:
+  /// the lines after it cannot be read without knowing their fields.
+  SchemaPtr header_schema(std::string_view line) {
+    try {
+      return parse_header(line);
+    } catch (const DataError& e) {
+      DataError d(in_->name(), line_no_, "", fmt::format("bad header line: {}; the lines after it are not read", e.what()));
+      d.fatal = true;
+      throw d;
     }
   }
 
@@ -162,8 +176,18 @@ class AwsTextReader : public Reader {
     spaces_ = crlf_ = millis_ = Tolerated{};
   }
 
-  [[noreturn]] void fail(const Column& c, const std::string& what) {
-    throw DataError(in_->name(), line_no_, c.name, what);
+  [[noreturn]] void fail(const Column& c, const std::string& what) { fail(c.name, what); }
+
+  /// Throws the error of the current line; a line holding control characters is binary data
+  /// fed as text, which is said instead of the field it happened to break.
+  [[noreturn, gnu::cold, gnu::noinline]] void fail(const std::string& field, const std::string& what) {
+    for (size_t i = 0; i < line_.size(); ++i) {
+      auto c = static_cast<unsigned char>(line_[i]);
+      if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F)
+        throw DataError(in_->name(), line_no_, "",
+                        fmt::format("binary data, not text (byte 0x{:02x} at column {}): is this a flow log?", c, i + 1));
+    }
+    throw DataError(in_->name(), line_no_, field, what);
   }
 
   // Per-column parsing facts, looked up once per schema rather than once per value.
@@ -187,10 +211,7 @@ class AwsTextReader : public Reader {
     const size_t n = plan_.size();
     Value* out = r.values.data();
     for (size_t i = 0; i < n; ++i) {
-      if (q >= e) {
-        throw DataError(in_->name(), line_no_, schema_->column(i).name,
-                        fmt::format("expected {} fields, found {}", n, i));
-      }
+      if (q >= e) fail(schema_->column(i), fmt::format("expected {} fields, found {}", n, i));
       const char* t = q;
       Value& v = out[i];
       if (*q == '-' && (q + 1 == e || q[1] == ' ')) {
@@ -238,8 +259,7 @@ class AwsTextReader : public Reader {
       std::string_view rest(q, static_cast<size_t>(e - q));
       size_t extra = 1;
       for (char c : rest) extra += c == ' ';
-      throw DataError(in_->name(), line_no_, "",
-                      fmt::format("expected {} fields, found {}: unexpected '{}' after the last field ({})",
+      fail("", fmt::format("expected {} fields, found {}: unexpected '{}' after the last field ({})",
                                   n, n + extra, shorten(rest.substr(0, rest.find(' '))),
                                   schema_->columns().back().name));
     }
@@ -320,6 +340,7 @@ class AwsTextReader : public Reader {
   ReadOptions opts_;
   SchemaPtr schema_, plan_schema_;
   std::vector<Plan> plan_;
+  std::string_view line_;  // the line being parsed, for messages
   uint64_t line_no_ = 0;
   Tolerated spaces_, crlf_, millis_;
 };

@@ -2,10 +2,12 @@
 # Runs every tests/cli/<tool>/<case>.sh with the built tools first on PATH and compares its
 # stdout, stderr and exit status with <case>.stdout, <case>.stderr and <case>.exit beside it
 # (missing .stderr = empty, missing .exit = 0). `run.sh BIN_DIR --update [PATTERN]` rewrites them.
+# PATTERN selects the cases whose name holds it; -PATTERN all others.
 #
 # A case runs in tests/data (so messages name short relative paths) with $WORK, a fresh
 # temporary directory, for anything it writes. A case that cannot run here (it needs root, say)
-# exits 77 with the reason on stderr: it is counted and listed as skipped, never as passed.
+# exits 77 with the reason on stderr: it is counted and listed as skipped, never as passed, and
+# when every case selected was skipped run.sh exits 77 too (ctest then shows the test skipped).
 set -u
 bin=$(cd "$1" && pwd)
 shift
@@ -21,7 +23,11 @@ skip=0
 for t in "$here"/*/*.sh; do
   base=${t%.sh}
   name=${base#"$here"/}
-  [ -n "$pattern" ] && [[ $name != *$pattern* ]] && continue
+  if [[ $pattern == -* ]]; then
+    [[ $name == *"${pattern#-}"* ]] && continue
+  elif [ -n "$pattern" ]; then
+    [[ $name != *$pattern* ]] && continue
+  fi
   WORK=$(mktemp -d)
   export WORK
   # Relative script path: a message from bash itself must not name the checkout's location.
@@ -52,4 +58,6 @@ for t in "$here"/*/*.sh; do
   rm -rf "$WORK"
 done
 echo "cli: $pass passed, $fail failed, $skip skipped"
-[ $fail = 0 ]
+[ $fail = 0 ] || exit 1
+[ $pass = 0 ] && [ $skip -gt 0 ] && exit 77
+exit 0

@@ -98,7 +98,8 @@ for t in "${targets[@]}"; do
   if [[ $result != ok ]]; then
     echo "  log: $log" >&2
     grep -E -A25 "$report" "$log" | head -40 | sed 's/^/  /' >&2
-    for a in "$artifacts"/*; do
+    replayed=$(sed -n 's/^Running: //p' "$log" | tail -1)  # the regression input that failed, if any
+    for a in $replayed "$artifacts"/*; do
       if [[ -f $a ]]; then echo "  reproduce: $build/fuzz/fuzz_$t $a" >&2; fi
     done
   fi

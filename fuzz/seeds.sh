@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Assembles the seed corpora of the fuzz targets from the repository's test data (nothing is
 # duplicated in fuzz/): fuzz/seeds.sh OUT_DIR [FLOWCAT]
-#   OUT_DIR/<target>/   one directory per target (aws_text json binary filter policy decompress)
+#   OUT_DIR/<target>/   one directory per target (every fuzz/*.cpp defining LLVMFuzzerTestOneInput;
+#                       a target without seeds of its own here starts from an empty directory)
 # FLOWCAT (a built flowcat) converts the text samples to JSON Lines and binary seeds as well.
 set -euo pipefail
 out=${1:?usage: fuzz/seeds.sh OUT_DIR [FLOWCAT]}
 flowcat=${2:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=$root/tests/data
-for t in aws_text json binary filter policy decompress; do mkdir -p "$out/$t"; done
+mapfile -t targets < <(grep -l LLVMFuzzerTestOneInput "$root"/fuzz/*.cpp | xargs -n1 basename | sed 's/\.cpp$//' | sort)
+for t in "${targets[@]}"; do mkdir -p "$out/$t"; done
 
 n=0
 seed() {  # seed TARGET NAME < content
@@ -73,6 +75,6 @@ for i, e in enumerate(x for x in exprs if not (x in seen or seen.add(x))):
 for i, p in enumerate(policies):
     open(os.path.join(out, "policy", f"cli-{i:03d}.policy"), "w").write(p)
 PY
-for t in aws_text json binary filter policy decompress; do
+for t in "${targets[@]}"; do
   printf '%s: %s seeds\n' "$t" "$(find "$out/$t" -type f | wc -l)"
 done

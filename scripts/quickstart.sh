@@ -14,13 +14,7 @@ packages=(g++ cmake pkg-config make
   libcli11-dev libfmt-dev libsimdjson-dev libcpp-httplib-dev catch2
   libisal-dev libzstd-dev libxxhash-dev
   gzip zstd groff-base bash-completion zsh fish libxml2-utils jq)
-missing=()
-for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+./scripts/install-packages.sh "${packages[@]}"
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFLOW_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"

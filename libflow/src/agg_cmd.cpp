@@ -174,7 +174,8 @@ unsigned threads_for(const AggCmdOptions& o) {
 
 /// Reads the inputs into `agg`, in parallel where they can be split (flow/stream.hpp): each
 /// thread groups its share into its own Aggregator, and the shares are absorbed into `agg`.
-void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, const AggLimits& limits, Context& ctx) {
+void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, const AggLimits& limits, Context& ctx,
+               unsigned threads) {
   FilterSettings fs;
   fs.now = std::time(nullptr);
   fs.source = "-w";
@@ -182,7 +183,7 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
   if (!o.where.empty()) where.emplace(Filter::compile(o.where, fs));
   InputConfig cfg = ctx.input_config(o.common);
   cfg.read.fields.emplace(needed_fields(spec, where));
-  auto streams = parallel_streams(std::move(cfg), threads_for(o));
+  auto streams = parallel_streams(std::move(cfg), threads);
   std::vector<Aggregator> parts;
   for (size_t i = 1; i < streams.size(); ++i)
     parts.emplace_back(spec, AggLimits{limits.memory / streams.size(), limits.tmpdir, limits.partitions});
@@ -201,10 +202,10 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
     }
   };
   auto run = [&](const std::function<void(size_t)>& f) {
-    std::vector<std::thread> threads;
-    for (size_t i = 1; i < streams.size(); ++i) threads.emplace_back(f, i);
+    std::vector<std::thread> pool;
+    for (size_t i = 1; i < streams.size(); ++i) pool.emplace_back(f, i);
     f(0);
-    for (auto& t : threads) t.join();
+    for (auto& t : pool) t.join();
     for (auto& e : errors)  // the first lane reads the start of the input: its error is the first
       if (e) std::rethrow_exception(e);
   };
@@ -262,7 +263,12 @@ void run_agg(AggCmdOptions o, Context& ctx) {
     if (o.common.inputs.empty()) o.common.inputs.push_back("-");
     for (const auto& path : o.common.inputs) agg.add_partial(path);
   } else {
-    read_into(agg, o, spec, limits, ctx);
+    try {
+      read_into(agg, o, spec, limits, ctx, threads);
+    } catch (const SplitReadAborted&) {  // rare: an error ended a split input early
+      agg = Aggregator(spec, limits);
+      read_into(agg, o, spec, limits, ctx, 1);
+    }
   }
 
   if (o.partial) {

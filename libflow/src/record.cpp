@@ -101,7 +101,50 @@ std::string DataError::message() const {
   if (!file.empty()) m = line ? fmt::format("{}:{}: ", file, line) : file + ": ";
   m += what();
   if (!field.empty()) m += fmt::format(" (field {})", field);
-  return m;
+  return printable(m);
+}
+
+namespace {
+/// Length of the valid UTF-8 sequence at s[i] (2-4), or 0 (RFC 3629: no overlongs, no
+/// surrogates, nothing above U+10FFFF).
+size_t utf8_length(std::string_view s, size_t i) {
+  auto at = [&](size_t k) -> uint8_t { return i + k < s.size() ? static_cast<uint8_t>(s[i + k]) : uint8_t{0}; };
+  auto cont = [&](size_t k) { return (at(k) & 0xC0) == 0x80; };
+  uint8_t c = at(0);
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && at(1) < 0xA0) return 0;  // overlong
+    if (c == 0xED && at(1) >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && at(1) < 0x90) return 0;  // overlong
+    if (c == 0xF4 && at(1) >= 0x90) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+}  // namespace
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+      ++i;
+    } else if (size_t n = c >= 0x80 ? utf8_length(s, i) : 0) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+    }
+  }
+  return out;
 }
 
 void copy_record(const Record& from, Record& to) {

@@ -31,17 +31,24 @@ struct Piece {
   std::string file;
   uint64_t begin = 0, end = 0;  // a byte range when end > 0
   unsigned shard = 0, shards = 1;
+  bool more_after = false;  // a piece of text followed by more of the same file
 };
 
-/// Reads [0, end) of a file backwards: the number of lines before `end` and the format the last
-/// header line before it names (null if none), so that a piece starting at `end` reads as the
-/// whole file would.
-std::pair<SchemaPtr, uint64_t> text_context(const std::string& file, uint64_t end) {
+/// What a piece of AWS text starting at some offset needs to read as the whole file would.
+struct TextContext {
+  SchemaPtr format;       ///< the format the last header line before it names (null if none)
+  uint64_t lines = 0;     ///< lines before it
+  bool bad_header = false;  ///< that header line is not valid: the whole file's reader stops there
+};
+
+/// Reads [0, end) of a file backwards for the TextContext of a piece starting at `end`.
+TextContext text_context(const std::string& file, uint64_t end) {
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw DataError(fmt::format("{}: cannot open: {}", file, std::strerror(errno)));
   constexpr size_t kChunk = 1 << 20;
   std::vector<char> buf(kChunk);
   SchemaPtr header;
+  bool bad = false;  // the nearest header line is not a valid one
   uint64_t lines = 0, line_end = end;  // the line after the '\n' being looked at ends at line_end
   auto read_at = [&](uint64_t off, char* p, size_t n) {
     for (size_t done = 0; done < n;) {
@@ -55,11 +62,15 @@ std::pair<SchemaPtr, uint64_t> text_context(const std::string& file, uint64_t en
     }
   };
   auto check = [&](uint64_t line_start) {  // a line that may be a header: read it whole
-    if (header || line_end - line_start > (1 << 16)) return;
+    if (header || bad || line_end - line_start > (1 << 16)) return;
     std::string line(line_end - line_start, '\0');
     read_at(line_start, line.data(), line.size());
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    header = aws_header_format(line);
+    try {
+      header = aws_header_format(line);
+    } catch (const DataError&) {
+      bad = true;  // the reader of the piece before says so, and stops there
+    }
   };
   for (uint64_t hi = end; hi > 0;) {
     uint64_t lo = hi > kChunk ? hi - kChunk : 0;
@@ -71,7 +82,7 @@ std::pair<SchemaPtr, uint64_t> text_context(const std::string& file, uint64_t en
       i = static_cast<size_t>(nl - buf.data());
       ++lines;
       uint64_t start = lo + i + 1;
-      if (start < line_end && !header) {
+      if (start < line_end && !header && !bad) {
         char c = start - lo < n ? buf[start - lo] : 0;
         if (start - lo >= n) read_at(start, &c, 1);
         if ((c >= 'a' && c <= 'z') || c == '$') check(start);
@@ -80,27 +91,29 @@ std::pair<SchemaPtr, uint64_t> text_context(const std::string& file, uint64_t en
     }
     hi = lo;
   }
-  if (!header && line_end > 0) {
+  if (!header && !bad && line_end > 0) {
     char c;
     read_at(0, &c, 1);
     if ((c >= 'a' && c <= 'z') || c == '$') check(0);
   }
   close(fd);
-  return {header, lines};
+  return {header, lines, bad};
 }
 
 /// One input with the error policy applied: malformed records are counted and passed over.
 class PolicyReader {
  public:
-  PolicyReader(const Piece& piece, const InputConfig& cfg, SkipReport& report) : cfg_(cfg), report_(report) {
+  PolicyReader(const Piece& piece, const InputConfig& cfg, SkipReport& report)
+      : cfg_(cfg), report_(report), more_after_(piece.more_after) {
     ReadOptions ro = cfg.read;
     std::unique_ptr<InputStream> in;
     if (piece.end > 0) {
       in = open_input_range(piece.file, piece.begin, piece.end);
-      auto [format, lines] = text_context(piece.file, piece.begin);
+      TextContext c = text_context(piece.file, piece.begin);
       ro.format = Format::Aws;
-      ro.initial_format = format;
-      ro.first_line = lines;
+      ro.initial_format = c.format;
+      ro.first_line = c.lines;
+      done_ = c.bad_header;
     } else {
       in = open_input(piece.file);
       ro.shard = piece.shard;
@@ -114,6 +127,7 @@ class PolicyReader {
   const std::string& name() const { return in_->name(); }
 
   bool next(Record& r) {
+    if (done_) return false;
     for (;;) {
       try {
         if (!reader_->next(r)) return false;
@@ -122,6 +136,9 @@ class PolicyReader {
         return true;
       } catch (const DataError& e) {
         if (cfg_.on_error == ErrorPolicy::Fail) throw;
+        // An error that ends the input ends it for the pieces after this one too, which other
+        // threads are reading already: the caller reads again, one piece after the other.
+        if (e.fatal && more_after_) throw SplitReadAborted();
         report_.errors++;
         report_.records += e.records;
         if (report_.first.empty()) report_.first = e.message();
@@ -137,6 +154,8 @@ class PolicyReader {
   InputStream* in_;  // owned by reader_
   std::unique_ptr<Reader> reader_;
   uint64_t total_ = 0, count_ = 0;
+  bool done_ = false;  // a piece after a bad header line: nothing of it is read
+  bool more_after_;
 };
 
 class SequentialStream : public RecordStream {
@@ -308,7 +327,7 @@ std::vector<std::unique_ptr<RecordStream>> parallel_streams(InputConfig cfg, siz
       for (size_t i = 0; i < parts && begin < size; ++i) {
         uint64_t end = i + 1 == parts ? size : line_start_after(f, size / parts * (i + 1), size);
         if (end > begin) {
-          lanes[i].push_back(Piece{f, begin, end});
+          lanes[i].push_back(Piece{f, begin, end, 0, 1, end < size});
           load[i] += end - begin;
         }
         begin = end;

@@ -2,9 +2,12 @@
 # Runs every tests/cli/<tool>/<case>.sh with the built tools first on PATH and compares its
 # stdout, stderr and exit status with <case>.stdout, <case>.stderr and <case>.exit beside it
 # (missing .stderr = empty, missing .exit = 0). `run.sh BIN_DIR --update [PATTERN]` rewrites them.
+# PATTERN selects the cases whose name holds it; -PATTERN all others.
 #
 # A case runs in tests/data (so messages name short relative paths) with $WORK, a fresh
-# temporary directory, for anything it writes.
+# temporary directory, for anything it writes. A case that cannot run here (it needs root, say)
+# exits 77 with the reason on stderr: it is counted and listed as skipped, never as passed, and
+# when every case selected was skipped run.sh exits 77 too (ctest then shows the test skipped).
 set -u
 bin=$(cd "$1" && pwd)
 shift
@@ -16,15 +19,26 @@ export PATH="$bin:$PATH" LC_ALL=C NO_COLOR=1 TZ=UTC
 
 pass=0
 fail=0
+skip=0
 for t in "$here"/*/*.sh; do
   base=${t%.sh}
   name=${base#"$here"/}
-  [ -n "$pattern" ] && [[ $name != *$pattern* ]] && continue
+  if [[ $pattern == -* ]]; then
+    [[ $name == *"${pattern#-}"* ]] && continue
+  elif [ -n "$pattern" ]; then
+    [[ $name != *$pattern* ]] && continue
+  fi
   WORK=$(mktemp -d)
   export WORK
   # Relative script path: a message from bash itself must not name the checkout's location.
   (cd "$here/../data" && bash "../cli/$name.sh") >"$WORK/.stdout" 2>"$WORK/.stderr" </dev/null
   code=$?
+  if [ $code = 77 ]; then
+    skip=$((skip + 1))
+    echo "SKIP $name: $(head -1 "$WORK/.stderr")"
+    rm -rf "$WORK"
+    continue
+  fi
   if [ $update = 1 ]; then
     cp "$WORK/.stdout" "$base.stdout"
     if [ -s "$WORK/.stderr" ]; then cp "$WORK/.stderr" "$base.stderr"; else rm -f "$base.stderr"; fi
@@ -43,5 +57,7 @@ for t in "$here"/*/*.sh; do
   if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name"; fi
   rm -rf "$WORK"
 done
-echo "cli: $pass passed, $fail failed"
-[ $fail = 0 ]
+echo "cli: $pass passed, $fail failed, $skip skipped"
+[ $fail = 0 ] || exit 1
+[ $pass = 0 ] && [ $skip -gt 0 ] && exit 77
+exit 0

@@ -6,6 +6,7 @@
 #include "test_util.hpp"
 
 using namespace flow;
+using namespace std::string_literals;
 using test::read_error;
 using test::read_rows;
 
@@ -134,4 +135,39 @@ TEST_CASE("aws text: long lines across buffer refills and a last line without ne
   auto rows = read_rows(big);
   CHECK(rows.size() == 20001);
   CHECK(rows.back().values.back() == "OK");
+}
+
+TEST_CASE("aws text: a header naming a field twice ends the input, with file and line", "[aws]") {
+  std::string text = std::string(kV2) + "version srcaddr srcaddr\n2 10.0.0.1 10.0.0.2\n" + kV2;
+  auto reader = aws_text_reader(std::make_unique<InputStream>(memory_source(text), "mem"), {});
+  Record r;
+  REQUIRE(reader->next(r));
+  try {
+    reader->next(r);
+    FAIL("no error");
+  } catch (const DataError& e) {
+    CHECK(e.fatal);
+    CHECK(e.message() ==
+          "mem:2: bad header line: field 'srcaddr' appears twice in the format; the lines after it are not read");
+  }
+}
+
+TEST_CASE("aws text: a bad line holding control characters is called binary data, shown escaped", "[aws]") {
+  CHECK(read_error("2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK\n\x89PNG\x1a\x00\x1b[2J x\n"s) ==
+        "mem:2: binary data, not text (byte 0x1a at column 5): is this a flow log?");
+  // Without control characters the field is named as usual; bytes that are not UTF-8 are escaped.
+  CHECK(read_error("\xff\xfe 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK\n") ==
+        "mem:1: '\\xff\\xfe' is not a number (field version)");
+  // A valid line may carry anything in a string field: no error.
+  CHECK(read_error("2 1 eni-\x01 10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK\n").empty());
+}
+
+TEST_CASE("printable: control characters and bytes outside UTF-8 become \\xNN, text stays", "[aws]") {
+  CHECK(printable("plain ASCII: a-z 0-9 ~") == "plain ASCII: a-z 0-9 ~");
+  CHECK(printable("ünïcödé → ✓ 𝄞") == "ünïcödé → ✓ 𝄞");
+  CHECK(printable("tab\tnl\ncr\rnul\0esc\x1b[2J del\x7f"s) ==
+        "tab\\x09nl\\x0acr\\x0dnul\\x00esc\\x1b[2J del\\x7f");
+  CHECK(printable("\xff\xc3(\xe2\x82\xf0\x9f\x98") == "\\xff\\xc3(\\xe2\\x82\\xf0\\x9f\\x98");  // lone and cut sequences
+  CHECK(printable("\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80") ==
+        "\\xc0\\xaf \\xed\\xa0\\x80 \\xf4\\x90\\x80\\x80");  // overlong, surrogate, above U+10FFFF
 }

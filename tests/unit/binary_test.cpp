@@ -227,7 +227,9 @@ void reseal(std::string& bytes, size_t offset) {
 }
 
 /// Every record delivered is the original at its position; the records of blocks that end
-/// before `damage` are all delivered.
+/// before `damage` are all delivered; and no record goes missing without a word: when the
+/// reader could go on (no fatal error) every record is either delivered or counted in an
+/// error, and after a fatal error what was delivered is exactly the records before it.
 void check_damaged(const Decoded& d, const std::vector<Rec>& want, const std::vector<Frame>& frames, size_t damage) {
   REQUIRE(d.recs.size() == d.lines.size());
   for (size_t i = 0; i < d.recs.size(); ++i) {
@@ -241,6 +243,17 @@ void check_damaged(const Decoded& d, const std::vector<Rec>& want, const std::ve
     if (f.offset + f.size <= damage) intact += f.records;
   REQUIRE(d.recs.size() >= intact);
   for (size_t i = 0; i < intact; ++i) REQUIRE(d.lines[i] == i + 1);
+  bool fatal = false;
+  uint64_t counted = 0;
+  for (const auto& e : d.errors) {
+    fatal |= e.fatal;
+    counted += e.records;
+  }
+  if (fatal) {
+    for (size_t i = 0; i < d.recs.size(); ++i) REQUIRE(d.lines[i] == i + 1);
+  } else {
+    REQUIRE(d.recs.size() + counted == want.size());
+  }
 }
 
 }  // namespace
@@ -425,12 +438,9 @@ TEST_CASE("binary: truncation is reported, at a frame boundary or inside a frame
   CHECK(empty.errors[0].message() == "t.flows: byte offset 0: truncated: stream ends without its end frame (empty input)");
 }
 
-TEST_CASE("binary: every flipped byte is reported and no wrong record is delivered") {
-  Corpus c;
-  add_every_type(c, 24, 8);
-  const std::string bytes = encode(c.records, 6);
+/// Flips every byte of `bytes` (three masks each): every damage is reported (check_damaged).
+void check_every_flip(const std::string& bytes, const std::vector<Rec>& want) {
   const auto frames = frames_of(bytes);
-  const std::vector<Rec> want = c.expected();
   for (size_t i = 0; i < bytes.size(); ++i)
     for (uint8_t mask : {uint8_t{0x01}, uint8_t{0x80}, uint8_t{0xFF}}) {
       INFO("byte " << i << " ^ " << int(mask));
@@ -442,12 +452,9 @@ TEST_CASE("binary: every flipped byte is reported and no wrong record is deliver
     }
 }
 
-TEST_CASE("binary: a stream cut at every position is reported and keeps the blocks before the cut") {
-  Corpus c;
-  add_every_type(c, 24, 9);
-  const std::string bytes = encode(c.records, 6);
+/// Cuts `bytes` at every position: each cut is a fatal error after the blocks before it.
+void check_every_cut(const std::string& bytes, const std::vector<Rec>& want) {
   const auto frames = frames_of(bytes);
-  const std::vector<Rec> want = c.expected();
   for (size_t n = 0; n < bytes.size(); ++n) {
     INFO("cut at " << n);
     Decoded d = decode(bytes.substr(0, n));
@@ -455,6 +462,27 @@ TEST_CASE("binary: a stream cut at every position is reported and keeps the bloc
     CHECK(d.errors.back().fatal);
     check_damaged(d, want, frames, n);
   }
+}
+
+TEST_CASE("binary: every flipped byte is reported and no wrong record is delivered") {
+  Corpus c;
+  add_every_type(c, 24, 8);
+  check_every_flip(encode(c.records, 6), c.expected());
+}
+
+TEST_CASE("binary: a stream cut at every position is reported and keeps the blocks before the cut") {
+  Corpus c;
+  add_every_type(c, 24, 9);
+  check_every_cut(encode(c.records, 6), c.expected());
+}
+
+TEST_CASE("binary: the golden sample, every byte flipped and cut at every position, is reported") {
+  // The sample stream of tests/data as the tools write it (one block of 11 records).
+  const std::string golden = slurp(std::string(FLOW_TEST_DATA) + "/golden-v1.flows");
+  const std::vector<Rec> want = decode(golden).recs;
+  REQUIRE(want.size() == 11);
+  check_every_flip(golden, want);
+  check_every_cut(golden, want);
 }
 
 TEST_CASE("binary: a column the field table knows with another type is read through its text") {

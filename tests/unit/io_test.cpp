@@ -563,3 +563,38 @@ TEST_CASE("output: a directory that does not exist is a DataError naming the pat
   }
   CHECK(dir.entries().empty());
 }
+
+TEST_CASE("output: remove_temporary_outputs removes exactly the open temporary files", "[io][output]") {
+  // What a signal handler calls: the open outputs' temporary files go, committed files stay,
+  // and the slots of closed outputs are reused (more outputs than slots over a run).
+  TempDir dir;
+  for (int i = 0; i < 200; ++i) {
+    auto done = flow::Output::open((dir.path / "done.txt").string());
+    done->commit();
+  }
+  auto a = flow::Output::open((dir.path / "a.txt").string());
+  auto b = flow::Output::open((dir.path / "b.txt").string());
+  a->write("unfinished\n");
+  CHECK(dir.entries().size() == 3);  // done.txt and two temporary files
+  flow::remove_temporary_outputs();
+  CHECK(dir.entries() == std::vector<std::string>{"done.txt"});
+}
+
+TEST_CASE("output: more open outputs than can be registered is an error, not an unremovable file", "[io][output]") {
+  TempDir dir;
+  std::vector<std::unique_ptr<flow::Output>> open;
+  try {
+    for (int i = 0; i < 1000; ++i) open.push_back(flow::Output::open((dir.path / std::to_string(i)).string()));
+    FAIL("no error");
+  } catch (const DataError& e) {
+    CHECK_THAT(e.message(), Catch::Matchers::EndsWith(": cannot create: path too long, or too many output files"));
+  }
+  CHECK(dir.entries().size() == open.size());  // every temporary file made is registered
+  flow::remove_temporary_outputs();
+  CHECK(dir.entries().empty());
+  open.clear();
+  // The slots are free again.
+  auto again = flow::Output::open((dir.path / "again.txt").string());
+  again->commit();
+  CHECK(dir.entries() == std::vector<std::string>{"again.txt"});
+}

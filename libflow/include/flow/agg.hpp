@@ -74,6 +74,7 @@ class Aggregator {
   Aggregator(AggSpec spec, AggLimits limits);
   ~Aggregator();
   Aggregator(Aggregator&&) noexcept;
+  Aggregator& operator=(Aggregator&&) noexcept;
 
   const AggSpec& spec() const { return *spec_; }
   /// Adds a flow record (read from `file`, for messages).

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace flow {
 
@@ -24,9 +25,14 @@ class DataError : public std::runtime_error {
   /// How many records the error stands for (a damaged binary block may hold many); 0 = unknown.
   uint64_t records = 1;
 
-  /// "FILE:LINE: what (field NAME)"
+  /// "FILE:LINE: what (field NAME)", with control characters and bytes that are not UTF-8
+  /// shown as \xNN (a message may quote binary garbage; it must not reach the terminal raw).
   std::string message() const;
 };
+
+/// `s` with control characters (also tab and newline), DEL and bytes outside valid UTF-8
+/// written as \xNN; valid UTF-8 text is kept as it is.
+std::string printable(std::string_view s);
 
 /// A bad command line: exit 2.
 class UsageError : public std::runtime_error {

@@ -114,9 +114,10 @@ class Output {
   uint64_t written_ = 0;
   bool terminal_ = false;
   bool committed_ = false;
+  int temp_slot_ = -1;  ///< where the temporary file is registered for signal handlers
 };
 
-/// Removes every temporary output file still open (called from signal handlers' exit path).
+/// Removes every temporary output file still open. Async-signal-safe: for signal handlers.
 void remove_temporary_outputs() noexcept;
 
 }  // namespace flow

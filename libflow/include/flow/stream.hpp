@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +49,13 @@ struct InputConfig {
 
 /// The inputs one after the other.
 std::unique_ptr<RecordStream> sequential_stream(InputConfig cfg);
+/// Thrown by a stream of parallel_streams() when an error ends an input that was split (a bad
+/// header line, an overlong line) while --on-error goes on: the pieces after it, read by other
+/// threads, must not count. The caller reads the inputs again with sequential_stream().
+struct SplitReadAborted : std::exception {
+  const char* what() const noexcept override { return "an error ended a split input; read it again in one piece"; }
+};
+
 /// The inputs as up to n streams to be read at once (one thread each), which together deliver
 /// every record once, in no order across streams. A regular uncompressed file of AWS text of at
 /// least 2 * min_piece bytes is split at line boundaries (each piece knows the format and line

@@ -431,6 +431,7 @@ Aggregator::Aggregator(AggSpec spec, AggLimits limits)
     : spec_(std::make_shared<const AggSpec>(std::move(spec))), impl_(std::make_unique<Impl>(*spec_, std::move(limits))) {}
 Aggregator::~Aggregator() = default;
 Aggregator::Aggregator(Aggregator&&) noexcept = default;
+Aggregator& Aggregator::operator=(Aggregator&&) noexcept = default;
 
 void Aggregator::add(const Record& r, const std::string& file) { impl_->add(r, file); }
 uint64_t Aggregator::groups() const { return impl_->groups(); }

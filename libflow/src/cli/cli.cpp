@@ -19,12 +19,20 @@
 namespace flow {
 namespace {
 
+// True while the progress bar's line is on the terminal without its end: a message first
+// clears it, so that it does not run on after the bar (the next update draws the bar again).
+bool progress_shown = false;
+
 /// Diagnostics to stderr that never throw: fmt::print throws on EPIPE, and a closed stderr
 /// (`2>&1 | head -1`) must not turn a warning into an abort.
 template <typename... Args>
 void say(fmt::format_string<Args...> f, Args&&... args) noexcept {
   try {
     std::string text = fmt::format(f, std::forward<Args>(args)...);
+    if (progress_shown) {
+      text.insert(0, "\r\x1b[K");
+      progress_shown = false;
+    }
     std::fwrite(text.data(), 1, text.size(), stderr);
   } catch (...) {
   }
@@ -55,11 +63,12 @@ class ProgressBar : public ProgressSink {
     shown_ = true;
     double secs = std::chrono::duration<double>(now - start_).count();
     std::string pct = total ? fmt::format("{:3}%", done * 100 / total) : "";
-    say("\r{}: {} {} {:.1f} MB read, {:.0f} MB/s\x1b[K", tool_, file, pct, double(done) / 1e6,
-               double(done) / 1e6 / secs);
+    say("\r{}: {} {} {:.1f} MB read, {:.0f} MB/s\x1b[K", tool_, printable(file), pct, double(done) / 1e6,
+        double(done) / 1e6 / secs);
+    progress_shown = true;
   }
   void done() override {
-    if (shown_) say("\r\x1b[K");
+    if (shown_) say("");  // clears the bar's line
     shown_ = false;
   }
 

@@ -80,6 +80,7 @@ const std::vector<SchemaPtr>& AwsLineParser::alternatives(const ReadOptions& opt
 
 void AwsLineParser::parse(std::string_view line, Record& r, uint64_t line_no, const std::vector<SchemaPtr>& alternatives) {
   line_no_ = line_no;
+  line_ = line;
   if (alternatives.empty()) return parse_fields(line, r);
   try {
     parse_fields(line, r);
@@ -94,7 +95,15 @@ void AwsLineParser::parse(std::string_view line, Record& r, uint64_t line_no, co
   }
 }
 
+/// A line holding control characters is binary data fed as text, which is said instead of the
+/// field it happened to break.
 void AwsLineParser::fail(const std::string& field, const std::string& what) {
+  for (size_t i = 0; i < line_.size(); ++i) {
+    auto c = static_cast<unsigned char>(line_[i]);
+    if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F)
+      throw DataError(file_, line_no_, "",
+                      fmt::format("binary data, not text (byte 0x{:02x} at column {}): is this a flow log?", c, i + 1));
+  }
   throw DataError(file_, line_no_, field, what);
 }
 

@@ -44,7 +44,7 @@ class AwsLineParser {
   };
 
   void parse_fields(std::string_view line, Record& r);
-  [[noreturn]] void fail(const std::string& field, const std::string& what);
+  [[noreturn, gnu::cold, gnu::noinline]] void fail(const std::string& field, const std::string& what);
   void note(Tolerated& t, uint64_t line_no, const char* what);
   uint64_t slow_uint(size_t i, const char* t, const char* e);
   const char* parse_ip_field(size_t i, const char* t, const char* e, Value& v);
@@ -55,6 +55,7 @@ class AwsLineParser {
   SchemaPtr plan_schema_;
   std::vector<Plan> plan_;
   uint64_t line_no_ = 0;
+  std::string_view line_;  // the line being parsed, for messages
   Tolerated spaces_, crlf_, millis_;
 };
 

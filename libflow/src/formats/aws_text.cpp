@@ -59,7 +59,7 @@ class AwsTextReader : public Reader {
       }
       if (line.find_first_not_of(' ') == std::string_view::npos) continue;  // blank line
       if ((line[0] >= 'a' && line[0] <= 'z') || line[0] == '$') {
-        if (SchemaPtr h = parse_header(line)) {
+        if (SchemaPtr h = header_schema(line)) {
           use_header(h);
           continue;
         }
@@ -88,7 +88,7 @@ class AwsTextReader : public Reader {
       }
       scanned = n;
       if (n > kMaxLine) {
-        DataError e(in_->name(), line_no_ + 1, "", fmt::format("line longer than {} MiB", kMaxLine >> 20));
+        DataError e(in_->name(), line_no_ + 1, "", fmt::format("line longer than {} MiB; the rest of the input is not read", kMaxLine >> 20));
         e.fatal = true;
         throw e;
       }
@@ -99,6 +99,19 @@ class AwsTextReader : public Reader {
         ++line_no_;
         return true;
       }
+    }
+  }
+
+  /// The schema a header line names, or null when the line is not a header. A line that is a
+  /// header but names an impossible format (a field twice, too many fields) ends the input:
+  /// the lines after it cannot be read without knowing their fields.
+  SchemaPtr header_schema(std::string_view line) {
+    try {
+      return parse_header(line);
+    } catch (const DataError& e) {
+      DataError d(in_->name(), line_no_, "", fmt::format("bad header line: {}; the lines after it are not read", e.what()));
+      d.fatal = true;
+      throw d;
     }
   }
 

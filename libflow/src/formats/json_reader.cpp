@@ -170,7 +170,7 @@ class JsonReader : public Reader {
         return true;
       }
       scanned = n;
-      if (n > kMaxRecord) fatal(line_no_ + 1, fmt::format("line longer than {} MiB", kMaxRecord >> 20));
+      if (n > kMaxRecord) fatal(line_no_ + 1, fmt::format("line longer than {} MiB; the rest of the input is not read", kMaxRecord >> 20));
     }
   }
 
@@ -257,7 +257,7 @@ class JsonReader : public Reader {
     size_t i = 0;  // may pass the end by one after a backslash: the escaped byte is skipped
     for (;;) {
       if (i >= in_->size()) {
-        if (i > kMaxRecord) fatal(line, fmt::format("JSON value longer than {} MiB", kMaxRecord >> 20));
+        if (i > kMaxRecord) fatal(line, fmt::format("JSON value longer than {} MiB; the rest of the input is not read", kMaxRecord >> 20));
         if (in_->fill(i + 1)) continue;
         if (depth == 0 && !in_string) return i;
         fatal(line, unterminated);

@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
-#include <mutex>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -18,20 +20,55 @@ namespace {
 
 constexpr size_t kBuffer = 1 << 20;
 
-// Temporary files still open, so that a signal handler can remove them before exiting.
-std::mutex temps_mutex;
-std::set<std::string>& temps() {
-  static std::set<std::string> t;
-  return t;
+// Temporary files still open, so that a signal handler can remove them before the process dies.
+// The handler may run at any point, also inside malloc or while another thread holds a lock, so
+// it touches only this fixed table: each slot is claimed (compare-and-swap 0 -> 1), filled, then
+// published (2); the handler unlink()s the published ones and nothing else.
+constexpr int kMaxTemps = 64;
+constexpr size_t kMaxTempPath = 4096;
+struct TempSlot {
+  std::atomic<int> state{0};  // 0 free, 1 being filled, 2 published
+  char path[kMaxTempPath];
+};
+TempSlot temp_slots[kMaxTemps];
+static_assert(std::atomic<int>::is_always_lock_free);
+
+/// Claims a slot for `path` (the name mkstemp will fill in); -1 when the path cannot be kept.
+int claim_temp_slot(const std::string& path) {
+  if (path.size() >= kMaxTempPath) return -1;
+  for (int i = 0; i < kMaxTemps; ++i) {
+    int expected = 0;
+    if (temp_slots[i].state.compare_exchange_strong(expected, 1)) return i;
+  }
+  return -1;
 }
+
+void release_temp_slot(int slot) {
+  if (slot >= 0) temp_slots[slot].state.store(0);
+}
+
+/// The termination signals whose handler removes temporary files: blocked while a temporary
+/// file is created and registered, so that none is ever created and not yet known.
+class BlockTermination {
+ public:
+  BlockTermination() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, sig);
+    pthread_sigmask(SIG_BLOCK, &set, &old_);
+  }
+  ~BlockTermination() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
+ private:
+  sigset_t old_;
+};
 
 }  // namespace
 
 void remove_temporary_outputs() noexcept {
-  // Called on the way out after a signal: try_lock, never block.
-  if (!temps_mutex.try_lock()) return;
-  for (const auto& t : temps()) unlink(t.c_str());
-  temps_mutex.unlock();
+  // Async-signal-safe: atomic loads and unlink() only.
+  for (auto& s : temp_slots)
+    if (s.state.load() == 2) unlink(s.path);
 }
 
 std::unique_ptr<Output> Output::open(const std::string& path) {
@@ -46,11 +83,19 @@ std::unique_ptr<Output> Output::open(const std::string& path) {
   }
   // The temporary file lives beside the target so that rename() stays on one file system.
   std::string temp = path + ".tmp-XXXXXX";
-  int fd = mkstemp(temp.data());
-  if (fd < 0) throw DataError(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
+  int fd, slot;
   {
-    std::lock_guard lock(temps_mutex);
-    temps().insert(temp);
+    BlockTermination blocked;
+    slot = claim_temp_slot(temp);
+    if (slot < 0) throw DataError(fmt::format("{}: cannot create: path too long, or too many output files", path));
+    fd = mkstemp(temp.data());
+    if (fd < 0) {
+      int err = errno;
+      release_temp_slot(slot);
+      throw DataError(fmt::format("{}: cannot create: {}", path, std::strerror(err)));
+    }
+    std::memcpy(temp_slots[slot].path, temp.c_str(), temp.size() + 1);
+    temp_slots[slot].state.store(2);
   }
   struct stat st;
   // Keep the permissions a plain open() would give (mkstemp makes 0600): an existing target
@@ -62,7 +107,9 @@ std::unique_ptr<Output> Output::open(const std::string& path) {
     umask(mask);
     fchmod(fd, 0666 & ~mask);
   }
-  return std::unique_ptr<Output>(new Output(fd, path, path, temp));
+  auto out = std::unique_ptr<Output>(new Output(fd, path, path, temp));
+  out->temp_slot_ = slot;
+  return out;
 }
 
 Output::Output(int fd, std::string name, std::string target, std::string temp)
@@ -84,8 +131,7 @@ Output::~Output() {
   if (!committed_) {
     if (fd_ >= 0) close(fd_);
     unlink(temp_.c_str());
-    std::lock_guard lock(temps_mutex);
-    temps().erase(temp_);
+    release_temp_slot(temp_slot_);
   }
 }
 
@@ -140,8 +186,7 @@ void Output::commit() {
   if (rename(temp_.c_str(), target_.c_str()) != 0)
     throw DataError(fmt::format("{}: cannot rename into place: {}", name_, std::strerror(errno)));
   committed_ = true;
-  std::lock_guard lock(temps_mutex);
-  temps().erase(temp_);
+  release_temp_slot(temp_slot_);
 }
 
 }  // namespace flow

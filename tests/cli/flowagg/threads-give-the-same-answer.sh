@@ -15,3 +15,6 @@ lines=$(wc -l < "$WORK/c.log")
 echo 'version srcaddr' >> "$WORK/c.log"
 echo '2 10.0.0.1 x' >> "$WORK/c.log"
 cd "$WORK" && flowagg --threads 3 -a count c.log 2>&1 | sed "s/:$((lines + 2)):/:LAST:/"
+echo '# a bad header line in the middle: the rest is not read, with any number of threads'
+{ cat a.log; echo 'version srcaddr srcaddr'; cat b.log b.log; } > d.log
+for t in 1 3; do flowagg --threads $t --on-error=skip -a count d.log 2>&1; done

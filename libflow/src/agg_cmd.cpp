@@ -235,13 +235,11 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
 }  // namespace
 
 void run_agg(AggCmdOptions o, Context& ctx) {
-  if (o.merge && o.keys.empty() && o.values.empty() && !o.bidir) {
-    if (o.common.inputs.empty() || o.common.inputs.front() == "-")
-      throw UsageError("--merge from standard input needs the -k and -a the partial states were made with");
-  }
-  AggSpec spec = o.merge && o.keys.empty() && o.values.empty() && !o.bidir
-                     ? Aggregator::partial_spec(o.common.inputs.front())
-                     : AggSpec::parse(o.keys, o.values, o.bidir);
+  if (o.merge && o.common.inputs.empty()) o.common.inputs.push_back("-");
+  // --merge without -k/-a: the first file says what it holds (read once: it may be a pipe).
+  std::optional<Aggregator::PartialInput> first;
+  if (o.merge && o.keys.empty() && o.values.empty() && !o.bidir) first = Aggregator::open_partial(o.common.inputs.front());
+  AggSpec spec = first ? first->spec : AggSpec::parse(o.keys, o.values, o.bidir);
   AggOrder order = make_order(o, spec);
   if (o.partial && (!o.having.empty() || o.top || !o.by.empty() || o.unsorted))
     throw UsageError("--partial writes states; --having, --top, --by and --unsorted apply when they are merged");
@@ -253,6 +251,7 @@ void run_agg(AggCmdOptions o, Context& ctx) {
   if (!o.having.empty()) {
     fs.source = "--having";
     fs.columns = spec.output_schema()->columns();
+    fs.columns_only = true;
     having.emplace(Filter::compile(o.having, fs));
   }
 
@@ -260,8 +259,9 @@ void run_agg(AggCmdOptions o, Context& ctx) {
   AggLimits limits{parse_size(o.memory), o.tmpdir, threads > 1 ? 4 * threads : 1};
   Aggregator agg(spec, limits);
   if (o.merge) {
-    if (o.common.inputs.empty()) o.common.inputs.push_back("-");
-    for (const auto& path : o.common.inputs) agg.add_partial(path);
+    size_t i = 0;
+    if (first) agg.add_partial(std::move(*first)), i = 1;
+    for (; i < o.common.inputs.size(); ++i) agg.add_partial(o.common.inputs[i]);
   } else {
     try {
       read_into(agg, o, spec, limits, ctx, threads);

@@ -79,8 +79,16 @@ class Aggregator {
   const AggSpec& spec() const { return *spec_; }
   /// Adds a flow record (read from `file`, for messages).
   void add(const Record& r, const std::string& file);
-  /// Adds the groups of a partial state written by write_partial(); throws DataError if the
-  /// file is damaged or was made with another spec (UsageError).
+  /// A partial state file, opened and its header read.
+  struct PartialInput {
+    AggSpec spec;  ///< what it was made with
+    std::unique_ptr<InputStream> in;
+  };
+  static PartialInput open_partial(const std::string& path);
+  /// Adds the groups of partial states written by write_partial() (several may follow each
+  /// other in one file); throws DataError if the file is damaged, UsageError if it was made with
+  /// another spec.
+  void add_partial(PartialInput p);
   void add_partial(const std::string& path);
   /// Takes in every group of `other` (same spec and limits; e.g. another thread's share of the
   /// input), leaving it empty.

@@ -24,6 +24,9 @@ struct FilterSettings {
   /// Columns beyond the field table that the expression may name bare, with their types
   /// (flowagg's --having: records, distinct-dstport, p99-bytes).
   std::vector<Column> columns;
+  /// Only `columns` may be named (flowagg's --having: a field that is not an output column is
+  /// a mistake, not a null).
+  bool columns_only = false;
 };
 
 /// A compiled expression. match() is not thread-safe (it caches the slots of the last schema).

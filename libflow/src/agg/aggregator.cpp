@@ -473,37 +473,51 @@ AggSpec read_header(InputStream& in) {
 
 }  // namespace
 
-AggSpec Aggregator::partial_spec(const std::string& path) {
+AggSpec Aggregator::partial_spec(const std::string& path) { return open_partial(path).spec; }
+
+Aggregator::PartialInput Aggregator::open_partial(const std::string& path) {
   auto in = open_input(path);
-  return read_header(*in);
+  AggSpec spec = read_header(*in);
+  return PartialInput{std::move(spec), std::move(in)};
 }
 
-void Aggregator::add_partial(const std::string& path) {
-  auto in = open_input(path);
-  AggSpec theirs = read_header(*in);
-  if (theirs.canonical() != spec_->canonical())
-    throw UsageError(fmt::format("{}: made with {}, not {}: only states of the same keys and values merge", path,
-                                 theirs.describe(), spec_->describe()));
+void Aggregator::add_partial(const std::string& path) { add_partial(open_partial(path)); }
+
+void Aggregator::add_partial(PartialInput p) {
+  const std::string path = p.in->name();
+  auto check = [&](const AggSpec& theirs) {
+    if (theirs.canonical() != spec_->canonical())
+      throw UsageError(fmt::format("{}: made with {}, not {}: only states of the same keys and values merge", path,
+                                   theirs.describe(), spec_->describe()));
+  };
+  check(p.spec);
   Impl& m = *impl_;
-  FrameReader fr(std::move(in));
+  FrameReader fr(std::move(p.in));
   Arena arena;
   std::vector<Value> kv(spec_->keys.size());
-  while (fr.next()) {
-    arena.clear();
-    ByteReader kr{fr.key(), &path};
-    for (size_t k = 0; k < kv.size(); ++k) kv[k] = decode_ordered(kr, spec_->keys[k].column.type, arena);
-    if (!kr.in.empty()) kr.bad();
-    uint8_t* kb = m.keybuf.data();
-    std::memset(kb, 0, m.key_width());
-    for (size_t k = 0; k < kv.size(); ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, kb + m.key_offset(k));
-    uint64_t hash = GroupTable::hash_of(kb, m.key_width());
-    GroupTable& table = m.part(hash);
-    uint32_t g = table.find_or_add(kb, hash);
-    ByteReader sr{fr.state(), &path};
-    Cell* cells = table.cells(g);
-    for (size_t v = 0; v < spec_->values.size(); ++v) merge_cell(spec_->values[v], cells[v], table.store(), sr);
-    if (!sr.in.empty()) sr.bad();
-    if (m.memory() > m.limits.memory) m.spill();
+  for (;;) {
+    while (fr.next()) {
+      arena.clear();
+      ByteReader kr{fr.key(), &path};
+      for (size_t k = 0; k < kv.size(); ++k) kv[k] = decode_ordered(kr, spec_->keys[k].column.type, arena);
+      if (!kr.in.empty()) kr.bad();
+      uint8_t* kb = m.keybuf.data();
+      std::memset(kb, 0, m.key_width());
+      for (size_t k = 0; k < kv.size(); ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, kb + m.key_offset(k));
+      uint64_t hash = GroupTable::hash_of(kb, m.key_width());
+      GroupTable& table = m.part(hash);
+      uint32_t g = table.find_or_add(kb, hash);
+      ByteReader sr{fr.state(), &path};
+      Cell* cells = table.cells(g);
+      for (size_t v = 0; v < spec_->values.size(); ++v) merge_cell(spec_->values[v], cells[v], table.store(), sr);
+      if (!sr.in.empty()) sr.bad();
+      if (m.memory() > m.limits.memory) m.spill();
+    }
+    // Partial files concatenated (cat *.part | flowagg --merge): the next one's header follows.
+    InputStream& in = fr.stream();
+    if (in.size() == 0 && !in.fill()) break;
+    check(read_header(in));
+    fr.restart();
   }
 }
 
@@ -676,6 +690,12 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
   std::optional<ValueSorter> sorter;
   if (order.by == AggOrder::Value) sorter.emplace(*spec_, order, m.limits);
   uint64_t emitted = 0;
+  // No keys: one group of everything, also of nothing (count 0), as SQL's aggregates without
+  // GROUP BY.
+  if (nk == 0 && m.groups() == 0 && m.runs.empty()) {
+    std::memset(m.keybuf.data(), 0, m.keybuf.size());
+    m.tables[0].find_or_add(m.keybuf.data());
+  }
   // Returns false once --top groups are out (key or first-seen order).
   auto take = [&]() {
     if (keep && !keep(rec)) return true;

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <cmath>
+#include <utility>
 
 namespace flow::agg {
 
@@ -10,7 +11,17 @@ namespace {
 
 /// Min/max/first/last compare times as signed numbers, everything else as unsigned.
 bool less(uint64_t x, uint64_t y, Type t) {
-  return t == Type::Time ? static_cast<int64_t>(x) < static_cast<int64_t>(y) : x < y;
+  if (t != Type::Time) return x < y;
+  // Times written in milliseconds (kept as written) compare by the second they mean.
+  auto a = static_cast<int64_t>(x), b = static_cast<int64_t>(y);
+  return std::pair(time_seconds(a), a) < std::pair(time_seconds(b), b);
+}
+
+/// A double rounded to the nearest integer, within [0, 2^64 - 1].
+uint64_t to_u64(double x) {
+  if (!(x > 0)) return 0;
+  if (x >= 18446744073709551615.0) return UINT64_MAX;
+  return static_cast<uint64_t>(x + 0.5);
 }
 
 void keep_extreme(const ValueSpec& spec, Cell& c, uint64_t x) {
@@ -156,7 +167,7 @@ Value final_value(const ValueSpec& spec, const Cell& c, const Store& s) {
       if (c.b) v.set_uint(c.a);
       break;
     case AggKind::Mean:
-      if (c.b) v.set_uint(static_cast<uint64_t>(std::llround(static_cast<double>(c.a) / static_cast<double>(c.b))));
+      if (c.b) v.set_uint(to_u64(static_cast<double>(c.a) / static_cast<double>(c.b)));
       break;
     case AggKind::Min:
     case AggKind::Max:

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -107,9 +108,16 @@ void FrameReader::damaged(const char* what) const {
 }
 
 bool FrameReader::ensure(size_t n) {
+  // A MiB at a time: a damaged length must not allocate what the data does not hold.
   while (in_->size() < n)
-    if (!in_->fill(n)) return false;
+    if (!in_->fill(std::min(n, in_->size() + (size_t{1} << 20)))) return false;
   return true;
+}
+
+void FrameReader::restart() {
+  XXH3_64bits_reset(hash_);
+  groups_ = 0;
+  done_ = false;
 }
 
 uint64_t FrameReader::varint(size_t& pos) {

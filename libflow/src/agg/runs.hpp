@@ -54,6 +54,8 @@ class FrameReader {
   std::string_view state() const { return state_; }
   const std::string& name() const { return in_->name(); }
   InputStream& stream() { return *in_; }
+  /// After the end frame: reads the frames of a stream that follows (concatenated files).
+  void restart();
 
  private:
   bool ensure(size_t n);

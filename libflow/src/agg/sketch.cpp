@@ -117,6 +117,11 @@ const double kLogGamma = std::log(kGamma);
 constexpr int kMaxIndex = 2300;  // log_gamma(2^64) = 2241
 }  // namespace
 
+uint64_t Quantiles::rounded(double x) {
+  if (x >= 18446744073709551615.0) return UINT64_MAX;  // llround is undefined from 2^63 on
+  return static_cast<uint64_t>(x + 0.5);
+}
+
 int Quantiles::index_of(uint64_t x) { return static_cast<int>(std::ceil(std::log(static_cast<double>(x)) / kLogGamma)); }
 double Quantiles::value_of(int index) { return 2 * std::pow(kGamma, index) / (kGamma + 1); }
 
@@ -158,9 +163,9 @@ uint64_t Quantiles::quantile(double q) const {
   if (seen > rank) return 0;
   for (size_t k = 0; k < counts_.size(); ++k) {
     seen += counts_[k];
-    if (seen > rank) return static_cast<uint64_t>(std::llround(value_of(base_ + static_cast<int>(k))));
+    if (seen > rank) return rounded(value_of(base_ + static_cast<int>(k)));
   }
-  return static_cast<uint64_t>(std::llround(value_of(base_ + static_cast<int>(counts_.size()) - 1)));
+  return rounded(value_of(base_ + static_cast<int>(counts_.size()) - 1));
 }
 
 void Quantiles::write(ByteWriter& w) const {

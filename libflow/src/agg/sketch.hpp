@@ -53,6 +53,7 @@ class Quantiles {
  private:
   static int index_of(uint64_t x);
   static double value_of(int index);
+  static uint64_t rounded(double x);
   void add_bucket(int index, uint64_t n);
   uint64_t zeros_ = 0, count_ = 0;
   int base_ = 0;                  // bucket index of counts_[0]

@@ -149,6 +149,12 @@ class Parser {
     return static_cast<int>(keys_.size() - 1);
   }
 
+  static bool is_pseudo(std::string_view name) {
+    for (const auto& [n, p] : kPseudo)
+      if (name == n) return true;
+    return false;
+  }
+
   /// A typed column the caller declared (FilterSettings::columns), if `name` is one.
   const Column* declared(std::string_view name) const {
     for (const auto& c : settings_.columns)
@@ -229,6 +235,15 @@ class Parser {
     o.tok = &t;
     if (t.kind == Tok::String) return o;  // always a literal
     if (const Column* c = declared(t.text); c && (t.kind == Tok::FieldRef || t.kind == Tok::Word)) return column(t, *c);
+    if (settings_.columns_only && (t.kind == Tok::FieldRef || (t.kind == Tok::Word && (find_field(t.text) || is_pseudo(t.text))))) {
+      bool present = false;
+      std::string names;
+      for (const auto& c : settings_.columns) {
+        present |= c.name == t.text;
+        names += (names.empty() ? "" : ", ") + c.name;
+      }
+      if (!present) fail(t, fmt::format("'{}' is not a column here (the columns: {})", t.text, names));
+    }
     if (t.kind == Tok::FieldRef) {
       if (auto id = find_field(t.text)) return field(t, *id);
       o.kind = Operand::Field;  // a column we do not know: compared as text

@@ -1,6 +1,7 @@
 // The numbers of flowstat's report: one Aggregator per question (the ones flowagg would run),
 // all fed from one pass over the records.
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <memory>
 
@@ -95,6 +96,8 @@ Distribution distribution(Question& q, std::string unit, std::vector<uint64_t> b
 const std::vector<uint64_t> kSizeBounds{100, 1000, 10'000, 100'000, 1'000'000, 10'000'000};
 const std::vector<uint64_t> kDurationBounds{0, 10, 30, 60, 120, 300, 600};
 
+int64_t floor_to(int64_t t, int64_t w) { return (t / w - (t % w < 0)) * w; }
+
 void count_into(const std::vector<uint64_t>& bounds, std::vector<uint64_t>& counts, uint64_t x) {
   size_t i = static_cast<size_t>(std::lower_bound(bounds.begin(), bounds.end(), x) - bounds.begin());
   ++counts[i];
@@ -141,8 +144,8 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
     s.records = u(g.values[0]);
     s.packets = u(g.values[1]);
     s.bytes = u(g.values[2]);
-    if (!g.values[3].null()) s.first = g.values[3].t;
-    if (!g.values[4].null()) s.last = g.values[4].t;
+    if (!g.values[3].null()) s.first = time_seconds(g.values[3].t);
+    if (!g.values[4].null()) s.last = time_seconds(g.values[4].t);
     s.interfaces = u(g.values[5]);
   });
   each_group(status->agg, [&](const Record& g) { s.log_status.emplace_back(value_text(g.values[0], Type::String), u(g.values[1])); });
@@ -174,15 +177,22 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
   each_group(minutes->agg, [&](const Record& g) { mins.push_back({g.values[0].t, u(g.values[1]), u(g.values[2])}); });
   std::sort(mins.begin(), mins.end(), [](auto& x, auto& y) { return x.start < y.start; });
   if (!mins.empty()) {
-    int64_t span = mins.back().start - mins.front().start + 60;
-    s.bin = 60;
+    // The narrowest round width that fits the span into o.columns bins (aligned down, the first
+    // bin may start up to a bin early: one more bin's worth); beyond a week, whole weeks.
+    const auto span = static_cast<double>(mins.back().start) - static_cast<double>(mins.front().start) + 60;
+    const auto cols = static_cast<double>(o.columns);
+    s.bin = 0;
     for (int64_t w : {60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 604800})
-      if ((s.bin = w) * static_cast<int64_t>(o.columns) >= span) break;
-    int64_t first_bin = mins.front().start / s.bin * s.bin;
-    s.timeline.resize(static_cast<size_t>((mins.back().start / s.bin * s.bin - first_bin) / s.bin + 1));
+      if (static_cast<double>(w) * (cols - 1) >= span) {
+        s.bin = w;
+        break;
+      }
+    if (s.bin == 0) s.bin = static_cast<int64_t>(std::min(std::ceil(span / (cols - 1) / 604800), 1e12)) * 604800;
+    int64_t first_bin = floor_to(mins.front().start, s.bin);
+    s.timeline.resize(static_cast<size_t>((floor_to(mins.back().start, s.bin) - first_bin) / s.bin + 1));
     for (size_t i = 0; i < s.timeline.size(); ++i) s.timeline[i].start = first_bin + static_cast<int64_t>(i) * s.bin;
     for (const auto& m : mins) {
-      auto& t = s.timeline[static_cast<size_t>((m.start / s.bin * s.bin - first_bin) / s.bin)];
+      auto& t = s.timeline[static_cast<size_t>((floor_to(m.start, s.bin) - first_bin) / s.bin)];
       t.records += m.records;
       t.bytes += m.bytes;
     }

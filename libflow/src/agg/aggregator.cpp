@@ -2,20 +2,20 @@
 // to disk as a run sorted by key and emptied; at the end the runs are merged (equal keys
 // combined), which gives the same groups as one table would. --partial files are such runs
 // with a header naming the spec, so merging states from many runs is the same operation.
+// (runs.hpp: the frames and their merge; sort.hpp: the order by a value.)
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <bit>
-#include <stdexcept>
 #include <charconv>
 #include <cstring>
-#include <numeric>
-#include <queue>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "agg/runs.hpp"
+#include "agg/sort.hpp"
 #include "agg/table.hpp"
 #include "flow/agg.hpp"
 #include "flow/connection.hpp"
@@ -45,42 +45,6 @@ struct Acc {
     cells.assign(spec.values.size(), Cell{});
     for (size_t v = 0; v < spec.values.size(); ++v) init_cell(spec.values[v], cells[v], store);
   }
-};
-
-/// K-way merge of streams of frames sorted by key; equal keys come out together.
-class Merger {
- public:
-  explicit Merger(std::vector<std::unique_ptr<InputStream>> inputs) {
-    for (auto& in : inputs) {
-      auto r = std::make_unique<FrameReader>(std::move(in));
-      if (r->next()) push(std::move(r));
-    }
-  }
-  /// The next key and the states written under it, in input order. False at the end.
-  bool next(std::string& key, std::vector<std::string>& states) {
-    if (heap_.empty()) return false;
-    key = top().key();
-    states.clear();
-    while (!heap_.empty() && top().key() == key) {
-      std::pop_heap(heap_.begin(), heap_.end(), later);
-      auto r = std::move(heap_.back());
-      heap_.pop_back();
-      states.emplace_back(r->state());
-      if (r->next()) push(std::move(r));
-    }
-    return true;
-  }
-
- private:
-  static bool later(const std::unique_ptr<FrameReader>& a, const std::unique_ptr<FrameReader>& b) {
-    return a->key() > b->key();
-  }
-  const FrameReader& top() const { return *heap_.front(); }
-  void push(std::unique_ptr<FrameReader> r) {
-    heap_.push_back(std::move(r));
-    std::push_heap(heap_.begin(), heap_.end(), later);
-  }
-  std::vector<std::unique_ptr<FrameReader>> heap_;
 };
 
 std::string partner_name(std::string_view name) {
@@ -600,86 +564,6 @@ void Aggregator::write_partial(Output& out) {
   }
   w.finish();
 }
-
-namespace {
-
-/// Orders finished groups by a value (then by key), keeping the first `top` or spilling.
-class ValueSorter {
- public:
-  ValueSorter(const AggSpec& spec, const AggOrder& order, const AggLimits& limits)
-      : spec_(spec), order_(order), limits_(limits), schema_(spec.output_schema()) {}
-
-  void add(const Record& r) {
-    std::string sort_key;
-    const Value& v = r.values[spec_.keys.size() + static_cast<size_t>(order_.value)];
-    sort_key.push_back(v.null() ? 1 : 0);  // groups without the value last, either way
-    uint64_t x = v.null() ? 0 : spec_.values[static_cast<size_t>(order_.value)].column.type == Type::Time
-                                    ? static_cast<uint64_t>(v.t) ^ (uint64_t{1} << 63) : v.u;
-    if (order_.descending) x = ~x;
-    for (int i = 7; i >= 0; --i) sort_key.push_back(static_cast<char>(x >> (8 * i)));
-    for (size_t k = 0; k < spec_.keys.size(); ++k) encode_ordered(sort_key, r.values[k], spec_.keys[k].column.type);
-    std::string payload;
-    for (size_t c = 0; c < r.values.size(); ++c) encode_ordered(payload, r.values[c], schema_->column(c).type);
-    bytes_ += sort_key.size() + payload.size() + 64;
-    items_.emplace_back(std::move(sort_key), std::move(payload));
-    if (order_.top) {
-      std::push_heap(items_.begin(), items_.end());
-      if (items_.size() > order_.top) {
-        std::pop_heap(items_.begin(), items_.end());
-        items_.pop_back();
-      }
-    } else if (bytes_ > limits_.memory) {
-      spill();
-    }
-  }
-
-  void emit(const std::function<void(const Record&)>& f) {
-    Record r;
-    r.reset(schema_);
-    static const std::string name = "sort run";
-    auto out = [&](std::string_view payload) {
-      r.arena.clear();
-      ByteReader br{payload, &name};
-      for (size_t c = 0; c < r.values.size(); ++c) r.values[c] = decode_ordered(br, schema_->column(c).type, r.arena);
-      f(r);
-    };
-    if (runs_.empty()) {
-      std::sort(items_.begin(), items_.end());
-      for (const auto& [k, p] : items_) out(p);
-      return;
-    }
-    spill();
-    std::vector<std::unique_ptr<InputStream>> in;
-    for (int fd : runs_) in.push_back(open_run(fd));
-    runs_.clear();
-    Merger m(std::move(in));
-    std::string key;
-    std::vector<std::string> states;
-    while (m.next(key, states))
-      for (const auto& s : states) out(s);
-  }
-
- private:
-  void spill() {
-    if (items_.empty()) return;
-    std::sort(items_.begin(), items_.end());
-    FrameWriter w(limits_.tmpdir);
-    for (const auto& [k, p] : items_) w.add(k, p);
-    runs_.push_back(w.finish());
-    items_.clear();
-    bytes_ = 0;
-  }
-
-  const AggSpec& spec_;
-  AggOrder order_;
-  const AggLimits& limits_;
-  SchemaPtr schema_;
-  std::vector<std::pair<std::string, std::string>> items_;
-  size_t bytes_ = 0;
-  std::vector<int> runs_;
-};
-
-}  // namespace
 
 void Aggregator::finish(const AggOrder& order, const std::function<bool(const Record&)>& keep,
                         const std::function<void(const Record&)>& emit) {

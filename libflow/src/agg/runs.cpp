@@ -160,4 +160,34 @@ bool FrameReader::next() {
   return true;
 }
 
+namespace {
+bool later(const std::unique_ptr<FrameReader>& a, const std::unique_ptr<FrameReader>& b) { return a->key() > b->key(); }
+}  // namespace
+
+Merger::Merger(std::vector<std::unique_ptr<InputStream>> inputs) {
+  for (auto& in : inputs) {
+    auto r = std::make_unique<FrameReader>(std::move(in));
+    if (r->next()) push(std::move(r));
+  }
+}
+
+bool Merger::next(std::string& key, std::vector<std::string>& states) {
+  if (heap_.empty()) return false;
+  key = heap_.front()->key();
+  states.clear();
+  while (!heap_.empty() && heap_.front()->key() == key) {
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    auto r = std::move(heap_.back());
+    heap_.pop_back();
+    states.emplace_back(r->state());
+    if (r->next()) push(std::move(r));
+  }
+  return true;
+}
+
+void Merger::push(std::unique_ptr<FrameReader> r) {
+  heap_.push_back(std::move(r));
+  std::push_heap(heap_.begin(), heap_.end(), later);
+}
+
 }  // namespace flow::agg

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "flow/io.hpp"
 
@@ -66,6 +67,18 @@ class FrameReader {
   uint64_t groups_ = 0;
   XXH3_state_t* hash_;
   bool done_ = false;
+};
+
+/// K-way merge of streams of frames sorted by key; equal keys come out together.
+class Merger {
+ public:
+  explicit Merger(std::vector<std::unique_ptr<InputStream>> inputs);
+  /// The next key and the states written under it, in input order. False at the end.
+  bool next(std::string& key, std::vector<std::string>& states);
+
+ private:
+  void push(std::unique_ptr<FrameReader> r);
+  std::vector<std::unique_ptr<FrameReader>> heap_;
 };
 
 }  // namespace flow::agg

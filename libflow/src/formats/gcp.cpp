@@ -149,7 +149,11 @@ class GcpUnpacker : public Unpacker {
       ctx_.fail(p, fmt::format("'{}' is not an RFC 3339 time", s.substr(0, 40)));
     bool start = key[0] == 's';
     std_[start ? kStart : kEnd].set_time(secs);
-    (start ? start_ns_ : end_ns_) = secs * 1'000'000'000 + ns;
+    // In nanoseconds for the both-ends pairing; beyond 2262 that overflows: saturated.
+    int64_t t;
+    if (__builtin_mul_overflow(secs, int64_t{1'000'000'000}, &t) || __builtin_add_overflow(t, int64_t{ns}, &t))
+      t = secs < 0 ? INT64_MIN : INT64_MAX;
+    (start ? start_ns_ : end_ns_) = t;
     path_.assign(start ? "gcp.start-time" : "gcp.end-time");
     add(s);
   }

@@ -328,10 +328,19 @@ struct Aggregator::Impl {
     if (runs.size() >= 4 * kFanIn) merge_down();  // a descriptor per run: keep them few
   }
 
-  void decode_key(std::string_view key, Value* kv, Arena& arena) {
-    static const std::string name = "spill file";
+  /// Key values from their encode_ordered() bytes (read from `name`, for messages).
+  void decode_key(std::string_view key, Value* kv, Arena& arena, const std::string& name) {
     ByteReader r{key, &name};
     for (size_t k = 0; k < spec.keys.size(); ++k) kv[k] = decode_ordered(r, spec.keys[k].column.type, arena);
+    if (!r.in.empty()) r.bad();
+  }
+
+  /// The in-memory key (in keybuf) of key values: what add() builds from a record.
+  const uint8_t* key_of(const Value* kv) {
+    uint8_t* kb = keybuf.data();
+    std::memset(kb, 0, key_width());
+    for (size_t k = 0; k < spec.keys.size(); ++k) put_key(k, kv[k], spec.keys[k].column.type, kb + key_offset(k));
+    return kb;
   }
 
   void merge_states(Acc& acc, const std::vector<std::string>& states) {
@@ -462,12 +471,8 @@ void Aggregator::add_partial(PartialInput p) {
   for (;;) {
     while (fr.next()) {
       arena.clear();
-      ByteReader kr{fr.key(), &path};
-      for (size_t k = 0; k < kv.size(); ++k) kv[k] = decode_ordered(kr, spec_->keys[k].column.type, arena);
-      if (!kr.in.empty()) kr.bad();
-      uint8_t* kb = m.keybuf.data();
-      std::memset(kb, 0, m.key_width());
-      for (size_t k = 0; k < kv.size(); ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, kb + m.key_offset(k));
+      m.decode_key(fr.key(), kv.data(), arena, path);
+      const uint8_t* kb = m.key_of(kv.data());
       uint64_t hash = GroupTable::hash_of(kb, m.key_width());
       GroupTable& table = m.part(hash);
       uint32_t g = table.find_or_add(kb, hash);
@@ -503,10 +508,7 @@ void Aggregator::absorb(Aggregator& other, uint32_t p, bool may_spill) {
     const uint8_t* kb = from_table.key(g);
     if (!same_layout) {
       from_table.key_values(g, kv.data());
-      uint8_t* buf = m.keybuf.data();
-      std::memset(buf, 0, m.key_width());
-      for (size_t k = 0; k < nk; ++k) m.put_key(k, kv[k], spec_->keys[k].column.type, buf + m.key_offset(k));
-      kb = buf;
+      kb = m.key_of(kv.data());
     }
     uint64_t hash = GroupTable::hash_of(kb, m.key_width());
     GroupTable& table = m.tables[p];
@@ -577,8 +579,7 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
   // No keys: one group of everything, also of nothing (count 0), as SQL's aggregates without
   // GROUP BY.
   if (nk == 0 && m.groups() == 0 && m.runs.empty()) {
-    std::memset(m.keybuf.data(), 0, m.keybuf.size());
-    m.tables[0].find_or_add(m.keybuf.data());
+    m.tables[0].find_or_add(m.key_of(nullptr));
   }
   // Returns false once --top groups are out (key or first-seen order).
   auto take = [&]() {
@@ -603,7 +604,7 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
     m.each_merged([&](const std::string& key, Acc& acc) {
       if (!more) return;
       rec.arena.clear();
-      m.decode_key(key, rec.values.data(), rec.arena);
+      m.decode_key(key, rec.values.data(), rec.arena, "spill file");
       for (size_t v = 0; v < nv; ++v) rec.values[nk + v] = final_value(spec_->values[v], acc.cells[v], acc.store);
       more = take();
     });

@@ -32,15 +32,6 @@ void Hll::add(uint64_t hash) {
   if (sparse_.size() > kSparseMax) densify();
 }
 
-void Hll::merge(const Hll& o) {
-  if (o.registers_.empty()) {
-    for (uint64_t h : o.sparse_) add(h);
-    return;
-  }
-  if (registers_.empty()) densify();
-  for (size_t i = 0; i < kRegisters; ++i) registers_[i] = std::max(registers_[i], o.registers_[i]);
-}
-
 namespace {
 // Ertl, "New cardinality estimation algorithms for HyperLogLog sketches" (2017), algorithm 6.
 double sigma(double x) {
@@ -144,16 +135,6 @@ void Quantiles::add(uint64_t x, uint64_t n) {
     zeros_ += n;
   else
     add_bucket(index_of(x), n);
-}
-
-void Quantiles::merge(const Quantiles& o) {
-  zeros_ += o.zeros_;
-  count_ += o.zeros_;
-  for (size_t k = 0; k < o.counts_.size(); ++k)
-    if (o.counts_[k]) {
-      add_bucket(o.base_ + static_cast<int>(k), o.counts_[k]);
-      count_ += o.counts_[k];
-    }
 }
 
 uint64_t Quantiles::quantile(double q) const {

@@ -21,7 +21,6 @@ class Hll {
   static constexpr size_t kSparseMax = 512;
 
   void add(uint64_t hash);
-  void merge(const Hll& o);
   uint64_t estimate() const;
   void write(ByteWriter& w) const;
   void merge_from(ByteReader& r);
@@ -42,7 +41,6 @@ class Quantiles {
   static constexpr double kAlpha = 0.01;
 
   void add(uint64_t x, uint64_t n = 1);
-  void merge(const Quantiles& o);
   /// The estimate of the value at rank floor(q * (count - 1)) of the sorted values; q in [0, 1].
   uint64_t quantile(double q) const;
   uint64_t count() const { return count_; }

@@ -1,0 +1,186 @@
+// flowjoin: reads records, joins them with a second stream (--with), stitches or deduplicates
+// their conversations, and writes the result.
+#include "flow/join_cmd.hpp"
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <optional>
+
+#include "flow/conversation.hpp"
+#include "flow/error.hpp"
+#include "flow/stream_join.hpp"
+#include "flow/time.hpp"
+
+namespace flow {
+
+const ToolSpec& join_spec() {
+  static const ToolSpec spec{
+      "flowjoin",
+      "Stitch, deduplicate and join flow records",
+      "flowjoin reads flow records from each FILE (or standard input) and writes them joined with other "
+      "data, in any output format.\n\n"
+      "--stitch turns the records of one connection into one conversation record. Inside a VPC a TCP "
+      "connection is recorded four times per capture window (each direction, at each end's interface), "
+      "six when it leaves through a NAT gateway, and a long connection spans many windows. The records "
+      "are grouped by protocol and both endpoints (pkt-srcaddr and pkt-dstaddr where present, so the NAT "
+      "gateway's legs join the instance's records); the initiator is the side a SYN came from, else the "
+      "side with the higher port (the lower one is the service), else the source of the first record. "
+      "A conversation has srcaddr/srcport (initiator), dstaddr/dstport (responder), start and end (first "
+      "and last seen: capture windows, not packets), fwd-packets/fwd-bytes (initiator to responder), "
+      "rev-packets/rev-bytes, packets and bytes (both), tcp-flags (all OR-ed), action (REJECT when any end "
+      "rejected any of it), interfaces and verdicts (each interface that saw it and its action), "
+      "flow-records and initiator-by (flags, ports or first).\n\n"
+      "Each direction is counted once: of the vantage points that recorded it (an interface, with the "
+      "addresses it recorded), the one that saw the most bytes is kept; on a tie a REJECT first, then one "
+      "showing the hosts' own addresses rather than a NAT gateway's, then the lowest interface-id. "
+      "--dedup writes the input's records instead of conversations, keeping only the kept vantage "
+      "point's records of each direction, so that byte totals count every packet once; NODATA and "
+      "SKIPDATA records pass through.\n\n"
+      "Both need the input in time order (as S3 objects are, concatenated by hour; flowcat --merge sorts "
+      "several). A conversation ends when the input's time (the latest start read) has passed its last "
+      "end by --idle (15 minutes: more than the 10-minute capture window, whose records reach back that "
+      "far when sorted by end). Memory holds the conversations of that span only. A record that arrives "
+      "later than that is counted and reported: its conversation may come out in two parts. A connection "
+      "idle for longer than --idle between records also comes out in two parts.\n\n"
+      "--with FILE joins each record with the records of another stream whose fields given by --on are "
+      "equal (--on pkt-srcaddr=srcaddr: this input's pkt-srcaddr, FILE's srcaddr), optionally only when "
+      "their capture windows overlap or lie within --within of each other. FILE is read into memory first "
+      "(give the smaller stream there); its columns are added with the prefix with. (--with-prefix). "
+      "--join left (the default) keeps every record, with the added columns null where nothing matched; "
+      "inner keeps only records that matched, once per match; anti keeps only records that matched "
+      "nothing, without added columns (which flows have no counterpart). Joins come first, then "
+      "stitching or dedup.",
+      {
+          {"flowjoin --stitch -O table flows.log", "Conversations: initiator, responder, bytes each way, who saw them."},
+          {"flowjoin --stitch flows.log | flowagg -k dstaddr,dstport --top 10 -a count,fwd-bytes,rev-bytes",
+           "The busiest services by conversations."},
+          {"flowjoin --dedup flows.log | flowagg -k srcaddr --top 10", "Top talkers without counting a packet twice."},
+          {"flowjoin --with instances.log --on pkt-srcaddr=srcaddr --within 60 --join inner nat.log",
+           "NAT gateway records with the instance records of the same traffic."},
+          {"flowjoin --with known.log --on srcaddr,dstaddr,dstport --join anti today.log",
+           "Today's flows between pairs never seen before."},
+      },
+      {{"EXIT STATUS",
+        "0 success; 1 a data or I/O error (a malformed record, an unreadable table); 2 a usage error. A closed "
+        "pipe downstream (e.g. | head) ends flowjoin quietly with 0."},
+       {"SEE ALSO", "flowagg(1), flowcat(1), flowfilter(1), flow-formats(5)"}},
+  };
+  return spec;
+}
+
+void define_join_options(CLI::App& app, JoinCmdOptions& o) {
+  add_input_options(app, o.common);
+  add_output_options(app, o.common);
+  app.add_flag("--stitch", o.stitch, "One record per conversation: both directions, every interface, every window")
+      ->group("Conversations");
+  app.add_flag("--dedup", o.dedup, "Keep one vantage point's records of each direction of a connection")
+      ->group("Conversations");
+  app.add_option("--idle", o.idle, "A conversation ends this long after its last record (input time)")
+      ->type_name("DURATION")
+      ->capture_default_str()
+      ->group("Conversations");
+  app.add_option("--with", o.with, "Join with the records of FILE (read into memory)")->type_name("FILE")->group("Streams");
+  app.add_option("--on", o.on, "The fields that must be equal: FIELD or FIELD=WITH-FIELD, comma-separated")
+      ->type_name("KEYS")
+      ->group("Streams");
+  app.add_option("--within", o.within, "Only records whose capture windows overlap or are this close")
+      ->type_name("DURATION")
+      ->group("Streams");
+  app.add_option("--with-prefix", o.with_prefix, "Prefix of the columns added from --with")
+      ->type_name("PREFIX")
+      ->capture_default_str()
+      ->group("Streams");
+  app.add_option("--join", o.join, "left: every record; inner: matched only; anti: unmatched only")
+      ->type_name("KIND")
+      ->check(CLI::IsMember({"left", "inner", "anti"}))
+      ->capture_default_str()
+      ->group("Streams");
+}
+
+namespace {
+
+enum class JoinKind { Left, Inner, Anti };
+
+void check_usage(const JoinCmdOptions& o) {
+  if (o.stitch && o.dedup) throw UsageError("--stitch and --dedup: give one (stitching already counts each direction once)");
+  if (o.with.empty() && !o.on.empty()) throw UsageError("--on names the fields to join --with FILE on: give --with");
+  if (!o.with.empty() && o.on.empty()) throw UsageError("--with FILE needs --on FIELD[=WITH-FIELD],...");
+  if (o.with.empty() && !o.within.empty()) throw UsageError("--within applies to --with: give --with");
+  if (!o.with_prefix.empty() && !is_field_name_syntax(o.with_prefix + "x"))
+    throw UsageError(fmt::format("--with-prefix '{}': a prefix of field names (lower case, digits, '-', '.')", o.with_prefix));
+  if (!o.stitch && !o.dedup && o.with.empty())
+    throw UsageError("nothing to do: give --stitch, --dedup or --with FILE (see --help)");
+}
+
+}  // namespace
+
+void run_join(const JoinCmdOptions& o, Context& ctx) {
+  check_usage(o);
+  const JoinKind kind = o.join == "inner" ? JoinKind::Inner : o.join == "anti" ? JoinKind::Anti : JoinKind::Left;
+  const int64_t idle = parse_duration(o.idle, "--idle");
+  if (idle < 1) throw UsageError("--idle: give at least one second");
+
+  std::optional<StreamJoin> with;
+  std::unique_ptr<RecordStream> with_in;
+  if (!o.with.empty()) {
+    StreamJoinOptions so;
+    so.on = parse_join_keys(o.on, "--on");
+    so.prefix = o.with_prefix;
+    if (!o.within.empty()) so.within = o.within == "0" ? 0 : parse_duration(o.within, "--within");  // 0: overlap
+    CommonOptions wo = o.common;
+    wo.inputs = {o.with};
+    with_in = sequential_stream(ctx.input_config(wo));
+    with.emplace(*with_in, std::move(so));
+    ctx.report_skips(with_in->skipped());
+    if (with->without_key())
+      ctx.warn(fmt::format("--with {}: {} of {} records have no value for a key field; they match nothing", o.with,
+                           with->without_key(), with->loaded()));
+  }
+
+  std::optional<Conversations> convs;
+  if (o.stitch || o.dedup) convs.emplace(ConversationOptions{idle, o.dedup});
+
+  auto in = sequential_stream(ctx.input_config(o.common));
+  RecordOutput out(o.common, ctx);
+  auto write = [&](const Record& r) { out.write(r); };
+  const std::function<void(const Record&)> write_fn = write;
+  const std::function<void(const Record&)> converse = [&](const Record& r) {
+    if (!convs) return write(r);
+    if (!convs->add(r, in->file()) && o.dedup) write(r);  // NODATA, SKIPDATA pass dedup
+    convs->finish(false, write_fn);
+  };
+  const std::function<void(const Record&)> ignore = [](const Record&) {};
+
+  Record r;
+  while (in->next(r)) {
+    if (!with) {
+      converse(r);
+    } else if (kind == JoinKind::Anti) {
+      if (!with->join(r, false, ignore)) converse(r);
+    } else {
+      with->join(r, kind == JoinKind::Left, converse);
+    }
+  }
+  if (convs) convs->finish(true, write_fn);
+  out.close();
+
+  ctx.report_skips(in->skipped());
+  if (convs) {
+    const ConversationStats& s = convs->stats();
+    if (s.late)
+      ctx.warn(fmt::format("{} record{} came more than --idle ({}) after the input's time (first: {}): the input is not "
+                           "in time order, and their conversations may be split; sort it (flowcat --merge) or raise --idle",
+                           s.late, s.late == 1 ? "" : "s", o.idle, s.first_late));
+    if (o.stitch)
+      ctx.note(fmt::format("stitched {} records into {} conversations{}", s.records, s.conversations,
+                           s.no_flow ? fmt::format(" ({} record{} without a flow left out: NODATA, SKIPDATA)", s.no_flow,
+                                                   s.no_flow == 1 ? "" : "s")
+                                     : ""));
+    else
+      ctx.note(fmt::format("dedup: kept {} records, dropped {} second observations ({} bytes) of {} connections", s.kept,
+                           s.dropped, s.dropped_bytes, s.conversations));
+  }
+}
+
+}  // namespace flow

@@ -141,7 +141,13 @@ void run_join(const JoinCmdOptions& o, Context& ctx) {
   std::optional<Conversations> convs;
   if (o.stitch || o.dedup) convs.emplace(ConversationOptions{idle, o.dedup});
 
-  auto in = sequential_stream(ctx.input_config(o.common));
+  InputConfig cfg = ctx.input_config(o.common);
+  // Conversations read only these fields (the binary reader then decodes no others).
+  if (o.stitch && o.with.empty())
+    cfg.read.fields.emplace(std::vector<std::string>{"interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol",
+                                                     "packets", "bytes", "start", "end", "action", "tcp-flags",
+                                                     "pkt-srcaddr", "pkt-dstaddr"});
+  auto in = sequential_stream(std::move(cfg));
   RecordOutput out(o.common, ctx);
   auto write = [&](const Record& r) { out.write(r); };
   const std::function<void(const Record&)> write_fn = write;

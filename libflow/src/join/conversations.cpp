@@ -108,8 +108,10 @@ struct Conversations::Impl {
     open.erase(it);
   }
 
+  std::string name_buf;
   uint32_t intern(std::string_view name) {
-    auto [it, fresh] = iface_index.try_emplace(std::string(name), static_cast<uint32_t>(ifaces.size()));
+    name_buf.assign(name);  // no allocation per record once the buffer has grown
+    auto [it, fresh] = iface_index.try_emplace(name_buf, static_cast<uint32_t>(ifaces.size()));
     if (fresh) ifaces.emplace_back(name);
     return it->second;
   }

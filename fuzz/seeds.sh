@@ -23,6 +23,10 @@ mapfile -t logs < <(find "$data/samples" "$data/golden-v1.log" "$data/policy/flo
 for f in "${logs[@]}"; do seed aws_text "$(basename "$f")" < "$f"; done
 # JSON: the JSON samples (single records, CloudWatch envelopes).
 while IFS= read -r f; do seed json "$(basename "$f")" < "$f"; done < <(find "$data/samples" -type f -name '*.json' | sort)
+# Conversations and stream joins: the flowjoin test data, each with a mode byte in front.
+for f in "$data"/join/*.log "$data/policy/flows.log"; do
+  for m in '\x05' '\x45' '\xc6'; do { printf "$m"; cat "$f"; } | seed join "$(basename "$f")"; done
+done
 # Binary: the golden binary file.
 seed binary golden-v1.flows < "$data/golden-v1.flows"
 if [[ -n $flowcat ]]; then

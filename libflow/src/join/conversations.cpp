@@ -76,6 +76,16 @@ struct Alias {
   Endpoint outside, inside;  // the gateway's endpoint, and the inside host's it stands for
 };
 
+/// a - b and a + b, saturated: times come from the input, and may be anything.
+int64_t minus(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_sub_overflow(a, b, &r) ? INT64_MIN : r;
+}
+int64_t plus(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
 Key make_key(uint8_t proto, const Endpoint& a, const Endpoint& b) {
   Key k;
   k[0] = proto;
@@ -232,12 +242,12 @@ bool Conversations::add(const Record& r, const std::string& file) {
   };
   const auto start = get_time(FieldId::start), end = get_time(FieldId::end);
   if (start && *start > m.now) m.now = *start;
-  if (end && m.now != INT64_MIN && *end < m.now - m.opts.idle) {
+  if (end && m.now != INT64_MIN && *end < minus(m.now, m.opts.idle)) {
     if (m.stats.late++ == 0) m.stats.first_late = fmt::format("{}:{}", file, r.line);
   }
 
   auto it = m.open.find(key);
-  if (it != m.open.end() && start && it->second.last < *start - m.opts.idle) {
+  if (it != m.open.end() && start && it->second.last < minus(*start, m.opts.idle)) {
     // Idle for longer than --idle: that conversation is over, this record starts another.
     m.close(it);
     it = m.open.end();
@@ -298,10 +308,10 @@ void Conversations::finish(bool all, const std::function<void(const Record&)>& e
     // Sweeping the whole table costs its size; doing it every eighth of the idle time keeps that
     // to a few passes per conversation.
     if (m.now < m.next_sweep) return;
-    m.next_sweep = m.now + std::max<int64_t>(1, m.opts.idle / 8);
+    m.next_sweep = plus(m.now, std::max<int64_t>(1, m.opts.idle / 8));
   }
   for (auto it = m.open.begin(); it != m.open.end();) {
-    if (all || it->second.last < m.now - m.opts.idle) {
+    if (all || it->second.last < minus(m.now, m.opts.idle)) {
       auto next = std::next(it);
       m.close(it);
       it = next;

@@ -142,7 +142,10 @@ size_t StreamJoin::join(const Record& left, bool unmatched, const std::function<
       const HeldRecord& row = m.rows[h];
       if (m.opts.within >= 0) {
         const auto& rw = m.windows[h];
-        if (!lw || !rw || rw->first > lw->second + m.opts.within || lw->first > rw->second + m.opts.within) continue;
+        // In 128 bits: times come from the input and may be anything.
+        __extension__ typedef __int128 Wide;
+        const Wide d = m.opts.within;
+        if (!lw || !rw || rw->first - d > lw->second || lw->first - d > rw->second) continue;
       }
       start_row();
       const auto& to = m.place(row.schema());

@@ -250,8 +250,9 @@ void Generator::Impl::run(GenSink& s) {
     auto& bucket = ring[static_cast<size_t>(sec) & (kRing - 1)];
     for (size_t i = 0; i < bucket.size() && !stopped; ++i) {
       // The connection of an item a few ahead is fetched while this one is written: connections
-      // were filed up to 20 minutes ago, and the writer's columns have pushed them out of cache
-      // since (a prefetch never faults; a Check item's ref is an interface, a harmless guess).
+      // were filed up to a capture window (10 minutes) ago, and the writer's columns have pushed
+      // them out of cache since (a prefetch never faults; a Check item's ref is an interface, a
+      // harmless guess).
       if (i + kAhead < bucket.size()) {
         const Item& next = bucket[i + kAhead];
         if (next.ref < pool.size()) {

@@ -35,7 +35,7 @@ inline Range range_of(const uint64_t* a, const uint64_t* b, size_t n) {
   return r;
 }
 
-FLOW_AVX2_CLONES Range scan_range(const uint64_t* a, const uint64_t* b, size_t n) {
+FLOW_AVX512_CLONES Range scan_range(const uint64_t* a, const uint64_t* b, size_t n) {
   return b ? range_of<true>(a, b, n) : range_of<false>(a, b, n);
 }
 
@@ -53,7 +53,7 @@ inline uint64_t widths_of(const uint64_t* a, const uint64_t* b, size_t n, uint64
   return sum;
 }
 
-FLOW_AVX2_CLONES uint64_t sum_widths(const uint64_t* a, const uint64_t* b, size_t n, uint64_t base, unsigned top) {
+FLOW_AVX512_CLONES uint64_t sum_widths(const uint64_t* a, const uint64_t* b, size_t n, uint64_t base, unsigned top) {
   return b ? widths_of<true>(a, b, n, base, top) : widths_of<false>(a, b, n, base, top);
 }
 
@@ -68,7 +68,7 @@ inline void planes_of(char* planes, size_t stride, const uint64_t* a, const uint
   }
 }
 
-FLOW_AVX2_CLONES void put_planes(char* planes, size_t stride, const uint64_t* a, const uint64_t* b, size_t n,
+FLOW_AVX512_CLONES void put_planes(char* planes, size_t stride, const uint64_t* a, const uint64_t* b, size_t n,
                                  uint64_t base, unsigned width) {
   if (b) planes_of<true>(planes, stride, a, b, n, base, width);
   else planes_of<false>(planes, stride, a, b, n, base, width);

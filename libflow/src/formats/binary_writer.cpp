@@ -44,7 +44,8 @@ struct ColumnBuilder {
   }
   bool null_at(uint32_t row) const { return row >> 3 < nulls.size() && ((nulls[row >> 3] >> (row & 7)) & 1); }
 
-  void encode(ByteBuf& out, const std::vector<ColumnBuilder>& cols, uint32_t rows) {
+  /// scratch: the writer's buffer for dictionary indexes, reused from column to column.
+  void encode(ByteBuf& out, const std::vector<ColumnBuilder>& cols, uint32_t rows, std::vector<uint64_t>& scratch) {
     const size_t flags_at = out.size();
     out.put_u8(has_null ? kColumnNulls : 0);
     if (has_null) {
@@ -53,7 +54,7 @@ struct ColumnBuilder {
     }
     switch (type) {
       case Type::UInt:
-        if (encode_dictionary(out)) out.data()[flags_at] = static_cast<char>(out.data()[flags_at] | kColumnDictionary);
+        if (encode_dictionary(out, scratch)) out.data()[flags_at] = static_cast<char>(out.data()[flags_at] | kColumnDictionary);
         else encode_ints(out, vals.data(), vals.size());
         break;
       case Type::Time: {
@@ -75,11 +76,13 @@ struct ColumnBuilder {
 
   /// A UInt column with at most 16 distinct values over a range too wide for 4-bit packing
   /// (protocol: 1, 6, 17) is written as a dictionary and 1-, 2- or 4-bit indexes.
-  bool encode_dictionary(ByteBuf& out) const {
+  bool encode_dictionary(ByteBuf& out, std::vector<uint64_t>& idx) const {
     if (vals.size() < 64) return false;
     uint64_t dict[16];
     size_t d = 0, last = 0;
-    std::vector<uint64_t> idx(vals.size());
+    // Reused, not allocated: a fresh vector of a block's rows (512 KiB) was zeroed for every
+    // UInt column of every block, though most (ports, counts) give up after a few dozen values.
+    idx.resize(vals.size());
     for (size_t i = 0; i < vals.size(); ++i) {
       if (d && vals[i] == dict[last]) {
         idx[i] = last;
@@ -323,7 +326,7 @@ class BinaryWriter : public Writer {
     }
     for (auto& c : g.cols) {
       column_.clear();
-      c.encode(column_, g.cols, g.rows);
+      c.encode(column_, g.cols, g.rows, scratch_);
       put_chunk(column_, c.huff);
     }
   }
@@ -348,6 +351,7 @@ class BinaryWriter : public Writer {
   uint32_t records_ = 0;
   size_t values_ = 0, dict_bytes_ = 0;
   ByteBuf payload_, column_;
+  std::vector<uint64_t> scratch_;  // dictionary indexes of the column being encoded
   uint64_t stream_records_ = 0, stream_blocks_ = 0;
   bool started_ = false, finished_ = false;
 };

@@ -152,44 +152,45 @@ void Generator::Impl::push_segment(uint32_t ci, uint8_t o, int64_t a) {
   const Obs& ob = c.obs[o];
   const Interface& n = estate.enis[ob.eni];
   const int64_t k = n.window(a);
-  Item it;
-  it.a = a;
-  it.b = std::min(c.end, n.window_start(k + 1) - 1);
-  it.ref = ci;
-  it.obs = o;
+  const int64_t b = std::min(c.end, n.window_start(k + 1) - 1);
+  uint64_t packets, bytes;
   const uint64_t total = c.packets[ob.dir];
-  if (a == c.start && it.b == c.end && total < (uint64_t{1} << 32)) {
+  if (a == c.start && b == c.end && total < (uint64_t{1} << 32)) {
     // The whole direction in one record (most connections fit in a window): what the general
     // case below computes with six divisions (exactly, as extra * total cannot overflow).
-    it.packets = total;
-    it.bytes = c.bytes[ob.dir];
+    packets = total;
+    bytes = c.bytes[ob.dir];
   } else {
-    const uint64_t before = sent_by(c, total, a - 1), upto = sent_by(c, total, it.b);
-    it.packets = upto - before;
+    const uint64_t before = sent_by(c, total, a - 1), upto = sent_by(c, total, b);
+    packets = upto - before;
     // Bytes: size * packets plus the remainder spread the same way, so the records add up exactly.
     const uint64_t size = c.bytes[ob.dir] / total, extra = c.bytes[ob.dir] % total;
-    it.bytes = it.packets * size + (extra * upto / total - extra * before / total);
+    bytes = packets * size + (extra * upto / total - extra * before / total);
   }
+  uint8_t flags = 0;
   if (c.proto == 6) {
     // SYN, SYN-ACK; a connection that never opens sends nothing but them (retries in later windows).
-    if (a == c.start || c.close == Conn::None) it.flags |= ob.dir == 0 ? 2 : 18;
-    if (it.b == c.end) {
-      if (c.close == Conn::Fin) it.flags |= 1;
-      else if (c.close == Conn::Rst && ob.dir == 0) it.flags |= 4;
+    if (a == c.start || c.close == Conn::None) flags |= ob.dir == 0 ? 2 : 18;
+    if (b == c.end) {
+      if (c.close == Conn::Fin) flags |= 1;
+      else if (c.close == Conn::Rst && ob.dir == 0) flags |= 4;
     }
   }
   EniState& st = enis[ob.eni];
   const uint64_t bit = uint64_t{1} << (k & 63);
-  if (it.packets == 0) {
-    it.kind = Item::Quiet;
+  Item::Kind kind = Item::Data;
+  if (packets == 0) {
+    kind = Item::Quiet;
   } else if (skipped_cached(ob.eni, k)) {
-    it.kind = Item::Quiet;
+    kind = Item::Quiet;
     st.skipped |= bit;
   } else {
     st.active |= bit;
   }
   ++c.pending;
-  push(it.b, it);
+  // Constructed in its bucket: an Item assembled on the stack and copied in was read back with
+  // wide loads over its narrow stores, which stalls store-to-load forwarding on every segment.
+  ring[static_cast<size_t>(b) & (kRing - 1)].emplace_back(a, b, packets, bytes, ci, o, flags, kind);
 }
 
 void Generator::Impl::finish_conn(uint32_t ci) {
@@ -247,7 +248,21 @@ void Generator::Impl::run(GenSink& s) {
     }
     tick_scenarios(sec);
     auto& bucket = ring[static_cast<size_t>(sec) & (kRing - 1)];
-    for (size_t i = 0; i < bucket.size() && !stopped; ++i) process(bucket[i]);
+    for (size_t i = 0; i < bucket.size() && !stopped; ++i) {
+      // The connection of an item a few ahead is fetched while this one is written: connections
+      // were filed up to a capture window (10 minutes) ago, and the writer's columns have pushed
+      // them out of cache since (a prefetch never faults; a Check item's ref is an interface, a
+      // harmless guess).
+      if (i + kAhead < bucket.size()) {
+        const Item& next = bucket[i + kAhead];
+        if (next.ref < pool.size()) {
+          const Conn* c = pool.data() + next.ref;
+          __builtin_prefetch(c);
+          __builtin_prefetch(&c->obs[next.obs]);
+        }
+      }
+      process(bucket[i]);
+    }
     bucket.clear();
   }
   // Cut by --flows: report the connections that have some records out.

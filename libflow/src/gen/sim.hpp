@@ -46,6 +46,7 @@ struct Scenario {
 
 struct Generator::Impl {
   static constexpr size_t kRing = 2048;  // seconds; a push lands at most 1200 s ahead (first checks)
+  static constexpr size_t kAhead = 4;    // items of a bucket whose connection is prefetched ahead
 
   Impl(const GenConfig& c, Estate& e);
   const GenConfig& cfg;

@@ -52,6 +52,15 @@ if command -v zstd >/dev/null; then
   (zstd -q -c "$data/golden-v1.log"; zstd -q -c "$data/samples/aws-docs/v2-ipv6.log") | seed decompress multi-frame.zst
 fi
 
+# Tables (fuzz/table.cpp): the first byte picks the kind (0 key, 1 CIDR, 2 ip-ranges.json; +3
+# for other looked-up fields), the rest is the table.
+seed table key.csv < <(printf '\000'; printf 'interface-id,owner,cost-center,vpc-id\neni-1235b8ca123456789,"web, team",12,-\neni-1a2b3c4d,db,,vpc-1\n')
+seed table key-crlf-bom.csv < <(printf '\003'; printf '\357\273\277dstport,service\r\n22,ssh\r\n"3389","rdp ""remote"""\r\n')
+seed table key.jsonl < <(printf '\000'; printf '{"interface-id": "eni-1a2b3c4d", "tier": 2, "public": false, "note": null}\n{"interface-id": "eni-1235b8ca123456789", "ratio": 0.5}\n')
+seed table cidr.csv < <(printf '\001'; printf 'cidr,zone,tier\n172.31.0.0/16,vpc,1\n172.31.16.0/20,web,2\n172.31.16.139,host,3\n2001:db8:1234::/48,v6,4\n0.0.0.0/0,internet,\n')
+seed table cidr.jsonl < <(printf '\004'; printf '{"prefix": "10.0.0.0/8", "zone": "inside"}\n{"prefix": "::/0", "zone": "v6"}\n')
+seed table ip-ranges.json < <(printf '\002'; cat "$data/aws-ip-ranges-excerpt.json")
+
 # Policies: the test policies, and the policies the CLI tests write with printf.
 for f in "$data"/policy/*.policy; do seed policy "$(basename "$f")" < "$f"; done
 # Filter expressions: the quoted expressions the flowfilter CLI tests and the README pass

@@ -12,7 +12,7 @@ case $what in demo | test) ;; *) echo "usage: $0 demo|test" >&2; exit 2 ;; esac
 # report files (xmllint for JUnit, jq for SARIF).
 packages=(g++ cmake pkg-config make
   libcli11-dev libfmt-dev libsimdjson-dev libcpp-httplib-dev catch2
-  libisal-dev libzstd-dev libxxhash-dev
+  libisal-dev libzstd-dev libxxhash-dev libmaxminddb-dev
   gzip zstd groff-base bash-completion zsh fish libxml2-utils jq)
 ./scripts/install-packages.sh "${packages[@]}"
 

@@ -32,11 +32,21 @@ struct LookupResult {
 };
 
 /// All the lookups of one run, loaded once. Columns are added in the order of the specs:
-/// - Key tables add their columns as the table names them; a column the input already has keeps
-///   the input's value where it is set and takes the table's where it is null ("fills in").
+/// - Key tables (CSV with a header line, or JSON Lines objects) add their columns as the table
+///   names them. The key column is the one named like the field, else the first. A column named
+///   like a known field has that field's type; another is UInt when every value is a whole
+///   number (without a leading zero), String otherwise. Empty cells, "-" and JSON null are null.
 /// - Address lookups name their columns after the field without "addr": srcaddr gives
-///   "src.COLUMN", pkt-dstaddr "pkt-dst.COLUMN".
-/// A lookup that finds nothing (or a null field) leaves its columns null.
+///   "src.COLUMN", pkt-dstaddr "pkt-dst.COLUMN". CIDR tables add their columns but the prefix
+///   column (named cidr, prefix, network or subnet, else the first); ip-ranges.json adds
+///   PFX.aws-service, PFX.aws-region and PFX.aws-border-group; a MaxMind DB PFX.asn and
+///   PFX.as-org (ASN databases), PFX.country (ISO code; Country and City) and PFX.city (City).
+/// - A column the record already has (from the input or an earlier lookup) keeps its value
+///   where it is set and takes the table's where it is null ("fills in"); of another type, the
+///   table's value is converted through its text (left null when that does not parse).
+/// - A lookup reads its field from the record as enriched so far: a table keyed on a column an
+///   earlier lookup added sees that column.
+/// A lookup that finds nothing (or a null or absent field) leaves its columns null.
 class Enricher {
  public:
   /// Loads every table; throws DataError naming file, line and column for a bad table.
@@ -46,6 +56,9 @@ class Enricher {
   Enricher& operator=(const Enricher&) = delete;
 
   bool empty() const;
+  /// The columns the lookups add (each name once, in spec order), as apply() appends those the
+  /// input does not have.
+  const std::vector<Column>& added_columns() const;
   /// Writes into `out` the record `in` with the added columns (out's schema is cached per input
   /// schema; strings point into the tables or into `in`, valid while both are).
   LookupResult apply(const Record& in, Record& out);

@@ -6,8 +6,10 @@
 
 #include <functional>
 #include <optional>
+#include <tuple>
 
 #include "flow/conversation.hpp"
+#include "flow/enrich.hpp"
 #include "flow/error.hpp"
 #include "flow/stream_join.hpp"
 #include "flow/time.hpp"
@@ -17,9 +19,25 @@ namespace flow {
 const ToolSpec& join_spec() {
   static const ToolSpec spec{
       "flowjoin",
-      "Stitch, deduplicate and join flow records",
+      "Enrich, stitch, deduplicate and join flow records",
       "flowjoin reads flow records from each FILE (or standard input) and writes them joined with other "
       "data, in any output format.\n\n"
+      "--table FIELD=FILE adds the columns of a table (CSV with a header line, or JSON Lines; gzip and zstd "
+      "are undone) to each record whose FIELD equals the table's key: the column named like FIELD, else the "
+      "first (flowgen --estate writes such a table: --table interface-id=estate.csv gives instance, tier, "
+      "service and owner). A column named like a known field has that field's type; another is a number when "
+      "all its values are whole numbers, text otherwise. --cidr FIELD=FILE looks an address up in a table of "
+      "prefixes (IPv4 and IPv6; the column named cidr, prefix, network or subnet, else the first) and adds "
+      "the columns of the longest prefix holding it, named after the field: --cidr srcaddr=subnets.csv adds "
+      "src.COLUMN, pkt-dstaddr gives pkt-dst.COLUMN. --ip-ranges FIELD=ip-ranges.json (the file AWS "
+      "publishes) adds PFX.aws-service, PFX.aws-region and PFX.aws-border-group; where AWS lists one prefix "
+      "under several services, AMAZON (the superset) is dropped and the rest joined with '+'. --mmdb "
+      "FIELD=FILE reads a MaxMind DB: PFX.asn and PFX.as-org from an ASN database, PFX.country (ISO code) "
+      "from a Country or City one, PFX.city from a City one. A column the record already has keeps its value "
+      "where set and takes the table's where null. Lookups run in the order --table, --cidr, --ip-ranges, "
+      "--mmdb (each as given), each seeing the columns added before it, and after stitching, so that "
+      "conversations are enriched by their initiator and responder. Tables are read into memory; a bad "
+      "table is an error naming its file, line and column.\n\n"
       "--stitch turns the records of one connection into one conversation record. Inside a VPC a TCP "
       "connection is recorded four times per capture window (each direction, at each end's interface), "
       "six when it leaves through a NAT gateway, and a long connection spans many windows. The records "
@@ -50,8 +68,15 @@ const ToolSpec& join_spec() {
       "--join left (the default) keeps every record, with the added columns null where nothing matched; "
       "inner keeps only records that matched, once per match; anti keeps only records that matched "
       "nothing, without added columns (which flows have no counterpart). Joins come first, then "
-      "stitching or dedup.",
+      "stitching or dedup, then the lookups. Without --with, --join applies to the lookups: inner keeps "
+      "the records every lookup found something for, anti those some lookup found nothing for.",
       {
+          {"flowjoin --table interface-id=estate.csv flows.log | flowagg -k owner", "Traffic per owning team."},
+          {"flowjoin --cidr srcaddr=subnets.csv --cidr dstaddr=subnets.csv -O json flows.log",
+           "Each side's subnet columns (src.name, dst.name, ...) from a prefix table."},
+          {"flowjoin --ip-ranges dstaddr=ip-ranges.json flows.log | flowagg -k dst.aws-service",
+           "Traffic per AWS service reached."},
+          {"flowjoin --cidr srcaddr=inventory.csv --join anti flows.log", "Flows from addresses in no known prefix."},
           {"flowjoin --stitch -O table flows.log", "Conversations: initiator, responder, bytes each way, who saw them."},
           {"flowjoin --stitch flows.log | flowagg -k dstaddr,dstport --top 10 -a count,fwd-bytes,rev-bytes",
            "The busiest services by conversations."},
@@ -80,22 +105,38 @@ void define_join_options(CLI::App& app, JoinCmdOptions& o) {
       ->type_name("DURATION")
       ->capture_default_str()
       ->group("Conversations");
-  app.add_option("--with", o.with, "Join with the records of FILE (read into memory)")->type_name("FILE")->group("Streams");
+  app.add_option("-t,--table", o.tables, "Add the columns of a CSV or JSON Lines table whose key equals FIELD")
+      ->type_name("FIELD=FILE")
+      ->allow_extra_args(false)
+      ->group("Enrichment");
+  app.add_option("--cidr", o.cidrs, "Add the columns of the longest prefix of a CIDR table holding address FIELD")
+      ->type_name("FIELD=FILE")
+      ->allow_extra_args(false)
+      ->group("Enrichment");
+  app.add_option("--ip-ranges", o.ip_ranges, "AWS ip-ranges.json: the service and region of address FIELD")
+      ->type_name("FIELD=FILE")
+      ->allow_extra_args(false)
+      ->group("Enrichment");
+  app.add_option("--mmdb", o.mmdbs, "A MaxMind DB (GeoIP2/GeoLite2 ASN, Country, City) for address FIELD")
+      ->type_name("FIELD=FILE")
+      ->allow_extra_args(false)
+      ->group("Enrichment");
+  app.add_option("--with", o.with, "Join with the records of FILE (read into memory)")->type_name("FILE")->group("Joins");
   app.add_option("--on", o.on, "The fields that must be equal: FIELD or FIELD=WITH-FIELD, comma-separated")
       ->type_name("KEYS")
-      ->group("Streams");
+      ->group("Joins");
   app.add_option("--within", o.within, "Only records whose capture windows overlap or are this close")
       ->type_name("DURATION")
-      ->group("Streams");
+      ->group("Joins");
   app.add_option("--with-prefix", o.with_prefix, "Prefix of the columns added from --with")
       ->type_name("PREFIX")
       ->capture_default_str()
-      ->group("Streams");
-  app.add_option("--join", o.join, "left: every record; inner: matched only; anti: unmatched only")
+      ->group("Joins");
+  app.add_option("--join", o.join, "left: every record; inner: matched only; anti: unmatched only (--with, else the lookups)")
       ->type_name("KIND")
       ->check(CLI::IsMember({"left", "inner", "anti"}))
       ->capture_default_str()
-      ->group("Streams");
+      ->group("Joins");
 }
 
 namespace {
@@ -109,14 +150,27 @@ void check_usage(const JoinCmdOptions& o) {
   if (o.with.empty() && !o.within.empty()) throw UsageError("--within applies to --with: give --with");
   if (!o.with_prefix.empty() && !is_field_name_syntax(o.with_prefix + "x"))
     throw UsageError(fmt::format("--with-prefix '{}': a prefix of field names (lower case, digits, '-', '.')", o.with_prefix));
-  if (!o.stitch && !o.dedup && o.with.empty())
-    throw UsageError("nothing to do: give --stitch, --dedup or --with FILE (see --help)");
+  if (!o.stitch && !o.dedup && o.with.empty() && o.tables.empty() && o.cidrs.empty() && o.ip_ranges.empty() && o.mmdbs.empty())
+    throw UsageError("nothing to do: give --table, --cidr, --ip-ranges, --mmdb, --with, --stitch or --dedup (see --help)");
 }
 
 }  // namespace
 
+/// The lookups in the order of the options: --table, --cidr, --ip-ranges, --mmdb, each as given.
+std::vector<LookupSpec> lookup_specs(const JoinCmdOptions& o) {
+  std::vector<LookupSpec> specs;
+  for (auto& [kind, texts, name] : {std::tuple{LookupSpec::Key, &o.tables, "--table"}, std::tuple{LookupSpec::Cidr, &o.cidrs, "--cidr"},
+                                    std::tuple{LookupSpec::IpRanges, &o.ip_ranges, "--ip-ranges"},
+                                    std::tuple{LookupSpec::Mmdb, &o.mmdbs, "--mmdb"}})
+    for (const std::string& t : *texts) specs.push_back(parse_lookup_spec(kind, t, name));
+  return specs;
+}
+
 void run_join(const JoinCmdOptions& o, Context& ctx) {
   check_usage(o);
+  const std::vector<LookupSpec> specs = lookup_specs(o);
+  std::optional<Enricher> enricher;
+  if (!specs.empty()) enricher.emplace(specs);
   const JoinKind kind = o.join == "inner" ? JoinKind::Inner : o.join == "anti" ? JoinKind::Anti : JoinKind::Left;
   const int64_t idle = parse_duration(o.idle, "--idle");
   if (idle < 1) throw UsageError("--idle: give at least one second");
@@ -149,7 +203,19 @@ void run_join(const JoinCmdOptions& o, Context& ctx) {
                                                      "pkt-srcaddr", "pkt-dstaddr"});
   auto in = sequential_stream(std::move(cfg));
   RecordOutput out(o.common, ctx);
-  auto write = [&](const Record& r) { out.write(r); };
+  // Lookups last: they enrich conversations as well as records. --join filters by them when
+  // there is no --with to filter by.
+  Record enriched;
+  const bool lookups_filter = o.with.empty() && kind != JoinKind::Left;
+  auto write = [&](const Record& r) {
+    if (!enricher) return out.write(r);
+    const LookupResult res = enricher->apply(r, enriched);
+    if (lookups_filter) {
+      const bool all = res.lookups > 0 && res.matched == res.lookups;
+      if (kind == JoinKind::Inner ? !all : (res.lookups == 0 || all)) return;
+    }
+    out.write(enriched);
+  };
   const std::function<void(const Record&)> write_fn = write;
   const std::function<void(const Record&)> converse = [&](const Record& r) {
     if (!convs) return write(r);

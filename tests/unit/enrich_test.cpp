@@ -184,7 +184,7 @@ TEST_CASE("enrich: table errors name file, line and column", "[enrich]") {
   const Case cases[] = {
       {K::Key, "interface-id", "", "T: empty table: no header line"},
       {K::Key, "interface-id", "interface-id,owner\n", "T: empty table: no rows"},
-      {K::Key, "interface-id", "interface-id,owner\na,b\nc\n", "T:3: 1 fields where the header line has 2"},
+      {K::Key, "interface-id", "interface-id,owner\na,b\nc\n", "T:3: 1 field where the header line has 2"},
       {K::Key, "interface-id", "interface-id,owner\na,b\n\na,c\n", "T:4: key 'a' already on line 2 (field interface-id)"},
       {K::Key, "interface-id", "interface-id,Owner Name\na,b\n",
        "T:1: column name must be lower-case letters, digits, '-' and '.' (a field name) (field Owner Name)"},

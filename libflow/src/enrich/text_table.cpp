@@ -107,7 +107,9 @@ void parse_csv(std::string_view s, TextTable& t) {
   for (auto name : fields) add_name(t, name, line);
   while (csv.next(fields, line)) {
     if (fields.size() != t.names.size())
-      throw DataError(t.file, line, "", fmt::format("{} fields where the header line has {}", fields.size(), t.names.size()));
+      throw DataError(t.file, line, "",
+                      fmt::format("{} field{} where the header line has {}", fields.size(), fields.size() == 1 ? "" : "s",
+                                  t.names.size()));
     t.cells.insert(t.cells.end(), fields.begin(), fields.end());
     t.lines.push_back(line);
   }

@@ -71,6 +71,8 @@ complete -c flowagg -s I -l input-format -x -a 'auto aws json bin' -d 'Input for
 complete -c flowagg -l aws-format -x -d 'Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. \'${version} ${vpc-id} ...\'; repeat it for streams that mix formats (a line is read with the one of its field count)'
 complete -c flowagg -l on-error -x -a 'fail skip warn' -d 'Malformed records: fail (exit 1), skip, or warn; skip and warn report counts at the end'
 complete -c flowagg -l gcp-both-ends -d 'GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)'
+complete -c flowagg -l connect-timeout -x -d 'URLs: seconds to wait for a connection'
+complete -c flowagg -l timeout -x -d 'URLs: seconds to wait for the server to send (or take) data'
 complete -c flowagg -s o -l output -r -F -d 'Write to FILE (atomically: temporary file, then rename)'
 complete -c flowagg -s O -l output-format -x -a 'aws json csv table bin' -d 'Output format'
 complete -c flowagg -l fields -x -a '(__flowagg_fields)' -d 'Fields to write, in this order (comma-separated)'

@@ -71,6 +71,8 @@ complete -c flowjoin -s I -l input-format -x -a 'auto aws json bin' -d 'Input fo
 complete -c flowjoin -l aws-format -x -d 'Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. \'${version} ${vpc-id} ...\'; repeat it for streams that mix formats (a line is read with the one of its field count)'
 complete -c flowjoin -l on-error -x -a 'fail skip warn' -d 'Malformed records: fail (exit 1), skip, or warn; skip and warn report counts at the end'
 complete -c flowjoin -l gcp-both-ends -d 'GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)'
+complete -c flowjoin -l connect-timeout -x -d 'URLs: seconds to wait for a connection'
+complete -c flowjoin -l timeout -x -d 'URLs: seconds to wait for the server to send (or take) data'
 complete -c flowjoin -s o -l output -r -F -d 'Write to FILE (atomically: temporary file, then rename)'
 complete -c flowjoin -s O -l output-format -x -a 'aws json csv table bin' -d 'Output format'
 complete -c flowjoin -l fields -x -a '(__flowjoin_fields)' -d 'Fields to write, in this order (comma-separated)'

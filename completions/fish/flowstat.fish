@@ -8,6 +8,8 @@ complete -c flowstat -s I -l input-format -x -a 'auto aws json bin' -d 'Input fo
 complete -c flowstat -l aws-format -x -d 'Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. \'${version} ${vpc-id} ...\'; repeat it for streams that mix formats (a line is read with the one of its field count)'
 complete -c flowstat -l on-error -x -a 'fail skip warn' -d 'Malformed records: fail (exit 1), skip, or warn; skip and warn report counts at the end'
 complete -c flowstat -l gcp-both-ends -d 'GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)'
+complete -c flowstat -l connect-timeout -x -d 'URLs: seconds to wait for a connection'
+complete -c flowstat -l timeout -x -d 'URLs: seconds to wait for the server to send (or take) data'
 complete -c flowstat -s o -l output -r -F -d 'Write to FILE (atomically: temporary file, then rename)'
 complete -c flowstat -s O -l output-format -x -a 'text json markdown html' -d 'Report format'
 complete -c flowstat -l report -r -F -d 'Also write the report to FILE: HTML (.html) or Markdown (.md)'

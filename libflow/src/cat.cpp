@@ -5,6 +5,7 @@
 
 #include <ctime>
 
+#include "flow/error.hpp"
 #include "flow/time.hpp"
 
 namespace flow {
@@ -23,7 +24,10 @@ const ToolSpec& cat_spec() {
       "at the start and whenever the fields change.\n\n"
       "With --since and --until only records whose start lies in [SINCE, UNTIL) are kept, so "
       "consecutive windows split a stream without overlap. With --merge the inputs, each sorted by "
-      "start time, are interleaved into one stream sorted by start time.",
+      "start time, are interleaved into one stream sorted by start time.\n\n"
+      "An input may be an http:// or https:// URL (an S3 pre-signed URL, say): it is streamed, never held "
+      "in memory whole, and read like a file. With --post the records go to an HTTP endpoint instead of "
+      "standard output; with --listen flowcat is an HTTP endpoint itself (see NETWORK).",
       {
           {"flowcat 123456789012_vpcflowlogs_us-east-1_fl-1234abcd_20180620T1620Z_fe123456.log.gz",
            "Print an S3 flow-log object as text, header included."},
@@ -36,9 +40,60 @@ const ToolSpec& cat_spec() {
           {"flowcat --merge --since 2024-03-01T10:00Z --until 2024-03-01T11:00Z a.flows b.flows",
            "Interleave two sorted inputs and keep one hour."},
           {"flowcat --count day.flows", "Count the records."},
+          {"flowcat 'https://bucket.s3.amazonaws.com/AWSLogs/...log.gz?X-Amz-Signature=...'",
+           "Read an S3 object through a pre-signed URL."},
+          {"flowcat --post http://es:9200/flows/_bulk --post-format elasticsearch -H 'Authorization: ApiKey KEY' day.flows",
+           "Index a day of records in Elasticsearch or OpenSearch."},
+          {"flowcat --post https://splunk:8088/services/collector/event --post-format splunk -H 'Authorization: Splunk TOKEN' --gzip flows.log",
+           "Send records to a Splunk HTTP Event Collector, compressed."},
+          {"FLOW_FIREHOSE_ACCESS_KEY=secret flowcat --listen :8443 -o /var/flows/",
+           "Be a Kinesis Data Firehose HTTP endpoint; one file an hour."},
       },
       {{"EXIT STATUS", "0 success; 1 a data or I/O error; 2 a usage error. A closed pipe downstream "
                        "(e.g. | head) ends flowcat quietly with 0."},
+       {"NETWORK",
+        "URLs. An http(s) input is fetched with GET and streamed (at most 8 MiB held, whatever its size); "
+        "gzip and zstd are recognised by content as for files. Redirects are followed (at most 20). "
+        "--connect-timeout (10 s) and --timeout (60 s, the longest wait for data) apply. A status other "
+        "than 2xx, a failed connection or a body cut short is an error naming the URL, exit 1. Messages "
+        "never show a URL's query string or user:password, since pre-signed URLs carry credentials "
+        "there. A URL is read by one thread, like standard input.\n\n"
+        "--post URL. The records are sent as JSON (the fields as -O json writes them; --fields applies) "
+        "in POST requests of at most --batch-records records and --batch-bytes bytes, shaped by "
+        "--post-format: ndjson, one object a line; elasticsearch, the _bulk API (an index action line "
+        "before each record; --es-index names the index, else the URL's /INDEX/_bulk does); splunk, HTTP "
+        "Event Collector events {\"time\": START, \"event\": RECORD}. --header adds authentication "
+        "headers; --gzip compresses bodies (Content-Encoding: gzip). A request that fails with a "
+        "connection error, a timeout, 408, 429 or 5xx is sent again after a wait that starts at "
+        "--retry-wait and doubles (at most 60 s, with random jitter; a Retry-After in seconds is obeyed), "
+        "at most --retries times and for --retry-time seconds. Delivery is at least once: a request whose "
+        "answer was lost is sent again, so the endpoint may see it twice. Elasticsearch answers 200 even "
+        "when items failed (\"errors\": true): items refused with 429 or 5xx are sent again, other item "
+        "failures are counted as not delivered. At the end flowcat says how many records were delivered "
+        "(not with -q). Records not delivered are never silent: a request refused with another 4xx, or "
+        "out of retries, stops flowcat at once with the counts of records delivered and not delivered "
+        "(the rest of the input is not read), and failed Elasticsearch items are counted at the end; "
+        "either way the exit status is 1.\n\n"
+        "--listen ADDR:PORT. flowcat answers POST requests (any path) until SIGINT, SIGTERM, SIGHUP or "
+        "SIGQUIT. A request with an X-Amz-Firehose-Request-Id header is an Amazon Kinesis Data Firehose "
+        "HTTP endpoint delivery: JSON whose records[].data are base64; each record's data is read as an "
+        "input of its own (the CloudWatch Logs envelopes of VPC flow logs, gzip, as any format flowcat "
+        "reads), and the answer is Firehose's {\"requestId\", \"timestamp\"} JSON (with "
+        "\"errorMessage\" on errors). Any other POST body is read as one input (any format, gzip or "
+        "zstd by content; Content-Encoding: gzip is undone too) and answered {\"records\": N}. With "
+        "--access-key, or the FLOW_FIREHOSE_ACCESS_KEY environment variable (which, unlike an option, does "
+        "not show in ps), every request must carry the key in X-Amz-Firehose-Access-Key, else 401. A "
+        "body over --max-body, as sent or once decompressed, gets 413; a body with a malformed record "
+        "(under --on-error=fail) or that is not a Firehose request gets 400 with the reason; each refusal "
+        "is a warning on stderr and counted, and the server goes on. A request is answered 200 only after "
+        "its records are written and flushed to the output, so an acknowledged record is never lost: "
+        "with --on-error=fail a request is written whole or not at all. The records go to standard "
+        "output, or -o FILE (renamed into place at the end), or, when -o names a directory (a trailing "
+        "/), to one file an hour, DIR/flows-YYYYMMDDTHHZ.EXT (the UTC hour of arrival; EXT log, jsonl, "
+        "csv or flows by -O; -1, -2 ... added when the name exists), each renamed into place when its "
+        "hour is over. On a stop signal flowcat stops accepting connections, finishes the requests in "
+        "flight, commits the files, and prints how many records and requests it received and refused. "
+        "Port 0 picks a free port; --port-file writes it down. -O table is refused (it needs every row)."},
        {"SEE ALSO", "flow-formats(5)"}},
   };
   return spec;
@@ -54,9 +109,23 @@ void define_cat_options(CLI::App& app, CatOptions& o) {
   app.add_flag("--merge", o.merge, "Interleave the inputs in start-time order (each input sorted)")
       ->group("Selection");
   app.add_flag("-c,--count", o.count, "Print only the number of records")->group("Output");
+  add_post_options(app, o.post);
+  add_listen_options(app, o.listen);
 }
 
+namespace {
+/// --post replaces the output and --listen the inputs: what cannot go with them.
+void check_network_options(const CatOptions& o) {
+  if (!o.post.url.empty() && (o.count || o.common.output != "-" || !o.listen.address.empty()))
+    throw UsageError("--post sends the records: it does not go with -o, --count or --listen");
+  if (!o.listen.address.empty() && (o.count || o.merge || !o.since.empty() || !o.until.empty()))
+    throw UsageError("--listen does not go with --count, --merge, --since or --until");
+}
+}  // namespace
+
 void run_cat(const CatOptions& o, Context& ctx) {
+  check_network_options(o);
+  if (!o.listen.address.empty()) return run_listen(o.listen, o.common, ctx);
   const int64_t now = std::time(nullptr);
   const bool windowed = !o.since.empty() || !o.until.empty();
   const int64_t since = o.since.empty() ? INT64_MIN : parse_time(o.since, "--since", now);
@@ -70,7 +139,11 @@ void run_cat(const CatOptions& o, Context& ctx) {
   }
   auto in = o.merge ? merged_stream(std::move(cfg)) : sequential_stream(std::move(cfg));
   std::unique_ptr<RecordOutput> out;
-  if (!o.count) out = std::make_unique<RecordOutput>(o.common, ctx);
+  if (!o.post.url.empty()) {
+    out = std::make_unique<RecordOutput>(http_writer(o.post, o.common.net, ctx), o.common);
+  } else if (!o.count) {
+    out = std::make_unique<RecordOutput>(o.common, ctx);
+  }
 
   Record r;
   uint64_t n = 0;

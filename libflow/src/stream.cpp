@@ -12,6 +12,7 @@
 #include <queue>
 
 #include "flow/error.hpp"
+#include "flow/net.hpp"
 #include "formats/binary_magic.hpp"
 
 namespace flow {
@@ -115,7 +116,7 @@ class PolicyReader {
       ro.first_line = c.lines;
       done_ = c.bad_header;
     } else {
-      in = open_input(piece.file);
+      in = open_input(piece.file, cfg.net);
       ro.shard = piece.shard;
       ro.shards = piece.shards;
     }
@@ -265,7 +266,7 @@ enum class Splittable { No, Text, Binary };
 
 /// Whether a file can be read in pieces: a regular file, not compressed, AWS text or binary.
 Splittable splittable(const std::string& file, Format format, uint64_t& size) {
-  if (file == "-") return Splittable::No;
+  if (file == "-" || is_url(file)) return Splittable::No;  // one stream, like stdin
   struct stat st;
   if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Splittable::No;
   size = static_cast<uint64_t>(st.st_size);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "flow/cli.hpp"
+#include "flow/net.hpp"
 
 namespace flow {
 
@@ -12,6 +13,8 @@ struct CatOptions {
   std::string since, until;
   bool merge = false;
   bool count = false;
+  PostOptions post;
+  ListenOptions listen;
 };
 
 const ToolSpec& cat_spec();

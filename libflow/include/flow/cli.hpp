@@ -32,6 +32,7 @@ struct CommonOptions {
   std::vector<std::string> aws_format;  ///< one or more: a line is read with the one of its field count
   std::string on_error = "fail";
   bool gcp_both_ends = false;
+  NetTimeouts net;  ///< http(s) inputs (and flowcat --post)
   std::string output = "-";
   std::string output_format = "aws";  ///< "" = table on a terminal, else aws
   std::vector<std::string> fields;
@@ -71,7 +72,11 @@ class Context {
 class RecordOutput {
  public:
   RecordOutput(const CommonOptions& o, Context& ctx);
+  /// Records to a writer that owns its destination (flowcat --post), with --fields applied.
+  RecordOutput(std::unique_ptr<Writer> writer, const CommonOptions& o);
   void write(const Record& r) { writer_->write(projection_.apply(r)); }
+  /// Makes every record written so far reach the file or pipe (not the fsync of commit).
+  void flush();
   /// Finishes the format and commits the file (renames it into place).
   void close();
 

@@ -76,6 +76,9 @@ class Writer {
   virtual void write(const Record& r) = 0;
   /// Writes what is buffered and any trailer; the Output itself is committed by the caller.
   virtual void finish() {}
+  /// Hands every record written so far to the Output (binary: ends the block), so that a flush
+  /// of the Output holds them all. The table, which aligns columns over many rows, does not.
+  virtual void flush() {}
 };
 
 std::unique_ptr<Writer> make_writer(Format f, Output& out, const WriteOptions& opts);

@@ -49,9 +49,17 @@ class InputStream {
   bool eof_ = false;
 };
 
-/// Opens a file ("-" = stdin) and undoes gzip (single or multi-member) or zstd compression,
-/// recognised by content, not by name.
-std::unique_ptr<InputStream> open_input(const std::string& path);
+/// Timeouts of network inputs and outputs, in seconds.
+struct NetTimeouts {
+  double connect = 10;
+  double read = 60;  ///< also of writes: the longest wait for the peer
+};
+
+/// Opens a file ("-" = stdin) or an http(s) URL (streamed; see http_source in net.hpp) and
+/// undoes gzip (single or multi-member) or zstd compression, recognised by content, not by name.
+std::unique_ptr<InputStream> open_input(const std::string& path, const NetTimeouts& net = {});
+/// A stream over any source, with its compression undone as open_input() does.
+std::unique_ptr<InputStream> open_input(std::unique_ptr<ByteSource> src, std::string name);
 
 /// Bytes [begin, end) of an uncompressed regular file, as is (a piece read in parallel).
 std::unique_ptr<InputStream> open_input_range(const std::string& path, uint64_t begin, uint64_t end);
@@ -83,6 +91,10 @@ class Output {
  public:
   /// path "" or "-" = stdout.
   static std::unique_ptr<Output> open(const std::string& path);
+  /// An output that collects the bytes in memory, handed over by take() (an HTTP body).
+  static std::unique_ptr<Output> memory();
+  /// Memory output: everything written since the last take().
+  std::string take();
   ~Output();
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
@@ -115,6 +127,8 @@ class Output {
   bool terminal_ = false;
   bool committed_ = false;
   int temp_slot_ = -1;  ///< where the temporary file is registered for signal handlers
+  bool in_memory_ = false;
+  std::string memory_;
 };
 
 /// Removes every temporary output file still open. Async-signal-safe: for signal handlers.

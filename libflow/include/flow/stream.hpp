@@ -45,6 +45,7 @@ struct InputConfig {
   ReadOptions read;
   ErrorPolicy on_error = ErrorPolicy::Fail;
   ProgressSink* progress = nullptr;
+  NetTimeouts net;  ///< of http(s) inputs
 };
 
 /// The inputs one after the other.
@@ -60,7 +61,7 @@ struct SplitReadAborted : std::exception {
 /// every record once, in no order across streams. A regular uncompressed file of AWS text of at
 /// least 2 * min_piece bytes is split at line boundaries (each piece knows the format and line
 /// numbers in effect where it starts); a binary file is shared by blocks; anything else (stdin,
-/// gzip, zstd, JSON) goes whole to one stream. Only the first stream reports progress.
+/// gzip, zstd, JSON, a URL) goes whole to one stream. Only the first stream reports progress.
 std::vector<std::unique_ptr<RecordStream>> parallel_streams(InputConfig cfg, size_t n, uint64_t min_piece = 1 << 20);
 /// The inputs interleaved by start time (each input is expected in start order; ties keep input
 /// order). Opens every input at once.

@@ -81,7 +81,8 @@ class ProgressBar : public ProgressSink {
 }  // namespace
 
 void add_input_options(CLI::App& app, CommonOptions& o) {
-  app.add_option("files", o.inputs, "Input files ('-' or none: standard input); gzip and zstd are undone")
+  app.add_option("files", o.inputs,
+                 "Input files ('-' or none: standard input) or http(s) URLs (streamed); gzip and zstd are undone")
       ->type_name("FILE");
   app.add_option("-I,--input-format", o.input_format, "Input format (default: detected from the content)")
       ->type_name("FORMAT")
@@ -101,6 +102,16 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
   app.add_flag("--gcp-both-ends", o.gcp_both_ends,
                "GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)")
       ->group("Input");
+  app.add_option("--connect-timeout", o.net.connect, "URLs: seconds to wait for a connection")
+      ->type_name("SECS")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str()
+      ->group("Network");
+  app.add_option("--timeout", o.net.read, "URLs: seconds to wait for the server to send (or take) data")
+      ->type_name("SECS")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str()
+      ->group("Network");
 }
 
 void add_output_options(CLI::App& app, CommonOptions& o) {
@@ -157,6 +168,7 @@ InputConfig Context::input_config(const CommonOptions& o) {
   cfg.read.gcp_both_ends = o.gcp_both_ends;
   cfg.on_error = parse_error_policy(o.on_error);
   cfg.progress = progress_sink();
+  cfg.net = o.net;
   return cfg;
 }
 
@@ -179,9 +191,17 @@ RecordOutput::RecordOutput(const CommonOptions& o, Context&) : projection_(o.fie
   writer_ = make_writer(f, *out_, w);
 }
 
+RecordOutput::RecordOutput(std::unique_ptr<Writer> writer, const CommonOptions& o)
+    : writer_(std::move(writer)), projection_(o.fields) {}
+
+void RecordOutput::flush() {
+  writer_->flush();
+  if (out_) out_->flush();
+}
+
 void RecordOutput::close() {
   writer_->finish();
-  out_->commit();
+  if (out_) out_->commit();
 }
 
 int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<void(CLI::App&)>& define,

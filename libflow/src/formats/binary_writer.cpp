@@ -225,6 +225,10 @@ class BinaryWriter : public Writer {
     values_ += g->cols.size();
   }
 
+  void flush() override {
+    if (!finished_) flush_block();
+  }
+
   void finish() override {
     if (finished_) return;
     flush_block();

@@ -10,6 +10,7 @@
 
 #include "flow/error.hpp"
 #include "flow/io.hpp"
+#include "flow/net.hpp"
 
 namespace flow {
 namespace {
@@ -121,7 +122,8 @@ std::unique_ptr<ByteSource> memory_source(std::string bytes) {
   return std::make_unique<MemorySource>(std::move(bytes));
 }
 
-std::unique_ptr<InputStream> open_input(const std::string& path) {
+std::unique_ptr<InputStream> open_input(const std::string& path, const NetTimeouts& net) {
+  if (is_url(path)) return open_input(http_source(path, net), redact_url(path));
   std::unique_ptr<ByteSource> src;
   std::string name = path == "-" ? "(stdin)" : path;
   if (path == "-") {
@@ -136,6 +138,10 @@ std::unique_ptr<InputStream> open_input(const std::string& path) {
     }
     src = std::make_unique<FileSource>(fd, name, true);
   }
+  return open_input(std::move(src), std::move(name));
+}
+
+std::unique_ptr<InputStream> open_input(std::unique_ptr<ByteSource> src, std::string name) {
   auto in = std::make_unique<InputStream>(std::move(src), name);
   // Compression is recognised by its magic bytes, so `zcat`-less pipes and misnamed files work.
   in->fill(4);

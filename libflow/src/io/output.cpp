@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -112,9 +113,20 @@ std::unique_ptr<Output> Output::open(const std::string& path) {
   return out;
 }
 
+std::unique_ptr<Output> Output::memory() {
+  auto out = std::unique_ptr<Output>(new Output(-1, "(memory)", "", ""));
+  out->in_memory_ = true;
+  return out;
+}
+
+std::string Output::take() {
+  flush();
+  return std::exchange(memory_, {});
+}
+
 Output::Output(int fd, std::string name, std::string target, std::string temp)
     : fd_(fd), name_(std::move(name)), target_(std::move(target)), temp_(std::move(temp)), buf_(kBuffer) {
-  terminal_ = isatty(fd_);
+  terminal_ = fd_ >= 0 && isatty(fd_);
 }
 
 Output::~Output() {
@@ -160,6 +172,11 @@ void Output::flush() {
 }
 
 void Output::write_fd(const char* p, size_t n) {
+  if (in_memory_) {
+    memory_.append(p, n);
+    written_ += n;
+    return;
+  }
   while (n > 0) {
     ssize_t w = ::write(fd_, p, n);
     if (w < 0) {

@@ -1,0 +1,58 @@
+// Network I/O: inputs from http(s) URLs, the HTTP sink (flowcat --post), the receiver (--listen).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flow/cli.hpp"
+#include "flow/format.hpp"
+#include "flow/io.hpp"
+
+namespace flow {
+
+/// True for "http://..." and "https://...": such an input is fetched, not opened.
+bool is_url(std::string_view s);
+/// The URL for messages: without user info and query string (pre-signed URLs carry their
+/// credentials in the query), e.g. "https://bucket.s3.amazonaws.com/key?…".
+std::string redact_url(std::string_view url);
+
+/// The body of GET `url`, streamed (memory stays bounded whatever the size): redirects are
+/// followed (at most 20), connect and read timeouts apply. A status other than 2xx, a failed
+/// connection or a body cut short is a DataError naming the redacted URL.
+std::unique_ptr<ByteSource> http_source(const std::string& url, const NetTimeouts& t);
+
+/// How flowcat --post delivers records.
+struct PostOptions {
+  std::string url;
+  std::string shape = "ndjson";  ///< ndjson, elasticsearch (_bulk), splunk (HEC)
+  std::string es_index;          ///< elasticsearch: "_index" of each action line ("" = the URL's)
+  std::vector<std::string> headers;  ///< "Name: value"
+  bool gzip = false;
+  uint64_t batch_records = 1000;
+  std::string batch_bytes = "4M";
+  unsigned retries = 8;          ///< attempts after the first
+  double retry_time = 120;       ///< seconds, in all, of retrying one batch
+  double backoff = 0.5;          ///< seconds before the first retry (then doubled, with jitter)
+};
+void add_post_options(CLI::App& app, PostOptions& o);
+/// A Writer that posts the records as JSON in batches, with retries. finish() sends the rest,
+/// reports how many records were delivered, and throws DataError when some were not.
+std::unique_ptr<Writer> http_writer(const PostOptions& o, const NetTimeouts& t, Context& ctx);
+
+/// How flowcat --listen receives records.
+struct ListenOptions {
+  std::string address;            ///< ADDR:PORT (port 0: any free port, printed on stderr)
+  std::string access_key;         ///< required X-Amz-Firehose-Access-Key ("" = none)
+  std::string max_body = "64M";   ///< request bodies, compressed and decompressed
+  std::string port_file;          ///< where to write the port actually bound (tests, scripts)
+};
+void add_listen_options(CLI::App& app, ListenOptions& o);
+/// Serves Firehose HTTP-endpoint deliveries and plain POSTed flow logs until SIGINT, SIGTERM or
+/// SIGHUP, writing the records to the output of `common` (-o DIR/: hourly files). A request is
+/// answered 200 only after its records are written and flushed.
+void run_listen(const ListenOptions& o, const CommonOptions& common, Context& ctx);
+
+}  // namespace flow

@@ -1,0 +1,271 @@
+// flowcat --listen: Firehose HTTP-endpoint deliveries and plain POSTed flow logs, written out
+// before they are acknowledged; SIGINT/SIGTERM/SIGHUP/SIGQUIT stop it gracefully.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "flow/agg.hpp"
+#include "flow/error.hpp"
+#include "flow/net.hpp"
+#include "net/firehose.hpp"
+#include "net/listen_output.hpp"
+#include "net/url.hpp"
+
+namespace flow {
+namespace {
+
+constexpr const char* kRequestIdHeader = "X-Amz-Firehose-Request-Id";
+constexpr const char* kAccessKeyHeader = "X-Amz-Firehose-Access-Key";
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+/// Compares without stopping at the first difference, so that timing does not reveal the key.
+bool same_secret(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
+  return diff == 0;
+}
+
+/// One decoded body, or the records of a Firehose request: each part read by the usual readers.
+struct Part {
+  std::string bytes;
+  std::string name;  ///< for messages: "POST /path", "... record 3"
+};
+
+/// A request that is refused: the status and why.
+struct Refusal {
+  int status;
+  std::string message;
+};
+
+class Receiver {
+ public:
+  Receiver(const ListenOptions& o, const CommonOptions& common, Context& ctx)
+      : o_(o), ctx_(ctx), cfg_(ctx.input_config(common)), max_body_(parse_size(o.max_body)),
+        out_(net::listen_output(common, ctx)) {}
+
+  void handle(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    const bool firehose = req.has_header(kRequestIdHeader);
+    const std::string id = req.get_header_value(kRequestIdHeader);
+    auto answer = [&](int status, std::string_view error, uint64_t records) {
+      res.status = status;
+      if (firehose) {
+        res.set_content(net::firehose_response(id, now_ms(), error), "application/json");
+      } else if (error.empty()) {
+        res.set_content(fmt::format("{{\"records\":{}}}\n", records), "application/json");
+      } else {
+        res.set_content(fmt::format("{}\n", printable(error)), "text/plain");
+      }
+    };
+    std::string name = fmt::format("POST {}", printable(req.path));
+    try {
+      if (!o_.access_key.empty() && !same_secret(req.get_header_value(kAccessKeyHeader), o_.access_key))
+        throw Refusal{401, "missing or wrong X-Amz-Firehose-Access-Key"};
+      std::string body = read_body(req, reader);
+      std::vector<Part> parts;
+      if (firehose) {
+        net::FirehoseRequest fr;
+        try {
+          fr = net::parse_firehose(body);
+        } catch (const DataError& e) {
+          throw Refusal{400, e.what()};
+        }
+        for (size_t i = 0; i < fr.records.size(); ++i)
+          parts.push_back({std::move(fr.records[i]), fmt::format("{} (Firehose {} record {})", name, printable(id), i + 1)});
+      } else {
+        parts.push_back({std::move(body), name});
+      }
+      uint64_t n = deliver(parts);
+      answer(200, {}, n);
+    } catch (const Refusal& r) {
+      refused_.fetch_add(1);
+      ctx_.warn(fmt::format("refused {} from {} ({}): {}", name, req.remote_addr, r.status, r.message));
+      answer(r.status, r.message, 0);
+    } catch (const BrokenPipe&) {
+      stop_with(std::nullopt);  // the reader of our output went away: end quietly
+      answer(503, "shutting down", 0);
+    } catch (const DataError& e) {
+      stop_with(e);  // a write error: nothing more can be acknowledged
+      answer(500, "cannot write the records", 0);
+    }
+  }
+
+  /// Waits for a signal (or a fatal error), then stops the server, letting requests in flight
+  /// finish; then commits the output.
+  void run(httplib::Server& svr, const sigset_t& signals) {
+    std::thread server([&] { svr.listen_after_bind(); });
+    timespec tick{1, 0};
+    while (!stopping_.load()) {
+      if (sigtimedwait(&signals, nullptr, &tick) > 0) break;
+      std::lock_guard lock(mu_);
+      out_->rotate(std::time(nullptr));
+    }
+    svr.stop();
+    server.join();
+    std::lock_guard lock(mu_);
+    if (fatal_) throw *fatal_;
+    if (broken_pipe_) throw BrokenPipe();
+    out_->close();
+    ctx_.report_skips(skips_);
+    uint64_t refused = refused_.load();
+    // Always said, even with -q: refused requests are data that did not arrive.
+    if (refused || !ctx_.quiet)
+      std::fprintf(stderr, "%s: received %llu record%s in %llu request%s; %llu refused\n", ctx_.tool().c_str(),
+                   static_cast<unsigned long long>(records_), records_ == 1 ? "" : "s",
+                   static_cast<unsigned long long>(requests_), requests_ == 1 ? "" : "s",
+                   static_cast<unsigned long long>(refused));
+  }
+
+ private:
+  std::string read_body(const httplib::Request& req, const httplib::ContentReader& reader) {
+    std::string body;
+    bool too_big = false;
+    bool ok = reader([&](const char* p, size_t n) {
+      // The limit holds for the decompressed body too (a small gzip body can inflate to any size).
+      if (body.size() + n > max_body_) {
+        too_big = true;
+        return false;
+      }
+      body.append(p, n);
+      return true;
+    });
+    // cpp-httplib refuses a Content-Length over the limit by not reading at all.
+    if (too_big || (!ok && std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > max_body_))
+      throw Refusal{413, fmt::format("body over {} bytes", max_body_)};
+    if (!ok) throw Refusal{400, "the body could not be read (cut short, too slow, or bad compression)"};
+    return body;
+  }
+
+  /// Writes the records of every part and flushes; all or none under --on-error=fail.
+  uint64_t deliver(const std::vector<Part>& parts) {
+    if (cfg_.on_error == ErrorPolicy::Fail) {
+      // Read once without writing, so that a bad record refuses the request before anything
+      // of it is written (the sender retries the whole request: nothing twice).
+      ReadOptions silent = cfg_.read;
+      silent.warn = nullptr;  // the writing pass below warns, once
+      for (const auto& p : parts) {
+        try {
+          auto reader = open_reader(open_input(memory_source(p.bytes), p.name), silent);
+          Record r;
+          while (reader->next(r)) {
+          }
+        } catch (const DataError& e) {
+          throw Refusal{400, e.message()};
+        }
+      }
+    }
+    std::lock_guard lock(mu_);
+    if (stopping_.load()) throw Refusal{503, "shutting down"};
+    uint64_t n = 0;
+    for (const auto& p : parts) n += write_part(p);
+    out_->flush();
+    records_ += n;
+    ++requests_;
+    return n;
+  }
+
+  /// The records of one part, with --on-error skip or warn applied (under the lock). An error
+  /// of the output is not the input's: it goes up.
+  uint64_t write_part(const Part& p) {
+    uint64_t n = 0;
+    std::unique_ptr<Reader> reader;
+    Record r;
+    for (;;) {
+      try {
+        if (!reader) reader = open_reader(open_input(memory_source(p.bytes), p.name), cfg_.read);
+        if (!reader->next(r)) return n;
+      } catch (const DataError& e) {
+        ++skips_.errors;
+        skips_.records += e.records;
+        if (skips_.first.empty()) skips_.first = e.message();
+        if (cfg_.on_error == ErrorPolicy::Warn) ctx_.warn("skipped: " + e.message());
+        if (e.fatal || !reader) return n;
+        continue;
+      }
+      out_->write(r);
+      ++n;
+    }
+  }
+
+  void stop_with(const std::optional<DataError>& e) {
+    std::lock_guard lock(mu_);
+    if (e && !fatal_) fatal_ = *e;
+    if (!e) broken_pipe_ = true;
+    stopping_.store(true);
+  }
+
+  const ListenOptions& o_;
+  Context& ctx_;
+  InputConfig cfg_;
+  uint64_t max_body_;
+  std::mutex mu_;  // the output, the counts and the skip report
+  std::unique_ptr<net::ListenOutput> out_;
+  uint64_t records_ = 0, requests_ = 0;
+  std::atomic<uint64_t> refused_{0};
+  SkipReport skips_;
+  std::atomic<bool> stopping_{false};
+  std::optional<DataError> fatal_;
+  bool broken_pipe_ = false;
+};
+
+/// "ADDR:PORT" or "[v6]:PORT" or ":PORT" (all addresses).
+std::pair<std::string, int> parse_address(const std::string& s) {
+  auto colon = s.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    char* end = nullptr;
+    long p = std::strtol(s.c_str() + colon + 1, &end, 10);
+    if (end != s.c_str() + colon + 1 && *end == '\0' && p >= 0 && p <= 65535) port = static_cast<int>(p);
+  }
+  if (port < 0) throw UsageError(fmt::format("--listen '{}': expected ADDR:PORT (e.g. 127.0.0.1:8080, :8080)", s));
+  std::string host = s.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return {host.empty() ? "0.0.0.0" : host, port};
+}
+
+}  // namespace
+
+void run_listen(const ListenOptions& o, const CommonOptions& common, Context& ctx) {
+  if (!common.inputs.empty()) throw UsageError("--listen takes no input files");
+  auto [host, port] = parse_address(o.address);
+  Receiver receiver(o, common, ctx);
+
+  // The stop signals wait for sigtimedwait() in this thread; the server's threads, started
+  // below, inherit the mask, so a signal never lands in the middle of a request.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&signals, sig);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  httplib::Server svr;
+  svr.set_payload_max_length(parse_size(o.max_body));  // by Content-Length: 413 before reading
+  svr.set_read_timeout(static_cast<time_t>(common.net.read), 0);
+  svr.set_write_timeout(static_cast<time_t>(common.net.read), 0);
+  svr.set_keep_alive_timeout(5);
+  svr.Post(".*", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    receiver.handle(req, res, reader);
+  });
+  int bound = port == 0 ? svr.bind_to_any_port(host) : (svr.bind_to_port(host, port) ? port : -1);
+  if (bound < 0) throw DataError(fmt::format("--listen {}: cannot listen there (in use, or not an address of this host?)", o.address));
+  if (!o.port_file.empty()) {
+    std::ofstream f(o.port_file);
+    f << bound << "\n";
+    if (!f.flush()) throw DataError(fmt::format("{}: cannot write the port", o.port_file));
+  }
+  ctx.note(fmt::format("listening on {}:{}", host, bound));
+  receiver.run(svr, signals);
+}
+
+}  // namespace flow

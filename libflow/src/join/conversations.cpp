@@ -5,6 +5,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <map>
 #include <array>
 #include <cstring>
 #include <string>
@@ -64,6 +65,7 @@ struct Conv {
   uint64_t records = 0;
   std::vector<Vantage> vantages;
   std::vector<Key> aliases;  // the NAT gateway's public legs that belong to it
+  int64_t bucket = INT64_MIN;  // where it waits in Impl::expiry
 };
 
 /// A NAT gateway's public leg (its own address and the outside host) standing for a conversation
@@ -106,6 +108,18 @@ struct Conversations::Impl {
   std::unordered_map<std::string, uint32_t> iface_index;
   int64_t now = INT64_MIN;  // the input's time: the latest start read
   int64_t next_sweep = INT64_MIN;
+  // Conversations by the time they go idle, in buckets of idle/8 seconds of their last end: a
+  // sweep visits the buckets that are over, not the whole table. A conversation is entered
+  // again when its last end moves to a later bucket; its entries in earlier ones are stale.
+  std::map<int64_t, std::vector<Key>> expiry;
+  int64_t grain() const { return std::max<int64_t>(1, opts.idle / 8); }
+  void track(Conv& c) {
+    if (c.last == INT64_MIN) return;  // no times: closed at the end
+    const int64_t b = c.last / grain() - (c.last % grain() < 0);
+    if (b == c.bucket) return;
+    c.bucket = b;
+    expiry[b].push_back(c.key);
+  }
   uint64_t seq = 0;
   Record out;  // a stitched conversation
   Record row;  // a record kept by dedup
@@ -299,34 +313,42 @@ bool Conversations::add(const Record& r, const std::string& file) {
   if (by && !by->null()) v.bytes += by->u;
   if (ac && !ac->null()) (ac->str() == "REJECT" ? v.reject : v.accept) = true;
   if (m.opts.keep_records) v.held.emplace_back(r, m.seq);
+  m.track(c);
   return true;
 }
 
 void Conversations::finish(bool all, const std::function<void(const Record&)>& emit) {
   Impl& m = *impl_;
-  if (!all) {
-    // Sweeping the whole table costs its size; doing it every eighth of the idle time keeps that
-    // to a few passes per conversation.
+  if (all) {
+    while (!m.open.empty()) m.close(m.open.begin());
+    m.expiry.clear();
+  } else {
     if (m.now < m.next_sweep) return;
-    m.next_sweep = plus(m.now, std::max<int64_t>(1, m.opts.idle / 8));
-  }
-  for (auto it = m.open.begin(); it != m.open.end();) {
-    if (all || it->second.last < minus(m.now, m.opts.idle)) {
-      auto next = std::next(it);
-      m.close(it);
-      it = next;
-    } else {
-      ++it;
+    m.next_sweep = plus(m.now, m.grain());
+    const int64_t over = minus(m.now, m.opts.idle);  // a last end before this is idle
+    while (!m.expiry.empty()) {
+      auto b = m.expiry.begin();
+      if (b->first >= over / m.grain() - 1) break;  // the bucket may hold conversations still open
+      for (const Key& k : b->second) {
+        auto it = m.open.find(k);
+        if (it != m.open.end() && it->second.bucket == b->first && it->second.last < over) m.close(it);
+      }
+      m.expiry.erase(b);
     }
   }
-  std::vector<Conv> done = std::move(m.closed);
-  m.closed.clear();
-  std::sort(done.begin(), done.end(), [](const Conv& a, const Conv& b) { return std::tie(a.first, a.key) < std::tie(b.first, b.key); });
+  // In order of first start; the conversations are sorted by index, not moved about.
+  std::vector<Conv>& done = m.closed;
+  std::vector<uint32_t> order(done.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return std::tie(done[a].first, done[a].key) < std::tie(done[b].first, done[b].key);
+  });
   m.stats.conversations += done.size();
-  for (Conv& c : done) {
-    if (m.opts.keep_records) m.emit_records(c, emit);
-    else m.emit_conversation(c, emit);
+  for (uint32_t i : order) {
+    if (m.opts.keep_records) m.emit_records(done[i], emit);
+    else m.emit_conversation(done[i], emit);
   }
+  done.clear();
 }
 
 SchemaPtr conversation_schema() {

@@ -238,17 +238,6 @@ bool Conversations::add(const Record& r, const std::string& file) {
   Key key = make_key(conn->protocol, init, resp);
   const Ip src = r.get(FieldId::srcaddr)->addr(), dst = r.get(FieldId::dstaddr)->addr();
 
-  // A NAT gateway's public leg whose inside leg was seen: the conversation of the inside host.
-  if (auto al = m.aliases.find(key); al != m.aliases.end()) {
-    auto map = [&](Endpoint& e) {
-      if (e == al->second.outside) e = al->second.inside;
-    };
-    map(init);
-    map(resp);
-    map(from);
-    key = al->second.conv;
-  }
-
   auto get_time = [&](FieldId id) -> std::optional<int64_t> {
     const Value* v = r.get(id);
     if (!v || v->null()) return std::nullopt;
@@ -261,6 +250,20 @@ bool Conversations::add(const Record& r, const std::string& file) {
   }
 
   auto it = m.open.find(key);
+  // A NAT gateway's public leg whose inside leg was seen: the conversation of the inside host.
+  // (A key with an alias has no conversation of its own: one seen early was merged.)
+  if (it == m.open.end() && !m.aliases.empty()) {
+    if (auto al = m.aliases.find(key); al != m.aliases.end()) {
+      auto map = [&](Endpoint& e) {
+        if (e == al->second.outside) e = al->second.inside;
+      };
+      map(init);
+      map(resp);
+      map(from);
+      key = al->second.conv;
+      it = m.open.find(key);
+    }
+  }
   if (it != m.open.end() && start && it->second.last < minus(*start, m.opts.idle)) {
     // Idle for longer than --idle: that conversation is over, this record starts another.
     m.close(it);

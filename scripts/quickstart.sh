@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's two commands: install what is needed, build, then run the demo or every test.
-#   scripts/quickstart.sh demo   # flowgen's day of flows into flowstat's report, flowagg and flowfilter
+#   scripts/quickstart.sh demo   # flowgen's day of flows into flowstat's report, flowagg, flowjoin and flowfilter
 #   scripts/quickstart.sh test   # unit tests, CLI tests and the docs check (what CI runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,12 +25,20 @@ if [ "$what" = demo ]; then
   d=$(mktemp -d)
   trap 'rm -rf "$d"' EXIT
   build/flowgen --duration 1d --seed 7 --log-version 5 --scenario all --policy "$d/estate.policy" \
-    --truth "$d/truth.jsonl" -O bin -o "$d/day.flows"
+    --truth "$d/truth.jsonl" --estate "$d/estate.csv" -O bin -o "$d/day.flows"
   echo "== The day at a glance (flowstat; the scan, the DDoS burst and the exfiltration stand out)"
   build/flowstat --top 5 "$d/day.flows" | sed -n '/^Totals/,/^Sources by records/p;/^Traffic over time/,$p' | grep -v '^Sources by records'
   echo
   echo "== Sources of rejected traffic that touched more than 20 ports (flowagg)"
   build/flowagg -w 'action == REJECT' -k srcaddr -a 'count,ports=distinct(dstport)' --having 'ports > 20' -O table "$d/day.flows"
+  echo
+  echo "== The day's traffic per owning team, every packet counted once (flowjoin --dedup, then the estate table)"
+  build/flowjoin -q --dedup "$d/day.flows" -O bin | build/flowjoin --table interface-id="$d/estate.csv" -O bin |
+    build/flowagg -k owner -a count,packets,bytes -O table
+  echo
+  echo "== The client-service pairs that sent the most back (flowjoin --stitch: one record per connection)"
+  build/flowjoin -q --stitch "$d/day.flows" -O bin | build/flowagg -k srcaddr,dstaddr,dstport -a conversations=count,fwd-bytes,rev-bytes \
+    --by rev-bytes --top 5 -O table
   echo
   echo "== SSH from outside the VPC (first 10)"
   build/flowfilter 'dstport == ssh and srcaddr not in 10.0.0.0/8' -O table \

@@ -26,7 +26,7 @@ const ToolSpec& join_spec() {
       "are undone) to each record whose FIELD equals the table's key: the column named like FIELD, else the "
       "first (flowgen --estate writes such a table: --table interface-id=estate.csv gives instance, tier, "
       "service and owner). A column named like a known field has that field's type; another is a number when "
-      "all its values are whole numbers, text otherwise. --cidr FIELD=FILE looks an address up in a table of "
+      "all its values are whole numbers, an address when all are addresses, text otherwise. --cidr FIELD=FILE looks an address up in a table of "
       "prefixes (IPv4 and IPv6; the column named cidr, prefix, network or subnet, else the first) and adds "
       "the columns of the longest prefix holding it, named after the field: --cidr srcaddr=subnets.csv adds "
       "src.COLUMN, pkt-dstaddr gives pkt-dst.COLUMN. --ip-ranges FIELD=ip-ranges.json (the file AWS "

@@ -108,12 +108,14 @@ TEST_CASE("enrich: key table from CSV adds its columns, typed, on an exact match
 
 TEST_CASE("enrich: column types: known fields, whole numbers, leading zeros, strings", "[enrich]") {
   TempFile t(
-      "interface-id,n,zip,mixed,srcport,note\n"
-      "eni-0a1,18446744073709551615,0123,12,80,x\n"
-      "eni-0b2,0,99,12a,-,-\n");
+      "interface-id,n,zip,mixed,srcport,note,private-ip,host\n"
+      "eni-0a1,18446744073709551615,0123,12,80,x,10.0.1.5,10.0.1.6\n"
+      "eni-0b2,0,99,12a,-,-,2001:db8::1,db-1\n");
   Enricher e({spec(LookupSpec::Key, "interface-id", t)});
   auto& cols = e.added_columns();
-  REQUIRE(cols.size() == 5);
+  REQUIRE(cols.size() == 7);
+  CHECK(cols[5].type == Type::Ip);      // every value an address (IPv4 or IPv6)
+  CHECK(cols[6].type == Type::String);  // not every one
   CHECK(cols[0].name == "n");
   CHECK(cols[0].type == Type::UInt);
   CHECK(cols[1].type == Type::String);  // 0123 is no whole number of ours: the zero stays

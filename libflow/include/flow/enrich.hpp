@@ -35,7 +35,8 @@ struct LookupResult {
 /// - Key tables (CSV with a header line, or JSON Lines objects) add their columns as the table
 ///   names them. The key column is the one named like the field, else the first. A column named
 ///   like a known field has that field's type; another is UInt when every value is a whole
-///   number (without a leading zero), String otherwise. Empty cells, "-" and JSON null are null.
+///   number (without a leading zero), Ip when every value is an address, String otherwise.
+///   Empty cells, "-" and JSON null are null.
 /// - Address lookups name their columns after the field without "addr": srcaddr gives
 ///   "src.COLUMN", pkt-dstaddr "pkt-dst.COLUMN". CIDR tables add their columns but the prefix
 ///   column (named cidr, prefix, network or subnet, else the first); ip-ranges.json adds

@@ -77,14 +77,18 @@ void type_columns(const TextTable& t, int skip, std::string_view prefix, std::ve
     if (id) {
       type = field_info(*id).type;
     } else {
-      bool any = false, whole = true;
-      for (size_t r = 0; r < t.rows() && whole; ++r) {
+      // A number when every value is a whole number; an address when every one is an address
+      // (private-ip: then filters take prefixes and flowagg groups by /24).
+      bool any = false, whole = true, addr = true;
+      for (size_t r = 0; r < t.rows() && (whole || addr); ++r) {
         auto cell = t.at(r, c);
         if (TextTable::is_null(cell)) continue;
         any = true;
-        whole = whole_number(cell).has_value();
+        whole = whole && whole_number(cell).has_value();
+        addr = addr && parse_ip(cell).has_value();
       }
       if (any && whole) type = Type::UInt;
+      else if (any && addr) type = Type::Ip;
     }
     std::string name(prefix);
     name += t.names[c];

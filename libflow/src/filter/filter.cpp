@@ -52,10 +52,45 @@ Filter Filter::compile(std::string_view text, const FilterSettings& settings) {
     throw UsageError(render(text, e, settings.source));
   }
   f.slots_.assign(f.keys_.size(), -1);
+  f.text_ = text;
+  f.settings_ = settings;
   return f;
 }
 
+void Filter::retype(const Schema& s) {
+  // ${name} is text until an input says otherwise: a binary or JSON input, or flowjoin's and
+  // flowagg's output, may have it as a number or an address. The expression is compiled again
+  // with those columns declared, so `${fwd-bytes} > 1M` compares numbers and `${private-ip} in
+  // 10.0.0.0/8` addresses.
+  FilterSettings typed = settings_;
+  bool changed = false;
+  for (const Key& key : keys_) {
+    const int slot = key.id ? -1 : s.slot(key.name);
+    if (slot < 0) continue;
+    const Column& c = s.column(static_cast<size_t>(slot));
+    if (c.type == key.type) continue;
+    auto same = [&](const Column& d) { return d.name == c.name; };
+    if (std::find_if(typed.columns.begin(), typed.columns.end(), same) != typed.columns.end()) continue;
+    typed.columns.push_back(Column{c.name, c.type, std::nullopt});
+    changed = true;
+  }
+  if (!changed) return;
+  try {
+    auto c = filter::parse(text_, typed);
+    root_ = std::move(c.root);
+    keys_ = std::move(c.keys);
+  } catch (filter::ExprError& e) {
+    std::string types;
+    for (size_t i = settings_.columns.size(); i < typed.columns.size(); ++i)
+      types += fmt::format("{}{} is {}", types.empty() ? "" : ", ", typed.columns[i].name, type_name(typed.columns[i].type));
+    e.message += fmt::format(" (in this input {})", types);
+    throw UsageError(render(text_, e, typed.source));
+  }
+  slots_.assign(keys_.size(), -1);
+}
+
 void Filter::bind(const SchemaPtr& s) {
+  retype(*s);
   for (size_t k = 0; k < keys_.size(); ++k) {
     const Key& key = keys_[k];
     int slot = key.id ? s->slot(*key.id) : s->slot(key.name);

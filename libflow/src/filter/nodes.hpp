@@ -172,6 +172,23 @@ struct StrCmp : Node {
     return compare(v->str(), op, std::string_view(k));
   }
 };
+/// `${name} > 1000` where ${name} is text (an AWS text input's extra column): the value read as
+/// a whole number, as awk reads "strnum"s; a value that is not one does not match.
+struct StrNumCmp : Node {
+  int ref; Op op; uint64_t k;
+  StrNumCmp(int r, Op o, uint64_t v) : ref(r), op(o), k(v) {}
+  bool eval(const Ctx& c) const override {
+    const Value* v = c.get(ref);
+    if (!v || v->s.size == 0 || v->s.size > 19) return false;  // 19 digits always fit
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < v->s.size; ++i) {
+      const unsigned d = static_cast<unsigned char>(v->s.data[i]) - '0';
+      if (d > 9) return false;
+      n = n * 10 + d;
+    }
+    return compare(n, op, k);
+  }
+};
 struct StrIn : Node {
   int ref; std::vector<std::string> exact, globs; bool negate;  // exact: sorted
   StrIn(int r, std::vector<std::string> e, std::vector<std::string> g, bool neg);

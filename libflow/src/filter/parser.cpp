@@ -400,6 +400,9 @@ class Parser {
           return std::make_unique<IpCmp>(o.ref, op, ip_literal(o, lit, lit.text));
         }
         case Type::String: {
+          // A text column we do not know, ordered against a number: compared as numbers.
+          if (!o.id && o.kind == Operand::Field && op != Op::Eq && op != Op::Ne && lit.kind != Tok::String)
+            if (auto n = parse_number(lit.text, Units::SI)) return std::make_unique<StrNumCmp>(o.ref, op, *n);
           std::string s = string_value(o, lit, lit.text);
           if (s.find_first_of("*?") != std::string::npos) {
             if (op != Op::Eq && op != Op::Ne) fail(lit, fmt::format("a glob pattern takes == or !=, not '{}'", op_text(written)));

@@ -188,9 +188,18 @@ void Generator::Impl::push_segment(uint32_t ci, uint8_t o, int64_t a) {
     st.active |= bit;
   }
   ++c.pending;
-  // Constructed in its bucket: an Item assembled on the stack and copied in was read back with
-  // wide loads over its narrow stores, which stalls store-to-load forwarding on every segment.
-  ring[static_cast<size_t>(b) & (kRing - 1)].emplace_back(a, b, packets, bytes, ci, o, flags, kind);
+  // Filled in its bucket: an Item assembled on the stack and copied in was read back with wide
+  // loads over its narrow stores, which stalls store-to-load forwarding on every segment. (Field
+  // by field: clang 14 has no parenthesised aggregate initialisation for emplace_back.)
+  Item& item = ring[static_cast<size_t>(b) & (kRing - 1)].emplace_back();
+  item.a = a;
+  item.b = b;
+  item.packets = packets;
+  item.bytes = bytes;
+  item.ref = ci;
+  item.obs = o;
+  item.flags = flags;
+  item.kind = kind;
 }
 
 void Generator::Impl::finish_conn(uint32_t ci) {

@@ -154,8 +154,6 @@ void check_usage(const JoinCmdOptions& o) {
     throw UsageError("nothing to do: give --table, --cidr, --ip-ranges, --mmdb, --with, --stitch or --dedup (see --help)");
 }
 
-}  // namespace
-
 /// The lookups in the order of the options: --table, --cidr, --ip-ranges, --mmdb, each as given.
 std::vector<LookupSpec> lookup_specs(const JoinCmdOptions& o) {
   std::vector<LookupSpec> specs;
@@ -165,6 +163,8 @@ std::vector<LookupSpec> lookup_specs(const JoinCmdOptions& o) {
     for (const std::string& t : *texts) specs.push_back(parse_lookup_spec(kind, t, name));
   return specs;
 }
+
+}  // namespace
 
 void run_join(const JoinCmdOptions& o, Context& ctx) {
   check_usage(o);

@@ -8,7 +8,7 @@
 #include "enrich/lookup.hpp"
 #include "flow/error.hpp"
 #include "flow/field.hpp"
-#include "formats/write_util.hpp"
+#include "formats/text_util.hpp"
 
 namespace flow::enrich {
 namespace {
@@ -56,13 +56,8 @@ std::optional<Value> parse_as(std::string_view text, Type t, std::optional<Field
 }
 
 std::string_view key_text(const Value& v, Type t, char* buf) {
-  switch (t) {
-    case Type::UInt: return {buf, static_cast<size_t>(fast::put_u64(buf, v.u) - buf)};
-    case Type::Time: return {buf, static_cast<size_t>(fast::put_i64(buf, v.t) - buf)};
-    case Type::Ip: return {buf, format_ip(v.addr(), buf)};
-    case Type::String: return v.str();
-  }
-  return {};
+  if (t == Type::String) return v.str();  // no copy
+  return {buf, static_cast<size_t>(text::put_value(buf, v, t) - buf)};
 }
 
 void type_columns(const TextTable& t, int skip, std::string_view prefix, std::vector<Column>& columns,

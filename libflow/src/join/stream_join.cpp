@@ -8,6 +8,7 @@
 #include "flow/error.hpp"
 #include "flow/field.hpp"
 #include "flow/format.hpp"
+#include "enrich/lookup.hpp"
 #include "join/held.hpp"
 
 namespace flow {
@@ -38,7 +39,8 @@ bool key_text(const Record& r, const std::vector<std::string>& fields, std::stri
   for (const std::string& f : fields) {
     const int i = r.schema->slot(f);
     if (i < 0 || r.values[i].null()) return false;
-    out += value_text(r.values[i], r.schema->column(i).type);
+    char buf[64];
+    out += enrich::key_text(r.values[i], r.schema->column(i).type, buf);  // as tables' keys are read
     out += '\x1f';
   }
   return true;

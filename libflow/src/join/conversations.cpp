@@ -331,7 +331,7 @@ void Conversations::finish(bool all, const std::function<void(const Record&)>& e
     const int64_t over = minus(m.now, m.opts.idle);  // a last end before this is idle
     while (!m.expiry.empty()) {
       auto b = m.expiry.begin();
-      if (b->first >= over / m.grain() - 1) break;  // the bucket may hold conversations still open
+      if (b->first >= minus(over / m.grain(), 1)) break;  // the bucket may hold conversations still open
       for (const Key& k : b->second) {
         auto it = m.open.find(k);
         if (it != m.open.end() && it->second.bucket == b->first && it->second.last < over) m.close(it);

@@ -194,9 +194,11 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
       std::optional<Filter> w;  // a Filter is not shared between threads: it caches bindings
       if (where) w.emplace(Filter::compile(o.where, fs));
       RecordStream& in = *streams[i];
-      Record r;
-      while (in.next(r))
-        if (!w || w->match(r)) a.add(r, in.file());
+      std::vector<Record> batch(64);
+      while (size_t n = in.next_batch(batch))
+        for (size_t j = 0; j < n; ++j)
+          if (!w || w->match(batch[j])) a.add(batch[j], in.file());
+      a.flush();  // absorbed below by partition, on other threads
     } catch (...) {
       errors[i] = std::current_exception();
     }

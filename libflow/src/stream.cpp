@@ -127,14 +127,19 @@ class PolicyReader {
 
   const std::string& name() const { return in_->name(); }
 
-  bool next(Record& r) {
-    if (done_) return false;
+  bool next(Record& r) { return next_batch({&r, 1}) == 1; }
+
+  size_t next_batch(std::span<Record> out) {
+    if (done_) return 0;
     for (;;) {
       try {
-        if (!reader_->next(r)) return false;
-        if (cfg_.progress && (++count_ & 0xFFFF) == 0)
+        const size_t n = reader_->next_batch(out);
+        if (n == 0) return 0;
+        const uint64_t before = count_;
+        count_ += n;
+        if (cfg_.progress && (before >> 16) != (count_ >> 16))
           cfg_.progress->update(in_->name(), in_->source().raw_position(), total_);
-        return true;
+        return n;
       } catch (const DataError& e) {
         if (cfg_.on_error == ErrorPolicy::Fail) throw;
         // An error that ends the input ends it for the pieces after this one too, which other
@@ -144,7 +149,7 @@ class PolicyReader {
         report_.records += e.records;
         if (report_.first.empty()) report_.first = e.message();
         if (cfg_.on_error == ErrorPolicy::Warn && cfg_.read.warn) cfg_.read.warn("skipped: " + e.message());
-        if (e.fatal) return false;
+        if (e.fatal) return 0;
       }
     }
   }
@@ -166,17 +171,18 @@ class SequentialStream : public RecordStream {
     for (const auto& f : cfg_.files) pieces_.push_back(Piece{f});
   }
   SequentialStream(InputConfig cfg, std::vector<Piece> pieces) : cfg_(std::move(cfg)), pieces_(std::move(pieces)) {}
-  bool next(Record& r) override {
+  bool next(Record& r) override { return next_batch({&r, 1}) == 1; }
+  size_t next_batch(std::span<Record> out) override {
     for (;;) {
       if (!cur_) {
         if (index_ == pieces_.size()) {
           if (cfg_.progress) cfg_.progress->done();
-          return false;
+          return 0;
         }
         cur_ = std::make_unique<PolicyReader>(pieces_[index_++], cfg_, report_);
         file_ = cur_->name();
       }
-      if (cur_->next(r)) return true;
+      if (size_t n = cur_->next_batch(out)) return n;
       cur_.reset();
     }
   }

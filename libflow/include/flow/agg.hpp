@@ -77,8 +77,11 @@ class Aggregator {
   Aggregator& operator=(Aggregator&&) noexcept;
 
   const AggSpec& spec() const { return *spec_; }
-  /// Adds a flow record (read from `file`, for messages).
+  /// Adds a flow record (read from `file`, for messages). Records are staged a few at a time
+  /// before they reach the groups (keys hashed ahead); everything below sees them, except
+  /// absorb() by partition: flush() the share first.
   void add(const Record& r, const std::string& file);
+  void flush();
   /// A partial state file, opened and its header read.
   struct PartialInput {
     AggSpec spec;  ///< what it was made with

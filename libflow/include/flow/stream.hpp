@@ -35,6 +35,8 @@ class RecordStream {
  public:
   virtual ~RecordStream() = default;
   virtual bool next(Record& r) = 0;
+  /// Records a few at a time, all from one input and valid until the next call (Reader::next_batch).
+  virtual size_t next_batch(std::span<Record> out) { return next(out[0]) ? 1 : 0; }
   virtual const SkipReport& skipped() const = 0;
   /// The name of the input the last record came from ("(stdin)" for standard input).
   virtual const std::string& file() const = 0;

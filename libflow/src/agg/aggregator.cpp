@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -231,48 +232,82 @@ struct Aggregator::Impl {
     return d;
   }
 
+  // Rows are staged before they reach the table, then go in a batch: the keys hashed in one
+  // loop and the slots they probe fetched together, so that the table's cache misses (millions
+  // of groups) overlap instead of stalling each row in turn. (Hashing a key just written also
+  // stalls: its words are read across the narrower stores that wrote them.) Staged rows keep
+  // copies of their values; strings are interned when staged, since a record's text lives only
+  // until the next is read. Values of string columns cannot be kept: such specs stage one row.
+  static constexpr size_t kStage = 32;
+  std::vector<uint8_t> staged_keys;
+  std::array<uint64_t, kStage> staged_hash{};
+  std::vector<Value> staged_vals;
+  size_t staged = 0, stage_limit = kStage;
+
   void add(const Record& r, const std::string& file) {
-    if (r.schema != bound) bind(r.schema, file);
+    if (r.schema != bound) {
+      drain();  // staged rows were read with the old bindings
+      bind(r.schema, file);
+      bool strings = false;
+      for (size_t v = 0; v < spec.values.size(); ++v)
+        strings |= val_slot[v] >= 0 && !val_text[v] && val_type[v] == Type::String;
+      stage_limit = strings ? 1 : kStage;
+      staged_keys.assign(kStage * key_width() + 8, 0);  // not empty: memset of 0 bytes at null is slow
+      staged_vals.assign(kStage * spec.values.size(), Value{});
+    }
     bool reply = false;
     if (spec.bidir) connection_of(r, nullptr, &reply);
-    uint8_t* kb = keybuf.data();
-    std::memset(kb, 0, key_width());
+    const size_t w = key_width(), nv = spec.values.size();
+    uint8_t* kb = staged_keys.data() + staged * w;
+    std::memset(kb, 0, w);
     for (size_t k = 0; k < spec.keys.size(); ++k) {
       int slot = reply && key_partner[k] >= 0 ? key_partner[k] : key_slot[k];
       put_key(k, slot >= 0 ? r.values[static_cast<size_t>(slot)] : kNull, key_type[k], kb + key_offset(k));
     }
-    uint64_t hash = GroupTable::hash_of(kb, key_width());
-    GroupTable& table = part(hash);
-    uint32_t before = table.size();
-    uint32_t g = table.find_or_add(kb, hash);
-    Cell* cells = table.cells(g);
-    for (size_t v = 0; v < spec.values.size(); ++v) {
+    Value* vals = staged_vals.data() + staged * nv;
+    for (size_t v = 0; v < nv; ++v) {
       int slot = val_slot[v];
-      // The common values inline: a plain count, a sum of a number field.
-      if (val_fast[v] == Fast::Count) {
-        ++cells[v].a;
-        continue;
-      }
-      if (val_fast[v] == Fast::Sum) {
-        const Value& x = r.values[static_cast<size_t>(slot)];
-        if (!x.null()) {
-          cells[v].a += x.u;
-          cells[v].b = 1;
-        }
-        continue;
-      }
-      if (slot >= 0 && val_text[v])
-        add_to_cell(spec.values[v], cells[v], table.store(), number(r, slot, v, file), Type::UInt);
-      else if (slot >= 0)
-        add_to_cell(spec.values[v], cells[v], table.store(), r.values[static_cast<size_t>(slot)], val_type[v]);
-      else if (spec.values[v].kind == AggKind::Count)
-        add_to_cell(spec.values[v], cells[v], table.store(), kNull, Type::UInt);
-      else if (spec.values[v].field.name == "duration" && !spec.values[v].field.id)
-        add_to_cell(spec.values[v], cells[v], table.store(), duration(r), Type::UInt);
+      if (val_fast[v] == Fast::Count) continue;
+      if (slot >= 0 && val_text[v]) vals[v] = number(r, slot, v, file);
+      else if (slot >= 0) vals[v] = r.values[static_cast<size_t>(slot)];
+      else if (spec.values[v].field.name == "duration" && !spec.values[v].field.id) vals[v] = duration(r);
+      else vals[v] = kNull;
     }
-    // Memory grows with new groups, and with sketches (checked now and then).
     ++records;
-    if ((table.size() != before || (records & 255) == 0) && memory() > limits.memory) spill();
+    if (++staged == stage_limit) drain();
+  }
+
+  /// Staged rows into the table.
+  void drain() {
+    if (staged == 0) return;
+    const size_t w = key_width(), nv = spec.values.size();
+    const uint64_t before = groups();
+    for (size_t i = 0; i < staged; ++i) {
+      staged_hash[i] = GroupTable::hash_of(staged_keys.data() + i * w, w);
+      part(staged_hash[i]).prefetch(staged_hash[i]);
+    }
+    for (size_t i = 0; i < staged; ++i) {
+      GroupTable& table = part(staged_hash[i]);
+      Cell* cells = table.cells(table.find_or_add(staged_keys.data() + i * w, staged_hash[i]));
+      const Value* vals = staged_vals.data() + i * nv;
+      for (size_t v = 0; v < nv; ++v) {
+        // The common values inline: a plain count, a sum of a number field.
+        if (val_fast[v] == Fast::Count) {
+          ++cells[v].a;
+        } else if (val_fast[v] == Fast::Sum) {
+          if (!vals[v].null()) {
+            cells[v].a += vals[v].u;
+            cells[v].b = 1;
+          }
+        } else {
+          add_to_cell(spec.values[v], cells[v], table.store(), vals[v], val_slot[v] >= 0 && !val_text[v] ? val_type[v] : Type::UInt);
+        }
+      }
+    }
+    staged = 0;
+    // Memory grows with new groups, and with sketches (checked now and then). Not in the loop
+    // above: a spill empties the interners that staged keys refer to.
+    if ((groups() != before || (records & 255) < kStage) && memory() > limits.memory) spill();
   }
 
   // ---- groups as bytes ----
@@ -314,6 +349,7 @@ struct Aggregator::Impl {
 
   /// Writes the table as a run sorted by key and empties it.
   void spill() {
+    drain();
     if (groups() == 0) return;
     FrameWriter w(limits.tmpdir);
     std::string key;
@@ -407,7 +443,11 @@ Aggregator::Aggregator(Aggregator&&) noexcept = default;
 Aggregator& Aggregator::operator=(Aggregator&&) noexcept = default;
 
 void Aggregator::add(const Record& r, const std::string& file) { impl_->add(r, file); }
-uint64_t Aggregator::groups() const { return impl_->groups(); }
+uint64_t Aggregator::groups() const {
+  impl_->drain();
+  return impl_->groups();
+}
+void Aggregator::flush() { impl_->drain(); }
 uint64_t Aggregator::spills() const { return impl_->spills; }
 uint64_t Aggregator::records() const { return impl_->records; }
 
@@ -465,6 +505,7 @@ void Aggregator::add_partial(PartialInput p) {
   };
   check(p.spec);
   Impl& m = *impl_;
+  m.drain();  // a spill below empties the interners that staged keys refer to
   FrameReader fr(std::move(p.in));
   Arena arena;
   std::vector<Value> kv(spec_->keys.size());
@@ -491,6 +532,8 @@ void Aggregator::add_partial(PartialInput p) {
 }
 
 void Aggregator::absorb(Aggregator& other) {
+  flush();
+  other.flush();
   for (uint32_t p = 0; p < impl_->tables.size(); ++p) absorb(other, p, true);
   absorb_rest(other);
 }
@@ -543,6 +586,7 @@ uint32_t Aggregator::partitions() const { return static_cast<uint32_t>(impl_->ta
 
 void Aggregator::write_partial(Output& out) {
   Impl& m = *impl_;
+  m.drain();
   std::string header(kMagic);
   for (const auto& k : spec_->keys) header += "k " + k.text + "\n";
   for (const auto& v : spec_->values) header += "v " + v.text + "\n";
@@ -570,6 +614,7 @@ void Aggregator::write_partial(Output& out) {
 void Aggregator::finish(const AggOrder& order, const std::function<bool(const Record&)>& keep,
                         const std::function<void(const Record&)>& emit) {
   Impl& m = *impl_;
+  m.drain();
   const size_t nk = spec_->keys.size(), nv = spec_->values.size();
   Record rec;
   rec.reset(m.out_schema);

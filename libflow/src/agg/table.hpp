@@ -44,6 +44,8 @@ class GroupTable {
   /// The same, with hash_of(key) known.
   uint32_t find_or_add(const uint8_t* key, uint64_t hash);
   static uint64_t hash_of(const uint8_t* key, size_t width);
+  /// Brings the slot a key of this hash probes first into the cache (find_or_add() later).
+  void prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
   uint8_t* key(uint32_t g) { return entry(g); }
   const uint8_t* key(uint32_t g) const { return const_cast<GroupTable*>(this)->entry(g); }
   Cell* cells(uint32_t g) { return reinterpret_cast<Cell*>(entry(g) + cells_off_); }

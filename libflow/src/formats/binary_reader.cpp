@@ -44,6 +44,25 @@ class BinaryReader : public Reader {
   }
 
   bool next(Record& r) override {
+    if (!next_block()) return false;
+    deliver(r);
+    return true;
+  }
+
+  /// Records of the current block (a batch never crosses blocks: the next one's takes over the
+  /// memory that strings point into).
+  size_t next_batch(std::span<Record> out) override {
+    if (!next_block()) return 0;
+    const size_t n = std::min<size_t>(out.size(), cur_->block.records - pos_);
+    for (size_t i = 0; i < n; ++i) deliver(out[i]);
+    return n;
+  }
+
+ private:
+  enum class State { Start, Frames, AfterEnd, Done };
+
+  /// A block with records left to deliver, unless the input is over.
+  bool next_block() {
     while (!cur_ || pos_ == cur_->block.records) {
       if (cur_) release(cur_);
       cur_ = nullptr;
@@ -65,12 +84,8 @@ class BinaryReader : public Reader {
       cur_ = j;
       pos_ = 0;
     }
-    deliver(r);
     return true;
   }
-
- private:
-  enum class State { Start, Frames, AfterEnd, Done };
 
   void deliver(Record& r) {
     DecodedBlock& b = cur_->block;

@@ -108,6 +108,55 @@ TEST_CASE("aws text: errors name the line and the field", "[aws]") {
         "mem:1: expected 14 fields, found 16: unexpected 'extra' after the last field (log-status)");
 }
 
+TEST_CASE("aws text: IPv4 addresses, every part length, and what is not one", "[aws]") {
+  ReadOptions o;
+  o.aws_format = Schema::parse_format("srcaddr bytes");
+  for (std::string a : {"0.0.0.0", "1.2.3.4", "10.20.30.40", "100.200.250.255", "255.255.255.255", "9.99.199.0",
+                        "2001:db8::1", "::ffff:10.0.0.1"}) {
+    for (std::string tail : {" 5\n", " 5"}) {  // at a line's end too (no newline)
+      auto rows = read_rows(a + tail, o);
+      REQUIRE(rows.size() == 1);
+      CHECK(rows[0].values[0] == a);
+    }
+  }
+  for (std::string bad : {"256.1.1.1", "1.2.3.256", "01.2.3.4", "1.2.3.04", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.4x",
+                          "1234.1.1.1", "1.2.3.", ".1.2.3", "a.b.c.d", "1.2.3.4/24"}) {
+    CHECK(read_error(bad + " 5\n", o) == "mem:1: '" + bad + "' is not an IP address (field srcaddr)");
+  }
+  CHECK(read_error("1.2.3 4 5\n", o) == "mem:1: '1.2.3' is not an IP address (field srcaddr)");
+}
+
+TEST_CASE("aws text: with ReadOptions::fields only those are parsed; the rest must be there", "[aws]") {
+  ReadOptions o;
+  o.fields = std::vector<std::string>{"dstaddr", "bytes"};
+  auto all = read_rows(kV2);
+  auto some = read_rows(kV2, o);
+  REQUIRE(some.size() == 1);
+  CHECK(some[0].header == all[0].header);  // the line's schema, the other values null
+  for (size_t i = 0; i < all[0].values.size(); ++i) {
+    const bool wanted = i == 4 || i == 9;
+    CHECK(some[0].values[i] == (wanted ? all[0].values[i] : "-"));
+  }
+  // A field not read is not checked; one read is; the number of fields always is.
+  CHECK(read_error("2 1 eni-1 10.0.0.300 10.0.0.2 1 99999 6 1 1 1 1 ACCEPT OK\n", o) == "");
+  CHECK(read_error("2 1 eni-1 10.0.0.1 10.0.0.300 1 2 6 1 1 1 1 ACCEPT OK\n", o) ==
+        "mem:1: '10.0.0.300' is not an IP address (field dstaddr)");
+  CHECK(read_error("2 1 eni-1 10.0.0.1 10.0.0.3 1 2 6 1 1 1 1 ACCEPT\n", o) ==
+        "mem:1: expected 14 fields, found 13 (field log-status)");
+  CHECK(read_error("2 1 eni-1 10.0.0.1 10.0.0.3 1 2 6 1 1 1 1 ACCEPT OK extra\n", o) ==
+        "mem:1: expected 14 fields, found 15: unexpected 'extra' after the last field (log-status)");
+  // Long fields (past a word) and none wanted at all.
+  std::string longer = "2 123456789012345678901234 eni-1235b8ca123456789abcdef0123 1.1.1.1 2.2.2.2 1 2 6 1 77 1 1 ACCEPT OK";
+  for (std::string end : {"\n", ""}) {
+    auto rows = read_rows(longer + end, o);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].values[4] == "2.2.2.2");
+    CHECK(rows[0].values[9] == "77");
+  }
+  o.fields = std::vector<std::string>{};
+  CHECK(read_rows(longer + "\n" + kV2, o).size() == 2);
+}
+
 TEST_CASE("aws text: after a bad line the reader goes on with the next", "[aws]") {
   auto reader = aws_text_reader(std::make_unique<InputStream>(memory_source(std::string("2 x\n") + kV2), "mem"), {});
   Record r;

@@ -36,8 +36,10 @@ struct ReadOptions {
   /// The caller reads only these fields (by name). A reader may then deliver records whose
   /// schema holds only those of them present in the input, in input order; an empty list means
   /// no field values at all (counting: one Record with no fields per record). nullopt = every
-  /// field. Only the binary reader uses it (it then skips the other columns); the text and JSON
-  /// readers ignore it and deliver whole records, as they must parse every field to validate it.
+  /// field. The binary reader then skips the other columns. The AWS text reader keeps the
+  /// line's schema but parses only these fields: the others must be present (a line still needs
+  /// its number of fields) and come out null, unchecked, as the binary reader leaves a skipped
+  /// column unchecked. The other readers ignore it.
   std::optional<std::vector<std::string>> fields;
   /// Reading one input in parallel pieces. Binary: this reader delivers only every shards-th
   /// block, from block `shard` on. AWS text read from the middle of a file: the format in effect

@@ -1,6 +1,7 @@
 // The AWS text line parser: each field parsed in the same pass that finds its end.
 #include "formats/aws_line.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -38,6 +39,18 @@ inline unsigned parse_digits_fast(const char* q, uint64_t& out) {
   unsigned m = digits8(q + 8, lo);
   out = hi * kPow10[m] + lo;
   return 8 + m;
+}
+
+/// The end of the field at t: the next space, or e. Reads whole words (the line is padded).
+inline const char* field_end(const char* t, const char* e) {
+  for (const char* p = t;; p += 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    const uint64_t x = v ^ 0x2020202020202020ULL;  // spaces become 0
+    const uint64_t zero = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;  // lowest one exact
+    if (zero) return std::min(e, p + __builtin_ctzll(zero) / 8);
+    if (p + 8 >= e) return e;
+  }
 }
 
 std::string_view token_at(const char* t, const char* e) {
@@ -129,7 +142,10 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
   const Schema& schema = *r.schema;
   if (plan_schema_ != r.schema) {
     plan_.clear();
-    for (const auto& c : schema.columns()) plan_.push_back({c.type, c.id ? field_info(*c.id).max : UINT64_MAX});
+    for (const auto& c : schema.columns()) {
+      const bool skip = wanted_ && std::find(wanted_->begin(), wanted_->end(), c.name) == wanted_->end();
+      plan_.push_back({c.type, c.id ? field_info(*c.id).max : UINT64_MAX, skip});
+    }
     plan_schema_ = r.schema;
   }
   const char* q = line.data();
@@ -140,7 +156,10 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
     if (q >= e) fail(schema.column(i).name, fmt::format("expected {} fields, found {}", n, i));
     const char* t = q;
     Value& v = out[i];
-    if (*q == '-' && (q + 1 == e || q[1] == ' ')) {
+    if (plan_[i].skip) {
+      v.set_null();
+      q = field_end(q, e);
+    } else if (*q == '-' && (q + 1 == e || q[1] == ' ')) {
       v.set_null();
       ++q;
     } else {
@@ -209,34 +228,23 @@ uint64_t AwsLineParser::slow_uint(size_t i, const char* t, const char* e) {
 
 // Dotted quads inline; anything else (IPv6, errors) through parse_ip.
 const char* AwsLineParser::parse_ip_field(size_t i, const char* t, const char* e, Value& v) {
+  // Four parts of one to three digits, no leading zero, at most 255, each read by digits8
+  // without a branch on its length (the lengths vary from address to address, which branches
+  // mispredict); one test at the end sends anything else (IPv6, errors) the slow way. The
+  // reads stay within the line's padding: a part advances q by at most 9 bytes.
   const char* q = t;
   uint8_t b[4];
+  bool ok = true;
   for (int k = 0; k < 4; ++k) {
-    // Up to three digits, no leading zero, at most 255; the sentinel ends the line.
-    unsigned x = static_cast<unsigned>(*q - '0');
-    if (x > 9) return parse_ip_slow(i, t, e, v);
-    unsigned d = static_cast<unsigned>(q[1] - '0');
-    if (d <= 9) {
-      if (x == 0) return parse_ip_slow(i, t, e, v);
-      x = x * 10 + d;
-      d = static_cast<unsigned>(q[2] - '0');
-      if (d <= 9) {
-        x = x * 10 + d;
-        q += 3;
-      } else {
-        q += 2;
-      }
-    } else {
-      q += 1;
-    }
-    if (x > 255 || q > e) return parse_ip_slow(i, t, e, v);
+    uint64_t x = 0;
+    const unsigned n = digits8(q, x);
+    ok &= (n - 1u < 3u) & (x <= 255) & !((n > 1) & (*q == '0'));
     b[k] = static_cast<uint8_t>(x);
-    if (k < 3) {
-      if (*q != '.' || q >= e) return parse_ip_slow(i, t, e, v);
-      ++q;
-    }
+    q += n;
+    if (k < 3) ok &= *q++ == '.';
   }
-  if (q < e && *q != ' ') return parse_ip_slow(i, t, e, v);
+  ok &= q == e || (q < e && *q == ' ');
+  if (!ok) return parse_ip_slow(i, t, e, v);
   std::memset(v.ip, 0, sizeof v.ip);
   std::memcpy(v.ip, b, 4);
   v.v6 = false;

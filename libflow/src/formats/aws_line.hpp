@@ -2,6 +2,7 @@
 // CloudWatch Logs envelopes and Firehose records, which carry the same lines inside JSON.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,13 +15,24 @@ namespace flow {
 const SchemaPtr& aws_default_schema();
 const SchemaPtr& tgw_default_schema();
 
+/// Bytes that must be readable after a line given to AwsLineParser::parse (InputStream's
+/// padding provides them): the parsers read whole words past a field's end.
+inline constexpr size_t kLinePadding = 64;
+
 class AwsLineParser {
  public:
   AwsLineParser(std::string file, WarnFn warn) : file_(std::move(file)), warn_(std::move(warn)) {}
 
+  /// Parses only these fields (ReadOptions::fields); the others must be there, but are not
+  /// read and come out null. nullopt: every field.
+  void read_only(std::optional<std::vector<std::string>> fields) {
+    wanted_ = std::move(fields);
+    plan_schema_ = nullptr;
+  }
+
   /// Parses `line` into r, whose schema gives the fields (r.values sized to it). The line must be
-  /// followed in memory by '\n', '\r' or 8 zero bytes (the digit loops stop without bounds
-  /// checks). When the line does not read so and one of `alternatives` has its number of fields,
+  /// followed in memory by '\n', '\r' or a zero byte, then kLinePadding readable bytes (the
+  /// parsers read whole words without bounds checks). When the line does not read so and one of `alternatives` has its number of fields,
   /// r is reset to that one: nothing in a header-less line says its format, and a stream may mix
   /// AWS's two defaults (VPC v2, 14 fields; Transit Gateway, 36) or the formats the user gave.
   void parse(std::string_view line, Record& r, uint64_t line_no, const std::vector<SchemaPtr>& alternatives = {});
@@ -41,6 +53,7 @@ class AwsLineParser {
   struct Plan {  // per-column facts, looked up once per schema rather than once per value
     Type type;
     uint64_t max;
+    bool skip;  // not read by the caller: found, not parsed
   };
 
   void parse_fields(std::string_view line, Record& r);
@@ -52,6 +65,7 @@ class AwsLineParser {
 
   std::string file_;
   WarnFn warn_;
+  std::optional<std::vector<std::string>> wanted_;
   SchemaPtr plan_schema_;
   std::vector<Plan> plan_;
   uint64_t line_no_ = 0;

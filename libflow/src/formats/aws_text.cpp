@@ -9,6 +9,8 @@
 #include "formats/text_util.hpp"
 
 namespace flow {
+
+static_assert(InputStream::kPadding >= kLinePadding, "the line parser reads past a line's end");
 namespace {
 
 constexpr size_t kMaxLine = 16 << 20;
@@ -44,7 +46,9 @@ class AwsTextReader : public Reader {
         schema_(opts.aws_format ? opts.aws_format : opts.initial_format ? opts.initial_format : aws_default_schema()),
         parser_(in_->name(), opts.warn),
         line_no_(opts.first_line),
-        header_seen_(opts.initial_format != nullptr) {}  // a piece after a header: that header's format
+        header_seen_(opts.initial_format != nullptr) {  // a piece after a header: that header's format
+    parser_.read_only(opts.fields);
+  }
 
   bool next(Record& r) override {
     for (;;) {

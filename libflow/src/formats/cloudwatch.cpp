@@ -58,7 +58,8 @@ class CloudWatchUnpacker : public Unpacker {
       r.line = ctx_.line;
       // The line parser needs a sentinel after the text; the record's strings point here.
       buf_.assign(ev.message);
-      buf_.append("\n\0\0\0\0\0\0\0\0", 9);
+      buf_.push_back('\n');
+      buf_.append(kLinePadding, '\0');
       try {
         lines_.parse(std::string_view(buf_.data(), ev.message.size()), r, ctx_.line, AwsLineParser::alternatives(opts_, false));
       } catch (const DataError& e) {

@@ -28,7 +28,8 @@ size_t width_of(Type t) {
     default: return 8;
   }
 }
-constexpr uint64_t kHigh = 0xffffffff00000000ull;
+constexpr uint64_t kGroup = 0xffffffffull;
+uint64_t tag_of(uint64_t hash) { return hash << 32; }
 }  // namespace
 
 GroupTable::GroupTable(const AggSpec& spec) : spec_(spec), strings_(spec.keys.size()) {
@@ -69,12 +70,12 @@ bool GroupTable::same_key(const uint8_t* a, const uint8_t* b) const {
 uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
   size_t mask = slots_.size() - 1;
   size_t pos = hash & mask;
-  uint64_t tag = hash & kHigh;
+  const uint64_t tag = tag_of(hash);
   for (;;) {
     uint64_t s = slots_[pos];
     if (s == 0) break;
-    if ((s & kHigh) == tag) {
-      auto g = static_cast<uint32_t>((s & ~kHigh) - 1);
+    if ((s & ~kGroup) == tag) {
+      auto g = static_cast<uint32_t>((s & kGroup) - 1);
       if (same_key(entry(g), key)) return g;
     }
     pos = (pos + 1) & mask;
@@ -86,7 +87,6 @@ uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
   Cell* c = cells(g);
   for (size_t v = 0; v < spec_.values.size(); ++v) init_cell(spec_.values[v], c[v], store_);
   slots_[pos] = tag | (uint64_t{g} + 1);
-  hashes_.push_back(hash);
   if (uint64_t{n_} * 2 > slots_.size()) grow();
   return g;
 }
@@ -94,11 +94,22 @@ uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
 void GroupTable::grow() {
   std::vector<uint64_t> bigger(slots_.size() * 2, 0);
   size_t mask = bigger.size() - 1;
-  for (uint32_t g = 0; g < n_; ++g) {
-    uint64_t h = hashes_[g];  // kept, so that growing does not hash every key again
-    size_t pos = h & mask;
-    while (bigger[pos]) pos = (pos + 1) & mask;
-    bigger[pos] = (h & kHigh) | (uint64_t{g} + 1);
+  if (bigger.size() <= (uint64_t{1} << 32)) {
+    // The tags are the hashes' low 32 bits, which hold every bit of a position: the keys need
+    // not be read (nor hashed) again.
+    for (uint64_t s : slots_) {
+      if (s == 0) continue;
+      size_t pos = (s >> 32) & mask;
+      while (bigger[pos]) pos = (pos + 1) & mask;
+      bigger[pos] = s;
+    }
+  } else {
+    for (uint32_t g = 0; g < n_; ++g) {
+      const uint64_t h = hash_of(entry(g), key_width_);
+      size_t pos = h & mask;
+      while (bigger[pos]) pos = (pos + 1) & mask;
+      bigger[pos] = tag_of(h) | (uint64_t{g} + 1);
+    }
   }
   slots_.swap(bigger);
 }
@@ -175,15 +186,13 @@ void GroupTable::key_values(uint32_t g, Value* out) const {
 
 size_t GroupTable::memory() const {
   // Groups as used, not as allocated: a chunk's unused tail (at most 1.5 MB) is constant slack.
-  size_t m = size_t{n_} * (entry_width_ + 8) + slots_.size() * 8 + store_.memory();
+  size_t m = size_t{n_} * entry_width_ + slots_.size() * 8 + store_.memory();
   for (const auto& s : strings_) m += s.memory();
   return m;
 }
 
 void GroupTable::clear() {
   chunks_.clear();
-  hashes_.clear();
-  hashes_.shrink_to_fit();
   n_ = 0;
   slots_.assign(64, 0);
   for (auto& s : strings_) s.clear();

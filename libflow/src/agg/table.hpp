@@ -79,8 +79,9 @@ class GroupTable {
   size_t key_width_ = 0, cells_off_ = 0, entry_width_ = 0;
   std::vector<std::unique_ptr<uint8_t[]>> chunks_;
   uint32_t n_ = 0;
-  std::vector<uint64_t> slots_;  // hash's high 32 bits | group + 1; 0 = empty
-  std::vector<uint64_t> hashes_;  // each group's hash
+  // Each slot: the hash's low 32 bits (tag) above group + 1; 0 = empty. The position is the
+  // hash's low bits too, so that growing places every slot again from the slots alone.
+  std::vector<uint64_t> slots_;
   std::vector<Interner> strings_;
   Store store_;
 };

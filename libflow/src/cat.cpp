@@ -136,6 +136,7 @@ void run_cat(const CatOptions& o, Context& ctx) {
   if (o.count || !o.common.fields.empty()) {
     cfg.read.fields.emplace(o.count ? std::vector<std::string>{} : o.common.fields);
     if (windowed || o.merge) cfg.read.fields->push_back("start");
+    cfg.read.check_every_field = o.count;  // counting is how a file is checked: every field of it
   }
   auto in = o.merge ? merged_stream(std::move(cfg)) : sequential_stream(std::move(cfg));
   std::unique_ptr<RecordOutput> out;

@@ -154,7 +154,10 @@ TEST_CASE("aws text: with ReadOptions::fields only those are parsed; the rest mu
     CHECK(rows[0].values[9] == "77");
   }
   o.fields = std::vector<std::string>{};
-  CHECK(read_rows(longer + "\n" + kV2, o).size() == 2);
+  CHECK(read_rows(longer + "\n" + kV2, o).size() == 2);  // flowcat --count: no field wanted, every field checked all the same.
+  o.check_every_field = true;
+  CHECK(read_error("2 1 eni-1 10.0.0.300 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK\n", o) ==
+        "mem:1: '10.0.0.300' is not an IP address (field srcaddr)");
 }
 
 TEST_CASE("aws text: after a bad line the reader goes on with the next", "[aws]") {

@@ -41,6 +41,8 @@ struct ReadOptions {
   /// its number of fields) and come out null, unchecked, as the binary reader leaves a skipped
   /// column unchecked. The other readers ignore it.
   std::optional<std::vector<std::string>> fields;
+  /// AWS text: parse and check every field all the same (flowcat --count: a validation pass).
+  bool check_every_field = false;
   /// Reading one input in parallel pieces. Binary: this reader delivers only every shards-th
   /// block, from block `shard` on. AWS text read from the middle of a file: the format in effect
   /// there (until a header line changes it) and the number of the line before the piece.

@@ -47,7 +47,7 @@ class AwsTextReader : public Reader {
         parser_(in_->name(), opts.warn),
         line_no_(opts.first_line),
         header_seen_(opts.initial_format != nullptr) {  // a piece after a header: that header's format
-    parser_.read_only(opts.fields);
+    if (!opts.check_every_field) parser_.read_only(opts.fields);
   }
 
   bool next(Record& r) override {

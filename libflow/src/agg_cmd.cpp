@@ -189,9 +189,12 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
   for (size_t i = 1; i < streams.size(); ++i)
     parts.emplace_back(spec, AggLimits{limits.memory / streams.size(), limits.tmpdir, limits.partitions});
   std::vector<std::exception_ptr> errors(streams.size());
+  // The threads are lanes: each groups the partitions it owns and passes the others' rows on.
+  auto lanes = Aggregator::make_lanes(static_cast<unsigned>(streams.size()));
+  for (size_t i = 0; i < streams.size(); ++i) (i == 0 ? agg : parts[i - 1]).join_lanes(lanes, static_cast<unsigned>(i));
   auto work = [&](size_t i) {
+    Aggregator& a = i == 0 ? agg : parts[i - 1];
     try {
-      Aggregator& a = i == 0 ? agg : parts[i - 1];
       std::optional<Filter> w;  // a Filter is not shared between threads: it caches bindings
       if (where) w.emplace(Filter::compile(o.where, fs));
       RecordStream& in = *streams[i];
@@ -202,6 +205,11 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
       a.flush();  // absorbed below by partition, on other threads
     } catch (...) {
       errors[i] = std::current_exception();
+    }
+    try {
+      a.leave_lanes();  // also after an error: the other lanes wait for this one
+    } catch (...) {
+      if (!errors[i]) errors[i] = std::current_exception();
     }
   };
   auto run = [&](const std::function<void(size_t)>& f) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "agg/bytes.hpp"
 #include "agg/sketch.hpp"
@@ -272,6 +273,50 @@ TEST_CASE("agg: a format change mid-stream and string values, with and without s
   CHECK(run(a + swapped, kKeys, values, {}, false, 64 * 1024, &spills) == plain);
   CHECK(spills > 5);
   CHECK(run(a + swapped, kKeys, {"count", "bytes"}, {}, false, 64 * 1024) == run(a + b, kKeys, {"count", "bytes"}));
+}
+
+TEST_CASE("agg: lanes on two threads give the answer of one aggregator, spilling or not", "[agg]") {
+  // Enough groups that the lanes pass rows to each other (past 65,536 groups in a lane), also
+  // with 40 MB, where they spill too (but not with a string value: its rows stay in their lane).
+  std::string data = random_flows(240000, 3);
+  const std::vector<std::string> keys{"srcaddr", "srcport"};
+  std::string header = data.substr(0, data.find('\n') + 1);
+  std::string half[2] = {header, header};
+  {
+    std::istringstream in(data.substr(header.size()));
+    size_t i = 0;
+    for (std::string l; std::getline(in, l); ++i) half[i % 2] += l + "\n";
+  }
+  for (const auto& values : {std::vector<std::string>{"count", "bytes", "max(packets)", "p90(bytes)"},
+                             std::vector<std::string>{"count", "bytes", "distinct(action)"}}) {
+    const auto one = run(data, keys, values);
+    CHECK(one.size() > 150000);
+    for (uint64_t memory : {uint64_t{1} << 30, uint64_t{40} << 20}) {
+      const AggLimits limits{memory / 2, "", 8};
+      std::vector<Aggregator> lane;
+      for (int i = 0; i < 2; ++i) lane.emplace_back(AggSpec::parse(keys, values, false), limits);
+      auto lanes = Aggregator::make_lanes(2);
+      for (unsigned i = 0; i < 2; ++i) lane[i].join_lanes(lanes, i);
+      auto work = [&](int i) {
+        auto reader = open_reader(std::make_unique<InputStream>(memory_source(half[i]), "mem"), {});
+        Record r;
+        const std::string name = "mem";
+        while (reader->next(r)) lane[static_cast<size_t>(i)].add(r, name);
+        lane[static_cast<size_t>(i)].flush();
+        lane[static_cast<size_t>(i)].leave_lanes();
+      };
+      std::thread other(work, 1);
+      work(0);
+      other.join();
+      const uint64_t spills = lane[0].spills() + lane[1].spills();
+      for (uint32_t p = 0; p < lane[0].partitions(); ++p) lane[0].absorb(lane[1], p, false);
+      lane[0].absorb_rest(lane[1]);
+      std::vector<std::string> two;
+      lane[0].finish({}, {}, [&](const Record& g) { two.push_back(text_of(g)); });
+      CHECK((spills > 0) == (memory < (uint64_t{1} << 30)));
+      CHECK(two == one);
+    }
+  }
 }
 
 TEST_CASE("agg: partial states of a split input merge into the answer of one run", "[agg]") {

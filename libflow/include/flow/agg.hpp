@@ -68,6 +68,8 @@ struct AggOrder {
   uint64_t top = 0;                         ///< keep only the first N (0 = all)
 };
 
+struct AggLanes;
+
 /// Accumulates records into groups. Not thread-safe.
 class Aggregator {
  public:
@@ -100,6 +102,15 @@ class Aggregator {
   /// spilling), then absorb_rest() once: what absorb() does.
   void absorb(Aggregator& other, uint32_t partition, bool may_spill);
   void absorb_rest(Aggregator& other);
+  /// Threads reading one input in parallel, one Aggregator each (same spec and limits), can be
+  /// lanes: each groups the partitions it owns and passes the rows of the others to their owner
+  /// (agg/lanes.hpp), so that the shares absorbed at the end hold whole partitions, moved rather
+  /// than merged. join_lanes() before the first add(); leave_lanes() once the lane's input is
+  /// read, or failed: it passes on what is left and groups what the others pass until all left.
+  /// (No effect with string keys, which have one partition.)
+  static std::shared_ptr<AggLanes> make_lanes(unsigned n);
+  void join_lanes(std::shared_ptr<AggLanes> lanes, unsigned lane);
+  void leave_lanes();
   uint32_t partitions() const;
   /// Ends the input. Passes every group, as a record of output_schema(), to `keep` (a --having
   /// filter; may be empty), then those kept, in `order` and up to order.top, to `emit`.

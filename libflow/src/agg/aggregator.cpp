@@ -12,9 +12,11 @@
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "agg/lanes.hpp"
 #include "agg/runs.hpp"
 #include "agg/sort.hpp"
 #include "agg/table.hpp"
@@ -96,6 +98,7 @@ struct Aggregator::Impl {
     for (unsigned i = 0; i < p; ++i) tables.emplace_back(s);
     shift = p == 1 ? 64 : 64 - static_cast<unsigned>(std::countr_zero(p));
     keybuf.assign(tables[0].key_width() + 1, 0);
+    layout();
   }
   GroupTable& part(uint64_t hash) { return tables[shift == 64 ? 0 : hash >> shift]; }
   uint64_t groups() const {
@@ -235,36 +238,61 @@ struct Aggregator::Impl {
   // Rows are staged before they reach the table, then go in a batch: the keys hashed in one
   // loop and the slots they probe fetched together, so that the table's cache misses (millions
   // of groups) overlap instead of stalling each row in turn. (Hashing a key just written also
-  // stalls: its words are read across the narrower stores that wrote them.) Staged rows keep
-  // copies of their values; strings are interned when staged, since a record's text lives only
-  // until the next is read. Values of string columns cannot be kept: such specs stage one row.
+  // stalls: its words are read across the narrower stores that wrote them.) Strings are interned
+  // when staged, since a record's text lives only until the next is read; values of string
+  // columns cannot be kept, so such specs stage one row at a time.
+  //
+  // A row is bytes: its hash, its key, how each value goes into its cell (a Mode, from the
+  // bindings of the input it came from), then the values. So rows can be passed to another lane
+  // (agg/lanes.hpp) that owns their partition, and grouped there as here.
+  enum Mode : uint8_t { kCountOne, kSumFast, kTyped };  // kTyped + Type: add_to_cell of that type
   static constexpr size_t kStage = 32;
-  std::vector<uint8_t> staged_keys;
-  std::array<uint64_t, kStage> staged_hash{};
-  std::vector<Value> staged_vals;
+  static constexpr size_t kPost = size_t{1} << 16;  // bytes of rows posted to a lane at a time
+  // Rows are passed on only once the groups outgrow the caches: below that, grouping them here
+  // and merging the few groups at the end costs less than passing every other row.
+  static constexpr uint64_t kRouteAbove = uint64_t{1} << 16;
+  size_t row_modes = 0, row_vals = 0, row_bytes = 0;
+  std::vector<uint8_t> stage_buf, val_mode;
   size_t staged = 0, stage_limit = kStage;
+  std::shared_ptr<AggLanes> lanes;
+  unsigned lane = 0;
+  std::vector<std::vector<uint8_t>> outbox;  // rows for each lane
+
+  void layout() {
+    const size_t nv = spec.values.size();
+    row_modes = 8 + key_width();
+    row_vals = (row_modes + nv + 7) & ~size_t{7};
+    row_bytes = row_vals + nv * sizeof(Value);
+    stage_buf.assign(kStage * row_bytes, 0);
+    val_mode.assign(nv, kCountOne);
+  }
 
   void add(const Record& r, const std::string& file) {
     if (r.schema != bound) {
       drain();  // staged rows were read with the old bindings
       bind(r.schema, file);
       bool strings = false;
-      for (size_t v = 0; v < spec.values.size(); ++v)
+      for (size_t v = 0; v < spec.values.size(); ++v) {
         strings |= val_slot[v] >= 0 && !val_text[v] && val_type[v] == Type::String;
+        const Type t = val_slot[v] >= 0 && !val_text[v] ? val_type[v] : Type::UInt;
+        val_mode[v] = val_fast[v] == Fast::Count ? uint8_t{kCountOne}
+                      : val_fast[v] == Fast::Sum ? uint8_t{kSumFast}
+                                                 : static_cast<uint8_t>(kTyped + static_cast<uint8_t>(t));
+      }
       stage_limit = strings ? 1 : kStage;
-      staged_keys.assign(kStage * key_width() + 8, 0);  // not empty: memset of 0 bytes at null is slow
-      staged_vals.assign(kStage * spec.values.size(), Value{});
     }
     bool reply = false;
     if (spec.bidir) connection_of(r, nullptr, &reply);
     const size_t w = key_width(), nv = spec.values.size();
-    uint8_t* kb = staged_keys.data() + staged * w;
+    uint8_t* row = stage_buf.data() + staged * row_bytes;
+    uint8_t* kb = row + 8;
     std::memset(kb, 0, w);
     for (size_t k = 0; k < spec.keys.size(); ++k) {
       int slot = reply && key_partner[k] >= 0 ? key_partner[k] : key_slot[k];
       put_key(k, slot >= 0 ? r.values[static_cast<size_t>(slot)] : kNull, key_type[k], kb + key_offset(k));
     }
-    Value* vals = staged_vals.data() + staged * nv;
+    std::memcpy(row + row_modes, val_mode.data(), nv);
+    Value* vals = reinterpret_cast<Value*>(row + row_vals);
     for (size_t v = 0; v < nv; ++v) {
       int slot = val_slot[v];
       if (val_fast[v] == Fast::Count) continue;
@@ -277,37 +305,109 @@ struct Aggregator::Impl {
     if (++staged == stage_limit) drain();
   }
 
-  /// Staged rows into the table.
+  /// Staged rows into the table (or to the lanes that own them), then rows other lanes posted.
   void drain() {
-    if (staged == 0) return;
+    drain_staged();
+    if (lanes) take_mail(false);
+  }
+  void drain_staged() {
+    const size_t n = std::exchange(staged, 0);  // first: a spill in group_rows() drains again
+    if (n > 0) group_rows(stage_buf.data(), n, false);
+  }
+
+  /// Groups n rows: staged ones (hashed here; the rows of partitions another lane owns go to
+  /// its outbox instead), or rows another lane posted (`mail`: hashed, and all this lane's).
+  void group_rows(uint8_t* rows, size_t n, bool mail) {
+    const bool route = !mail && lanes && stage_limit == kStage && groups() > kRouteAbove;
     const size_t w = key_width(), nv = spec.values.size();
     const uint64_t before = groups();
-    for (size_t i = 0; i < staged; ++i) {
-      staged_hash[i] = GroupTable::hash_of(staged_keys.data() + i * w, w);
-      part(staged_hash[i]).prefetch(staged_hash[i]);
-    }
-    for (size_t i = 0; i < staged; ++i) {
-      GroupTable& table = part(staged_hash[i]);
-      Cell* cells = table.cells(table.find_or_add(staged_keys.data() + i * w, staged_hash[i]));
-      const Value* vals = staged_vals.data() + i * nv;
-      for (size_t v = 0; v < nv; ++v) {
-        // The common values inline: a plain count, a sum of a number field.
-        if (val_fast[v] == Fast::Count) {
-          ++cells[v].a;
-        } else if (val_fast[v] == Fast::Sum) {
-          if (!vals[v].null()) {
-            cells[v].a += vals[v].u;
-            cells[v].b = 1;
+    for (size_t at = 0; at < n; at += kStage) {
+      const size_t m = std::min(kStage, n - at);
+      uint8_t* first = rows + at * row_bytes;
+      std::array<bool, kStage> skip{};
+      for (size_t i = 0; i < m; ++i) {
+        uint8_t* row = first + i * row_bytes;
+        uint64_t hash;
+        if (route) {
+          hash = GroupTable::hash_of(row + 8, w);
+          std::memcpy(row, &hash, 8);
+          const unsigned owner = static_cast<unsigned>((shift == 64 ? 0 : hash >> shift) % lanes->lanes);
+          if (owner != lane) {
+            std::vector<uint8_t>& box = outbox[owner];
+            box.insert(box.end(), row, row + row_bytes);
+            if (box.size() >= kPost) lanes->post(owner, std::exchange(box, {}));
+            skip[i] = true;
+            continue;
           }
+        } else if (mail) {
+          std::memcpy(&hash, row, 8);
         } else {
-          add_to_cell(spec.values[v], cells[v], table.store(), vals[v], val_slot[v] >= 0 && !val_text[v] ? val_type[v] : Type::UInt);
+          hash = GroupTable::hash_of(row + 8, w);
+          std::memcpy(row, &hash, 8);
+        }
+        part(hash).prefetch(hash);
+      }
+      for (size_t i = 0; i < m; ++i) {
+        if (skip[i]) continue;
+        const uint8_t* row = first + i * row_bytes;
+        uint64_t hash;
+        std::memcpy(&hash, row, 8);
+        GroupTable& table = part(hash);
+        Cell* cells = table.cells(table.find_or_add(row + 8, hash));
+        const uint8_t* modes = row + row_modes;
+        const Value* vals = reinterpret_cast<const Value*>(row + row_vals);
+        for (size_t v = 0; v < nv; ++v) {
+          // The common values inline: a plain count, a sum of a number field.
+          if (modes[v] == kCountOne) {
+            ++cells[v].a;
+          } else if (modes[v] == kSumFast) {
+            if (!vals[v].null()) {
+              cells[v].a += vals[v].u;
+              cells[v].b = 1;
+            }
+          } else {
+            add_to_cell(spec.values[v], cells[v], table.store(), vals[v], static_cast<Type>(modes[v] - kTyped));
+          }
         }
       }
     }
-    staged = 0;
     // Memory grows with new groups, and with sketches (checked now and then). Not in the loop
     // above: a spill empties the interners that staged keys refer to.
     if ((groups() != before || (records & 255) < kStage) && memory() > limits.memory) spill();
+  }
+
+  /// Groups the rows other lanes posted here; with `wait`, until every lane has left.
+  void take_mail(bool wait) {
+    for (;;) {
+      bool over = false;
+      auto batches = lanes->take(lane, wait, over);
+      for (auto& b : batches) group_rows(b.data(), b.size() / row_bytes, true);
+      if (!wait || over) return;
+    }
+  }
+
+  void join_lanes(std::shared_ptr<AggLanes> l, unsigned me) {
+    if (tables.size() == 1 || l->lanes < 2) return;  // string keys: their ids are this table's own
+    lanes = std::move(l);
+    lane = me;
+    outbox.assign(lanes->lanes, {});
+  }
+
+  void leave_lanes() {
+    if (!lanes) return;
+    {
+      // Left even when passing on the rest fails: the other lanes wait until every lane has.
+      struct Leave {
+        AggLanes& all;
+        unsigned me;
+        ~Leave() { all.leave(me); }
+      } leave{*lanes, lane};
+      drain_staged();
+      for (unsigned l = 0; l < outbox.size(); ++l)
+        if (!outbox[l].empty()) lanes->post(l, std::exchange(outbox[l], {}));
+    }
+    take_mail(true);
+    lanes.reset();
   }
 
   // ---- groups as bytes ----
@@ -349,7 +449,7 @@ struct Aggregator::Impl {
 
   /// Writes the table as a run sorted by key and empties it.
   void spill() {
-    drain();
+    drain_staged();
     if (groups() == 0) return;
     FrameWriter w(limits.tmpdir);
     std::string key;
@@ -544,6 +644,9 @@ void Aggregator::absorb(Aggregator& other, uint32_t p, bool may_spill) {
   const bool same_layout = m.tables.size() > 1;  // no strings: key bytes mean the same in both
   if (o.tables.size() != m.tables.size()) throw std::logic_error("absorb: partition counts differ");
   GroupTable& from_table = o.tables[p];
+  // The smaller table goes into the bigger: a partition another lane owned (agg/lanes.hpp)
+  // holds most of its groups, and moves whole.
+  if (same_layout && m.tables[p].size() < from_table.size()) m.tables[p].swap(from_table);
   std::vector<Value> kv(nk);
   ByteWriter w;
   static const std::string name = "aggregator";
@@ -598,6 +701,10 @@ void Aggregator::absorb_rest(Aggregator& other) {
 }
 
 uint32_t Aggregator::partitions() const { return static_cast<uint32_t>(impl_->tables.size()); }
+
+std::shared_ptr<AggLanes> Aggregator::make_lanes(unsigned n) { return std::make_shared<AggLanes>(n); }
+void Aggregator::join_lanes(std::shared_ptr<AggLanes> lanes, unsigned lane) { impl_->join_lanes(std::move(lanes), lane); }
+void Aggregator::leave_lanes() { impl_->leave_lanes(); }
 
 void Aggregator::write_partial(Output& out) {
   Impl& m = *impl_;

@@ -191,6 +191,14 @@ size_t GroupTable::memory() const {
   return m;
 }
 
+void GroupTable::swap(GroupTable& o) noexcept {
+  std::swap(chunks_, o.chunks_);
+  std::swap(n_, o.n_);
+  std::swap(slots_, o.slots_);
+  std::swap(strings_, o.strings_);
+  std::swap(store_, o.store_);
+}
+
 void GroupTable::clear() {
   chunks_.clear();
   n_ = 0;

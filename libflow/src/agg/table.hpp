@@ -65,6 +65,8 @@ class GroupTable {
   void key_values(uint32_t g, Value* out) const;
   size_t memory() const;
   void clear();
+  /// Trades groups with another table of the same spec.
+  void swap(GroupTable& o) noexcept;
 
  private:
   static constexpr unsigned kChunkShift = 14;

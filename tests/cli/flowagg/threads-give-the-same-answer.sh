@@ -11,6 +11,19 @@ for f in c.log c.flows; do
   for t in 2 3; do cmp "$WORK/one" <(flowagg --threads $t "${spec[@]}" "$WORK/$f") && echo "$f, $t threads: same answer"; done
 done
 echo "$(wc -c < "$WORK/c.log" | awk '{ print ($1 > 4 * 1048576) ? "big enough to split" : "too small to split" }')"
+echo '# many groups: the threads pass rows to the one owning their partition (also spilling, and'
+echo '# with a string value, whose rows stay where they are read)'
+flowgen --seed 7 --duration 5h -O bin -o "$WORK/m.flows"
+for a in 'count,bytes,max(packets),p90(bytes),mean(packets)' 'count,bytes,distinct(action)'; do
+  spec=(-k srcaddr,srcport,dstport -a "$a")
+  flowagg --threads 1 "${spec[@]}" "$WORK/m.flows" > "$WORK/one"
+  echo "$a: $(($(wc -l < "$WORK/one") - 1)) groups"
+  for t in 2 3; do
+    for m in 1G 24M 2M; do
+      cmp "$WORK/one" <(flowagg --threads $t --memory $m "${spec[@]}" "$WORK/m.flows") && echo "  $t threads, --memory $m: same answer"
+    done
+  done
+done
 lines=$(wc -l < "$WORK/c.log")
 echo 'version srcaddr' >> "$WORK/c.log"
 echo '2 10.0.0.1 x' >> "$WORK/c.log"

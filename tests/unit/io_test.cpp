@@ -194,6 +194,36 @@ TEST_CASE("io: fill(want) buffers at least want bytes, or all that is left", "[i
   CHECK(in->offset() == 20);
 }
 
+TEST_CASE("io: skip passes over buffered bytes, then the source's (a file seeks), and stops at the end", "[io]") {
+  TempDir dir;
+  std::string text(3 << 20, 'x');
+  for (size_t i = 0; i < text.size(); i += 4096) text[i] = static_cast<char>('a' + i / 4096 % 26);
+  write_file(dir.path / "f", text);
+  auto check = [&](std::unique_ptr<flow::InputStream> in) {
+    in->fill(10);
+    REQUIRE(in->size() >= 10);
+    CHECK(in->skip(5));  // buffered
+    CHECK(in->offset() == 5);
+    CHECK(in->skip(2 << 20));  // beyond the buffer
+    const uint64_t at = 5 + (2 << 20);
+    CHECK(in->offset() == at);
+    in->fill(4096);
+    REQUIRE(in->size() >= 4096);
+    CHECK(in->view().substr(0, 4096) == std::string_view(text).substr(at, 4096));
+    CHECK_FALSE(in->skip(text.size()));  // past the end
+    CHECK(in->at_eof());
+  };
+  check(flow::open_input((dir.path / "f").string()));
+  check(trickle(text));
+  // A piece of a file: the skip stays inside it.
+  auto piece = flow::open_input_range((dir.path / "f").string(), 4096, 3 * 4096);
+  CHECK(piece->skip(4096));
+  piece->fill(1);
+  REQUIRE(piece->size() == 4096);
+  CHECK(piece->view() == std::string_view(text).substr(2 * 4096, 4096));
+  CHECK_FALSE(piece->skip(8192));
+}
+
 TEST_CASE("io: fill(want) larger than the buffer grows it", "[io]") {
   std::string big(3 << 20, 'x');
   big[(3 << 20) - 1] = 'y';

@@ -18,6 +18,8 @@ class ByteSource {
   /// Bytes taken from the underlying file so far (for progress), and its size if known (else 0).
   virtual uint64_t raw_position() const = 0;
   virtual uint64_t raw_size() const { return 0; }
+  /// Passes over up to n bytes; returns how many (fewer only at the end). Reads them by default.
+  virtual uint64_t skip(uint64_t n);
 };
 
 /// A buffered window over a ByteSource, for readers that look at whole lines or blocks.
@@ -36,6 +38,9 @@ class InputStream {
   /// With `want`, reads until at least `want` bytes are buffered or the source ends.
   bool fill(size_t want = 0);
   bool at_eof() const { return eof_ && size() == 0; }
+  /// Passes over n bytes, the buffered ones first, then the source's (a file seeks); false if
+  /// the stream ends before.
+  bool skip(uint64_t n);
   /// Bytes consumed so far from the (decompressed) stream.
   uint64_t offset() const { return offset_; }
   const ByteSource& source() const { return *src_; }

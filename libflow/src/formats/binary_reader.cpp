@@ -334,16 +334,16 @@ class BinaryReader : public Reader {
     if (h.stored > kMaxStored || h.raw > kMaxRaw || h.records > kMaxRecords)
       return push_error(records, where + ": frame larger than the format allows", true);
     const size_t total = kFrameHeaderSize + h.stored;
-    if (!need(total)) return push_error(records, where + ": truncated: stream ends without its end frame", true);
+    // Another reader's share of the blocks (it checks them) is passed over: a file seeks.
+    const bool mine = !block || (blocks_ - 1) % shards_ == shard_;
+    if (!(mine ? need(total) : in_->skip(total)))
+      return push_error(records, where + ": truncated: stream ends without its end frame", true);
     const uint64_t first = records_;
     records_ += records;
     stream_records_ += records;
     stream_blocks_ += block;
+    if (!mine) return;
     const char* p = in_->data();
-    if (block && (blocks_ - 1) % shards_ != shard_) {  // another reader's share (it checks it)
-      in_->consume(total);
-      return;
-    }
     if (block) {  // the worker verifies the checksum
       Job* j = acquire();
       j->header = h;

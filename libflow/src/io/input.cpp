@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -21,7 +22,10 @@ class FileSource : public ByteSource {
  public:
   FileSource(int fd, std::string name, bool owned) : fd_(fd), name_(std::move(name)), owned_(owned) {
     struct stat st;
-    if (fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) size_ = static_cast<uint64_t>(st.st_size);
+    if (fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+      size_ = static_cast<uint64_t>(st.st_size);
+      seekable_ = lseek(fd_, 0, SEEK_CUR) >= 0;
+    }
 #ifdef POSIX_FADV_SEQUENTIAL
     posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -51,12 +55,22 @@ class FileSource : public ByteSource {
   }
   uint64_t raw_position() const override { return pos_; }
   uint64_t raw_size() const override { return size_; }
+  uint64_t skip(uint64_t n) override {
+    if (!seekable_) return ByteSource::skip(n);
+    n = std::min(n, (size_ > pos_ ? size_ - pos_ : 0));  // a regular file, or a piece of one
+    if (lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0)
+      throw DataError(fmt::format("{}: cannot seek: {}", name_, std::strerror(errno)));
+    pos_ += n;
+    left_ -= limited_ ? n : 0;
+    return n;
+  }
 
  private:
   int fd_;
   std::string name_;
   bool owned_;
   uint64_t pos_ = 0, size_ = 0;
+  bool seekable_ = false;  // a regular file: passed over by seeking
   bool limited_ = false;
   uint64_t left_ = 0;
 };
@@ -79,6 +93,28 @@ class MemorySource : public ByteSource {
 };
 
 }  // namespace
+
+uint64_t ByteSource::skip(uint64_t n) {
+  char scratch[1 << 14];
+  uint64_t done = 0;
+  while (done < n) {
+    size_t got = read(scratch, static_cast<size_t>(std::min<uint64_t>(sizeof scratch, n - done)));
+    if (got == 0) break;
+    done += got;
+  }
+  return done;
+}
+
+bool InputStream::skip(uint64_t n) {
+  const size_t here = static_cast<size_t>(std::min<uint64_t>(n, size()));
+  consume(here);
+  n -= here;
+  if (n == 0) return true;
+  const uint64_t done = src_->skip(n);
+  offset_ += done;
+  if (done < n) eof_ = true;
+  return done == n;
+}
 
 InputStream::InputStream(std::unique_ptr<ByteSource> src, std::string name)
     : src_(std::move(src)), name_(std::move(name)), buf_(kChunk + kPadding) {}

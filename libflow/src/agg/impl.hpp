@@ -1,0 +1,264 @@
+// The aggregator's insides, shared by its two files: aggregator.cpp (the groups, spilled to
+// runs and merged back; the public face and partial files) and rows.cpp (records bound to the
+// spec, staged as rows and grouped, and the lanes threads pass rows through).
+#pragma once
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "agg/lanes.hpp"
+#include "agg/runs.hpp"
+#include "agg/table.hpp"
+#include "flow/agg.hpp"
+#include "flow/error.hpp"
+#include "flow/format.hpp"
+#include "flow/io.hpp"
+
+namespace flow {
+namespace agg {
+
+inline const Value kNull{};
+inline constexpr size_t kFanIn = 16;  // runs merged at once (each reads through a 1 MiB buffer)
+
+/// One group read back from runs: its cells, combined from every run that had its key.
+struct Acc {
+  std::vector<Cell> cells;
+  Store store;
+  void reset(const AggSpec& spec) {
+    store.sets.clear();
+    store.hlls.clear();
+    store.quants.clear();
+    store.bytes = 0;
+    cells.assign(spec.values.size(), Cell{});
+    for (size_t v = 0; v < spec.values.size(); ++v) init_cell(spec.values[v], cells[v], store);
+  }
+};
+
+}  // namespace agg
+
+using namespace agg;
+
+struct Aggregator::Impl {
+  const AggSpec& spec;
+  AggLimits limits;
+  // The groups, in partitions by key hash (several only for keys without strings, whose bytes
+  // mean the same in every table): threads then merge their partitions side by side.
+  std::vector<GroupTable> tables;
+  unsigned shift = 64;  // partition = hash >> shift
+  std::vector<uint8_t> keybuf;
+  SchemaPtr out_schema;
+
+  SchemaPtr bound;
+  std::vector<int> key_slot, key_partner, val_slot;
+  std::vector<Type> key_type, val_type;
+  std::vector<char> val_text;  // a number read from a text column (AWS text or CSV of our own output)
+  enum class Fast : uint8_t { No, Count, Sum };
+  std::vector<Fast> val_fast;
+  int start_slot = -1, end_slot = -1;
+
+  std::vector<int> runs;  // descriptors of spilled runs (unlinked temporary files)
+  uint64_t records = 0, spills = 0;
+
+  Impl(const AggSpec& s, AggLimits l) : spec(s), limits(std::move(l)), out_schema(s.output_schema()) {
+    unsigned p = 1;
+    bool strings = false;
+    for (const auto& k : spec.keys) strings |= k.column.type == Type::String;
+    while (!strings && p < limits.partitions && p < 256) p *= 2;
+    tables.reserve(p);
+    for (unsigned i = 0; i < p; ++i) tables.emplace_back(s);
+    shift = p == 1 ? 64 : 64 - static_cast<unsigned>(std::countr_zero(p));
+    keybuf.assign(tables[0].key_width() + 1, 0);
+    layout();
+  }
+  GroupTable& part(uint64_t hash) { return tables[shift == 64 ? 0 : hash >> shift]; }
+  uint64_t groups() const {
+    uint64_t n = 0;
+    for (const auto& t : tables) n += t.size();
+    return n;
+  }
+  size_t memory() const {
+    size_t m = 0;
+    for (const auto& t : tables) m += t.memory();
+    return m;
+  }
+  size_t key_width() const { return tables[0].key_width(); }
+  size_t key_offset(size_t k) const { return tables[0].key_offset(k); }
+  ~Impl() {
+    for (int fd : runs) close(fd);
+  }
+
+  [[noreturn]] void no_column(const std::string& file, const std::string& name, const std::string& what);
+  int slot_of(const Schema& s, const Column& c);
+  void bind(const SchemaPtr& s, const std::string& file);
+  /// The in-memory key part of key k for value v (of input type t).
+  void put_key(size_t k, const Value& v, Type t, uint8_t* p);
+  Value number(const Record& r, int slot, size_t v, const std::string& file);
+  Value duration(const Record& r);
+  void layout();
+  void add(const Record& r, const std::string& file);
+  /// Staged rows into the table (or to the lanes that own them), then rows other lanes posted.
+  void drain();
+  void drain_staged();
+  /// Groups n rows: staged ones (hashed here; the rows of partitions another lane owns go to
+  /// its outbox instead), or rows another lane posted (`mail`: hashed, and all this lane's).
+  void group_rows(uint8_t* rows, size_t n, bool mail);
+  /// Groups the rows other lanes posted here; with `wait`, until every lane has left.
+  void take_mail(bool wait);
+  void join_lanes(std::shared_ptr<AggLanes> l, unsigned me);
+  void leave_lanes();
+
+  // Rows are staged before they reach the table, then go in a batch: the keys hashed in one
+  // loop and the slots they probe fetched together, so that the table's cache misses (millions
+  // of groups) overlap instead of stalling each row in turn. (Hashing a key just written also
+  // stalls: its words are read across the narrower stores that wrote them.) Strings are interned
+  // when staged, since a record's text lives only until the next is read; values of string
+  // columns cannot be kept, so such specs stage one row at a time.
+  //
+  // A row is bytes: its hash, its key, how each value goes into its cell (a Mode, from the
+  // bindings of the input it came from), then the values. So rows can be passed to another lane
+  // (agg/lanes.hpp) that owns their partition, and grouped there as here.
+  enum Mode : uint8_t { kCountOne, kSumFast, kTyped };  // kTyped + Type: add_to_cell of that type
+  static constexpr size_t kStage = 32;
+  static constexpr size_t kPost = size_t{1} << 16;  // bytes of rows posted to a lane at a time
+  // Rows are passed on only once the groups outgrow the caches: below that, grouping them here
+  // and merging the few groups at the end costs less than passing every other row.
+  static constexpr uint64_t kRouteAbove = uint64_t{1} << 16;
+  size_t row_modes = 0, row_vals = 0, row_bytes = 0;
+  std::vector<uint8_t> stage_buf, val_mode;
+  size_t staged = 0, stage_limit = kStage;
+  std::shared_ptr<AggLanes> lanes;
+  unsigned lane = 0;
+  std::vector<std::vector<uint8_t>> outbox;  // rows for each lane
+
+  // ---- groups as bytes ----
+
+  /// A group: its partition and its number there.
+  using Ref = std::pair<uint32_t, uint32_t>;
+
+  /// Every group, in the order of first appearance within each partition.
+  std::vector<Ref> all_groups() const {
+    std::vector<Ref> idx;
+    idx.reserve(groups());
+    for (uint32_t p = 0; p < tables.size(); ++p)
+      for (uint32_t g = 0; g < tables[p].size(); ++g) idx.emplace_back(p, g);
+    return idx;
+  }
+
+  std::vector<Ref> sorted_groups() const {
+    std::vector<Ref> idx = all_groups();
+    std::sort(idx.begin(), idx.end(), [this](Ref a, Ref b) {
+      return tables[0].compare_keys(tables[a.first].key(a.second), tables[b.first].key(b.second)) < 0;
+    });
+    return idx;
+  }
+
+  void encode_key(const Value* kv, std::string& key) {
+    key.clear();
+    for (size_t k = 0; k < spec.keys.size(); ++k) encode_ordered(key, kv[k], spec.keys[k].column.type);
+  }
+
+  void encode_group(Ref ref, std::string& key, ByteWriter& state) {
+    const GroupTable& table = tables[ref.first];
+    std::vector<Value> kv(spec.keys.size());
+    table.key_values(ref.second, kv.data());
+    encode_key(kv.data(), key);
+    state.out.clear();
+    const Cell* cells = table.cells(ref.second);
+    for (size_t v = 0; v < spec.values.size(); ++v) write_cell(spec.values[v], cells[v], table.store(), state);
+  }
+
+  /// Writes the table as a run sorted by key and empties it.
+  void spill() {
+    drain_staged();
+    if (groups() == 0) return;
+    FrameWriter w(limits.tmpdir);
+    std::string key;
+    ByteWriter state;
+    for (Ref g : sorted_groups()) {
+      encode_group(g, key, state);
+      w.add(key, state.out);
+    }
+    runs.push_back(w.finish());
+    for (auto& t : tables) t.clear();
+    ++spills;
+    if (runs.size() >= 4 * kFanIn) merge_down();  // a descriptor per run: keep them few
+  }
+
+  /// Key values from their encode_ordered() bytes (read from `name`, for messages).
+  void decode_key(std::string_view key, Value* kv, Arena& arena, const std::string& name) {
+    ByteReader r{key, &name};
+    for (size_t k = 0; k < spec.keys.size(); ++k) kv[k] = decode_ordered(r, spec.keys[k].column.type, arena);
+    if (!r.in.empty()) r.bad();
+  }
+
+  /// The in-memory key (in keybuf) of key values: what add() builds from a record.
+  const uint8_t* key_of(const Value* kv) {
+    uint8_t* kb = keybuf.data();
+    std::memset(kb, 0, key_width());
+    for (size_t k = 0; k < spec.keys.size(); ++k) put_key(k, kv[k], spec.keys[k].column.type, kb + key_offset(k));
+    return kb;
+  }
+
+  void merge_states(Acc& acc, const std::vector<std::string>& states) {
+    static const std::string name = "spill file";
+    acc.reset(spec);
+    for (const auto& s : states) {
+      ByteReader r{s, &name};
+      for (size_t v = 0; v < spec.values.size(); ++v) merge_cell(spec.values[v], acc.cells[v], acc.store, r);
+      if (!r.in.empty()) r.bad();
+    }
+  }
+
+  std::vector<std::unique_ptr<InputStream>> open_runs(std::vector<int> fds) {
+    std::vector<std::unique_ptr<InputStream>> in;
+    for (int fd : fds) in.push_back(open_run(fd));
+    return in;
+  }
+
+  /// Merges runs (combining equal keys) until at most kFanIn are left.
+  void merge_down() {
+    while (runs.size() > kFanIn) {
+      std::vector<int> batch(runs.begin(), runs.begin() + kFanIn);
+      runs.erase(runs.begin(), runs.begin() + kFanIn);
+      Merger m(open_runs(batch));
+      FrameWriter w(limits.tmpdir);
+      Acc acc;
+      std::string key;
+      std::vector<std::string> states;
+      ByteWriter out;
+      while (m.next(key, states)) {
+        merge_states(acc, states);
+        out.out.clear();
+        for (size_t v = 0; v < spec.values.size(); ++v) write_cell(spec.values[v], acc.cells[v], acc.store, out);
+        w.add(key, out.out);
+      }
+      runs.push_back(w.finish());
+    }
+  }
+
+  /// Every group in key order, through the runs: f(key bytes, combined cells).
+  template <class F>
+  void each_merged(F&& f) {
+    spill();
+    merge_down();
+    std::vector<int> fds;
+    fds.swap(runs);
+    Merger m(open_runs(fds));
+    Acc acc;
+    std::string key;
+    std::vector<std::string> states;
+    while (m.next(key, states)) {
+      merge_states(acc, states);
+      f(key, acc);
+    }
+  }
+};
+
+}  // namespace flow

@@ -1,0 +1,304 @@
+// Records into groups: a record bound to the spec (its key and value columns found once per
+// schema), staged as a row of bytes, then grouped a batch at a time; with threads, rows of
+// partitions another lane owns are passed to it (lanes.hpp).
+#include <charconv>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "agg/impl.hpp"
+#include "flow/connection.hpp"
+
+namespace flow {
+namespace {
+
+std::string partner_name(std::string_view name) {
+  std::string p(name);
+  if (auto i = p.find("src"); i != std::string::npos) return p.replace(i, 3, "dst");
+  if (auto i = p.find("dst"); i != std::string::npos) return p.replace(i, 3, "src");
+  return "";
+}
+
+void mask(uint8_t* ip, int bits) {
+  for (int byte = 0; byte < 16; ++byte) {
+    int keep = std::clamp(bits - byte * 8, 0, 8);
+    ip[byte] &= static_cast<uint8_t>(0xff00 >> keep);
+  }
+}
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+void Aggregator::Impl::no_column(const std::string& file, const std::string& name, const std::string& what) {
+  auto near = nearest_field(name);
+  throw DataError(fmt::format("{}: no field or column '{}' for {}{}", file, name, what,
+                              near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+}
+
+int Aggregator::Impl::slot_of(const Schema& s, const Column& c) { return c.id ? s.slot(*c.id) : s.slot(c.name); }
+
+void Aggregator::Impl::bind(const SchemaPtr& s, const std::string& file) {
+  size_t nk = spec.keys.size(), nv = spec.values.size();
+  key_slot.assign(nk, -1);
+  key_partner.assign(nk, -1);
+  key_type.assign(nk, Type::String);
+  for (size_t k = 0; k < nk; ++k) {
+    const Column& c = spec.keys[k].column;
+    int slot = slot_of(*s, c);
+    if (slot < 0 && !c.id) no_column(file, c.name, "-k " + spec.keys[k].text);
+    key_slot[k] = slot;
+    key_type[k] = slot >= 0 ? s->column(static_cast<size_t>(slot)).type : c.type;
+    if (spec.bidir) {
+      auto p = partner_name(c.name);
+      if (auto id = find_field(p); id && !p.empty()) key_partner[k] = s->slot(*id);
+    }
+  }
+  val_slot.assign(nv, -1);
+  val_type.assign(nv, Type::UInt);
+  val_text.assign(nv, 0);
+  start_slot = s->slot(FieldId::start);
+  end_slot = s->slot(FieldId::end);
+  for (size_t v = 0; v < nv; ++v) {
+    const ValueSpec& vs = spec.values[v];
+    if (vs.kind == AggKind::Count) {
+      // Counting records that are themselves aggregates (flowagg's output) adds up theirs.
+      int slot = s->slot("records");
+      if (slot < 0) continue;
+      Type t = s->column(static_cast<size_t>(slot)).type;
+      if (t == Type::UInt || t == Type::String) val_slot[v] = slot;
+      val_text[v] = t == Type::String;
+      continue;
+    }
+    int slot = slot_of(*s, vs.field);
+    if (slot < 0 && vs.field.name == "duration") continue;  // computed from start and end
+    if (slot < 0 && !vs.field.id) no_column(file, vs.field.name, "-a " + vs.text);
+    val_slot[v] = slot;
+    if (slot < 0) continue;
+    Type t = s->column(static_cast<size_t>(slot)).type;
+    val_type[v] = t;
+    bool any = vs.kind == AggKind::Distinct || vs.kind == AggKind::ApproxDistinct;
+    // Columns we do not know arrive as text from AWS text input: read their numbers.
+    val_text[v] = !any && !vs.field.id && t == Type::String && vs.field.type == Type::UInt;
+    if (!any && t != vs.field.type && !val_text[v])
+      throw DataError(fmt::format("{}: -a {}: column '{}' is a {} field here, not a {}", file, vs.text,
+                                  vs.field.name, type_name(t), type_name(vs.field.type)));
+  }
+  val_fast.assign(nv, Fast::No);
+  for (size_t v = 0; v < nv; ++v) {
+    AggKind k = spec.values[v].kind;
+    if (k == AggKind::Count && val_slot[v] < 0) val_fast[v] = Fast::Count;
+    if (k == AggKind::Sum && val_slot[v] >= 0 && !val_text[v] && val_type[v] == Type::UInt) val_fast[v] = Fast::Sum;
+  }
+  bound = s;
+}
+
+/// The in-memory key part of key k for value v (of input type t).
+void Aggregator::Impl::put_key(size_t k, const Value& v, Type t, uint8_t* p) {
+  const KeySpec& ks = spec.keys[k];
+  if (v.null()) return;  // the buffer is zeroed: tag 0
+  switch (ks.column.type) {
+    case Type::Ip: {
+      p[0] = v.v6 ? 6 : 4;
+      std::memcpy(p + 1, v.ip, 16);
+      int bits = v.v6 ? ks.v6_bits : ks.v4_bits;
+      if (bits < (v.v6 ? 128 : 32)) mask(p + 1, bits);
+      break;
+    }
+    case Type::UInt:
+      p[0] = 1;
+      std::memcpy(p + 1, &v.u, 8);
+      break;
+    case Type::Time: {
+      p[0] = 1;
+      int64_t x = ks.bin ? floor_div(time_seconds(v.t), ks.bin) * ks.bin : v.t;
+      std::memcpy(p + 1, &x, 8);
+      break;
+    }
+    case Type::String: {
+      p[0] = 1;
+      Interner& in = tables[0].strings(k);  // keys with strings have one partition
+      uint32_t id = t == Type::String ? in.id(v.str()) : in.id(value_text(v, t));
+      std::memcpy(p + 1, &id, 4);
+      break;
+    }
+  }
+}
+
+Value Aggregator::Impl::number(const Record& r, int slot, size_t v, const std::string& file) {
+  const Value& x = r.values[static_cast<size_t>(slot)];
+  Value n;
+  if (x.null()) return spec.values[v].kind == AggKind::Count ? Value{} : n;
+  uint64_t u = 0;
+  auto s = x.str();
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), u);
+  if (ec != std::errc() || p != s.data() + s.size())
+    throw DataError(fmt::format("{}:{}: '{}' is not a number (field {}, for -a {})", file, r.line, s,
+                                r.schema->column(static_cast<size_t>(slot)).name, spec.values[v].text));
+  n.set_uint(u);
+  return n;
+}
+
+Value Aggregator::Impl::duration(const Record& r) {
+  Value d;
+  if (start_slot < 0 || end_slot < 0) return d;
+  const Value &s = r.values[static_cast<size_t>(start_slot)], &e = r.values[static_cast<size_t>(end_slot)];
+  if (s.null() || e.null()) return d;
+  d.set_uint(static_cast<uint64_t>(std::max<int64_t>(0, time_seconds(e.t) - time_seconds(s.t))));
+  return d;
+}
+
+void Aggregator::Impl::layout() {
+  const size_t nv = spec.values.size();
+  row_modes = 8 + key_width();
+  row_vals = (row_modes + nv + 7) & ~size_t{7};
+  row_bytes = row_vals + nv * sizeof(Value);
+  stage_buf.assign(kStage * row_bytes, 0);
+  val_mode.assign(nv, kCountOne);
+}
+
+void Aggregator::Impl::add(const Record& r, const std::string& file) {
+  if (r.schema != bound) {
+    drain();  // staged rows were read with the old bindings
+    bind(r.schema, file);
+    bool strings = false;
+    for (size_t v = 0; v < spec.values.size(); ++v) {
+      strings |= val_slot[v] >= 0 && !val_text[v] && val_type[v] == Type::String;
+      const Type t = val_slot[v] >= 0 && !val_text[v] ? val_type[v] : Type::UInt;
+      val_mode[v] = val_fast[v] == Fast::Count ? uint8_t{kCountOne}
+                    : val_fast[v] == Fast::Sum ? uint8_t{kSumFast}
+                                               : static_cast<uint8_t>(kTyped + static_cast<uint8_t>(t));
+    }
+    stage_limit = strings ? 1 : kStage;
+  }
+  bool reply = false;
+  if (spec.bidir) connection_of(r, nullptr, &reply);
+  const size_t w = key_width(), nv = spec.values.size();
+  uint8_t* row = stage_buf.data() + staged * row_bytes;
+  uint8_t* kb = row + 8;
+  std::memset(kb, 0, w);
+  for (size_t k = 0; k < spec.keys.size(); ++k) {
+    int slot = reply && key_partner[k] >= 0 ? key_partner[k] : key_slot[k];
+    put_key(k, slot >= 0 ? r.values[static_cast<size_t>(slot)] : kNull, key_type[k], kb + key_offset(k));
+  }
+  std::memcpy(row + row_modes, val_mode.data(), nv);
+  Value* vals = reinterpret_cast<Value*>(row + row_vals);
+  for (size_t v = 0; v < nv; ++v) {
+    int slot = val_slot[v];
+    if (val_fast[v] == Fast::Count) continue;
+    if (slot >= 0 && val_text[v]) vals[v] = number(r, slot, v, file);
+    else if (slot >= 0) vals[v] = r.values[static_cast<size_t>(slot)];
+    else if (spec.values[v].field.name == "duration" && !spec.values[v].field.id) vals[v] = duration(r);
+    else vals[v] = kNull;
+  }
+  ++records;
+  if (++staged == stage_limit) drain();
+}
+
+/// Staged rows into the table (or to the lanes that own them), then rows other lanes posted.
+void Aggregator::Impl::drain() {
+  drain_staged();
+  if (lanes) take_mail(false);
+}
+
+void Aggregator::Impl::drain_staged() {
+  const size_t n = std::exchange(staged, 0);  // first: a spill in group_rows() drains again
+  if (n > 0) group_rows(stage_buf.data(), n, false);
+}
+
+/// Groups n rows: staged ones (hashed here; the rows of partitions another lane owns go to
+/// its outbox instead), or rows another lane posted (`mail`: hashed, and all this lane's).
+void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
+  const bool route = !mail && lanes && stage_limit == kStage && groups() > kRouteAbove;
+  const size_t w = key_width(), nv = spec.values.size();
+  const uint64_t before = groups();
+  for (size_t at = 0; at < n; at += kStage) {
+    const size_t m = std::min(kStage, n - at);
+    uint8_t* first = rows + at * row_bytes;
+    std::array<bool, kStage> skip{};
+    for (size_t i = 0; i < m; ++i) {
+      uint8_t* row = first + i * row_bytes;
+      uint64_t hash;
+      if (route) {
+        hash = GroupTable::hash_of(row + 8, w);
+        std::memcpy(row, &hash, 8);
+        const unsigned owner = static_cast<unsigned>((shift == 64 ? 0 : hash >> shift) % lanes->lanes);
+        if (owner != lane) {
+          std::vector<uint8_t>& box = outbox[owner];
+          box.insert(box.end(), row, row + row_bytes);
+          if (box.size() >= kPost) lanes->post(owner, std::exchange(box, {}));
+          skip[i] = true;
+          continue;
+        }
+      } else if (mail) {
+        std::memcpy(&hash, row, 8);
+      } else {
+        hash = GroupTable::hash_of(row + 8, w);
+        std::memcpy(row, &hash, 8);
+      }
+      part(hash).prefetch(hash);
+    }
+    for (size_t i = 0; i < m; ++i) {
+      if (skip[i]) continue;
+      const uint8_t* row = first + i * row_bytes;
+      uint64_t hash;
+      std::memcpy(&hash, row, 8);
+      GroupTable& table = part(hash);
+      Cell* cells = table.cells(table.find_or_add(row + 8, hash));
+      const uint8_t* modes = row + row_modes;
+      const Value* vals = reinterpret_cast<const Value*>(row + row_vals);
+      for (size_t v = 0; v < nv; ++v) {
+        // The common values inline: a plain count, a sum of a number field.
+        if (modes[v] == kCountOne) {
+          ++cells[v].a;
+        } else if (modes[v] == kSumFast) {
+          if (!vals[v].null()) {
+            cells[v].a += vals[v].u;
+            cells[v].b = 1;
+          }
+        } else {
+          add_to_cell(spec.values[v], cells[v], table.store(), vals[v], static_cast<Type>(modes[v] - kTyped));
+        }
+      }
+    }
+  }
+  // Memory grows with new groups, and with sketches (checked now and then). Not in the loop
+  // above: a spill empties the interners that staged keys refer to.
+  if ((groups() != before || (records & 255) < kStage) && memory() > limits.memory) spill();
+}
+
+/// Groups the rows other lanes posted here; with `wait`, until every lane has left.
+void Aggregator::Impl::take_mail(bool wait) {
+  for (;;) {
+    bool over = false;
+    auto batches = lanes->take(lane, wait, over);
+    for (auto& b : batches) group_rows(b.data(), b.size() / row_bytes, true);
+    if (!wait || over) return;
+  }
+}
+
+void Aggregator::Impl::join_lanes(std::shared_ptr<AggLanes> l, unsigned me) {
+  if (tables.size() == 1 || l->lanes < 2) return;  // string keys: their ids are this table's own
+  lanes = std::move(l);
+  lane = me;
+  outbox.assign(lanes->lanes, {});
+}
+
+void Aggregator::Impl::leave_lanes() {
+  if (!lanes) return;
+  {
+    // Left even when passing on the rest fails: the other lanes wait until every lane has.
+    struct Leave {
+      AggLanes& all;
+      unsigned me;
+      ~Leave() { all.leave(me); }
+    } leave{*lanes, lane};
+    drain_staged();
+    for (unsigned l = 0; l < outbox.size(); ++l)
+      if (!outbox[l].empty()) lanes->post(l, std::exchange(outbox[l], {}));
+  }
+  take_mail(true);
+  lanes.reset();
+}
+
+}  // namespace flow

@@ -32,11 +32,10 @@ struct AggLanes {
     if (!wait && !has_mail[lane].load(std::memory_order_acquire)) return {};  // the usual case: no lock
     std::unique_lock<std::mutex> lock(mu);
     if (wait) cv.wait(lock, [&] { return !mail[lane].empty() || n_left == lanes; });
-    over = n_left == lanes && mail[lane].empty();
     std::vector<std::vector<uint8_t>> out;
     out.swap(mail[lane]);
     has_mail[lane].store(false, std::memory_order_relaxed);
-    if (!out.empty()) over = false;
+    over = n_left == lanes && out.empty();
     return out;
   }
   /// A lane posts nothing more (it has read its input, or failed).

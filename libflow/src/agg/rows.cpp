@@ -219,9 +219,13 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
     for (size_t i = 0; i < m; ++i) {
       uint8_t* row = first + i * row_bytes;
       uint64_t hash;
-      if (route) {
+      if (mail) {
+        std::memcpy(&hash, row, 8);
+      } else {
         hash = GroupTable::hash_of(row + 8, w);
         std::memcpy(row, &hash, 8);
+      }
+      if (route) {
         const unsigned owner = static_cast<unsigned>((shift == 64 ? 0 : hash >> shift) % lanes->lanes);
         if (owner != lane) {
           std::vector<uint8_t>& box = outbox[owner];
@@ -230,11 +234,6 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
           skip[i] = true;
           continue;
         }
-      } else if (mail) {
-        std::memcpy(&hash, row, 8);
-      } else {
-        hash = GroupTable::hash_of(row + 8, w);
-        std::memcpy(row, &hash, 8);
       }
       part(hash).prefetch(hash);
     }

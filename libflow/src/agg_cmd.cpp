@@ -199,9 +199,20 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
       if (where) w.emplace(Filter::compile(o.where, fs));
       RecordStream& in = *streams[i];
       std::vector<Record> batch(64);
-      while (size_t n = in.next_batch(batch))
-        for (size_t j = 0; j < n; ++j)
-          if (!w || w->match(batch[j])) a.add(batch[j], in.file());
+      Columns cols;  // binary input comes as columns
+      std::vector<uint8_t> keep;
+      while (size_t n = in.next_chunk(batch, cols)) {
+        if (cols.rows == 0) {
+          for (size_t j = 0; j < n; ++j)
+            if (!w || w->match(batch[j])) a.add(batch[j], in.file());
+          continue;
+        }
+        if (w) {
+          keep.resize(n);
+          w->match(cols, keep.data());
+        }
+        a.add(cols, w ? keep.data() : nullptr, in.file());
+      }
       a.flush();  // absorbed below by partition, on other threads
     } catch (...) {
       errors[i] = std::current_exception();

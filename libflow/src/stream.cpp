@@ -130,10 +130,23 @@ class PolicyReader {
   bool next(Record& r) { return next_batch({&r, 1}) == 1; }
 
   size_t next_batch(std::span<Record> out) {
+    return guarded([&] { return reader_->next_batch(out); });
+  }
+
+  size_t next_chunk(std::span<Record> room, Columns& cols) {
+    cols.rows = 0;
+    if (!reader_->columnar()) return next_batch(room);
+    return guarded([&] { return reader_->next_columns(cols) ? cols.rows : size_t{0}; });
+  }
+
+ private:
+  /// Reads (`read` returns the records read, 0 at the end) with the error policy applied.
+  template <class Read>
+  size_t guarded(Read&& read) {
     if (done_) return 0;
     for (;;) {
       try {
-        const size_t n = reader_->next_batch(out);
+        const size_t n = read();
         if (n == 0) return 0;
         const uint64_t before = count_;
         count_ += n;
@@ -154,7 +167,6 @@ class PolicyReader {
     }
   }
 
- private:
   const InputConfig& cfg_;
   SkipReport& report_;
   InputStream* in_;  // owned by reader_
@@ -173,6 +185,18 @@ class SequentialStream : public RecordStream {
   SequentialStream(InputConfig cfg, std::vector<Piece> pieces) : cfg_(std::move(cfg)), pieces_(std::move(pieces)) {}
   bool next(Record& r) override { return next_batch({&r, 1}) == 1; }
   size_t next_batch(std::span<Record> out) override {
+    return each_input([&] { return cur_->next_batch(out); });
+  }
+  size_t next_chunk(std::span<Record> room, Columns& cols) override {
+    return each_input([&] { return cur_->next_chunk(room, cols); });
+  }
+  const SkipReport& skipped() const override { return report_; }
+  const std::string& file() const override { return file_; }
+
+ private:
+  /// Reads from the current input (`read`: 0 at its end) and then from the next ones.
+  template <class Read>
+  size_t each_input(Read&& read) {
     for (;;) {
       if (!cur_) {
         if (index_ == pieces_.size()) {
@@ -182,14 +206,11 @@ class SequentialStream : public RecordStream {
         cur_ = std::make_unique<PolicyReader>(pieces_[index_++], cfg_, report_);
         file_ = cur_->name();
       }
-      if (size_t n = cur_->next_batch(out)) return n;
+      if (size_t n = read()) return n;
       cur_.reset();
     }
   }
-  const SkipReport& skipped() const override { return report_; }
-  const std::string& file() const override { return file_; }
 
- private:
   InputConfig cfg_;
   std::vector<Piece> pieces_;
   SkipReport report_;

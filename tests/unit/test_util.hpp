@@ -65,15 +65,17 @@ inline std::string read_error(std::string bytes, ReadOptions opts = {}) {
   return "";
 }
 
-/// Reads `bytes` (format detected) and writes every record in format `out`; returns the output.
-inline std::string convert(std::string bytes, Format out_format, WriteOptions wo = {}, ReadOptions ro = {}) {
+/// Reads `bytes` (format detected) and writes every record with the writer `make` gives for an
+/// output; returns the output.
+template <class Make>
+std::string rewrite(std::string bytes, Make&& make, ReadOptions ro = {}) {
   char path[] = "/tmp/flow-unit-XXXXXX";
   int fd = mkstemp(path);
   close(fd);
   {
     auto reader = open_reader(std::make_unique<InputStream>(memory_source(std::move(bytes)), "mem"), ro);
     auto out = Output::open(path);
-    auto writer = make_writer(out_format, *out, wo);
+    auto writer = make(*out);
     Record r;
     while (reader->next(r)) writer->write(r);
     writer->finish();
@@ -84,6 +86,11 @@ inline std::string convert(std::string bytes, Format out_format, WriteOptions wo
   ss << f.rdbuf();
   unlink(path);
   return ss.str();
+}
+
+/// Reads `bytes` (format detected) and writes every record in format `out`; returns the output.
+inline std::string convert(std::string bytes, Format out_format, WriteOptions wo = {}, ReadOptions ro = {}) {
+  return rewrite(std::move(bytes), [&](Output& out) { return make_writer(out_format, out, wo); }, std::move(ro));
 }
 
 }  // namespace flow::test

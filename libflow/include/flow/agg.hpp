@@ -15,6 +15,8 @@
 
 namespace flow {
 
+struct Columns;
+
 /// One grouping key, e.g. "dstport", "srcaddr/24", "dstaddr/24/64", "start/5m".
 struct KeySpec {
   std::string text;  ///< as written
@@ -83,6 +85,9 @@ class Aggregator {
   /// before they reach the groups (keys hashed ahead); everything below sees them, except
   /// absorb() by partition: flush() the share first.
   void add(const Record& r, const std::string& file);
+  /// The rows of `c` (those with keep[i] set; every row when keep is null), as add() would take
+  /// them one by one. A single key with dictionary codes is looked up once per code.
+  void add(const Columns& c, const uint8_t* keep, const std::string& file);
   void flush();
   /// A partial state file, opened and its header read.
   struct PartialInput {

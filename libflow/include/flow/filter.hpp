@@ -12,6 +12,7 @@
 
 namespace flow {
 
+struct Columns;
 namespace filter {
 struct Node;
 }
@@ -44,6 +45,8 @@ class Filter {
     if (r.schema != bound_) bind(r.schema);
     return eval(r);
   }
+  /// match() of each row of `c`, into keep[0 .. c.rows) (1 or 0).
+  void match(const Columns& c, uint8_t* keep);
   /// The names of the fields the expression reads (for readers that can skip the others).
   std::vector<std::string> fields() const;
 

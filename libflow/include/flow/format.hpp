@@ -51,6 +51,27 @@ struct ReadOptions {
   uint64_t first_line = 0;
 };
 
+/// Consecutive records of one schema, column by column: a reader's own decoded columns (the
+/// binary format's), handed out without copying them into records. Valid until the next read.
+struct Columns {
+  SchemaPtr schema;
+  uint64_t first_line = 0;  ///< Record::line of the first row; the others follow it
+  size_t rows = 0;
+  std::vector<const Value*> values;  ///< per field: its `rows` values
+  /// Per field, where its values come from a dictionary: each row's code (any code on a null
+  /// row), which means one value for as long as `dictionary` stays the same; else nullptr.
+  std::vector<const uint64_t*> codes;
+  std::vector<size_t> codes_size;  ///< per field with codes: every code is below this
+  uint64_t dictionary = 0;         ///< unique in the process: changes when codes change meaning
+
+  /// Row i as a record (its values copied; strings still point into the reader's memory).
+  void row(size_t i, Record& r) const {
+    if (r.schema != schema || r.values.size() != values.size()) r.reset(schema);
+    for (size_t f = 0; f < values.size(); ++f) r.values[f] = values[f][i];
+    r.line = first_line + i;
+  }
+};
+
 /// A stream of records from one input.
 class Reader {
  public:
@@ -64,6 +85,11 @@ class Reader {
   /// valid only until the next record (text lines in a buffer) read one at a time, the default.
   /// The batch saves the calls per record of the stream around a fast reader.
   virtual size_t next_batch(std::span<Record> out) { return next(out[0]) ? 1 : 0; }
+  /// Whether next_columns() reads this input (its records are columns already: binary).
+  virtual bool columnar() const { return false; }
+  /// The next records as columns (at least one row), or false at the end of the input; errors as
+  /// next(). Only where columnar(); it may be mixed with next() and next_batch().
+  virtual bool next_columns(Columns&) { return false; }
 };
 
 /// Detects the format (unless given) from the first bytes and returns its reader.

@@ -37,6 +37,12 @@ class RecordStream {
   virtual bool next(Record& r) = 0;
   /// Records a few at a time, all from one input and valid until the next call (Reader::next_batch).
   virtual size_t next_batch(std::span<Record> out) { return next(out[0]) ? 1 : 0; }
+  /// The next records: as columns where the input has them (cols.rows is then the count
+  /// returned), else as a batch in `room` (cols.rows is 0). 0 at the end.
+  virtual size_t next_chunk(std::span<Record> room, Columns& cols) {
+    cols.rows = 0;
+    return next_batch(room);
+  }
   virtual const SkipReport& skipped() const = 0;
   /// The name of the input the last record came from ("(stdin)" for standard input).
   virtual const std::string& file() const = 0;

@@ -33,6 +33,7 @@ Aggregator::Aggregator(Aggregator&&) noexcept = default;
 Aggregator& Aggregator::operator=(Aggregator&&) noexcept = default;
 
 void Aggregator::add(const Record& r, const std::string& file) { impl_->add(r, file); }
+void Aggregator::add(const Columns& c, const uint8_t* keep, const std::string& file) { impl_->add(c, keep, file); }
 uint64_t Aggregator::groups() const {
   impl_->drain();
   return impl_->groups();

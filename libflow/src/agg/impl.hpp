@@ -103,6 +103,11 @@ struct Aggregator::Impl {
   Value duration(const Record& r);
   void layout();
   void add(const Record& r, const std::string& file);
+  /// Binds the spec to a new schema (staged rows drained first: they were read with the old).
+  void rebind(const SchemaPtr& s, const std::string& file);
+  void add(const Columns& c, const uint8_t* keep, const std::string& file);
+  /// Rows of columns whose one key has dictionary codes: each code's group is found once.
+  void add_coded(const Columns& c, const uint8_t* keep);
   /// Staged rows into the table (or to the lanes that own them), then rows other lanes posted.
   void drain();
   void drain_staged();
@@ -136,6 +141,21 @@ struct Aggregator::Impl {
   std::shared_ptr<AggLanes> lanes;
   unsigned lane = 0;
   std::vector<std::vector<uint8_t>> outbox;  // rows for each lane
+
+  // Columns (binary input) with one key, dictionary-coded: the group of each code of the current
+  // dictionary, found when first met. Rows go straight to their cells, unstaged: a block's few
+  // thousand codes stand for its million rows. Cells stay where they are until a spill.
+  struct CodeRef {
+    Cell* cells = nullptr;
+    GroupTable* table = nullptr;  // set first: the code is being looked up
+  };
+  bool coded_ok = false;  // the bound spec allows it: one key, no --bidir, values read as they are
+  std::vector<CodeRef> code_refs;
+  CodeRef null_ref;
+  uint64_t code_dictionary = 0, code_spills = 0;
+  std::vector<uint8_t> code_keys;  // keys of codes being looked up
+  std::vector<const Value*> code_vals;
+  Record scratch;  // a row of columns, for add(Record) when the codes cannot serve
 
   // ---- groups as bytes ----
 

@@ -8,6 +8,7 @@
 
 #include "agg/impl.hpp"
 #include "flow/connection.hpp"
+#include "flow/format.hpp"
 
 namespace flow {
 namespace {
@@ -157,20 +158,25 @@ void Aggregator::Impl::layout() {
   val_mode.assign(nv, kCountOne);
 }
 
-void Aggregator::Impl::add(const Record& r, const std::string& file) {
-  if (r.schema != bound) {
-    drain();  // staged rows were read with the old bindings
-    bind(r.schema, file);
-    bool strings = false;
-    for (size_t v = 0; v < spec.values.size(); ++v) {
-      strings |= val_slot[v] >= 0 && !val_text[v] && val_type[v] == Type::String;
-      const Type t = val_slot[v] >= 0 && !val_text[v] ? val_type[v] : Type::UInt;
-      val_mode[v] = val_fast[v] == Fast::Count ? uint8_t{kCountOne}
-                    : val_fast[v] == Fast::Sum ? uint8_t{kSumFast}
-                                               : static_cast<uint8_t>(kTyped + static_cast<uint8_t>(t));
-    }
-    stage_limit = strings ? 1 : kStage;
+void Aggregator::Impl::rebind(const SchemaPtr& s, const std::string& file) {
+  drain();  // staged rows were read with the old bindings
+  bind(s, file);
+  bool strings = false;
+  coded_ok = spec.keys.size() == 1 && !spec.bidir && key_slot[0] >= 0;
+  for (size_t v = 0; v < spec.values.size(); ++v) {
+    strings |= val_slot[v] >= 0 && !val_text[v] && val_type[v] == Type::String;
+    const Type t = val_slot[v] >= 0 && !val_text[v] ? val_type[v] : Type::UInt;
+    val_mode[v] = val_fast[v] == Fast::Count ? uint8_t{kCountOne}
+                  : val_fast[v] == Fast::Sum ? uint8_t{kSumFast}
+                                             : static_cast<uint8_t>(kTyped + static_cast<uint8_t>(t));
+    // Values read as they are (not numbers in text, not a duration worked out from two fields).
+    coded_ok &= val_fast[v] != Fast::No || (val_slot[v] >= 0 && !val_text[v]);
   }
+  stage_limit = strings ? 1 : kStage;
+}
+
+void Aggregator::Impl::add(const Record& r, const std::string& file) {
+  if (r.schema != bound) rebind(r.schema, file);
   bool reply = false;
   if (spec.bidir) connection_of(r, nullptr, &reply);
   const size_t w = key_width(), nv = spec.values.size();
@@ -193,6 +199,91 @@ void Aggregator::Impl::add(const Record& r, const std::string& file) {
   }
   ++records;
   if (++staged == stage_limit) drain();
+}
+
+void Aggregator::Impl::add(const Columns& c, const uint8_t* keep, const std::string& file) {
+  if (c.schema != bound) rebind(c.schema, file);
+  // Past the routing threshold a lane's rows go by partition (group_rows): one at a time.
+  const bool routing = lanes && groups() > kRouteAbove;
+  if (coded_ok && !routing && c.codes[static_cast<size_t>(key_slot[0])]) {
+    if (staged) drain_staged();  // groups are numbered in the order rows arrive
+    add_coded(c, keep);
+    if (lanes) take_mail(false);
+    return;
+  }
+  for (size_t i = 0; i < c.rows; ++i) {
+    if (keep && !keep[i]) continue;
+    c.row(i, scratch);
+    add(scratch, file);
+  }
+}
+
+void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
+  const auto ks = static_cast<size_t>(key_slot[0]);
+  if (c.dictionary != code_dictionary || spills != code_spills) {
+    code_refs.assign(c.codes_size[ks], CodeRef{});
+    null_ref = CodeRef{};
+    code_dictionary = c.dictionary;
+    code_spills = spills;
+  }
+  const size_t nv = spec.values.size(), w = key_width();
+  const Value* key = c.values[ks];
+  const uint64_t* codes = c.codes[ks];
+  code_vals.resize(nv);  // each value's column (nullptr: not in this input)
+  for (size_t v = 0; v < nv; ++v)
+    code_vals[v] = val_slot[v] >= 0 ? c.values[static_cast<size_t>(val_slot[v])] : nullptr;
+  const uint64_t before = groups();
+  bool sketches = false;
+  constexpr size_t kSlice = 128;
+  code_keys.resize(kSlice * w);
+  for (size_t from = 0; from < c.rows; from += kSlice) {
+    const size_t to = std::min(c.rows, from + kSlice);
+    // Codes met for the first time, in the order of their rows: keys built and hashed, slots
+    // fetched together (as staged rows are), then looked up.
+    std::array<CodeRef*, kSlice> fresh;
+    std::array<uint64_t, kSlice> hashes;
+    size_t nfresh = 0;
+    for (size_t i = from; i < to; ++i) {
+      if (keep && !keep[i]) continue;
+      CodeRef& ref = key[i].null() ? null_ref : code_refs[codes[i]];
+      if (ref.table) continue;  // found, or already among the fresh
+      uint8_t* kb = code_keys.data() + nfresh * w;
+      std::memset(kb, 0, w);
+      put_key(0, key[i], key_type[0], kb + key_offset(0));
+      const uint64_t hash = GroupTable::hash_of(kb, w);
+      ref.table = &part(hash);
+      ref.table->prefetch(hash);
+      hashes[nfresh] = hash;
+      fresh[nfresh++] = &ref;
+    }
+    for (size_t f = 0; f < nfresh; ++f) {
+      CodeRef& ref = *fresh[f];
+      ref.cells = ref.table->cells(ref.table->find_or_add(code_keys.data() + f * w, hashes[f]));
+    }
+    for (size_t i = from; i < to; ++i) {
+      if (keep && !keep[i]) continue;
+      ++records;
+      const CodeRef& ref = key[i].null() ? null_ref : code_refs[codes[i]];
+      for (size_t v = 0; v < nv; ++v) {
+        Cell& cell = ref.cells[v];
+        if (val_mode[v] == kCountOne) {
+          ++cell.a;
+        } else if (val_mode[v] == kSumFast) {
+          const Value& x = code_vals[v][i];
+          if (!x.null()) {
+            cell.a += x.u;
+            cell.b = 1;
+          }
+        } else {
+          add_to_cell(spec.values[v], cell, ref.table->store(), code_vals[v] ? code_vals[v][i] : kNull,
+                      static_cast<Type>(val_mode[v] - kTyped));
+          sketches = true;
+        }
+      }
+    }
+  }
+  // After the rows, not among them: a spill moves every group (the next call finds them again).
+  if ((groups() != before || sketches) && memory() > limits.memory) spill();
 }
 
 /// Staged rows into the table (or to the lanes that own them), then rows other lanes posted.

@@ -7,6 +7,7 @@
 
 #include "filter/parser.hpp"
 #include "flow/error.hpp"
+#include "flow/format.hpp"
 
 namespace flow {
 namespace {
@@ -106,7 +107,12 @@ void Filter::bind(const SchemaPtr& s) {
   bound_ = s;
 }
 
-bool Filter::eval(const Record& r) const { return root_->eval(filter::Ctx{r, slots_.data()}); }
+bool Filter::eval(const Record& r) const { return root_->eval(filter::Ctx{r.values.data(), nullptr, 0, slots_.data()}); }
+
+void Filter::match(const Columns& c, uint8_t* keep) {
+  if (c.schema != bound_) bind(c.schema);
+  for (size_t i = 0; i < c.rows; ++i) keep[i] = root_->eval(filter::Ctx{nullptr, c.values.data(), i, slots_.data()});
+}
 
 std::vector<std::string> Filter::fields() const {
   std::vector<std::string> names;

@@ -15,14 +15,17 @@
 
 namespace flow::filter {
 
+/// One record: a Record's values, or a row of Columns.
 struct Ctx {
-  const Record& r;
-  const int* slots;  // ref -> slot in r's schema, -1 when the field is absent
+  const Value* values;       // the record's values, or nullptr for a row of `columns`
+  const Value* const* columns;
+  size_t row;
+  const int* slots;  // ref -> slot in the schema, -1 when the field is absent
   /// The value of a ref, or null when the field is absent or null.
-  const Value* get(int ref) const {
+  [[gnu::always_inline]] const Value* get(int ref) const {
     int s = slots[ref];
     if (s < 0) return nullptr;
-    const Value* v = &r.values[static_cast<size_t>(s)];
+    const Value* v = values ? &values[s] : &columns[s][row];
     return v->null() ? nullptr : v;
   }
 };

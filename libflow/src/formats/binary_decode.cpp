@@ -214,8 +214,10 @@ FLOW_AVX2_CLONES void unpack_chunk(Group& g) {
     switch (c.file_type) {
       case Type::UInt:
       case Type::Time:
-        if (c.dictionary)
+        if (c.dictionary) {
+          std::memcpy(c.codes.data(), out, rows * sizeof *out);  // Reader::next_columns hands them out
           for (size_t i = 0; i < rows; ++i) out[i] = c.ints[out[i]];
+        }
         for (size_t i = 0; i < rows; ++i) {
           img[i].u = out[i];  // Time: the same bits as t
           img[i].state = Value::Set;
@@ -490,6 +492,7 @@ void BlockDecoder::load_column(Group& g, size_t index, size_t n) {
   col.next = 0;
   col.acc = 0;
   col.buf.resize(kChunkRows);
+  col.codes.resize(col.dictionary ? kChunkRows : 0);
   col.image.resize(kChunkRows);
 }
 

@@ -64,6 +64,7 @@ struct ColumnData {
   size_t next = 0;             ///< next value of seq to unpack
   uint64_t acc = 0;            ///< kDelta: the last value unpacked
   std::vector<uint64_t> buf;   ///< the current chunk's integers or indexes (0 for nulls)
+  std::vector<uint64_t> codes; ///< integer dictionary: the current chunk's indexes (0 for nulls)
   std::vector<Value> image;    ///< the current chunk's values, ready to copy into records
 };
 

@@ -2,6 +2,7 @@
 // block ahead, records copied out of the decoded columns (only the projected ones, if asked).
 #include <fmt/format.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -17,6 +18,9 @@ namespace flow {
 namespace {
 
 using namespace bin;
+
+/// Columns::dictionary numbers, unique across readers: a block's groups take kMaxGroups + 1.
+std::atomic<uint64_t> next_dictionaries{1};
 
 /// A unit of the pipeline: a block frame to decode, or an error to raise in its turn.
 struct Job {
@@ -58,6 +62,50 @@ class BinaryReader : public Reader {
     return n;
   }
 
+  bool columnar() const override { return true; }
+
+  /// The rest of a group's unpacked chunk, as far as the block's records stay in that group.
+  bool next_columns(Columns& c) override {
+    if (!next_block()) return false;
+    DecodedBlock& b = cur_->block;
+    const uint8_t gid = b.ngroups == 1 ? 0 : b.gids[pos_];
+    Group& g = b.groups[gid];
+    if (g.cursor == g.chunk_end) unpack_chunk(g);
+    size_t n = g.chunk_end - g.cursor;
+    if (b.ngroups > 1) {
+      size_t run = 1;
+      while (run < n && b.gids[pos_ + run] == gid) ++run;
+      n = run;
+    }
+    const size_t crow = g.cursor - g.chunk_start, nf = g.fields.size();
+    c.schema = g.schema;
+    c.first_line = cur_->first_record + pos_ + 1;
+    c.dictionary = dictionaries_ + gid;
+    c.values.resize(nf);
+    c.codes.assign(nf, nullptr);
+    c.codes_size.assign(nf, 0);
+    for (size_t k = 0; k < nf; ++k) {
+      const ColumnData& col = g.cols[g.fields[k]];
+      c.values[k] = g.images[k] + crow;
+      if (col.convert) continue;
+      if (col.file_type == Type::Ip) {
+        c.codes[k] = col.buf.data() + crow;
+        c.codes_size[k] = col.ip4_seq.count + col.ip6.size();
+      } else if (col.file_type == Type::String) {
+        c.codes[k] = col.buf.data() + crow;
+        c.codes_size[k] = col.strs.size();
+      } else if (col.dictionary) {
+        c.codes[k] = col.codes.data() + crow;
+        c.codes_size[k] = col.ints.size();
+      }
+    }
+    if (g.convert) n = convert_columns(g, c, n);
+    c.rows = n;
+    g.cursor += static_cast<uint32_t>(n);
+    pos_ += n;
+    return true;
+  }
+
  private:
   enum class State { Start, Frames, AfterEnd, Done };
 
@@ -83,6 +131,7 @@ class BinaryReader : public Reader {
       }
       cur_ = j;
       pos_ = 0;
+      dictionaries_ = next_dictionaries.fetch_add(kMaxGroups + 1);
     }
     return true;
   }
@@ -105,13 +154,45 @@ class BinaryReader : public Reader {
     r.arena.clear();
     for (size_t i = 0; i < g.fields.size(); ++i) {
       const ColumnData& c = g.cols[g.fields[i]];
-      Value& v = r.values[i];
-      if (!c.convert || v.null()) continue;
-      const flow::Column& col = g.schema->column(i);
+      if (c.convert) convert_value(r.values[i], c, g.schema->column(i), r.arena, r.line);
+    }
+  }
+
+  /// The columns that need converting, copied and converted (for up to n rows from the first
+  /// of `c`): the rows before the first one that does not convert, which the next call raises
+  /// (then passes over, as next() would).
+  size_t convert_columns(Group& g, Columns& c, size_t n) {
+    conv_arena_.clear();
+    conv_.resize(g.fields.size());
+    for (size_t k = 0; k < g.fields.size(); ++k) {
+      if (!g.cols[g.fields[k]].convert) continue;
+      conv_[k].assign(c.values[k], c.values[k] + n);
+      c.values[k] = conv_[k].data();
+    }
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t k = 0; k < g.fields.size(); ++k) {
+        const ColumnData& col = g.cols[g.fields[k]];
+        if (!col.convert) continue;
+        try {
+          convert_value(conv_[k][i], col, g.schema->column(k), conv_arena_, c.first_line + i);
+        } catch (const DataError&) {
+          if (i > 0) return i;
+          ++g.cursor;
+          ++pos_;
+          throw;
+        }
+      }
+    }
+    return n;
+  }
+
+  void convert_value(Value& v, const ColumnData& c, const flow::Column& col, Arena& arena, uint64_t line) {
+    if (v.null()) return;
+    {
       std::string text = value_text(v, c.file_type);
       bool ok = true;
       switch (col.type) {
-        case Type::String: v.set_str(r.arena.copy(text)); break;
+        case Type::String: v.set_str(arena.copy(text)); break;
         case Type::Ip: {
           auto ip = parse_ip(text);
           ok = ip.has_value();
@@ -139,7 +220,7 @@ class BinaryReader : public Reader {
       }
       if (!ok)
         throw DataError(name_, 0, col.name,
-                        fmt::format("record {}: '{}' stored as {} does not read as {}", r.line, text,
+                        fmt::format("record {}: '{}' stored as {} does not read as {}", line, text,
                                     type_name(c.file_type), type_name(col.type)));
     }
   }
@@ -390,6 +471,9 @@ class BinaryReader : public Reader {
   size_t pending_blocks_ = 0;
   Job* cur_ = nullptr;
   size_t pos_ = 0;
+  uint64_t dictionaries_ = 0;  // Columns::dictionary of the block's first group
+  std::vector<std::vector<Value>> conv_;  // next_columns: converted columns
+  Arena conv_arena_;
   std::vector<std::unique_ptr<Job>> pool_;
   std::vector<Job*> free_;
 

@@ -24,6 +24,15 @@ for a in 'count,bytes,max(packets),p90(bytes),mean(packets)' 'count,bytes,distin
     done
   done
 done
+echo '# one key: binary columns look each dictionary code up once (text: every record)'
+spec=(-k bytes -a 'count,packets,p90(packets)')
+flowcat "$WORK/m.flows" | flowagg --threads 1 "${spec[@]}" > "$WORK/one"
+echo "bytes: $(($(wc -l < "$WORK/one") - 1)) groups"
+for t in 1 2 3; do
+  for m in 1G 2M; do
+    cmp "$WORK/one" <(flowagg --threads $t --memory $m "${spec[@]}" "$WORK/m.flows") && echo "  binary, $t threads, --memory $m: same answer"
+  done
+done
 lines=$(wc -l < "$WORK/c.log")
 echo 'version srcaddr' >> "$WORK/c.log"
 echo '2 10.0.0.1 x' >> "$WORK/c.log"

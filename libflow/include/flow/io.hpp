@@ -92,6 +92,9 @@ std::string gunzip(std::string bytes, const std::string& name, size_t limit);
 /// Buffered output to stdout or to a file written atomically: the data goes to a temporary
 /// file beside the target, renamed over it by commit(); destroyed without commit(), the
 /// temporary file is removed and the target is untouched.
+/// Grows the buffer of a pipe (a no-op for anything else, or where the system refuses).
+void widen_pipe(int fd);
+
 class Output {
  public:
   /// path "" or "-" = stdout.

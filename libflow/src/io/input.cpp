@@ -154,6 +154,14 @@ std::unique_ptr<InputStream> open_input_range(const std::string& path, uint64_t 
   return std::make_unique<InputStream>(std::move(src), path);
 }
 
+void widen_pipe(int fd) {
+  // A pipe holds 64 KiB unless asked: a reader and a writer on two cores then take turns
+  // sleeping every 64 KiB. 1 MiB (the size of an Output's writes, and the most a user may ask for
+  // by default) let mawk read flowagg's 300 MB of groups 0.4 s sooner (bench/agg.sh q4).
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < (1 << 20)) fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
+
 std::unique_ptr<ByteSource> memory_source(std::string bytes) {
   return std::make_unique<MemorySource>(std::move(bytes));
 }
@@ -163,6 +171,7 @@ std::unique_ptr<InputStream> open_input(const std::string& path, const NetTimeou
   std::unique_ptr<ByteSource> src;
   std::string name = path == "-" ? "(stdin)" : path;
   if (path == "-") {
+    widen_pipe(0);
     src = std::make_unique<FileSource>(0, name, false);
   } else {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

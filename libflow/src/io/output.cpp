@@ -127,6 +127,7 @@ std::string Output::take() {
 Output::Output(int fd, std::string name, std::string target, std::string temp)
     : fd_(fd), name_(std::move(name)), target_(std::move(target)), temp_(std::move(temp)), buf_(kBuffer) {
   terminal_ = fd_ >= 0 && isatty(fd_);
+  if (fd_ >= 0) widen_pipe(fd_);
 }
 
 Output::~Output() {

@@ -306,6 +306,8 @@ void run_agg(AggCmdOptions o, Context& ctx) {
   if (having) keep = [&](const Record& r) { return having->match(r); };
   agg.finish(order, keep, [&](const Record& r) { out.write(r); });
   out.close();
+  // A million groups take a while to free: the reader of the output need not wait for that.
+  if (o.common.output.empty() || o.common.output == "-") release_stdout();
 }
 
 }  // namespace flow

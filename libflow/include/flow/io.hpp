@@ -94,6 +94,9 @@ std::string gunzip(std::string bytes, const std::string& name, size_t limit);
 /// temporary file is removed and the target is untouched.
 /// Grows the buffer of a pipe (a no-op for anything else, or where the system refuses).
 void widen_pipe(int fd);
+/// Standard output, everything written and flushed, becomes /dev/null: its reader sees the end
+/// now, not when this process has freed its memory and exited.
+void release_stdout();
 
 class Output {
  public:

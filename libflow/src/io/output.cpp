@@ -113,6 +113,13 @@ std::unique_ptr<Output> Output::open(const std::string& path) {
   return out;
 }
 
+void release_stdout() {
+  const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null < 0) return;
+  dup2(null, 1);
+  close(null);
+}
+
 std::unique_ptr<Output> Output::memory() {
   auto out = std::unique_ptr<Output>(new Output(-1, "(memory)", "", ""));
   out->in_memory_ = true;

@@ -14,7 +14,8 @@ ValueSorter::~ValueSorter() {
 }
 
 void ValueSorter::add(const Record& r) {
-  std::string sort_key;
+  std::string& sort_key = key_;  // reused: most groups of a --top are turned away
+  sort_key.clear();
   const Value& v = r.values[spec_.keys.size() + static_cast<size_t>(order_.value)];
   sort_key.push_back(v.null() ? 1 : 0);  // groups without the value last, either way
   uint64_t x = v.null() ? 0 : spec_.values[static_cast<size_t>(order_.value)].column.type == Type::Time
@@ -22,10 +23,12 @@ void ValueSorter::add(const Record& r) {
   if (order_.descending) x = ~x;
   for (int i = 7; i >= 0; --i) sort_key.push_back(static_cast<char>(x >> (8 * i)));
   for (size_t k = 0; k < spec_.keys.size(); ++k) encode_ordered(sort_key, r.values[k], spec_.keys[k].column.type);
+  // Keys differ, so a group that sorts after the last of a full top never gets in.
+  if (order_.top && items_.size() == order_.top && sort_key > items_.front().first) return;
   std::string payload;
   for (size_t c = 0; c < r.values.size(); ++c) encode_ordered(payload, r.values[c], schema_->column(c).type);
   bytes_ += sort_key.size() + payload.size() + 64;
-  items_.emplace_back(std::move(sort_key), std::move(payload));
+  items_.emplace_back(sort_key, std::move(payload));
   if (order_.top) {
     std::push_heap(items_.begin(), items_.end());
     if (items_.size() > order_.top) {

@@ -31,6 +31,7 @@ class ValueSorter {
   const AggLimits& limits_;
   SchemaPtr schema_;
   std::vector<std::pair<std::string, std::string>> items_;  // sort key, the group's values
+  std::string key_;
   size_t bytes_ = 0;
   std::vector<int> runs_;  // descriptors of spilled runs
 };

@@ -149,7 +149,7 @@ struct Aggregator::Impl {
     Cell* cells = nullptr;
     GroupTable* table = nullptr;  // set first: the code is being looked up
   };
-  bool coded_ok = false;  // the bound spec allows it: one key, no --bidir, values read as they are
+  bool coded_ok = false;  // the bound spec allows it: no key or one, no --bidir, values read as they are
   std::vector<CodeRef> code_refs;
   CodeRef null_ref;
   uint64_t code_dictionary = 0, code_spills = 0;

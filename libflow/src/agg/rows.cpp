@@ -162,7 +162,7 @@ void Aggregator::Impl::rebind(const SchemaPtr& s, const std::string& file) {
   drain();  // staged rows were read with the old bindings
   bind(s, file);
   bool strings = false;
-  coded_ok = spec.keys.size() == 1 && !spec.bidir && key_slot[0] >= 0;
+  coded_ok = spec.keys.empty() || (spec.keys.size() == 1 && !spec.bidir && key_slot[0] >= 0);
   for (size_t v = 0; v < spec.values.size(); ++v) {
     strings |= val_slot[v] >= 0 && !val_text[v] && val_type[v] == Type::String;
     const Type t = val_slot[v] >= 0 && !val_text[v] ? val_type[v] : Type::UInt;
@@ -205,7 +205,7 @@ void Aggregator::Impl::add(const Columns& c, const uint8_t* keep, const std::str
   if (c.schema != bound) rebind(c.schema, file);
   // Past the routing threshold a lane's rows go by partition (group_rows): one at a time.
   const bool routing = lanes && groups() > kRouteAbove;
-  if (coded_ok && !routing && c.codes[static_cast<size_t>(key_slot[0])]) {
+  if (coded_ok && !routing && (spec.keys.empty() || c.codes[static_cast<size_t>(key_slot[0])])) {
     if (staged) drain_staged();  // groups are numbered in the order rows arrive
     add_coded(c, keep);
     if (lanes) take_mail(false);
@@ -219,23 +219,26 @@ void Aggregator::Impl::add(const Columns& c, const uint8_t* keep, const std::str
 }
 
 void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
-  const auto ks = static_cast<size_t>(key_slot[0]);
+  // No key: every row is in the group of the null key (all zero bytes).
+  const bool keyless = spec.keys.empty();
+  const size_t ks = keyless ? 0 : static_cast<size_t>(key_slot[0]);
   if (c.dictionary != code_dictionary || spills != code_spills) {
-    code_refs.assign(c.codes_size[ks], CodeRef{});
+    code_refs.assign(keyless ? 0 : c.codes_size[ks], CodeRef{});
     null_ref = CodeRef{};
     code_dictionary = c.dictionary;
     code_spills = spills;
   }
   const size_t nv = spec.values.size(), w = key_width();
-  const Value* key = c.values[ks];
-  const uint64_t* codes = c.codes[ks];
+  const Value* key = keyless ? nullptr : c.values[ks];
+  const uint64_t* codes = keyless ? nullptr : c.codes[ks];
+  auto ref_of = [&](size_t i) -> CodeRef& { return keyless || key[i].null() ? null_ref : code_refs[codes[i]]; };
   code_vals.resize(nv);  // each value's column (nullptr: not in this input)
   for (size_t v = 0; v < nv; ++v)
     code_vals[v] = val_slot[v] >= 0 ? c.values[static_cast<size_t>(val_slot[v])] : nullptr;
   const uint64_t before = groups();
   bool sketches = false;
   constexpr size_t kSlice = 128;
-  code_keys.resize(kSlice * w);
+  code_keys.resize(kSlice * w + 1);  // + 1: data() is not null with no key
   for (size_t from = 0; from < c.rows; from += kSlice) {
     const size_t to = std::min(c.rows, from + kSlice);
     // Codes met for the first time, in the order of their rows: keys built and hashed, slots
@@ -245,11 +248,11 @@ void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
     size_t nfresh = 0;
     for (size_t i = from; i < to; ++i) {
       if (keep && !keep[i]) continue;
-      CodeRef& ref = key[i].null() ? null_ref : code_refs[codes[i]];
+      CodeRef& ref = ref_of(i);
       if (ref.table) continue;  // found, or already among the fresh
       uint8_t* kb = code_keys.data() + nfresh * w;
       std::memset(kb, 0, w);
-      put_key(0, key[i], key_type[0], kb + key_offset(0));
+      if (!keyless) put_key(0, key[i], key_type[0], kb + key_offset(0));
       const uint64_t hash = GroupTable::hash_of(kb, w);
       ref.table = &part(hash);
       ref.table->prefetch(hash);
@@ -263,7 +266,7 @@ void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
     for (size_t i = from; i < to; ++i) {
       if (keep && !keep[i]) continue;
       ++records;
-      const CodeRef& ref = key[i].null() ? null_ref : code_refs[codes[i]];
+      const CodeRef& ref = ref_of(i);
       for (size_t v = 0; v < nv; ++v) {
         Cell& cell = ref.cells[v];
         if (val_mode[v] == kCountOne) {

@@ -10,6 +10,7 @@
 #include "flow/filter.hpp"
 #include "flow/format.hpp"
 #include "flow/stats.hpp"
+#include "flow/stream.hpp"
 
 namespace flow {
 
@@ -124,20 +125,43 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
 
   std::vector<uint64_t> size_counts(kSizeBounds.size() + 1), duration_counts(kDurationBounds.size() + 1);
   Stats s;
-  Record r;
-  while (in.next(r)) {
-    const std::string& file = in.file();
-    for (Question* q : all)
-      if (!q->where || q->where->match(r)) q->agg.add(r, file);
-    const Value *b = r.get(FieldId::bytes), *st = r.get(FieldId::start), *en = r.get(FieldId::end);
+  // The histograms and the rejected count, from a record's values (get: a field's, or null).
+  auto tally = [&](auto&& get) {
+    const Value *b = get(FieldId::bytes), *st = get(FieldId::start), *en = get(FieldId::end);
     if (b && !b->null()) {
       count_into(kSizeBounds, size_counts, b->u);
       if (st && en && !st->null() && !en->null())
         count_into(kDurationBounds, duration_counts,
                    static_cast<uint64_t>(std::max<int64_t>(0, time_seconds(en->t) - time_seconds(st->t))));
     }
-    const Value* a = r.get(FieldId::action);
+    const Value* a = get(FieldId::action);
     if (a && !a->null() && a->str() == "REJECT") ++s.rejected;
+  };
+  std::vector<Record> batch(64);
+  Columns chunk;  // binary input comes as columns: each question takes them whole
+  std::vector<uint8_t> keep;
+  while (size_t n = in.next_chunk(batch, chunk)) {
+    const std::string& file = in.file();
+    if (chunk.rows == 0) {
+      for (size_t j = 0; j < n; ++j) {
+        const Record& r = batch[j];
+        for (Question* q : all)
+          if (!q->where || q->where->match(r)) q->agg.add(r, file);
+        tally([&](FieldId f) { return r.get(f); });
+      }
+      continue;
+    }
+    keep.resize(n);
+    for (Question* q : all) {
+      if (q->where) q->where->match(chunk, keep.data());
+      q->agg.add(chunk, q->where ? keep.data() : nullptr, file);
+    }
+    const Schema& schema = *chunk.schema;
+    for (size_t j = 0; j < n; ++j)
+      tally([&](FieldId f) -> const Value* {
+        const int slot = schema.slot(f);
+        return slot < 0 ? nullptr : &chunk.values[static_cast<size_t>(slot)][j];
+      });
   }
 
   each_group(totals->agg, [&](const Record& g) {

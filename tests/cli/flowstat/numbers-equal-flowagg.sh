@@ -25,3 +25,6 @@ same "timeline ($bin s bins)" "$(jq -r '.timeline.bins[] | "\(.start) \(.records
   "$(flowagg -w 'start is not null' -k "start/${bin}s" -a count,bytes --no-header "$WORK/f.flows")"
 same "rejected sources" "$(jq -r '.rejected.top_sources[] | "\(.srcaddr) \(.records) \(.ports)"' "$WORK/s.json")" \
   "$(flowagg -w 'action == REJECT and srcaddr is not null' -k srcaddr -a count,'ports=distinct(dstport)' --by records --top 10 --no-header "$WORK/f.flows")"
+# Binary input is read as columns, text as records: the same records give the same report.
+flowcat "$WORK/f.flows" > "$WORK/f.log"
+cmp <(flowstat -O json "$WORK/f.flows") <(flowstat -O json "$WORK/f.log") && echo "binary and text of the same records: same report"

@@ -1,0 +1,110 @@
+// Record streams: a text file read in parallel pieces numbers its lines and reads its formats as
+// the whole file read in one piece does. A piece's context (the lines before it, the header line
+// in effect) is found by reading everything before it backwards, a MiB at a time: header lines
+// are placed on either side of those chunk boundaries.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "flow/stream.hpp"
+
+using namespace flow;
+
+namespace {
+
+const std::string kHeaderA = "version srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n";
+const std::string kHeaderB = "version dstaddr srcaddr dstport srcport protocol packets bytes start end action log-status\n";
+
+/// A data line of exactly 100 bytes (i picks its numbers).
+std::string data_line(uint64_t i) {
+  std::string l = fmt::format("2 10.0.{}.{} 10.1.{}.{} {} 443 6 {} {} 1700000000 1700000060 ACCEPT OK", i % 200, i % 250,
+                              i % 100, i % 50, 10000 + i % 50000, 1 + i % 9, 1000 + i % 9000);
+  l.resize(99, ' ');  // trailing spaces: read as no more fields
+  return l + "\n";
+}
+
+/// What each record read says: its line, which format it was read with, its srcaddr.
+std::vector<std::string> read_all(std::vector<std::unique_ptr<RecordStream>> streams) {
+  std::vector<std::string> out;
+  for (auto& s : streams) {
+    Record r;
+    while (s->next(r)) out.push_back(fmt::format("{} {} {}", r.line, r.schema->column(1).name, value_text(r.values[1], Type::Ip)));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("streams: a text file split for threads reads as in one piece, header lines at chunk edges", "[stream]") {
+  REQUIRE(kHeaderA.size() == kHeaderB.size());
+  char path[] = "/tmp/flow-stream-XXXXXX";
+  close(mkstemp(path));
+  const uint64_t kChunk = uint64_t{1} << 20, total = 40000;  // 4 MB of data lines
+  // Lines: kHeaderA, k data lines, kHeaderB, a filler line of 100 + y bytes, the other data
+  // lines. The second of two pieces starts at the first line after the middle; its context is
+  // read backwards from there a chunk at a time. k and y put kHeaderB `shift` bytes after the
+  // first chunk boundary (negative: before it).
+  auto lengths = [&](uint64_t k, uint64_t y) {
+    std::vector<uint64_t> len{kHeaderA.size()};
+    len.insert(len.end(), k, 100);
+    len.push_back(kHeaderB.size());
+    len.push_back(100 + y);
+    len.insert(len.end(), total - k - 1, 100);
+    return len;
+  };
+  auto split_of = [](const std::vector<uint64_t>& len) {  // as parallel_streams splits in two
+    uint64_t size = 0;
+    for (uint64_t l : len) size += l;
+    uint64_t end = 0;
+    for (uint64_t l : len)
+      if ((end += l) - 1 >= size / 2) return end;
+    return size;
+  };
+  for (int64_t shift : {-101, -100, -99, -2, -1, 0, 1, 2, 99, 100, 101}) {
+    INFO("header line " << shift << " bytes after the chunk boundary");
+    // From the start of kHeaderB to the split: its line, the filler, whole data lines.
+    const int64_t distance = static_cast<int64_t>(kChunk) - shift;
+    const auto y = static_cast<uint64_t>(((distance - static_cast<int64_t>(kHeaderB.size()) - 100) % 100 + 100) % 100);
+    uint64_t k = 0;
+    for (uint64_t tryk = total / 2 - 12000; tryk < total / 2; ++tryk) {
+      auto len = lengths(tryk, y);
+      uint64_t start = kHeaderA.size() + 100 * tryk;
+      if (split_of(len) - start == static_cast<uint64_t>(distance)) {
+        k = tryk;
+        break;
+      }
+    }
+    REQUIRE(k > 0);
+    std::string text = kHeaderA;
+    for (uint64_t i = 0; i < k; ++i) text += data_line(i);
+    text += kHeaderB;
+    std::string filler = data_line(k);
+    filler.insert(99, std::string(y, ' '));
+    text += filler;
+    for (uint64_t i = k + 1; i < total; ++i) text += data_line(i);
+    REQUIRE(text.size() == [&] { uint64_t n = 0; for (uint64_t l : lengths(k, y)) n += l; return n; }());
+    {
+      std::ofstream f(path, std::ios::binary);
+      f << text;
+    }
+    InputConfig cfg;
+    cfg.files = {path};
+    std::vector<std::unique_ptr<RecordStream>> one;
+    one.push_back(sequential_stream(cfg));
+    const auto whole = read_all(std::move(one));
+    REQUIRE(whole.size() == total);
+    for (size_t threads : {2, 3}) {
+      auto streams = parallel_streams(cfg, threads, 1 << 16);
+      CHECK(streams.size() == threads);
+      CHECK(read_all(std::move(streams)) == whole);
+    }
+  }
+  unlink(path);
+}

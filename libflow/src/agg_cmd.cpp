@@ -54,9 +54,9 @@ const ToolSpec& agg_spec() {
       "shares are combined, which gives the same answer as one thread. Standard input, gzip and zstd "
       "are read by one thread. Of AWS text only the fields that the keys, values and -w read are parsed: "
       "the others must be there but are not checked (flowcat --count checks every field).\n\n"
-      "Memory grows with the number of groups. Beyond --memory, the groups so far are written to a "
-      "temporary file sorted by key and the table starts again; at the end the files are merged, so the "
-      "answer is exactly that of one table. --partial writes the groups' states instead of results (a "
+      "Memory grows with the number of groups. Beyond --memory (which threads share: each keeps its "
+      "part), the groups so far are written to a temporary file sorted by key and the table starts "
+      "again; at the end the files are merged, so the answer is exactly that of one table. --partial writes the groups' states instead of results (a "
       "compact file, not one of the record formats); --merge reads such files, from many runs or "
       "machines, and gives exactly the answer of one run over all their inputs (sketches merge without "
       "further error).",
@@ -185,9 +185,11 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
   InputConfig cfg = ctx.input_config(o.common);
   cfg.read.fields.emplace(needed_fields(spec, where));
   auto streams = parallel_streams(std::move(cfg), threads);
+  // Each lane keeps its share of --memory while reading; the merged groups, all of it.
+  const uint64_t lane_memory = limits.memory / streams.size();
   std::vector<Aggregator> parts;
-  for (size_t i = 1; i < streams.size(); ++i)
-    parts.emplace_back(spec, AggLimits{limits.memory / streams.size(), limits.tmpdir, limits.partitions});
+  for (size_t i = 1; i < streams.size(); ++i) parts.emplace_back(spec, AggLimits{lane_memory, limits.tmpdir, limits.partitions});
+  agg.limit_memory(lane_memory);
   std::vector<std::exception_ptr> errors(streams.size());
   // The threads are lanes: each groups the partitions it owns and passes the others' rows on.
   auto lanes = Aggregator::make_lanes(static_cast<unsigned>(streams.size()));
@@ -232,6 +234,7 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
       if (e) std::rethrow_exception(e);
   };
   run(work);
+  agg.limit_memory(limits.memory);
   // The shares, merged partition by partition on every thread (a partition's groups are only
   // ever in that partition, whichever thread read them).
   std::atomic<uint32_t> next{0};

@@ -117,6 +117,8 @@ class Aggregator {
   void join_lanes(std::shared_ptr<AggLanes> lanes, unsigned lane);
   void leave_lanes();
   uint32_t partitions() const;
+  /// The group state kept before spilling, from now on (AggLimits::memory).
+  void limit_memory(uint64_t bytes);
   /// Ends the input. Passes every group, as a record of output_schema(), to `keep` (a --having
   /// filter; may be empty), then those kept, in `order` and up to order.top, to `emit`.
   void finish(const AggOrder& order, const std::function<bool(const Record&)>& keep,

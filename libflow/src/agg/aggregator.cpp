@@ -192,6 +192,7 @@ void Aggregator::absorb_rest(Aggregator& other) {
 }
 
 uint32_t Aggregator::partitions() const { return static_cast<uint32_t>(impl_->tables.size()); }
+void Aggregator::limit_memory(uint64_t bytes) { impl_->limits.memory = bytes; }
 
 std::shared_ptr<AggLanes> Aggregator::make_lanes(unsigned n) { return std::make_shared<AggLanes>(n); }
 void Aggregator::join_lanes(std::shared_ptr<AggLanes> lanes, unsigned lane) { impl_->join_lanes(std::move(lanes), lane); }

@@ -336,6 +336,18 @@ uint64_t line_start_after(const std::string& file, uint64_t off, uint64_t size) 
 
 }  // namespace
 
+uint64_t text_piece_end(uint64_t size, size_t parts, size_t i) {
+  // A piece's reader first reads all the text before it (text_context), about kScan times
+  // faster than it parses: later pieces are shorter by that, so that the lanes end together.
+  // Piece i: work - begin_i / kScan bytes, with `work` such that they add up to the file.
+  constexpr double kScan = 12;
+  const double q = 1 - 1 / kScan;
+  const double work = static_cast<double>(size) * (1 - q) / (1 - std::pow(q, static_cast<double>(parts)));
+  double at = 0;
+  for (size_t k = 0; k <= i; ++k) at += work - at / kScan;
+  return std::min(size, static_cast<uint64_t>(at));
+}
+
 std::vector<std::unique_ptr<RecordStream>> parallel_streams(InputConfig cfg, size_t n, uint64_t min_piece) {
   if (cfg.files.empty()) cfg.files.push_back("-");
   std::vector<std::unique_ptr<RecordStream>> out;
@@ -352,17 +364,9 @@ std::vector<std::unique_ptr<RecordStream>> parallel_streams(InputConfig cfg, siz
       }
     } else if (kind == Splittable::Text && size >= 2 * min_piece) {
       size_t parts = std::min<size_t>(lanes.size(), size / min_piece);
-      // A piece's reader first reads all the text before it (text_context), about kScan times
-      // faster than it parses: later pieces are shorter by that, so that the lanes end together.
-      // Piece i: work - begin_i / kScan bytes, with `work` such that they add up to the file.
-      constexpr double kScan = 12;
-      const double q = 1 - 1 / kScan;
-      const double work = static_cast<double>(size) * (1 - q) / (1 - std::pow(q, static_cast<double>(parts)));
       uint64_t begin = 0;
-      double at = 0;
       for (size_t i = 0; i < parts && begin < size; ++i) {
-        at += work - at / kScan;
-        uint64_t end = i + 1 == parts ? size : line_start_after(f, std::min(size, static_cast<uint64_t>(at)), size);
+        uint64_t end = i + 1 == parts ? size : line_start_after(f, text_piece_end(size, parts, i), size);
         if (end > begin) {
           lanes[i].push_back(Piece{f, begin, end, 0, 1, end < size});
           load[i] += end - begin;

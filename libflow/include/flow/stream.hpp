@@ -71,6 +71,9 @@ struct SplitReadAborted : std::exception {
 /// numbers in effect where it starts); a binary file is shared by blocks; anything else (stdin,
 /// gzip, zstd, JSON, a URL) goes whole to one stream. Only the first stream reports progress.
 std::vector<std::unique_ptr<RecordStream>> parallel_streams(InputConfig cfg, size_t n, uint64_t min_piece = 1 << 20);
+/// Where piece i of `parts` of a text file of `size` bytes ends, before it moves on to the next
+/// line start: later pieces are shorter, since their readers first count the lines before them.
+uint64_t text_piece_end(uint64_t size, size_t parts, size_t i);
 /// The inputs interleaved by start time (each input is expected in start order; ties keep input
 /// order). Opens every input at once.
 std::unique_ptr<RecordStream> merged_stream(InputConfig cfg);

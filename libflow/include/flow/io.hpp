@@ -89,15 +89,15 @@ bool is_base64_gzip(std::string_view head);
 /// damaged or would exceed `limit` bytes.
 std::string gunzip(std::string bytes, const std::string& name, size_t limit);
 
-/// Buffered output to stdout or to a file written atomically: the data goes to a temporary
-/// file beside the target, renamed over it by commit(); destroyed without commit(), the
-/// temporary file is removed and the target is untouched.
 /// Grows the buffer of a pipe (a no-op for anything else, or where the system refuses).
 void widen_pipe(int fd);
 /// Standard output, everything written and flushed, becomes /dev/null: its reader sees the end
 /// now, not when this process has freed its memory and exited.
 void release_stdout();
 
+/// Buffered output to stdout or to a file written atomically: the data goes to a temporary
+/// file beside the target, renamed over it by commit(); destroyed without commit(), the
+/// temporary file is removed and the target is untouched.
 class Output {
  public:
   /// path "" or "-" = stdout.

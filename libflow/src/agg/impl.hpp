@@ -108,6 +108,25 @@ struct Aggregator::Impl {
   void add(const Columns& c, const uint8_t* keep, const std::string& file);
   /// Rows of columns whose one key has dictionary codes: each code's group is found once.
   void add_coded(const Columns& c, const uint8_t* keep);
+  /// Value v of a row into its cell (mode: how, from the bindings of the row's input); whether
+  /// it went through add_to_cell (which may grow a sketch).
+  bool add_value(size_t v, Cell& cell, Store& store, const Value& x, uint8_t mode) {
+    // The common values inline: a plain count, a sum of a number field.
+    if (mode == kCountOne) {
+      ++cell.a;
+      return false;
+    }
+    if (mode == kSumFast) {
+      if (!x.null()) {
+        cell.a += x.u;
+        cell.b = 1;
+      }
+      return false;
+    }
+    add_to_cell(spec.values[v], cell, store, x, static_cast<Type>(mode - kTyped));
+    return true;
+  }
+  bool add_value(size_t v, Cell& cell, Store& store, const Value& x) { return add_value(v, cell, store, x, val_mode[v]); }
   /// Staged rows into the table (or to the lanes that own them), then rows other lanes posted.
   void drain();
   void drain_staged();
@@ -147,12 +166,13 @@ struct Aggregator::Impl {
   // thousand codes stand for its million rows. Cells stay where they are until a spill.
   struct CodeRef {
     Cell* cells = nullptr;
-    GroupTable* table = nullptr;  // set first: the code is being looked up
+    GroupTable* table = nullptr;
+    uint64_t stamp = 0;  // found (or being looked up) under code_stamp; else not yet
   };
   bool coded_ok = false;  // the bound spec allows it: no key or one, no --bidir, values read as they are
   std::vector<CodeRef> code_refs;
   CodeRef null_ref;
-  uint64_t code_dictionary = 0, code_spills = 0;
+  uint64_t code_dictionary = 0, code_spills = 0, code_stamp = 1;
   std::vector<uint8_t> code_keys;  // keys of codes being looked up
   std::vector<const Value*> code_vals;
   Record scratch;  // a row of columns, for add(Record) when the codes cannot serve

@@ -1,6 +1,7 @@
 // Records into groups: a record bound to the spec (its key and value columns found once per
 // schema), staged as a row of bytes, then grouped a batch at a time; with threads, rows of
 // partitions another lane owns are passed to it (lanes.hpp).
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -202,9 +203,12 @@ void Aggregator::Impl::add(const Record& r, const std::string& file) {
 }
 
 void Aggregator::Impl::add(const Columns& c, const uint8_t* keep, const std::string& file) {
+  // As add(Record) for each row kept: none kept, nothing bound (the schema may lack a key
+  // column that only the selected records have).
+  if (keep && std::find(keep, keep + c.rows, 1) == keep + c.rows) return;
   if (c.schema != bound) rebind(c.schema, file);
   // Past the routing threshold a lane's rows go by partition (group_rows): one at a time.
-  const bool routing = lanes && groups() > kRouteAbove;
+  const bool routing = lanes && stage_limit == kStage && groups() > kRouteAbove;
   if (coded_ok && !routing && (spec.keys.empty() || c.codes[static_cast<size_t>(key_slot[0])])) {
     if (staged) drain_staged();  // groups are numbered in the order rows arrive
     add_coded(c, keep);
@@ -222,12 +226,15 @@ void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
   // No key: every row is in the group of the null key (all zero bytes).
   const bool keyless = spec.keys.empty();
   const size_t ks = keyless ? 0 : static_cast<size_t>(key_slot[0]);
+  // A code's cells hold for as long as its dictionary and the groups stay (no spill): a stamp
+  // says which codes were found since, so that runs of interleaved schemas (short, each with
+  // its own dictionary) cost the codes they use, not the dictionaries' sizes.
   if (c.dictionary != code_dictionary || spills != code_spills) {
-    code_refs.assign(keyless ? 0 : c.codes_size[ks], CodeRef{});
-    null_ref = CodeRef{};
+    ++code_stamp;
     code_dictionary = c.dictionary;
     code_spills = spills;
   }
+  if (!keyless && code_refs.size() < c.codes_size[ks]) code_refs.resize(c.codes_size[ks]);
   const size_t nv = spec.values.size(), w = key_width();
   const Value* key = keyless ? nullptr : c.values[ks];
   const uint64_t* codes = keyless ? nullptr : c.codes[ks];
@@ -249,7 +256,8 @@ void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
     for (size_t i = from; i < to; ++i) {
       if (keep && !keep[i]) continue;
       CodeRef& ref = ref_of(i);
-      if (ref.table) continue;  // found, or already among the fresh
+      if (ref.stamp == code_stamp) continue;  // found, or already among the fresh
+      ref.stamp = code_stamp;
       uint8_t* kb = code_keys.data() + nfresh * w;
       std::memset(kb, 0, w);
       if (!keyless) put_key(0, key[i], key_type[0], kb + key_offset(0));
@@ -267,22 +275,8 @@ void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
       if (keep && !keep[i]) continue;
       ++records;
       const CodeRef& ref = ref_of(i);
-      for (size_t v = 0; v < nv; ++v) {
-        Cell& cell = ref.cells[v];
-        if (val_mode[v] == kCountOne) {
-          ++cell.a;
-        } else if (val_mode[v] == kSumFast) {
-          const Value& x = code_vals[v][i];
-          if (!x.null()) {
-            cell.a += x.u;
-            cell.b = 1;
-          }
-        } else {
-          add_to_cell(spec.values[v], cell, ref.table->store(), code_vals[v] ? code_vals[v][i] : kNull,
-                      static_cast<Type>(val_mode[v] - kTyped));
-          sketches = true;
-        }
-      }
+      for (size_t v = 0; v < nv; ++v)
+        sketches |= add_value(v, ref.cells[v], ref.table->store(), code_vals[v] ? code_vals[v][i] : kNull);
     }
   }
   // After the rows, not among them: a spill moves every group (the next call finds them again).
@@ -340,19 +334,7 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
       Cell* cells = table.cells(table.find_or_add(row + 8, hash));
       const uint8_t* modes = row + row_modes;
       const Value* vals = reinterpret_cast<const Value*>(row + row_vals);
-      for (size_t v = 0; v < nv; ++v) {
-        // The common values inline: a plain count, a sum of a number field.
-        if (modes[v] == kCountOne) {
-          ++cells[v].a;
-        } else if (modes[v] == kSumFast) {
-          if (!vals[v].null()) {
-            cells[v].a += vals[v].u;
-            cells[v].b = 1;
-          }
-        } else {
-          add_to_cell(spec.values[v], cells[v], table.store(), vals[v], static_cast<Type>(modes[v] - kTyped));
-        }
-      }
+      for (size_t v = 0; v < nv; ++v) add_value(v, cells[v], table.store(), vals[v], modes[v]);
     }
   }
   // Memory grows with new groups, and with sketches (checked now and then). Not in the loop

@@ -156,11 +156,16 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
       if (q->where) q->where->match(chunk, keep.data());
       q->agg.add(chunk, q->where ? keep.data() : nullptr, file);
     }
-    const Schema& schema = *chunk.schema;
+    auto column = [&](FieldId f) {
+      const int slot = chunk.schema->slot(f);
+      return slot < 0 ? nullptr : chunk.values[static_cast<size_t>(slot)];
+    };
+    const Value *bytes = column(FieldId::bytes), *start = column(FieldId::start), *end = column(FieldId::end),
+                *action = column(FieldId::action);
     for (size_t j = 0; j < n; ++j)
       tally([&](FieldId f) -> const Value* {
-        const int slot = schema.slot(f);
-        return slot < 0 ? nullptr : &chunk.values[static_cast<size_t>(slot)][j];
+        const Value* c = f == FieldId::bytes ? bytes : f == FieldId::start ? start : f == FieldId::end ? end : action;
+        return c ? c + j : nullptr;
       });
   }
 

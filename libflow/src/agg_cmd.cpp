@@ -56,7 +56,8 @@ const ToolSpec& agg_spec() {
       "the others must be there but are not checked (flowcat --count checks every field).\n\n"
       "Memory grows with the number of groups. Beyond --memory (which threads share: each keeps its "
       "part), the groups so far are written to a temporary file sorted by key and the table starts "
-      "again; at the end the files are merged, so the answer is exactly that of one table. --partial writes the groups' states instead of results (a "
+      "again; at the end the files are merged, so the answer is exactly that of one table. --partial "
+      "writes the groups' states instead of results (a "
       "compact file, not one of the record formats); --merge reads such files, from many runs or "
       "machines, and gives exactly the answer of one run over all their inputs (sketches merge without "
       "further error).",

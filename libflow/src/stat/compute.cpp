@@ -125,16 +125,15 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
 
   std::vector<uint64_t> size_counts(kSizeBounds.size() + 1), duration_counts(kDurationBounds.size() + 1);
   Stats s;
-  // The histograms and the rejected count, from a record's values (get: a field's, or null).
-  auto tally = [&](auto&& get) {
-    const Value *b = get(FieldId::bytes), *st = get(FieldId::start), *en = get(FieldId::end);
+  // The histograms and the rejected count, from a record's bytes, start, end and action (each
+  // null when the input has no such field).
+  auto tally = [&](const Value* b, const Value* st, const Value* en, const Value* a) {
     if (b && !b->null()) {
       count_into(kSizeBounds, size_counts, b->u);
       if (st && en && !st->null() && !en->null())
         count_into(kDurationBounds, duration_counts,
                    static_cast<uint64_t>(std::max<int64_t>(0, time_seconds(en->t) - time_seconds(st->t))));
     }
-    const Value* a = get(FieldId::action);
     if (a && !a->null() && a->str() == "REJECT") ++s.rejected;
   };
   std::vector<Record> batch(64);
@@ -147,7 +146,7 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
         const Record& r = batch[j];
         for (Question* q : all)
           if (!q->where || q->where->match(r)) q->agg.add(r, file);
-        tally([&](FieldId f) { return r.get(f); });
+        tally(r.get(FieldId::bytes), r.get(FieldId::start), r.get(FieldId::end), r.get(FieldId::action));
       }
       continue;
     }
@@ -162,11 +161,8 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
     };
     const Value *bytes = column(FieldId::bytes), *start = column(FieldId::start), *end = column(FieldId::end),
                 *action = column(FieldId::action);
-    for (size_t j = 0; j < n; ++j)
-      tally([&](FieldId f) -> const Value* {
-        const Value* c = f == FieldId::bytes ? bytes : f == FieldId::start ? start : f == FieldId::end ? end : action;
-        return c ? c + j : nullptr;
-      });
+    auto at = [](const Value* c, size_t row) -> const Value* { return c ? c + row : nullptr; };
+    for (size_t j = 0; j < n; ++j) tally(at(bytes, j), at(start, j), at(end, j), at(action, j));
   }
 
   each_group(totals->agg, [&](const Record& g) {

@@ -6,9 +6,13 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
+#include <tuple>
+
+#include <fmt/format.h>
 
 #include "agg/bytes.hpp"
 #include "agg/sketch.hpp"
@@ -16,6 +20,7 @@
 #include "flow/error.hpp"
 #include "flow/format.hpp"
 #include "flow/io.hpp"
+#include "flow/ip.hpp"
 #include "formats/binary_writer.hpp"
 #include "test_util.hpp"
 
@@ -158,6 +163,51 @@ TEST_CASE("agg: ordered encoding sorts as the typed values do", "[agg]") {
       CHECK(value_text(back, t) == value_text(vals[i], t));
     }
   }
+}
+
+TEST_CASE("agg: keys kept narrow, or whole aside when they do not fit, group and sort as their values", "[agg]") {
+  // An IPv4 address and a number below 2^32 are kept in 4 bytes; an IPv6 address or a bigger
+  // number sends its whole key aside. Both kinds in one key, in one table and across partitions
+  // absorbed into each other, against a map of the typed values.
+  std::mt19937_64 rng(11);
+  const std::vector<std::string> addrs{"10.0.0.1", "10.0.0.2", "192.168.7.9", "0.0.0.0", "255.255.255.255",
+                                       "::", "::1", "2001:db8::1", "2001:db8::2", "ffff::", "-"};
+  const std::vector<uint64_t> sizes{0, 1, 65535, 4294967295ull, 4294967296ull, 1ull << 40, 18446744073709551615ull};
+  using Key = std::tuple<int, Ip, uint64_t>;  // (0 null / 1 IPv4 / 2 IPv6, address, bytes)
+  std::map<Key, std::pair<uint64_t, uint64_t>> want;  // count, sum of packets
+  std::string data = "version srcaddr dstaddr packets bytes start end action log-status\n";
+  for (int i = 0; i < 3000; ++i) {
+    const std::string& a = addrs[rng() % addrs.size()];
+    const uint64_t b = sizes[rng() % sizes.size()] - (rng() % 3 == 0 ? rng() % 2 : 0);
+    const uint64_t p = rng() % 1000;
+    data += fmt::format("5 {} 10.1.1.1 {} {} 1700000000 1700000060 ACCEPT OK\n", a, p, b);
+    auto ip = parse_ip(a);
+    auto& w = want[Key{ip ? (ip->v6 ? 2 : 1) : 0, ip.value_or(Ip{}), b}];
+    ++w.first;
+    w.second += p;
+  }
+  V expected;
+  for (const auto& [k, w] : want) {
+    Value v;
+    if (std::get<0>(k)) v.set_ip(std::get<1>(k));
+    expected.push_back(fmt::format("{} {} {} {}", value_text(v, Type::Ip), std::get<2>(k), w.first, w.second));
+  }
+  const std::vector<std::string> keys{"srcaddr", "bytes"}, values{"count", "packets"};
+  CHECK(run(data, keys, values) == expected);
+  uint64_t spills = 0;
+  CHECK(run(data, keys, values, {}, false, 4096, &spills) == expected);
+  CHECK(spills > 3);
+  // Two aggregators of 8 partitions, each with half the records, absorbed into one.
+  const AggLimits limits{uint64_t{1} << 30, "", 8};
+  Aggregator a(AggSpec::parse(keys, values, false), limits), b(AggSpec::parse(keys, values, false), limits);
+  auto reader = open_reader(std::make_unique<InputStream>(memory_source(data), "mem"), {});
+  Record r;
+  const std::string name = "mem";
+  for (int i = 0; reader->next(r); ++i) (i % 2 ? a : b).add(r, name);
+  a.absorb(b);
+  V got;
+  a.finish({}, {}, [&](const Record& g) { got.push_back(text_of(g)); });
+  CHECK(got == expected);
 }
 
 TEST_CASE("agg: HyperLogLog within 3 standard errors (4.9%), exact while small", "[agg][sketch]") {

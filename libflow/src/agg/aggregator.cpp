@@ -147,18 +147,20 @@ void Aggregator::absorb(Aggregator& other, uint32_t p, bool may_spill) {
   constexpr uint32_t kAhead = 16;
   std::array<uint64_t, kAhead> ahead{};
   const size_t width = m.key_width();
+  std::vector<uint8_t> keys(kAhead * width);  // the keys of the groups ahead
   auto fetch = [&](uint32_t g) {
     if (!same_layout || g >= from_table.size()) return;
-    ahead[g % kAhead] = GroupTable::hash_of(from_table.key(g), width);
+    uint8_t* kb = keys.data() + (g % kAhead) * width;
+    from_table.key(g, kb);
+    ahead[g % kAhead] = GroupTable::hash_of(kb, width);
     table.prefetch(ahead[g % kAhead]);
   };
   for (uint32_t g = 0; g < kAhead; ++g) fetch(g);
   for (uint32_t g = 0; g < from_table.size(); ++g) {
-    const uint8_t* kb = from_table.key(g);
+    const uint8_t* kb = keys.data() + (g % kAhead) * width;
     uint64_t hash;
     if (same_layout) {
       hash = ahead[g % kAhead];
-      fetch(g + kAhead);
     } else {
       from_table.key_values(g, kv.data());
       kb = m.key_of(kv.data());
@@ -166,6 +168,7 @@ void Aggregator::absorb(Aggregator& other, uint32_t p, bool may_spill) {
     }
     uint32_t before = table.size();
     Cell* into = table.cells(table.find_or_add(kb, hash));
+    if (same_layout) fetch(g + kAhead);  // after: it overwrites this group's key
     const Cell* from = from_table.cells(g);
     for (size_t v = 0; v < nv; ++v) {
       if (!has_sketch(spec_->values[v].kind)) {
@@ -251,12 +254,18 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
     return !(order.top && ++emitted >= order.top);
   };
   if (m.runs.empty()) {
-    for (auto [p, g] : order.by == AggOrder::Keys ? m.sorted_groups() : m.all_groups()) {
-      const GroupTable& table = m.tables[p];
-      table.key_values(g, rec.values.data());
-      const Cell* cells = table.cells(g);
+    auto group = [&](Impl::Ref ref) {
+      const GroupTable& table = m.tables[ref.first];
+      table.key_values(ref.second, rec.values.data());
+      const Cell* cells = table.cells(ref.second);
       for (size_t v = 0; v < nv; ++v) rec.values[nk + v] = final_value(spec_->values[v], cells[v], table.store());
-      if (!take()) break;
+      return take();
+    };
+    if (order.by == AggOrder::Keys) {
+      for (Impl::Ref ref : m.sorted_groups())
+        if (!group(ref)) break;
+    } else {
+      m.each_group(group);  // no index of 8 bytes a group to build (and fault in) first
     }
   } else {
     bool more = true;

@@ -28,17 +28,35 @@ size_t width_of(Type t) {
     default: return 8;
   }
 }
+size_t narrow_width_of(Type t) { return t == Type::Time ? 8 : 4; }
 constexpr uint64_t kGroup = 0xffffffffull;
+constexpr uint8_t kAside = 0xff;  // first byte of a kept key that is kept whole aside
 uint64_t tag_of(uint64_t hash) { return hash << 32; }
+size_t words(size_t bytes) { return (bytes + 7) & ~size_t{7}; }  // hashed and compared a word at a time
+
+/// Room for a whole key on the stack, or on the heap for a spec of very many keys.
+struct KeyBuf {
+  explicit KeyBuf(size_t width) : heap(width > sizeof stack ? width : 0) {}
+  uint8_t* data() { return heap.empty() ? stack : heap.data(); }
+  uint8_t stack[128];
+  std::vector<uint8_t> heap;
+};
 }  // namespace
 
 GroupTable::GroupTable(const AggSpec& spec) : spec_(spec), strings_(spec.keys.size()) {
+  size_t narrow = spec.keys.size();  // the tags
   for (const auto& k : spec.keys) {
     key_off_.push_back(key_width_);
     key_width_ += 1 + width_of(k.column.type);
+    narrow_off_.push_back(narrow);
+    narrow += narrow_width_of(k.column.type);
   }
-  key_width_ = (key_width_ + 7) & ~size_t{7};  // whole words: hashed and compared a word at a time
-  cells_off_ = key_width_;
+  key_width_ = words(key_width_);
+  narrow = words(narrow);
+  narrow_ = narrow < key_width_;
+  kept_width_ = narrow_ ? narrow : key_width_;
+  query_.assign(kept_width_, 0);
+  cells_off_ = kept_width_;
   entry_width_ = cells_off_ + sizeof(Cell) * spec.values.size();
   slots_.assign(64, 0);
 }
@@ -57,8 +75,8 @@ uint64_t GroupTable::hash_of(const uint8_t* key, size_t width) {
   return h ^ (h >> 29);
 }
 
-bool GroupTable::same_key(const uint8_t* a, const uint8_t* b) const {
-  for (size_t i = 0; i < key_width_; i += 8) {
+bool GroupTable::same_words(const uint8_t* a, const uint8_t* b, size_t width) const {
+  for (size_t i = 0; i < width; i += 8) {
     uint64_t x, y;
     std::memcpy(&x, a + i, 8);
     std::memcpy(&y, b + i, 8);
@@ -67,7 +85,52 @@ bool GroupTable::same_key(const uint8_t* a, const uint8_t* b) const {
   return true;
 }
 
+bool GroupTable::narrow(const uint8_t* key, uint8_t* out) const {
+  std::memset(out, 0, kept_width_);
+  for (size_t k = 0; k < key_off_.size(); ++k) {
+    const uint8_t* p = key + key_off_[k];
+    uint8_t* q = out + narrow_off_[k];
+    out[k] = p[0];
+    if (p[0] == 0) continue;
+    switch (spec_.keys[k].column.type) {
+      case Type::Ip:
+        if (p[0] != 4) return false;
+        std::memcpy(q, p + 1, 4);
+        break;
+      case Type::UInt:
+        if (p[5] | p[6] | p[7] | p[8]) return false;  // little-endian: the high half
+        std::memcpy(q, p + 1, 4);
+        break;
+      case Type::Time: std::memcpy(q, p + 1, 8); break;
+      case Type::String: std::memcpy(q, p + 1, 4); break;
+    }
+  }
+  return true;
+}
+
+void GroupTable::widen(const uint8_t* kept, uint8_t* out) const {
+  if (!narrow_) {
+    std::memcpy(out, kept, key_width_);
+    return;
+  }
+  if (kept[0] == kAside) {
+    std::memcpy(out, aside(kept), key_width_);
+    return;
+  }
+  std::memset(out, 0, key_width_);
+  for (size_t k = 0; k < key_off_.size(); ++k) {
+    uint8_t* p = out + key_off_[k];
+    p[0] = kept[k];
+    if (kept[k]) std::memcpy(p + 1, kept + narrow_off_[k], narrow_width_of(spec_.keys[k].column.type));
+  }
+}
+
+void GroupTable::key(uint32_t g, uint8_t* out) const { widen(const_cast<GroupTable*>(this)->entry(g), out); }
+
 uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
+  // The key as kept; or, when it does not fit narrow, whole (then only entries aside can match).
+  const bool whole = narrow_ && !narrow(key, query_.data());
+  const uint8_t* kept = narrow_ ? query_.data() : key;
   size_t mask = slots_.size() - 1;
   size_t pos = hash & mask;
   const uint64_t tag = tag_of(hash);
@@ -76,14 +139,24 @@ uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
     if (s == 0) break;
     if ((s & ~kGroup) == tag) {
       auto g = static_cast<uint32_t>((s & kGroup) - 1);
-      if (same_key(entry(g), key)) return g;
+      const uint8_t* e = entry(g);
+      if (whole ? e[0] == kAside && same_words(aside(e), key, key_width_) : same_words(e, kept, kept_width_)) return g;
     }
     pos = (pos + 1) & mask;
   }
   uint32_t g = n_++;
   if ((g >> kChunkShift) >= chunks_.size())
     chunks_.push_back(std::make_unique_for_overwrite<uint8_t[]>(entry_width_ << kChunkShift));
-  std::memcpy(entry(g), key, key_width_);
+  uint8_t* e = entry(g);
+  if (whole) {
+    std::memset(e, 0, kept_width_);
+    e[0] = kAside;
+    const auto i = static_cast<uint32_t>(wide_.size() / key_width_);
+    std::memcpy(e + 1, &i, 4);
+    wide_.insert(wide_.end(), key, key + key_width_);
+  } else {
+    std::memcpy(e, kept, kept_width_);
+  }
   Cell* c = cells(g);
   for (size_t v = 0; v < spec_.values.size(); ++v) init_cell(spec_.values[v], c[v], store_);
   slots_[pos] = tag | (uint64_t{g} + 1);
@@ -104,8 +177,10 @@ void GroupTable::grow() {
       bigger[pos] = s;
     }
   } else {
+    KeyBuf whole(key_width_);
     for (uint32_t g = 0; g < n_; ++g) {
-      const uint64_t h = hash_of(entry(g), key_width_);
+      key(g, whole.data());
+      const uint64_t h = hash_of(whole.data(), key_width_);
       size_t pos = h & mask;
       while (bigger[pos]) pos = (pos + 1) & mask;
       bigger[pos] = tag_of(h) | (uint64_t{g} + 1);
@@ -114,7 +189,51 @@ void GroupTable::grow() {
   slots_.swap(bigger);
 }
 
-int GroupTable::compare_keys(const uint8_t* x, const uint8_t* y) const {
+int GroupTable::compare(const GroupTable& x, uint32_t a, const GroupTable& y, uint32_t b) {
+  const uint8_t *p = const_cast<GroupTable&>(x).entry(a), *q = const_cast<GroupTable&>(y).entry(b);
+  if (x.narrow_ && p[0] != kAside && q[0] != kAside) return x.compare_narrow(p, q);
+  KeyBuf wp(x.key_width_), wq(x.key_width_);
+  x.widen(p, wp.data());
+  y.widen(q, wq.data());
+  return x.compare_wide(wp.data(), wq.data());
+}
+
+int GroupTable::compare_narrow(const uint8_t* x, const uint8_t* y) const {
+  for (size_t k = 0; k < key_off_.size(); ++k) {
+    if (x[k] != y[k]) return x[k] < y[k] ? -1 : 1;  // null (0) first; IPv4 (4) before IPv6 (6)
+    if (x[k] == 0) continue;
+    const uint8_t *p = x + narrow_off_[k], *q = y + narrow_off_[k];
+    switch (spec_.keys[k].column.type) {
+      case Type::Ip:
+        if (int c = std::memcmp(p, q, 4)) return c;
+        break;
+      case Type::String: {
+        uint32_t i, j;
+        std::memcpy(&i, p, 4);
+        std::memcpy(&j, q, 4);
+        if (int c = strings_[k].str(i).compare(strings_[k].str(j))) return c;
+        break;
+      }
+      case Type::UInt: {
+        uint32_t i, j;
+        std::memcpy(&i, p, 4);
+        std::memcpy(&j, q, 4);
+        if (i != j) return i < j ? -1 : 1;
+        break;
+      }
+      case Type::Time: {
+        int64_t i, j;
+        std::memcpy(&i, p, 8);
+        std::memcpy(&j, q, 8);
+        if (i != j) return i < j ? -1 : 1;
+        break;
+      }
+    }
+  }
+  return 0;
+}
+
+int GroupTable::compare_wide(const uint8_t* x, const uint8_t* y) const {
   for (size_t k = 0; k < spec_.keys.size(); ++k) {
     const uint8_t *p = x + key_off_[k], *q = y + key_off_[k];
     if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;  // null (0) first; IPv4 (4) before IPv6 (6)
@@ -150,7 +269,9 @@ int GroupTable::compare_keys(const uint8_t* x, const uint8_t* y) const {
 }
 
 void GroupTable::key_values(uint32_t g, Value* out) const {
-  const uint8_t* x = key(g);
+  KeyBuf whole(key_width_);
+  key(g, whole.data());
+  const uint8_t* x = whole.data();
   for (size_t k = 0; k < spec_.keys.size(); ++k) {
     const uint8_t* p = x + key_off_[k];
     Value& v = out[k];
@@ -186,13 +307,14 @@ void GroupTable::key_values(uint32_t g, Value* out) const {
 
 size_t GroupTable::memory() const {
   // Groups as used, not as allocated: a chunk's unused tail (at most 1.5 MB) is constant slack.
-  size_t m = size_t{n_} * entry_width_ + slots_.size() * 8 + store_.memory();
+  size_t m = size_t{n_} * entry_width_ + slots_.size() * 8 + wide_.size() + store_.memory();
   for (const auto& s : strings_) m += s.memory();
   return m;
 }
 
 void GroupTable::swap(GroupTable& o) noexcept {
   std::swap(chunks_, o.chunks_);
+  std::swap(wide_, o.wide_);
   std::swap(n_, o.n_);
   std::swap(slots_, o.slots_);
   std::swap(strings_, o.strings_);
@@ -201,6 +323,7 @@ void GroupTable::swap(GroupTable& o) noexcept {
 
 void GroupTable::clear() {
   chunks_.clear();
+  std::vector<uint8_t>().swap(wide_);
   n_ = 0;
   slots_.assign(64, 0);
   for (auto& s : strings_) s.clear();

@@ -109,8 +109,12 @@ void Aggregator::add_partial(PartialInput p) {
       GroupTable& table = m.part(hash);
       uint32_t g = table.find_or_add(kb, hash);
       ByteReader sr{fr.state(), &path};
-      Cell* cells = table.cells(g);
-      for (size_t v = 0; v < spec_->values.size(); ++v) merge_cell(spec_->values[v], cells[v], table.store(), sr);
+      uint8_t* cells = table.cells(g);
+      for (size_t v = 0; v < spec_->values.size(); ++v) {
+        Cell c = table.layout().get(cells, v);
+        merge_cell(spec_->values[v], c, table.store(), sr);
+        table.layout().set(cells, v, c);
+      }
       if (!sr.in.empty()) sr.bad();
       if (m.memory() > m.limits.memory) m.spill();
     }
@@ -167,18 +171,21 @@ void Aggregator::absorb(Aggregator& other, uint32_t p, bool may_spill) {
       hash = GroupTable::hash_of(kb, m.key_width());
     }
     uint32_t before = table.size();
-    Cell* into = table.cells(table.find_or_add(kb, hash));
+    uint8_t* into = table.cells(table.find_or_add(kb, hash));
     if (same_layout) fetch(g + kAhead);  // after: it overwrites this group's key
-    const Cell* from = from_table.cells(g);
+    const uint8_t* from = from_table.cells(g);
+    const CellLayout& layout = table.layout();
     for (size_t v = 0; v < nv; ++v) {
+      Cell c = layout.get(into, v);
       if (!has_sketch(spec_->values[v].kind)) {
-        combine_cell(spec_->values[v], into[v], from[v]);
-        continue;
+        combine_cell(spec_->values[v], c, layout.get(from, v));
+      } else {
+        w.out.clear();
+        write_cell(spec_->values[v], layout.get(from, v), from_table.store(), w);
+        ByteReader r{w.out, &name};
+        merge_cell(spec_->values[v], c, table.store(), r);
       }
-      w.out.clear();
-      write_cell(spec_->values[v], from[v], from_table.store(), w);
-      ByteReader r{w.out, &name};
-      merge_cell(spec_->values[v], into[v], table.store(), r);
+      layout.set(into, v, c);
     }
     if (may_spill && (table.size() != before || (g & 255) == 0) && m.memory() > m.limits.memory) m.spill();
   }
@@ -257,8 +264,9 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
     auto group = [&](Impl::Ref ref) {
       const GroupTable& table = m.tables[ref.first];
       table.key_values(ref.second, rec.values.data());
-      const Cell* cells = table.cells(ref.second);
-      for (size_t v = 0; v < nv; ++v) rec.values[nk + v] = final_value(spec_->values[v], cells[v], table.store());
+      const uint8_t* cells = table.cells(ref.second);
+      for (size_t v = 0; v < nv; ++v)
+        rec.values[nk + v] = final_value(spec_->values[v], table.layout().get(cells, v), table.store());
       return take();
     };
     if (order.by == AggOrder::Keys) {

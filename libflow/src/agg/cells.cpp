@@ -39,6 +39,33 @@ std::string distinct_key(const Value& v, Type t) {
 
 }  // namespace
 
+CellLayout::CellLayout(const AggSpec& spec) {
+  const size_t n = spec.values.size();
+  kind_.assign(n, kPlain);
+  bit_.assign(n, 0);
+  uint32_t flags = 0;
+  for (size_t v = 0; v < n; ++v) {
+    switch (spec.values[v].kind) {
+      case AggKind::Sum:
+      case AggKind::Min:
+      case AggKind::Max:
+      case AggKind::First:
+      case AggKind::Last:
+        kind_[v] = kFlag;
+        bit_[v] = flags++;
+        break;
+      case AggKind::Mean: kind_[v] = kWhole; break;
+      default: break;
+    }
+  }
+  size_t at = (flags + 63) / 64 * 8;
+  for (size_t v = 0; v < n; ++v) {
+    off_.push_back(static_cast<uint32_t>(at));
+    at += kind_[v] == kWhole ? 16 : 8;
+  }
+  width_ = at;
+}
+
 void init_cell(const ValueSpec& v, Cell& c, Store& s) {
   c = Cell{};
   switch (v.kind) {

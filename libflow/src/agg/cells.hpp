@@ -1,9 +1,11 @@
-// The state of one value of one group: a 16-byte cell, plus a sketch in a Store for distinct
-// counts and percentiles. One set of functions adds a record's value, merges a written state,
-// writes it and gives the final value; the group table and the run merger both use them.
+// The state of one value of one group: a 16-byte cell (packed tighter in a table entry), plus
+// a sketch in a Store for distinct counts and percentiles. One set of functions adds a record's
+// value, merges a written state, writes it and gives the final value; the group table and the
+// run merger both use them.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "agg/sketch.hpp"
@@ -14,6 +16,51 @@ namespace flow::agg {
 struct Cell {
   uint64_t a = 0;  // count, sum, min/max/first/last value, mean's sum, or a sketch's index
   uint64_t b = 0;  // "has a value" for sum/min/max/first/last; mean's count
+};
+
+/// How a table entry packs its group's cells: 8 bytes a value, the cell's a, where b is unused
+/// (count, the sketches' index) or a flag (sum, min, max, first, last: a bit of the flag words
+/// in front); 16 for a mean, whose b is a count. Count, sum and sum take 32 bytes instead of 48.
+class CellLayout {
+ public:
+  explicit CellLayout(const AggSpec& spec);
+  /// Bytes of a group's cells (zero: every cell empty).
+  size_t width() const { return width_; }
+  Cell get(const uint8_t* p, size_t v) const {
+    Cell c;
+    std::memcpy(&c.a, p + off_[v], 8);
+    if (kind_[v] == kWhole) std::memcpy(&c.b, p + off_[v] + 8, 8);
+    if (kind_[v] == kFlag) c.b = (word(p, bit_[v]) >> (bit_[v] & 63)) & 1;
+    return c;
+  }
+  void set(uint8_t* p, size_t v, const Cell& c) const {
+    std::memcpy(p + off_[v], &c.a, 8);
+    if (kind_[v] == kWhole) std::memcpy(p + off_[v] + 8, &c.b, 8);
+    if (kind_[v] == kFlag) {
+      const uint64_t m = uint64_t{1} << (bit_[v] & 63);
+      set_word(p, bit_[v], c.b ? word(p, bit_[v]) | m : word(p, bit_[v]) & ~m);
+    }
+  }
+  /// The hot path's sum and count: a += x, and b = 1 for a sum.
+  void add(uint8_t* p, size_t v, uint64_t x) const {
+    uint64_t a;
+    std::memcpy(&a, p + off_[v], 8);
+    a += x;
+    std::memcpy(p + off_[v], &a, 8);
+  }
+  void mark(uint8_t* p, size_t v) const { set_word(p, bit_[v], word(p, bit_[v]) | uint64_t{1} << (bit_[v] & 63)); }
+
+ private:
+  enum Kind : uint8_t { kPlain, kFlag, kWhole };
+  static uint64_t word(const uint8_t* p, uint32_t bit) {
+    uint64_t w;
+    std::memcpy(&w, p + bit / 64 * 8, 8);
+    return w;
+  }
+  static void set_word(uint8_t* p, uint32_t bit, uint64_t w) { std::memcpy(p + bit / 64 * 8, &w, 8); }
+  std::vector<uint32_t> off_, bit_;
+  std::vector<Kind> kind_;
+  size_t width_ = 0;
 };
 
 /// Sketches of many groups; a cell holds the index of its own.

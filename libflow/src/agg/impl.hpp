@@ -108,25 +108,30 @@ struct Aggregator::Impl {
   void add(const Columns& c, const uint8_t* keep, const std::string& file);
   /// Rows of columns whose one key has dictionary codes: each code's group is found once.
   void add_coded(const Columns& c, const uint8_t* keep);
-  /// Value v of a row into its cell (mode: how, from the bindings of the row's input); whether
-  /// it went through add_to_cell (which may grow a sketch).
-  bool add_value(size_t v, Cell& cell, Store& store, const Value& x, uint8_t mode) {
+  /// Value v of a row into its cell in `cells` of `table` (mode: how, from the bindings of the
+  /// row's input); whether it went through add_to_cell (which may grow a sketch).
+  bool add_value(size_t v, uint8_t* cells, GroupTable& table, const Value& x, uint8_t mode) {
     // The common values inline: a plain count, a sum of a number field.
+    const CellLayout& layout = table.layout();
     if (mode == kCountOne) {
-      ++cell.a;
+      layout.add(cells, v, 1);
       return false;
     }
     if (mode == kSumFast) {
       if (!x.null()) {
-        cell.a += x.u;
-        cell.b = 1;
+        layout.add(cells, v, x.u);
+        layout.mark(cells, v);
       }
       return false;
     }
-    add_to_cell(spec.values[v], cell, store, x, static_cast<Type>(mode - kTyped));
+    Cell c = layout.get(cells, v);
+    add_to_cell(spec.values[v], c, table.store(), x, static_cast<Type>(mode - kTyped));
+    layout.set(cells, v, c);
     return true;
   }
-  bool add_value(size_t v, Cell& cell, Store& store, const Value& x) { return add_value(v, cell, store, x, val_mode[v]); }
+  bool add_value(size_t v, uint8_t* cells, GroupTable& table, const Value& x) {
+    return add_value(v, cells, table, x, val_mode[v]);
+  }
   /// Staged rows into the table (or to the lanes that own them), then rows other lanes posted.
   void drain();
   void drain_staged();
@@ -165,7 +170,7 @@ struct Aggregator::Impl {
   // dictionary, found when first met. Rows go straight to their cells, unstaged: a block's few
   // thousand codes stand for its million rows. Cells stay where they are until a spill.
   struct CodeRef {
-    Cell* cells = nullptr;
+    uint8_t* cells = nullptr;
     GroupTable* table = nullptr;
     uint64_t stamp = 0;  // found (or being looked up) under code_stamp; else not yet
   };
@@ -218,8 +223,9 @@ struct Aggregator::Impl {
     table.key_values(ref.second, kv.data());
     encode_key(kv.data(), key);
     state.out.clear();
-    const Cell* cells = table.cells(ref.second);
-    for (size_t v = 0; v < spec.values.size(); ++v) write_cell(spec.values[v], cells[v], table.store(), state);
+    const uint8_t* cells = table.cells(ref.second);
+    for (size_t v = 0; v < spec.values.size(); ++v)
+      write_cell(spec.values[v], table.layout().get(cells, v), table.store(), state);
   }
 
   /// Writes the table as a run sorted by key and empties it.

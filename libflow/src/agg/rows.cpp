@@ -276,7 +276,7 @@ void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
       ++records;
       const CodeRef& ref = ref_of(i);
       for (size_t v = 0; v < nv; ++v)
-        sketches |= add_value(v, ref.cells[v], ref.table->store(), code_vals[v] ? code_vals[v][i] : kNull);
+        sketches |= add_value(v, ref.cells, *ref.table, code_vals[v] ? code_vals[v][i] : kNull);
     }
   }
   // After the rows, not among them: a spill moves every group (the next call finds them again).
@@ -331,10 +331,10 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
       uint64_t hash;
       std::memcpy(&hash, row, 8);
       GroupTable& table = part(hash);
-      Cell* cells = table.cells(table.find_or_add(row + 8, hash));
+      uint8_t* cells = table.cells(table.find_or_add(row + 8, hash));
       const uint8_t* modes = row + row_modes;
       const Value* vals = reinterpret_cast<const Value*>(row + row_vals);
-      for (size_t v = 0; v < nv; ++v) add_value(v, cells[v], table.store(), vals[v], modes[v]);
+      for (size_t v = 0; v < nv; ++v) add_value(v, cells, table, vals[v], modes[v]);
     }
   }
   // Memory grows with new groups, and with sketches (checked now and then). Not in the loop

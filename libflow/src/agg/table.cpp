@@ -43,7 +43,8 @@ struct KeyBuf {
 };
 }  // namespace
 
-GroupTable::GroupTable(const AggSpec& spec) : spec_(spec), strings_(spec.keys.size()) {
+GroupTable::GroupTable(const AggSpec& spec) : spec_(spec), layout_(spec), strings_(spec.keys.size()) {
+  for (const auto& v : spec.values) sketches_ |= has_sketch(v.kind);
   size_t narrow = spec.keys.size();  // the tags
   for (const auto& k : spec.keys) {
     key_off_.push_back(key_width_);
@@ -57,7 +58,7 @@ GroupTable::GroupTable(const AggSpec& spec) : spec_(spec), strings_(spec.keys.si
   kept_width_ = narrow_ ? narrow : key_width_;
   query_.assign(kept_width_, 0);
   cells_off_ = kept_width_;
-  entry_width_ = cells_off_ + sizeof(Cell) * spec.values.size();
+  entry_width_ = cells_off_ + layout_.width();
   slots_.assign(64, 0);
 }
 
@@ -157,8 +158,14 @@ uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
   } else {
     std::memcpy(e, kept, kept_width_);
   }
-  Cell* c = cells(g);
-  for (size_t v = 0; v < spec_.values.size(); ++v) init_cell(spec_.values[v], c[v], store_);
+  uint8_t* c = cells(g);
+  std::memset(c, 0, layout_.width());  // what init_cell() gives but for sketches
+  for (size_t v = 0; sketches_ && v < spec_.values.size(); ++v) {
+    if (!has_sketch(spec_.values[v].kind)) continue;
+    Cell x;
+    init_cell(spec_.values[v], x, store_);
+    layout_.set(c, v, x);
+  }
   slots_[pos] = tag | (uint64_t{g} + 1);
   if (uint64_t{n_} * 2 > slots_.size()) grow();
   return g;

@@ -1,5 +1,5 @@
-// The in-memory group table: fixed-width keys (strings interned per key), one 16-byte cell per
-// value, open addressing over a multiply-xorshift hash. Groups keep the order in which they first
+// The in-memory group table: fixed-width keys (strings interned per key), cells packed as
+// CellLayout says, open addressing over a multiply-xorshift hash. Groups keep the order in which they first
 // appeared.
 //
 // Keys come in, and are hashed, whole: per key a tag byte then 16, 8 or 4 bytes. They are kept
@@ -57,8 +57,10 @@ class GroupTable {
   void prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
   /// The key of group g as it came in (key_width() bytes).
   void key(uint32_t g, uint8_t* out) const;
-  Cell* cells(uint32_t g) { return reinterpret_cast<Cell*>(entry(g) + cells_off_); }
-  const Cell* cells(uint32_t g) const { return const_cast<GroupTable*>(this)->cells(g); }
+  /// Group g's cells, packed as layout() says.
+  uint8_t* cells(uint32_t g) { return entry(g) + cells_off_; }
+  const uint8_t* cells(uint32_t g) const { return const_cast<GroupTable*>(this)->cells(g); }
+  const CellLayout& layout() const { return layout_; }
   uint32_t size() const { return n_; }
 
   Store& store() { return store_; }
@@ -97,6 +99,8 @@ class GroupTable {
   int compare_narrow(const uint8_t* x, const uint8_t* y) const;
 
   const AggSpec& spec_;
+  CellLayout layout_;
+  bool sketches_ = false;  // some value has one (allocated with the group)
   std::vector<size_t> key_off_, narrow_off_;
   size_t key_width_ = 0, kept_width_ = 0, cells_off_ = 0, entry_width_ = 0;
   bool narrow_ = false;            // keys are kept narrower than they come

@@ -267,6 +267,7 @@ void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
       hashes[nfresh] = hash;
       fresh[nfresh++] = &ref;
     }
+    for (size_t f = 0; f < nfresh; ++f) fresh[f]->table->prefetch_entry(hashes[f]);
     for (size_t f = 0; f < nfresh; ++f) {
       CodeRef& ref = *fresh[f];
       ref.cells = ref.table->cells(ref.table->find_or_add(code_keys.data() + f * w, hashes[f]));
@@ -324,6 +325,12 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
         }
       }
       part(hash).prefetch(hash);
+    }
+    for (size_t i = 0; i < m; ++i) {
+      if (skip[i]) continue;
+      uint64_t hash;
+      std::memcpy(&hash, first + i * row_bytes, 8);
+      part(hash).prefetch_entry(hash);
     }
     for (size_t i = 0; i < m; ++i) {
       if (skip[i]) continue;

@@ -29,7 +29,6 @@ size_t width_of(Type t) {
   }
 }
 size_t narrow_width_of(Type t) { return t == Type::Time ? 8 : 4; }
-constexpr uint64_t kGroup = 0xffffffffull;
 constexpr uint8_t kAside = 0xff;  // first byte of a kept key that is kept whole aside
 uint64_t tag_of(uint64_t hash) { return hash << 32; }
 size_t words(size_t bytes) { return (bytes + 7) & ~size_t{7}; }  // hashed and compared a word at a time

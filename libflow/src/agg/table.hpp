@@ -55,6 +55,12 @@ class GroupTable {
   static uint64_t hash_of(const uint8_t* key, size_t width);
   /// Brings the slot a key of this hash probes first into the cache (find_or_add() later).
   void prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
+  /// Once that slot is in the cache: brings in the entry it holds, when it may hold this key.
+  /// (A key already in a big table is found by a compare that would stall on its entry.)
+  void prefetch_entry(uint64_t hash) {
+    const uint64_t s = slots_[hash & (slots_.size() - 1)];
+    if (s != 0 && (s & ~kGroup) == hash << 32) __builtin_prefetch(entry(static_cast<uint32_t>((s & kGroup) - 1)));
+  }
   /// The key of group g as it came in (key_width() bytes).
   void key(uint32_t g, uint8_t* out) const;
   /// Group g's cells, packed as layout() says.
@@ -79,6 +85,7 @@ class GroupTable {
   void swap(GroupTable& o) noexcept;
 
  private:
+  static constexpr uint64_t kGroup = 0xffffffffull;  // a slot's low half: group + 1
   static constexpr unsigned kChunkShift = 14;
   uint8_t* entry(uint32_t g) {
     return chunks_[g >> kChunkShift].get() + (g & ((1u << kChunkShift) - 1)) * entry_width_;

@@ -89,8 +89,9 @@ bool is_base64_gzip(std::string_view head);
 /// damaged or would exceed `limit` bytes.
 std::string gunzip(std::string bytes, const std::string& name, size_t limit);
 
-/// Grows the buffer of a pipe (a no-op for anything else, or where the system refuses).
-void widen_pipe(int fd);
+/// Grows the buffer of a pipe (a no-op for anything else, or where the system refuses); its
+/// size in bytes, or 0 when fd is not a pipe.
+size_t widen_pipe(int fd);
 /// Standard output, everything written and flushed, becomes /dev/null: its reader sees the end
 /// now, not when this process has freed its memory and exited.
 void release_stdout();
@@ -130,7 +131,11 @@ class Output {
   void make_room(size_t n);
   void write_fd(const char* p, size_t n);
 
+  /// Waits until the pipe has room for n bytes (see write_fd).
+  void pace(size_t n);
+
   int fd_;
+  size_t pipe_size_ = 0;  ///< fd_ is a pipe of this many bytes
   std::string name_, target_, temp_;
   std::vector<char> buf_;
   size_t used_ = 0;

@@ -154,12 +154,15 @@ std::unique_ptr<InputStream> open_input_range(const std::string& path, uint64_t 
   return std::make_unique<InputStream>(std::move(src), path);
 }
 
-void widen_pipe(int fd) {
+size_t widen_pipe(int fd) {
   // A pipe holds 64 KiB unless asked: a reader and a writer on two cores then take turns
   // sleeping every 64 KiB. 1 MiB (the size of an Output's writes, and the most a user may ask for
   // by default) let mawk read flowagg's 300 MB of groups 0.4 s sooner (bench/agg.sh q4).
   struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < (1 << 20)) fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+  if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return 0;
+  if (fcntl(fd, F_GETPIPE_SZ) < (1 << 20)) fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+  const int size = fcntl(fd, F_GETPIPE_SZ);
+  return size > 0 ? static_cast<size_t>(size) : 0;
 }
 
 std::unique_ptr<ByteSource> memory_source(std::string bytes) {

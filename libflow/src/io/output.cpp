@@ -1,14 +1,17 @@
 // Buffered output to stdout or an atomically replaced file; EPIPE becomes BrokenPipe.
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <ctime>
 #include <utility>
 
 #include <fmt/format.h>
@@ -134,7 +137,7 @@ std::string Output::take() {
 Output::Output(int fd, std::string name, std::string target, std::string temp)
     : fd_(fd), name_(std::move(name)), target_(std::move(target)), temp_(std::move(temp)), buf_(kBuffer) {
   terminal_ = fd_ >= 0 && isatty(fd_);
-  if (fd_ >= 0) widen_pipe(fd_);
+  if (fd_ >= 0) pipe_size_ = widen_pipe(fd_);
 }
 
 Output::~Output() {
@@ -186,7 +189,10 @@ void Output::write_fd(const char* p, size_t n) {
     return;
   }
   while (n > 0) {
-    ssize_t w = ::write(fd_, p, n);
+    // Into a pipe a quarter at a time, each once there is room for it.
+    const size_t piece = pipe_size_ ? std::min(n, pipe_size_ / 4) : n;
+    if (pipe_size_) pace(piece);
+    ssize_t w = ::write(fd_, p, piece);
     if (w < 0) {
       if (errno == EINTR) continue;
       if (errno == EPIPE) throw BrokenPipe();
@@ -195,6 +201,21 @@ void Output::write_fd(const char* p, size_t n) {
     p += w;
     n -= static_cast<size_t>(w);
     written_ += static_cast<uint64_t>(w);
+  }
+}
+
+void Output::pace(size_t n) {
+  // A write into a full pipe wakes at every page its reader takes out, and each of those reads
+  // then wakes this writer: mawk, reading 4 KiB at a time, read flowagg's groups 15% slower so
+  // (1.50 s against 1.25 s from a file; 1.31 s paced). So the writer waits, in short sleeps that
+  // grow while the reader is slow, until the piece fits whole.
+  long nap = 100'000;  // ns
+  for (;;) {
+    int queued = 0;
+    if (ioctl(fd_, FIONREAD, &queued) != 0 || queued < 0 || static_cast<size_t>(queued) + n <= pipe_size_) return;
+    const timespec t{0, nap};
+    nanosleep(&t, nullptr);
+    nap = std::min(nap * 2, 2'000'000L);
   }
 }
 

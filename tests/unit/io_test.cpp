@@ -6,11 +6,14 @@
 
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <chrono>
 #include <vector>
 
 #include "flow/error.hpp"
@@ -627,4 +630,63 @@ TEST_CASE("output: more open outputs than can be registered is an error, not an 
   auto again = flow::Output::open((dir.path / "again.txt").string());
   again->commit();
   CHECK(dir.entries() == std::vector<std::string>{"again.txt"});
+}
+
+TEST_CASE("io: output into a slow pipe arrives whole and in order (writes paced to the pipe's room)", "[io]") {
+  // The writer waits for room before each piece; the reader takes 4 KiB at a time, pausing now
+  // and then, so that the pipe is full most of the time.
+  const fs::path dir = fs::temp_directory_path() / ("flow-io-pipe-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string fifo = (dir / "pipe").string();
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  std::string sent;
+  for (int i = 0; sent.size() < (size_t{6} << 20); ++i) sent += std::to_string(i * 7919) + (i % 13 ? " " : "\n");
+  std::string got;
+  std::thread reader([&] {
+    std::ifstream in(fifo, std::ios::binary);
+    char buf[4096];
+    for (int n = 0; in.read(buf, sizeof buf) || in.gcount() > 0; ++n) {
+      got.append(buf, static_cast<size_t>(in.gcount()));
+      if (n % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(300));
+    }
+  });
+  {
+    auto out = flow::Output::open(fifo);
+    for (size_t at = 0, n = 1; at < sent.size(); at += n, n = n * 3 % 200003 + 1)
+      out->write(std::string_view(sent).substr(at, n));
+    out->commit();
+  }
+  reader.join();
+  fs::remove_all(dir);
+  CHECK(got.size() == sent.size());
+  CHECK(got == sent);
+}
+
+TEST_CASE("io: output into a pipe whose reader has gone is a broken pipe, also with bytes still queued", "[io]") {
+  // Pacing waits for room; a pipe nobody reads any more never makes room, so the write must
+  // go ahead and meet EPIPE (`| head -1`) instead of waiting for ever.
+  const fs::path dir = fs::temp_directory_path() / ("flow-io-gone-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string fifo = (dir / "pipe").string();
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  auto old = signal(SIGPIPE, SIG_IGN);
+  std::thread reader([&] {
+    std::ifstream in(fifo, std::ios::binary);
+    char buf[100];
+    in.read(buf, sizeof buf);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the writer fills the pipe
+  });  // gone after 100 bytes, leaving the rest queued
+  const std::string chunk(1 << 16, 'x');
+  bool broken = false;
+  try {
+    auto out = flow::Output::open(fifo);
+    for (int i = 0; i < 1000; ++i) out->write(chunk);  // 64 MB: far more than the pipe holds
+    out->commit();
+  } catch (const flow::BrokenPipe&) {
+    broken = true;
+  }
+  reader.join();
+  signal(SIGPIPE, old);
+  fs::remove_all(dir);
+  CHECK(broken);
 }

@@ -1,5 +1,6 @@
 // Buffered output to stdout or an atomically replaced file; EPIPE becomes BrokenPipe.
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -142,13 +143,15 @@ Output::Output(int fd, std::string name, std::string target, std::string temp)
 
 Output::~Output() {
   if (temp_.empty()) {
-    // stdout: flush what we can; errors here have no one to report to.
+    // stdout, or a device or FIFO written in place: flush what we can; errors here have no one
+    // to report to. A FIFO's reader sees the end once the descriptor we opened is closed.
     if (!committed_ && used_) {
       try {
         flush();
       } catch (...) {
       }
     }
+    if (fd_ > 2) close(fd_);
     return;
   }
   if (!committed_) {
@@ -213,6 +216,9 @@ void Output::pace(size_t n) {
   for (;;) {
     int queued = 0;
     if (ioctl(fd_, FIONREAD, &queued) != 0 || queued < 0 || static_cast<size_t>(queued) + n <= pipe_size_) return;
+    // No reader left (`| head -1` is done): what is queued stays, so write now and meet EPIPE.
+    pollfd p{fd_, POLLOUT, 0};
+    if (poll(&p, 1, 0) < 0 || (p.revents & (POLLERR | POLLHUP))) return;
     const timespec t{0, nap};
     nanosleep(&t, nullptr);
     nap = std::min(nap * 2, 2'000'000L);

@@ -41,8 +41,7 @@ std::string distinct_key(const Value& v, Type t) {
 
 CellLayout::CellLayout(const AggSpec& spec) {
   const size_t n = spec.values.size();
-  kind_.assign(n, kPlain);
-  bit_.assign(n, 0);
+  slots_.assign(n, Slot{});
   uint32_t flags = 0;
   for (size_t v = 0; v < n; ++v) {
     switch (spec.values[v].kind) {
@@ -51,17 +50,18 @@ CellLayout::CellLayout(const AggSpec& spec) {
       case AggKind::Max:
       case AggKind::First:
       case AggKind::Last:
-        kind_[v] = kFlag;
-        bit_[v] = flags++;
+        slots_[v].word = flags / 64 * 8;
+        slots_[v].mask = uint64_t{1} << (flags % 64);
+        ++flags;
         break;
-      case AggKind::Mean: kind_[v] = kWhole; break;
+      case AggKind::Mean: slots_[v].whole = true; break;
       default: break;
     }
   }
-  size_t at = (flags + 63) / 64 * 8;
-  for (size_t v = 0; v < n; ++v) {
-    off_.push_back(static_cast<uint32_t>(at));
-    at += kind_[v] == kWhole ? 16 : 8;
+  uint32_t at = (flags + 63) / 64 * 8;
+  for (auto& s : slots_) {
+    s.off = at;
+    at += s.whole ? 16 : 8;
   }
   width_ = at;
 }

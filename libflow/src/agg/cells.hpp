@@ -23,43 +23,48 @@ struct Cell {
 /// in front); 16 for a mean, whose b is a count. Count, sum and sum take 32 bytes instead of 48.
 class CellLayout {
  public:
+  /// Where one value's cell is: its a at `off`; a flag b as `mask` of the word at `word`.
+  struct Slot {
+    uint32_t off = 0, word = 0;
+    uint64_t mask = 0;  // 0: b is not a flag
+    bool whole = false;  // b is the 8 bytes after a
+  };
   explicit CellLayout(const AggSpec& spec);
   /// Bytes of a group's cells (zero: every cell empty).
   size_t width() const { return width_; }
-  Cell get(const uint8_t* p, size_t v) const {
+  const Slot* slots() const { return slots_.data(); }
+  Cell get(const uint8_t* p, size_t v) const { return get(p, slots_[v]); }
+  void set(uint8_t* p, size_t v, const Cell& c) const { set(p, slots_[v], c); }
+
+  static Cell get(const uint8_t* p, const Slot& s) {
     Cell c;
-    std::memcpy(&c.a, p + off_[v], 8);
-    if (kind_[v] == kWhole) std::memcpy(&c.b, p + off_[v] + 8, 8);
-    if (kind_[v] == kFlag) c.b = (word(p, bit_[v]) >> (bit_[v] & 63)) & 1;
+    std::memcpy(&c.a, p + s.off, 8);
+    if (s.whole) std::memcpy(&c.b, p + s.off + 8, 8);
+    if (s.mask) c.b = (word(p, s) & s.mask) != 0;
     return c;
   }
-  void set(uint8_t* p, size_t v, const Cell& c) const {
-    std::memcpy(p + off_[v], &c.a, 8);
-    if (kind_[v] == kWhole) std::memcpy(p + off_[v] + 8, &c.b, 8);
-    if (kind_[v] == kFlag) {
-      const uint64_t m = uint64_t{1} << (bit_[v] & 63);
-      set_word(p, bit_[v], c.b ? word(p, bit_[v]) | m : word(p, bit_[v]) & ~m);
-    }
+  static void set(uint8_t* p, const Slot& s, const Cell& c) {
+    std::memcpy(p + s.off, &c.a, 8);
+    if (s.whole) std::memcpy(p + s.off + 8, &c.b, 8);
+    if (s.mask) set_word(p, s, c.b ? word(p, s) | s.mask : word(p, s) & ~s.mask);
   }
-  /// The hot path's sum and count: a += x, and b = 1 for a sum.
-  void add(uint8_t* p, size_t v, uint64_t x) const {
+  /// The hot path's sum and count: a += x; and for a sum, b = 1 (mark).
+  static void add(uint8_t* p, const Slot& s, uint64_t x) {
     uint64_t a;
-    std::memcpy(&a, p + off_[v], 8);
+    std::memcpy(&a, p + s.off, 8);
     a += x;
-    std::memcpy(p + off_[v], &a, 8);
+    std::memcpy(p + s.off, &a, 8);
   }
-  void mark(uint8_t* p, size_t v) const { set_word(p, bit_[v], word(p, bit_[v]) | uint64_t{1} << (bit_[v] & 63)); }
+  static void mark(uint8_t* p, const Slot& s) { set_word(p, s, word(p, s) | s.mask); }
 
  private:
-  enum Kind : uint8_t { kPlain, kFlag, kWhole };
-  static uint64_t word(const uint8_t* p, uint32_t bit) {
+  static uint64_t word(const uint8_t* p, const Slot& s) {
     uint64_t w;
-    std::memcpy(&w, p + bit / 64 * 8, 8);
+    std::memcpy(&w, p + s.word, 8);
     return w;
   }
-  static void set_word(uint8_t* p, uint32_t bit, uint64_t w) { std::memcpy(p + bit / 64 * 8, &w, 8); }
-  std::vector<uint32_t> off_, bit_;
-  std::vector<Kind> kind_;
+  static void set_word(uint8_t* p, const Slot& s, uint64_t w) { std::memcpy(p + s.word, &w, 8); }
+  std::vector<Slot> slots_;
   size_t width_ = 0;
 };
 

@@ -108,29 +108,26 @@ struct Aggregator::Impl {
   void add(const Columns& c, const uint8_t* keep, const std::string& file);
   /// Rows of columns whose one key has dictionary codes: each code's group is found once.
   void add_coded(const Columns& c, const uint8_t* keep);
-  /// Value v of a row into its cell in `cells` of `table` (mode: how, from the bindings of the
-  /// row's input); whether it went through add_to_cell (which may grow a sketch).
-  bool add_value(size_t v, uint8_t* cells, GroupTable& table, const Value& x, uint8_t mode) {
+  /// Value v of a row into its cell (at `slot` of `cells` in `table`; mode: how, from the
+  /// bindings of the row's input); whether it went through add_to_cell (which may grow a sketch).
+  bool add_value(size_t v, const CellLayout::Slot& slot, uint8_t* cells, GroupTable& table, const Value& x,
+                 uint8_t mode) {
     // The common values inline: a plain count, a sum of a number field.
-    const CellLayout& layout = table.layout();
     if (mode == kCountOne) {
-      layout.add(cells, v, 1);
+      CellLayout::add(cells, slot, 1);
       return false;
     }
     if (mode == kSumFast) {
       if (!x.null()) {
-        layout.add(cells, v, x.u);
-        layout.mark(cells, v);
+        CellLayout::add(cells, slot, x.u);
+        CellLayout::mark(cells, slot);
       }
       return false;
     }
-    Cell c = layout.get(cells, v);
+    Cell c = CellLayout::get(cells, slot);
     add_to_cell(spec.values[v], c, table.store(), x, static_cast<Type>(mode - kTyped));
-    layout.set(cells, v, c);
+    CellLayout::set(cells, slot, c);
     return true;
-  }
-  bool add_value(size_t v, uint8_t* cells, GroupTable& table, const Value& x) {
-    return add_value(v, cells, table, x, val_mode[v]);
   }
   /// Staged rows into the table (or to the lanes that own them), then rows other lanes posted.
   void drain();

@@ -244,6 +244,7 @@ void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
     code_vals[v] = val_slot[v] >= 0 ? c.values[static_cast<size_t>(val_slot[v])] : nullptr;
   const uint64_t before = groups();
   bool sketches = false;
+  const CellLayout::Slot* slots = tables[0].layout().slots();  // every table's layout is the spec's
   constexpr size_t kSlice = 128;
   code_keys.resize(kSlice * w + 1);  // + 1: data() is not null with no key
   for (size_t from = 0; from < c.rows; from += kSlice) {
@@ -277,7 +278,7 @@ void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
       ++records;
       const CodeRef& ref = ref_of(i);
       for (size_t v = 0; v < nv; ++v)
-        sketches |= add_value(v, ref.cells, *ref.table, code_vals[v] ? code_vals[v][i] : kNull);
+        sketches |= add_value(v, slots[v], ref.cells, *ref.table, code_vals[v] ? code_vals[v][i] : kNull, val_mode[v]);
     }
   }
   // After the rows, not among them: a spill moves every group (the next call finds them again).
@@ -301,6 +302,7 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
   const bool route = !mail && lanes && stage_limit == kStage && groups() > kRouteAbove;
   const size_t w = key_width(), nv = spec.values.size();
   const uint64_t before = groups();
+  const CellLayout::Slot* slots = tables[0].layout().slots();
   for (size_t at = 0; at < n; at += kStage) {
     const size_t m = std::min(kStage, n - at);
     uint8_t* first = rows + at * row_bytes;
@@ -341,7 +343,7 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
       uint8_t* cells = table.cells(table.find_or_add(row + 8, hash));
       const uint8_t* modes = row + row_modes;
       const Value* vals = reinterpret_cast<const Value*>(row + row_vals);
-      for (size_t v = 0; v < nv; ++v) add_value(v, cells, table, vals[v], modes[v]);
+      for (size_t v = 0; v < nv; ++v) add_value(v, slots[v], cells, table, vals[v], modes[v]);
     }
   }
   // Memory grows with new groups, and with sketches (checked now and then). Not in the loop

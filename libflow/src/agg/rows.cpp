@@ -320,6 +320,7 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
         const unsigned owner = static_cast<unsigned>((shift == 64 ? 0 : hash >> shift) % lanes->lanes);
         if (owner != lane) {
           std::vector<uint8_t>& box = outbox[owner];
+          if (box.empty()) box.reserve(kPost + row_bytes);  // whole: not grown (and copied) a row at a time
           box.insert(box.end(), row, row + row_bytes);
           if (box.size() >= kPost) lanes->post(owner, std::exchange(box, {}));
           skip[i] = true;

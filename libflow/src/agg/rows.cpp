@@ -303,12 +303,19 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
   const size_t w = key_width(), nv = spec.values.size();
   const uint64_t before = groups();
   const CellLayout::Slot* slots = tables[0].layout().slots();
-  for (size_t at = 0; at < n; at += kStage) {
-    const size_t m = std::min(kStage, n - at);
-    uint8_t* first = rows + at * row_bytes;
-    std::array<bool, kStage> skip{};
-    for (size_t i = 0; i < m; ++i) {
-      uint8_t* row = first + i * row_bytes;
+  // A software pipeline over the rows: row i is hashed (or passed on) and its slot fetched;
+  // row i - kLag, its slot now in, has the entry there fetched; row i - 2 kLag, both in, is
+  // grouped. Each cache miss of a big table so overlaps with the work on other rows.
+  constexpr size_t kLag = 8;
+  std::array<bool, 4 * kLag> skip{};  // passed on to another lane (by row, modulo its size)
+  auto hash_at = [&](size_t i) {
+    uint64_t hash;
+    std::memcpy(&hash, rows + i * row_bytes, 8);
+    return hash;
+  };
+  for (size_t i = 0; i < n + 2 * kLag; ++i) {
+    if (i < n) {
+      uint8_t* row = rows + i * row_bytes;
       uint64_t hash;
       if (mail) {
         std::memcpy(&hash, row, 8);
@@ -316,30 +323,24 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
         hash = GroupTable::hash_of(row + 8, w);
         std::memcpy(row, &hash, 8);
       }
-      if (route) {
-        const unsigned owner = static_cast<unsigned>((shift == 64 ? 0 : hash >> shift) % lanes->lanes);
-        if (owner != lane) {
-          std::vector<uint8_t>& box = outbox[owner];
-          if (box.empty()) box.reserve(kPost + row_bytes);  // whole: not grown (and copied) a row at a time
-          box.insert(box.end(), row, row + row_bytes);
-          if (box.size() >= kPost) lanes->post(owner, std::exchange(box, {}));
-          skip[i] = true;
-          continue;
-        }
+      const unsigned owner = route ? static_cast<unsigned>((shift == 64 ? 0 : hash >> shift) % lanes->lanes) : lane;
+      skip[i % skip.size()] = owner != lane;
+      if (owner != lane) {
+        std::vector<uint8_t>& box = outbox[owner];
+        if (box.empty()) box.reserve(kPost + row_bytes);  // whole: not grown (and copied) a row at a time
+        box.insert(box.end(), row, row + row_bytes);
+        if (box.size() >= kPost) lanes->post(owner, std::exchange(box, {}));
+      } else {
+        part(hash).prefetch(hash);
       }
-      part(hash).prefetch(hash);
     }
-    for (size_t i = 0; i < m; ++i) {
-      if (skip[i]) continue;
-      uint64_t hash;
-      std::memcpy(&hash, first + i * row_bytes, 8);
+    if (i >= kLag && i - kLag < n && !skip[(i - kLag) % skip.size()]) {
+      const uint64_t hash = hash_at(i - kLag);
       part(hash).prefetch_entry(hash);
     }
-    for (size_t i = 0; i < m; ++i) {
-      if (skip[i]) continue;
-      const uint8_t* row = first + i * row_bytes;
-      uint64_t hash;
-      std::memcpy(&hash, row, 8);
+    if (i >= 2 * kLag && !skip[(i - 2 * kLag) % skip.size()]) {
+      const uint8_t* row = rows + (i - 2 * kLag) * row_bytes;
+      const uint64_t hash = hash_at(i - 2 * kLag);
       GroupTable& table = part(hash);
       uint8_t* cells = table.cells(table.find_or_add(row + 8, hash));
       const uint8_t* modes = row + row_modes;

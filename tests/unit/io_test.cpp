@@ -640,7 +640,7 @@ TEST_CASE("io: output into a slow pipe arrives whole and in order (writes paced 
   const std::string fifo = (dir / "pipe").string();
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
   std::string sent;
-  for (int i = 0; sent.size() < (size_t{6} << 20); ++i) sent += std::to_string(i * 7919) + (i % 13 ? " " : "\n");
+  for (uint64_t i = 0; sent.size() < (size_t{6} << 20); ++i) sent += std::to_string(i * 7919) + (i % 13 ? " " : "\n");
   std::string got;
   std::thread reader([&] {
     std::ifstream in(fifo, std::ios::binary);

@@ -136,6 +136,7 @@ class Output {
 
   int fd_;
   size_t pipe_size_ = 0;  ///< fd_ is a pipe of this many bytes
+  bool owns_fd_ = false;  ///< a device or FIFO opened in place: closed when done
   std::string name_, target_, temp_;
   std::vector<char> buf_;
   size_t used_ = 0;

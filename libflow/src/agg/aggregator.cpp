@@ -151,7 +151,7 @@ void Aggregator::absorb(Aggregator& other, uint32_t p, bool may_spill) {
   constexpr uint32_t kAhead = 16;
   std::array<uint64_t, kAhead> ahead{};
   const size_t width = m.key_width();
-  std::vector<uint8_t> keys(kAhead * width);  // the keys of the groups ahead
+  std::vector<uint8_t> keys(kAhead * width + 1);  // the keys of the groups ahead (+ 1: data() not null)
   auto fetch = [&](uint32_t g) {
     if (!same_layout || g >= from_table.size()) return;
     uint8_t* kb = keys.data() + (g % kAhead) * width;

@@ -1,6 +1,7 @@
 #include "agg/table.hpp"
 
 
+#include <bit>
 #include <cstring>
 
 namespace flow::agg {
@@ -98,7 +99,8 @@ bool GroupTable::narrow(const uint8_t* key, uint8_t* out) const {
         std::memcpy(q, p + 1, 4);
         break;
       case Type::UInt:
-        if (p[5] | p[6] | p[7] | p[8]) return false;  // little-endian: the high half
+        static_assert(std::endian::native == std::endian::little);
+        if (p[5] | p[6] | p[7] | p[8]) return false;  // the high half
         std::memcpy(q, p + 1, 4);
         break;
       case Type::Time: std::memcpy(q, p + 1, 8); break;
@@ -313,7 +315,7 @@ void GroupTable::key_values(uint32_t g, Value* out) const {
 
 size_t GroupTable::memory() const {
   // Groups as used, not as allocated: a chunk's unused tail (at most 1.5 MB) is constant slack.
-  size_t m = size_t{n_} * entry_width_ + slots_.size() * 8 + wide_.size() + store_.memory();
+  size_t m = size_t{n_} * entry_width_ + slots_.size() * 8 + wide_.capacity() + store_.memory();
   for (const auto& s : strings_) m += s.memory();
   return m;
 }

@@ -84,7 +84,9 @@ std::unique_ptr<Output> Output::open(const std::string& path) {
     if (S_ISDIR(target.st_mode)) throw DataError(fmt::format("{}: is a directory", path));
     int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0) throw DataError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-    return std::unique_ptr<Output>(new Output(fd, path, "", ""));
+    auto out = std::unique_ptr<Output>(new Output(fd, path, "", ""));
+    out->owns_fd_ = true;
+    return out;
   }
   // The temporary file lives beside the target so that rename() stays on one file system.
   std::string temp = path + ".tmp-XXXXXX";
@@ -151,7 +153,7 @@ Output::~Output() {
       } catch (...) {
       }
     }
-    if (fd_ > 2) close(fd_);
+    if (owns_fd_) close(fd_);
     return;
   }
   if (!committed_) {
@@ -193,7 +195,7 @@ void Output::write_fd(const char* p, size_t n) {
   }
   while (n > 0) {
     // Into a pipe a quarter at a time, each once there is room for it.
-    const size_t piece = pipe_size_ ? std::min(n, pipe_size_ / 4) : n;
+    const size_t piece = pipe_size_ ? std::min(n, std::max<size_t>(pipe_size_ / 4, 1)) : n;
     if (pipe_size_) pace(piece);
     ssize_t w = ::write(fd_, p, piece);
     if (w < 0) {
@@ -213,12 +215,17 @@ void Output::pace(size_t n) {
   // (1.50 s against 1.25 s from a file; 1.31 s paced). So the writer waits, in short sleeps that
   // grow while the reader is slow, until the piece fits whole.
   long nap = 100'000;  // ns
+  int before = -1;
   for (;;) {
     int queued = 0;
     if (ioctl(fd_, FIONREAD, &queued) != 0 || queued < 0 || static_cast<size_t>(queued) + n <= pipe_size_) return;
     // No reader left (`| head -1` is done): what is queued stays, so write now and meet EPIPE.
     pollfd p{fd_, POLLOUT, 0};
     if (poll(&p, 1, 0) < 0 || (p.revents & (POLLERR | POLLHUP))) return;
+    // A reader that has stopped (less on its first screen, a stopped job): block in the write,
+    // asleep in the kernel, rather than wake here 500 times a second.
+    if (queued == before && nap == 2'000'000L) return;
+    before = queued;
     const timespec t{0, nap};
     nanosleep(&t, nullptr);
     nap = std::min(nap * 2, 2'000'000L);

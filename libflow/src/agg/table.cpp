@@ -199,78 +199,38 @@ void GroupTable::grow() {
 
 int GroupTable::compare(const GroupTable& x, uint32_t a, const GroupTable& y, uint32_t b) {
   const uint8_t *p = const_cast<GroupTable&>(x).entry(a), *q = const_cast<GroupTable&>(y).entry(b);
-  if (x.narrow_ && p[0] != kAside && q[0] != kAside) return x.compare_narrow(p, q);
+  if (x.narrow_ && p[0] != kAside && q[0] != kAside) return x.compare_kept<true>(p, q);
   KeyBuf wp(x.key_width_), wq(x.key_width_);
   x.widen(p, wp.data());
   y.widen(q, wq.data());
-  return x.compare_wide(wp.data(), wq.data());
+  return x.compare_kept<false>(wp.data(), wq.data());
 }
 
-int GroupTable::compare_narrow(const uint8_t* x, const uint8_t* y) const {
+template <bool narrow>
+int GroupTable::compare_kept(const uint8_t* x, const uint8_t* y) const {
+  // One body for both forms, each compiled on its own: sorting millions of groups calls it.
   for (size_t k = 0; k < key_off_.size(); ++k) {
-    if (x[k] != y[k]) return x[k] < y[k] ? -1 : 1;  // null (0) first; IPv4 (4) before IPv6 (6)
-    if (x[k] == 0) continue;
-    const uint8_t *p = x + narrow_off_[k], *q = y + narrow_off_[k];
-    switch (spec_.keys[k].column.type) {
-      case Type::Ip:
-        if (int c = std::memcmp(p, q, 4)) return c;
-        break;
-      case Type::String: {
-        uint32_t i, j;
-        std::memcpy(&i, p, 4);
-        std::memcpy(&j, q, 4);
-        if (int c = strings_[k].str(i).compare(strings_[k].str(j))) return c;
-        break;
-      }
-      case Type::UInt: {
-        uint32_t i, j;
-        std::memcpy(&i, p, 4);
-        std::memcpy(&j, q, 4);
-        if (i != j) return i < j ? -1 : 1;
-        break;
-      }
-      case Type::Time: {
-        int64_t i, j;
-        std::memcpy(&i, p, 8);
-        std::memcpy(&j, q, 8);
-        if (i != j) return i < j ? -1 : 1;
-        break;
-      }
+    // Narrow: the tags first, then the parts; whole: each part behind its tag.
+    const size_t tag = narrow ? k : key_off_[k], at = narrow ? narrow_off_[k] : key_off_[k] + 1;
+    if (x[tag] != y[tag]) return x[tag] < y[tag] ? -1 : 1;  // null (0) first; IPv4 (4) before IPv6 (6)
+    if (x[tag] == 0) continue;
+    const uint8_t *p = x + at, *q = y + at;
+    const Type type = spec_.keys[k].column.type;
+    if (type == Type::Ip) {
+      if (int c = std::memcmp(p, q, narrow ? 4 : 16)) return c;
+      continue;
     }
-  }
-  return 0;
-}
-
-int GroupTable::compare_wide(const uint8_t* x, const uint8_t* y) const {
-  for (size_t k = 0; k < spec_.keys.size(); ++k) {
-    const uint8_t *p = x + key_off_[k], *q = y + key_off_[k];
-    if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;  // null (0) first; IPv4 (4) before IPv6 (6)
-    if (p[0] == 0) continue;
-    switch (spec_.keys[k].column.type) {
-      case Type::Ip:
-        if (int c = std::memcmp(p + 1, q + 1, 16)) return c;
-        break;
-      case Type::String: {
-        uint32_t i, j;
-        std::memcpy(&i, p + 1, 4);
-        std::memcpy(&j, q + 1, 4);
-        if (int c = strings_[k].str(i).compare(strings_[k].str(j))) return c;
-        break;
-      }
-      case Type::UInt: {
-        uint64_t i, j;
-        std::memcpy(&i, p + 1, 8);
-        std::memcpy(&j, q + 1, 8);
-        if (i != j) return i < j ? -1 : 1;
-        break;
-      }
-      case Type::Time: {
-        int64_t i, j;
-        std::memcpy(&i, p + 1, 8);
-        std::memcpy(&j, q + 1, 8);
-        if (i != j) return i < j ? -1 : 1;
-        break;
-      }
+    // Numbers little-endian, 4 or 8 bytes (zero-extended); a string's id, 4.
+    uint64_t i = 0, j = 0;
+    const size_t n = type == Type::String || (narrow && type == Type::UInt) ? 4 : 8;
+    std::memcpy(&i, p, n);
+    std::memcpy(&j, q, n);
+    if (type == Type::String) {
+      const Interner& names = strings_[k];
+      if (int c = names.str(static_cast<uint32_t>(i)).compare(names.str(static_cast<uint32_t>(j)))) return c;
+    } else if (i != j) {
+      const bool less = type == Type::Time ? static_cast<int64_t>(i) < static_cast<int64_t>(j) : i < j;
+      return less ? -1 : 1;
     }
   }
   return 0;

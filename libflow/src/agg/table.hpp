@@ -1,6 +1,6 @@
 // The in-memory group table: fixed-width keys (strings interned per key), cells packed as
-// CellLayout says, open addressing over a multiply-xorshift hash. Groups keep the order in which they first
-// appeared.
+// CellLayout says, open addressing over a multiply-xorshift hash. Groups keep the order in which
+// they first appeared.
 //
 // Keys come in, and are hashed, whole: per key a tag byte then 16, 8 or 4 bytes. They are kept
 // narrower where that saves room: all the tags first, then 4 bytes for an IPv4 address, a number
@@ -101,9 +101,9 @@ class GroupTable {
     return wide_.data() + size_t{i} * key_width_;
   }
   bool same_words(const uint8_t* a, const uint8_t* b, size_t width) const;
-  /// Orders two whole keys (strings: ids of this table's interners).
-  int compare_wide(const uint8_t* x, const uint8_t* y) const;
-  int compare_narrow(const uint8_t* x, const uint8_t* y) const;
+  /// Orders two keys, both kept narrow or both whole (strings: ids of this table's interners).
+  template <bool narrow>
+  int compare_kept(const uint8_t* x, const uint8_t* y) const;
 
   const AggSpec& spec_;
   CellLayout layout_;

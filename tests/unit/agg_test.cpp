@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <map>
 #include <random>
@@ -354,47 +355,152 @@ TEST_CASE("agg: a format change mid-stream and string values, with and without s
   CHECK(run(a + swapped, kKeys, {"count", "bytes"}, {}, false, 64 * 1024) == run(a + b, kKeys, {"count", "bytes"}));
 }
 
+namespace {
+
+/// The lines of `data` (a header, then records) dealt to two halves, each with the header.
+std::array<std::string, 2> halves(const std::string& data) {
+  std::string header = data.substr(0, data.find('\n') + 1);
+  std::array<std::string, 2> half{header, header};
+  std::istringstream in(data.substr(header.size()));
+  size_t i = 0;
+  for (std::string l; std::getline(in, l); ++i) half[i % 2] += l + "\n";
+  return half;
+}
+
+/// Where two lists of groups first differ ("" if nowhere): a message short enough to read.
+std::string first_difference(const std::vector<std::string>& got, const std::vector<std::string>& want) {
+  for (size_t i = 0; i < std::min(got.size(), want.size()); ++i)
+    if (got[i] != want[i]) return fmt::format("group {}: '{}', not '{}'", i, got[i], want[i]);
+  if (got.size() != want.size()) return fmt::format("{} groups, not {}", got.size(), want.size());
+  return "";
+}
+
+struct LanesRun {
+  std::vector<std::string> groups;
+  uint64_t spills = 0, deferred = 0;
+};
+
+/// Two lanes on two threads, one half each, absorbed into the first and finished in `order`
+/// (lanes deferring their last `defer` partitions, with `memory` between them while reading).
+/// `stop_after`: emit throws after that many groups, as a closed output does.
+LanesRun run_lanes(const std::array<std::string, 2>& half, const std::vector<std::string>& keys,
+                   const std::vector<std::string>& values, uint64_t memory, uint32_t defer = 0, AggOrder order = {},
+                   size_t stop_after = 0) {
+  const AggLimits limits{memory / 2, "", 8};
+  std::vector<Aggregator> lane;
+  for (int i = 0; i < 2; ++i) lane.emplace_back(AggSpec::parse(keys, values, false), limits);
+  auto lanes = Aggregator::make_lanes(2);
+  for (unsigned i = 0; i < 2; ++i) {
+    lane[i].join_lanes(lanes, i);
+    if (defer) lane[i].defer(defer);
+  }
+  auto work = [&](int i) {
+    auto reader = open_reader(std::make_unique<InputStream>(memory_source(half[static_cast<size_t>(i)]), "mem"), {});
+    Record r;
+    const std::string name = "mem";
+    while (reader->next(r)) lane[static_cast<size_t>(i)].add(r, name);
+    lane[static_cast<size_t>(i)].flush();
+    lane[static_cast<size_t>(i)].leave_lanes();
+  };
+  std::thread other(work, 1);
+  work(0);
+  other.join();
+  LanesRun out;
+  out.spills = lane[0].spills() + lane[1].spills();
+  for (uint32_t p = 0; p < lane[0].partitions(); ++p) lane[0].absorb(lane[1], p, false);
+  lane[0].absorb_rest(lane[1]);
+  lane[0].limit_memory(memory);
+  out.deferred = lane[0].deferred();
+  lane[0].finish(order, {}, [&](const Record& g) {
+    if (stop_after && out.groups.size() == stop_after) throw std::runtime_error("output closed");
+    out.groups.push_back(text_of(g));
+  });
+  return out;
+}
+
+}  // namespace
+
 TEST_CASE("agg: lanes on two threads give the answer of one aggregator, spilling or not", "[agg]") {
   // Enough groups that the lanes pass rows to each other (past 65,536 groups in a lane), also
   // with 12 MB, where they spill too (but not with a string value: its rows stay in their lane).
   std::string data = random_flows(240000, 3);
   const std::vector<std::string> keys{"srcaddr", "srcport"};
-  std::string header = data.substr(0, data.find('\n') + 1);
-  std::string half[2] = {header, header};
-  {
-    std::istringstream in(data.substr(header.size()));
-    size_t i = 0;
-    for (std::string l; std::getline(in, l); ++i) half[i % 2] += l + "\n";
-  }
+  const auto half = halves(data);
   for (const auto& values : {std::vector<std::string>{"count", "bytes", "max(packets)", "p90(bytes)"},
                              std::vector<std::string>{"count", "bytes", "distinct(action)"}}) {
     const auto one = run(data, keys, values);
     CHECK(one.size() > 150000);
     for (uint64_t memory : {uint64_t{1} << 30, uint64_t{12} << 20}) {
-      const AggLimits limits{memory / 2, "", 8};
-      std::vector<Aggregator> lane;
-      for (int i = 0; i < 2; ++i) lane.emplace_back(AggSpec::parse(keys, values, false), limits);
-      auto lanes = Aggregator::make_lanes(2);
-      for (unsigned i = 0; i < 2; ++i) lane[i].join_lanes(lanes, i);
-      auto work = [&](int i) {
-        auto reader = open_reader(std::make_unique<InputStream>(memory_source(half[i]), "mem"), {});
-        Record r;
-        const std::string name = "mem";
-        while (reader->next(r)) lane[static_cast<size_t>(i)].add(r, name);
-        lane[static_cast<size_t>(i)].flush();
-        lane[static_cast<size_t>(i)].leave_lanes();
-      };
-      std::thread other(work, 1);
-      work(0);
-      other.join();
-      const uint64_t spills = lane[0].spills() + lane[1].spills();
-      for (uint32_t p = 0; p < lane[0].partitions(); ++p) lane[0].absorb(lane[1], p, false);
-      lane[0].absorb_rest(lane[1]);
-      std::vector<std::string> two;
-      lane[0].finish({}, {}, [&](const Record& g) { two.push_back(text_of(g)); });
-      CHECK((spills > 0) == (memory < (uint64_t{1} << 30)));
-      CHECK(two == one);
+      const LanesRun two = run_lanes(half, keys, values, memory);
+      CHECK((two.spills > 0) == (memory < (uint64_t{1} << 30)));
+      CHECK(two.groups == one);
     }
+  }
+}
+
+TEST_CASE("agg: deferred partitions, grouped while the first go out, give the answer of one aggregator", "[agg]") {
+  // Every 7th source an IPv6 address: its rows do not log (the key is not kept narrow).
+  std::string data = random_flows(240000, 5);
+  {
+    std::istringstream in(data);
+    std::string out, l;
+    for (size_t i = 0; std::getline(in, l); ++i) {
+      if (i > 0 && i % 7 == 0) {
+        const size_t a = l.find(' ', l.find(' ') + 1) + 1, b = l.find(' ', a);
+        l.replace(a, b - a, fmt::format("2001:db8:1::{:x}", i % 5000));
+      }
+      out += l + "\n";
+    }
+    data = out;
+  }
+  const std::vector<std::string> keys{"srcaddr", "srcport"};
+  const auto half = halves(data);
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  AggOrder unsorted;
+  unsorted.by = AggOrder::None;
+  const std::vector<std::string> sums{"count", "bytes", "packets"};
+  const auto one = run(data, keys, sums);  // in key order
+  REQUIRE(one.size() > 150000);
+  const auto one_sorted = sorted(one);
+  SECTION("unsorted: grouped on a thread of their own while the first partitions go out") {
+    const LanesRun two = run_lanes(half, keys, sums, uint64_t{1} << 30, 3, unsorted);
+    CHECK(two.deferred > 30000);  // 3/8 of the rows past the first 65,536 groups of each lane
+    CHECK(two.spills == 0);
+    CHECK(first_difference(sorted(two.groups), one_sorted) == "");
+  }
+  SECTION("sorted by key: grouped before") {
+    const LanesRun two = run_lanes(half, keys, sums, uint64_t{1} << 30, 3);
+    CHECK(two.deferred > 30000);
+    CHECK(first_difference(two.groups, one) == "");
+  }
+  SECTION("every partition deferred") {
+    const LanesRun two = run_lanes(half, keys, sums, uint64_t{1} << 30, 8, unsorted);
+    CHECK(two.deferred > 80000);
+    CHECK(first_difference(sorted(two.groups), one_sorted) == "");
+  }
+  SECTION("a budget their groups would pass: logging stops; a smaller one: spills too") {
+    // 11 MB a lane: the logged rows' groups would pass it some 15,000 rows after routing starts.
+    // They are grouped then, and the groups fit (logging on would spill: chunks of 1 MiB).
+    const LanesRun two = run_lanes(half, keys, sums, uint64_t{22} << 20, 3, unsorted);
+    CHECK(two.deferred == 0);
+    CHECK(two.spills == 0);
+    CHECK(first_difference(sorted(two.groups), one_sorted) == "");
+    const LanesRun spilled = run_lanes(half, keys, sums, uint64_t{6} << 20, 3, unsorted);
+    CHECK(spilled.spills > 0);
+    CHECK(spilled.deferred == 0);
+    CHECK(first_difference(spilled.groups, one) == "");  // spilled: key order
+  }
+  SECTION("values that do not log (a mean): every row grouped as it comes") {
+    const std::vector<std::string> mean{"count", "mean(bytes)"};
+    const LanesRun two = run_lanes(half, keys, mean, uint64_t{1} << 30, 3, unsorted);
+    CHECK(two.deferred == 0);
+    CHECK(first_difference(sorted(two.groups), sorted(run(data, keys, mean))) == "");
+  }
+  SECTION("the output closing early stops the grouping thread") {
+    CHECK_THROWS_WITH(run_lanes(half, keys, sums, uint64_t{1} << 30, 3, unsorted, 1000), "output closed");
   }
 }
 

@@ -116,6 +116,12 @@ class Aggregator {
   static std::shared_ptr<AggLanes> make_lanes(unsigned n);
   void join_lanes(std::shared_ptr<AggLanes> lanes, unsigned lane);
   void leave_lanes();
+  /// Lanes only (no effect otherwise): once a lane passes rows on, the rows of the last n
+  /// partitions are kept compactly rather than grouped, and finish() in AggOrder::None groups
+  /// them on a thread of its own while the first partitions go out. That moves grouping from
+  /// the reading, where every thread is busy, into the time the reader of the output takes.
+  /// Call on every lane; other orders and outputs group them first.
+  void defer(uint32_t n);
   uint32_t partitions() const;
   /// The group state kept before spilling, from now on (AggLimits::memory).
   void limit_memory(uint64_t bytes);
@@ -131,6 +137,7 @@ class Aggregator {
   uint64_t groups() const;     ///< groups so far, in memory (before finish)
   uint64_t spills() const;     ///< runs written to disk
   uint64_t records() const;    ///< records added
+  uint64_t deferred() const;   ///< rows of deferred partitions kept to be grouped at finish()
 
  private:
   struct Impl;

@@ -36,11 +36,13 @@ void Aggregator::add(const Record& r, const std::string& file) { impl_->add(r, f
 void Aggregator::add(const Columns& c, const uint8_t* keep, const std::string& file) { impl_->add(c, keep, file); }
 uint64_t Aggregator::groups() const {
   impl_->drain();
+  impl_->settle_all();
   return impl_->groups();
 }
 void Aggregator::flush() { impl_->drain(); }
 uint64_t Aggregator::spills() const { return impl_->spills; }
 uint64_t Aggregator::records() const { return impl_->records; }
+uint64_t Aggregator::deferred() const { return impl_->logged(); }
 
 namespace {
 
@@ -138,6 +140,7 @@ void Aggregator::absorb(Aggregator& other, uint32_t p, bool may_spill) {
   const size_t nk = spec_->keys.size(), nv = spec_->values.size();
   const bool same_layout = m.tables.size() > 1;  // no strings: key bytes mean the same in both
   if (o.tables.size() != m.tables.size()) throw std::logic_error("absorb: partition counts differ");
+  m.logs[p].append(o.logs[p]);
   GroupTable& from_table = o.tables[p];
   // The smaller table goes into the bigger: a partition another lane owned (agg/lanes.hpp)
   // holds most of its groups, and moves whole.
@@ -201,6 +204,7 @@ void Aggregator::absorb_rest(Aggregator& other) {
   if (m.memory() > m.limits.memory) m.spill();
 }
 
+void Aggregator::defer(uint32_t n) { impl_->defer(n); }
 uint32_t Aggregator::partitions() const { return static_cast<uint32_t>(impl_->tables.size()); }
 void Aggregator::limit_memory(uint64_t bytes) { impl_->limits.memory = bytes; }
 
@@ -211,6 +215,7 @@ void Aggregator::leave_lanes() { impl_->leave_lanes(); }
 void Aggregator::write_partial(Output& out) {
   Impl& m = *impl_;
   m.drain();
+  m.settle_all();
   std::string header(kMagic);
   for (const auto& k : spec_->keys) header += "k " + k.text + "\n";
   for (const auto& v : spec_->values) header += "v " + v.text + "\n";
@@ -239,6 +244,14 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
                         const std::function<void(const Record&)>& emit) {
   Impl& m = *impl_;
   m.drain();
+  // Logged rows are grouped as the first partitions go out, if that is the order and their
+  // groups fit the budget; else now.
+  const bool settling = order.by == AggOrder::None && m.runs.empty() && m.logged() > 0 &&
+                        m.memory() + m.settle_growth() <= m.limits.memory;
+  if (!settling) {
+    m.settle_all();
+    if (m.memory() > m.limits.memory) m.spill();
+  }
   const size_t nk = spec_->keys.size(), nv = spec_->values.size();
   Record rec;
   rec.reset(m.out_schema);
@@ -273,7 +286,12 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
       for (Impl::Ref ref : m.sorted_groups())
         if (!group(ref)) break;
     } else {
-      m.each_group(group);  // no index of 8 bytes a group to build (and fault in) first
+      // No index of 8 bytes a group to build (and fault in) first.
+      Impl::Settler settler(m, settling);
+      for (uint32_t p = 0, more = 1; more && p < m.tables.size(); ++p) {
+        settler.wait(p);
+        for (uint32_t g = 0; more && g < m.tables[p].size(); ++g) more = group(Impl::Ref{p, g});
+      }
     }
   } else {
     bool more = true;

@@ -3,13 +3,17 @@
 // spec, staged as rows and grouped, and the lanes threads pass rows through).
 #pragma once
 
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -38,6 +42,37 @@ struct Acc {
     store.bytes = 0;
     cells.assign(spec.values.size(), Cell{});
     for (size_t v = 0; v < spec.values.size(); ++v) init_cell(spec.values[v], cells[v], store);
+  }
+};
+
+/// Rows kept compactly, in the order they came, in chunks of 1 MiB: the logged rows of a
+/// deferred partition (Aggregator::defer()). Chunks are freed as they are grouped, for the
+/// groups' entries to take.
+struct RowLog {
+  static constexpr size_t kChunk = size_t{1} << 20;
+  struct Chunk {
+    std::unique_ptr<uint8_t[]> data;
+    size_t used = 0;
+  };
+  std::vector<Chunk> chunks;
+  uint64_t rows = 0;
+
+  /// Room for a row of n bytes; commit(n) once written.
+  uint8_t* room(size_t n) {
+    if (chunks.empty() || chunks.back().used + n > kChunk) chunks.push_back({std::make_unique_for_overwrite<uint8_t[]>(kChunk), 0});
+    return chunks.back().data.get() + chunks.back().used;
+  }
+  void commit(size_t n) {
+    chunks.back().used += n;
+    ++rows;
+  }
+  size_t memory() const { return chunks.size() * kChunk; }
+  /// Takes in another log's rows, after these.
+  void append(RowLog& o) {
+    for (auto& c : o.chunks) chunks.push_back(std::move(c));
+    rows += o.rows;
+    o.chunks.clear();
+    o.rows = 0;
   }
 };
 
@@ -86,6 +121,7 @@ struct Aggregator::Impl {
   size_t memory() const {
     size_t m = 0;
     for (const auto& t : tables) m += t.memory();
+    for (const auto& l : logs) m += l.memory();
     return m;
   }
   size_t key_width() const { return tables[0].key_width(); }
@@ -133,8 +169,10 @@ struct Aggregator::Impl {
   void drain();
   void drain_staged();
   /// Groups n rows: staged ones (hashed here; the rows of partitions another lane owns go to
-  /// its outbox instead), or rows another lane posted (`mail`: hashed, and all this lane's).
-  void group_rows(uint8_t* rows, size_t n, bool mail);
+  /// its outbox instead, those of deferred partitions to their logs), rows another lane posted
+  /// (Mail: hashed, and all this lane's), or logged rows being settled (Log: hashed; no spill).
+  enum class From { Staged, Mail, Log };
+  void group_rows(uint8_t* rows, size_t n, From from);
   /// Groups the rows other lanes posted here; with `wait`, until every lane has left.
   void take_mail(bool wait);
   void join_lanes(std::shared_ptr<AggLanes> l, unsigned me);
@@ -178,6 +216,97 @@ struct Aggregator::Impl {
   std::vector<uint8_t> code_keys;  // keys of codes being looked up
   std::vector<const Value*> code_vals;
   Record scratch;  // a row of columns, for add(Record) when the codes cannot serve
+
+  // Deferred partitions (Aggregator::defer()): once a lane routes rows, the rows of partitions
+  // from defer_from on are logged compactly instead of grouped: the key as the table keeps it,
+  // a bit per summed value that is null, then 8 bytes per summed value (counts need none). Only
+  // rows whose values are all counts and sums of numbers log (loggable); others, and keys that
+  // do not fit narrow, are grouped as usual. finish() groups the logs on a thread of its own
+  // while the first partitions go out (unsorted order); anything else that reads the groups
+  // settles them first. While rows are logged, the memory their groups may take is kept within
+  // the budget: past it they are settled and logging stops.
+  uint32_t defer_from = ~0u;
+  bool loggable = false;  // the bound input's rows can log
+  std::vector<uint8_t> log_modes;  // the modes of a row that logs: count one, or sum fast
+  size_t log_sums = 0, log_bytes = 0;
+  std::vector<RowLog> logs;  // by partition
+  /// Logs a staged row of partition p; false when its key does not fit narrow.
+  bool log_row(uint32_t p, const uint8_t* row);
+  uint64_t logged() const {
+    uint64_t n = 0;
+    for (const auto& l : logs) n += l.rows;
+    return n;
+  }
+  /// Memory the logged rows' groups may add (each a new group: entry and two slots).
+  size_t settle_growth() const { return logged() * (tables[0].kept_width() + tables[0].layout().width() + 16); }
+  void defer(uint32_t n);
+  /// Groups partition p's logged rows (never spills: the caller checks memory).
+  void settle(uint32_t p);
+  void settle_all() {
+    for (uint32_t p = 0; p < logs.size(); ++p) settle(p);
+  }
+
+  /// Groups the logged rows of partitions, in order, on a thread of its own while the caller
+  /// reads the groups of earlier ones: wait(p) before reading partition p. The thread takes only
+  /// time no other thread wants (SCHED_IDLE): on two cores it would otherwise slow the reader of
+  /// the output more than it saves. When the caller has to wait for it, it gets its share back.
+  class Settler {
+   public:
+    Settler(Impl& m, bool run) : m_(m) {
+      for (const auto& l : m.logs) pending_.push_back(run && l.rows > 0);
+      if (std::find(pending_.begin(), pending_.end(), true) == pending_.end()) return;
+      thread_ = std::thread([this] { work(); });
+      sched_param idle{};
+      pthread_setschedparam(thread_.native_handle(), SCHED_IDLE, &idle);  // (best effort)
+    }
+    ~Settler() {
+      if (!thread_.joinable()) return;
+      stop_ = true;  // the caller stopped early (an error): no more partitions needed
+      thread_.join();
+    }
+    Settler(const Settler&) = delete;
+    Settler& operator=(const Settler&) = delete;
+    void wait(uint32_t p) {
+      if (!thread_.joinable() || !pending_[p]) return;
+      std::unique_lock<std::mutex> lock(mu_);
+      if (done_ <= p && !boosted_) {
+        boosted_ = true;
+        sched_param normal{};
+        pthread_setschedparam(thread_.native_handle(), SCHED_OTHER, &normal);
+      }
+      cv_.wait(lock, [&] { return done_ > p; });
+      if (error_) std::rethrow_exception(error_);
+    }
+
+   private:
+    void work() {
+      std::exception_ptr e;
+      try {
+        for (uint32_t p = 0; p < pending_.size() && !stop_; ++p) {
+          if (pending_[p]) m_.settle(p);
+          std::lock_guard<std::mutex> lock(mu_);
+          done_ = p + 1;
+          cv_.notify_all();
+        }
+      } catch (...) {
+        e = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      error_ = e;
+      done_ = ~0u;
+      cv_.notify_all();
+    }
+
+    Impl& m_;
+    std::vector<bool> pending_;  // partitions with logged rows (read by both threads, written by none)
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::mutex mu_;
+    std::condition_variable cv_;
+    uint32_t done_ = 0;
+    bool boosted_ = false;
+    std::exception_ptr error_;
+  };
 
   // ---- groups as bytes ----
 
@@ -228,6 +357,7 @@ struct Aggregator::Impl {
   /// Writes the table as a run sorted by key and empties it.
   void spill() {
     drain_staged();
+    settle_all();
     if (groups() == 0) return;
     FrameWriter w(limits.tmpdir);
     std::string key;

@@ -157,6 +157,17 @@ void Aggregator::Impl::layout() {
   row_bytes = row_vals + nv * sizeof(Value);
   stage_buf.assign(kStage * row_bytes, 0);
   val_mode.assign(nv, kCountOne);
+  log_modes.assign(nv, kCountOne);
+  log_sums = 0;
+  bool logs_ok = !spec.keys.empty();
+  for (size_t v = 0; v < nv; ++v) {
+    AggKind k = spec.values[v].kind;
+    logs_ok &= k == AggKind::Count || k == AggKind::Sum;
+    if (k == AggKind::Sum) log_modes[v] = kSumFast, ++log_sums;
+  }
+  if (!logs_ok) log_modes.clear();  // no row logs
+  log_bytes = tables[0].kept_width() + (log_sums + 7) / 8 + 8 * log_sums;
+  logs.resize(tables.size());
 }
 
 void Aggregator::Impl::rebind(const SchemaPtr& s, const std::string& file) {
@@ -174,6 +185,7 @@ void Aggregator::Impl::rebind(const SchemaPtr& s, const std::string& file) {
     coded_ok &= val_fast[v] != Fast::No || (val_slot[v] >= 0 && !val_text[v]);
   }
   stage_limit = strings ? 1 : kStage;
+  loggable = val_mode == log_modes;
 }
 
 void Aggregator::Impl::add(const Record& r, const std::string& file) {
@@ -293,15 +305,15 @@ void Aggregator::Impl::drain() {
 
 void Aggregator::Impl::drain_staged() {
   const size_t n = std::exchange(staged, 0);  // first: a spill in group_rows() drains again
-  if (n > 0) group_rows(stage_buf.data(), n, false);
+  if (n > 0) group_rows(stage_buf.data(), n, From::Staged);
 }
 
-/// Groups n rows: staged ones (hashed here; the rows of partitions another lane owns go to
-/// its outbox instead), or rows another lane posted (`mail`: hashed, and all this lane's).
-void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
-  const bool route = !mail && lanes && stage_limit == kStage && groups() > kRouteAbove;
+void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, From from) {
+  const bool fresh = from == From::Staged;  // not yet hashed
+  const bool route = fresh && lanes && stage_limit == kStage && groups() > kRouteAbove;
+  const bool log = route && loggable && defer_from < tables.size();
   const size_t w = key_width(), nv = spec.values.size();
-  const uint64_t before = groups();
+  const uint64_t before = from == From::Log ? 0 : groups();  // (Log: other tables may be read meanwhile)
   const CellLayout::Slot* slots = tables[0].layout().slots();
   // A software pipeline over the rows: row i is hashed (or passed on) and its slot fetched;
   // row i - kLag, its slot now in, has the entry there fetched; row i - 2 kLag, both in, is
@@ -317,15 +329,19 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
     if (i < n) {
       uint8_t* row = rows + i * row_bytes;
       uint64_t hash;
-      if (mail) {
+      if (!fresh) {
         std::memcpy(&hash, row, 8);
       } else {
         hash = GroupTable::hash_of(row + 8, w);
         std::memcpy(row, &hash, 8);
       }
-      const unsigned owner = route ? static_cast<unsigned>((shift == 64 ? 0 : hash >> shift) % lanes->lanes) : lane;
-      skip[i % skip.size()] = owner != lane;
-      if (owner != lane) {
+      const auto p = static_cast<uint32_t>(shift == 64 ? 0 : hash >> shift);
+      const unsigned owner = route ? p % lanes->lanes : lane;
+      // A deferred partition's row is logged here, whichever lane owns the partition.
+      const bool logged = log && p >= defer_from && log_row(p, row);
+      skip[i % skip.size()] = owner != lane || logged;
+      if (logged) {
+      } else if (owner != lane) {
         std::vector<uint8_t>& box = outbox[owner];
         if (box.empty()) box.reserve(kPost + row_bytes);  // whole: not grown (and copied) a row at a time
         box.insert(box.end(), row, row + row_bytes);
@@ -348,9 +364,81 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, bool mail) {
       for (size_t v = 0; v < nv; ++v) add_value(v, slots[v], cells, table, vals[v], modes[v]);
     }
   }
+  if (from == From::Log) return;
+  // The logged rows' groups must fit the budget; past it, they are grouped now, and no more
+  // rows log.
+  if (log && memory() + settle_growth() > limits.memory) {
+    settle_all();
+    defer_from = ~0u;
+  }
   // Memory grows with new groups, and with sketches (checked now and then). Not in the loop
   // above: a spill empties the interners that staged keys refer to.
   if ((groups() != before || (records & 255) < kStage) && memory() > limits.memory) spill();
+}
+
+bool Aggregator::Impl::log_row(uint32_t p, const uint8_t* row) {
+  RowLog& l = logs[p];
+  uint8_t* out = l.room(log_bytes);
+  if (!tables[p].to_kept(row + 8, out)) return false;
+  uint8_t* nulls = out + tables[p].kept_width();
+  uint8_t* sums = nulls + (log_sums + 7) / 8;
+  std::memset(nulls, 0, (log_sums + 7) / 8);
+  const Value* vals = reinterpret_cast<const Value*>(row + row_vals);
+  for (size_t v = 0, s = 0; v < spec.values.size(); ++v) {
+    if (log_modes[v] != kSumFast) continue;
+    if (vals[v].null()) nulls[s / 8] |= static_cast<uint8_t>(1u << (s % 8));
+    std::memcpy(sums + 8 * s, &vals[v].u, 8);  // (any bits when null: not read)
+    ++s;
+  }
+  l.commit(log_bytes);
+  return true;
+}
+
+void Aggregator::Impl::defer(uint32_t n) {
+  if (log_modes.empty() || tables.size() < 2) return;
+  defer_from = static_cast<uint32_t>(tables.size()) - std::min<uint32_t>(n, static_cast<uint32_t>(tables.size()));
+}
+
+void Aggregator::Impl::settle(uint32_t p) {
+  RowLog& l = logs[p];
+  if (l.rows == 0) return;
+  // Back into rows (whole key, hash, modes, values) a batch at a time, grouped as mail is.
+  constexpr size_t kBatch = 256;
+  const size_t nv = spec.values.size(), w = key_width(), kept = tables[p].kept_width();
+  std::vector<uint8_t> batch(kBatch * row_bytes);
+  size_t n = 0;
+  auto flush = [&] {
+    group_rows(batch.data(), n, From::Log);
+    n = 0;
+  };
+  for (auto& c : l.chunks) {
+    for (size_t at = 0; at < c.used; at += log_bytes) {
+      const uint8_t* in = c.data.get() + at;
+      uint8_t* row = batch.data() + n * row_bytes;
+      tables[p].to_whole(in, row + 8);
+      const uint64_t hash = GroupTable::hash_of(row + 8, w);
+      std::memcpy(row, &hash, 8);
+      std::memcpy(row + row_modes, log_modes.data(), nv);
+      Value* vals = reinterpret_cast<Value*>(row + row_vals);
+      const uint8_t* nulls = in + kept;
+      const uint8_t* sums = nulls + (log_sums + 7) / 8;
+      for (size_t v = 0, s = 0; v < nv; ++v) {
+        if (log_modes[v] != kSumFast) continue;
+        vals[v] = Value{};
+        if (!(nulls[s / 8] >> (s % 8) & 1)) {
+          uint64_t u;
+          std::memcpy(&u, sums + 8 * s, 8);
+          vals[v].set_uint(u);
+        }
+        ++s;
+      }
+      if (++n == kBatch) flush();
+    }
+    c.data.reset();  // for the groups' entries to take
+  }
+  if (n) flush();
+  l.chunks.clear();
+  l.rows = 0;
 }
 
 /// Groups the rows other lanes posted here; with `wait`, until every lane has left.
@@ -358,7 +446,7 @@ void Aggregator::Impl::take_mail(bool wait) {
   for (;;) {
     bool over = false;
     auto batches = lanes->take(lane, wait, over);
-    for (auto& b : batches) group_rows(b.data(), b.size() / row_bytes, true);
+    for (auto& b : batches) group_rows(b.data(), b.size() / row_bytes, From::Mail);
     if (!wait || over) return;
   }
 }

@@ -63,6 +63,16 @@ class GroupTable {
   }
   /// The key of group g as it came in (key_width() bytes).
   void key(uint32_t g, uint8_t* out) const;
+  /// Bytes of a key as the table keeps it (narrow, or whole when narrow saves nothing).
+  size_t kept_width() const { return kept_width_; }
+  /// Writes a whole key as kept, if it fits (an IPv6 address or a number of 2^32 or more does
+  /// not: false); to_whole() gives the key back.
+  bool to_kept(const uint8_t* key, uint8_t* out) const {
+    if (narrow_) return narrow(key, out);
+    std::memcpy(out, key, key_width_);
+    return true;
+  }
+  void to_whole(const uint8_t* kept, uint8_t* out) const { widen(kept, out); }
   /// Group g's cells, packed as layout() says.
   uint8_t* cells(uint32_t g) { return entry(g) + cells_off_; }
   const uint8_t* cells(uint32_t g) const { return const_cast<GroupTable*>(this)->cells(g); }

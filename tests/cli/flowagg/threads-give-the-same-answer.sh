@@ -24,6 +24,19 @@ for a in 'count,bytes,max(packets),p90(bytes),mean(packets)' 'count,bytes,distin
     done
   done
 done
+echo '# unsorted, many groups: the last partitions are grouped while the first are written (also'
+echo '# from text, and when the reader of the output goes away early)'
+spec=(-k srcaddr,srcport,dstport -a count,bytes,packets --unsorted --no-header)
+flowagg --threads 1 "${spec[@]}" "$WORK/m.flows" | sort > "$WORK/one"
+flowcat "$WORK/m.flows" > "$WORK/m.log"
+for t in 2 3; do
+  for m in 1G 24M 2M; do
+    cmp "$WORK/one" <(flowagg --threads $t --memory $m "${spec[@]}" "$WORK/m.flows" | sort) && echo "  $t threads, --memory $m: same groups"
+  done
+  cmp "$WORK/one" <(flowagg --threads $t "${spec[@]}" "$WORK/m.log" | sort) && echo "  text, $t threads: same groups"
+  flowagg --threads $t "${spec[@]}" "$WORK/m.log" | head -n 1 > /dev/null
+  echo "  text, $t threads, into head -n 1: exit ${PIPESTATUS[0]}"
+done
 echo '# one key: binary columns look each dictionary code up once (text: every record)'
 spec=(-k bytes -a 'count,packets,p90(packets)')
 flowcat "$WORK/m.flows" | flowagg --threads 1 "${spec[@]}" > "$WORK/one"

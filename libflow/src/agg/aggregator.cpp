@@ -248,7 +248,7 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
   // groups fit the budget; else now.
   const bool settling = order.by == AggOrder::None && m.runs.empty() && m.logged() > 0 &&
                         m.memory() + m.settle_growth() <= m.limits.memory;
-  if (!settling) {
+  if (!settling && m.logged() > 0) {
     m.settle_all();
     if (m.memory() > m.limits.memory) m.spill();
   }

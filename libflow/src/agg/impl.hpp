@@ -5,13 +5,17 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <bit>
+#include <condition_variable>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -237,8 +241,9 @@ struct Aggregator::Impl {
     for (const auto& l : logs) n += l.rows;
     return n;
   }
-  /// Memory the logged rows' groups may add (each a new group: entry and two slots).
-  size_t settle_growth() const { return logged() * (tables[0].kept_width() + tables[0].layout().width() + 16); }
+  /// Memory the logged rows' groups may add: each a new group, its entry and up to four slots
+  /// (the slots double when a table grows).
+  size_t settle_growth() const { return logged() * (tables[0].kept_width() + tables[0].layout().width() + 32); }
   void defer(uint32_t n);
   /// Groups partition p's logged rows (never spills: the caller checks memory).
   void settle(uint32_t p);
@@ -256,8 +261,13 @@ struct Aggregator::Impl {
       for (const auto& l : m.logs) pending_.push_back(run && l.rows > 0);
       if (std::find(pending_.begin(), pending_.end(), true) == pending_.end()) return;
       thread_ = std::thread([this] { work(); });
-      sched_param idle{};
-      pthread_setschedparam(thread_.native_handle(), SCHED_IDLE, &idle);  // (best effort)
+      // Only where it can be given its share back: leaving SCHED_IDLE takes root, or an
+      // RLIMIT_NICE that allows nice 0 (else it would crawl on a busy machine while waited for).
+      rlimit nice{};
+      if (geteuid() == 0 || (getrlimit(RLIMIT_NICE, &nice) == 0 && nice.rlim_cur >= 20)) {
+        sched_param idle{};
+        pthread_setschedparam(thread_.native_handle(), SCHED_IDLE, &idle);
+      }
     }
     ~Settler() {
       if (!thread_.joinable()) return;

@@ -365,9 +365,9 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, From from) {
     }
   }
   if (from == From::Log) return;
-  // The logged rows' groups must fit the budget; past it, they are grouped now, and no more
-  // rows log.
-  if (log && memory() + settle_growth() > limits.memory) {
+  // The logged rows' groups must fit the budget, beside the groups that rows of this lane and
+  // others' mail make; past it, they are grouped now, and no more rows log.
+  if (defer_from < tables.size() && memory() + settle_growth() > limits.memory && logged() > 0) {
     settle_all();
     defer_from = ~0u;
   }
@@ -434,11 +434,12 @@ void Aggregator::Impl::settle(uint32_t p) {
       }
       if (++n == kBatch) flush();
     }
+    if (n) flush();
+    l.rows -= c.used / log_bytes;
     c.data.reset();  // for the groups' entries to take
+    c.used = 0;
   }
-  if (n) flush();
   l.chunks.clear();
-  l.rows = 0;
 }
 
 /// Groups the rows other lanes posted here; with `wait`, until every lane has left.

@@ -18,8 +18,9 @@
 #include "formats/binary_magic.hpp"
 
 // The scanning and (un)packing loops vectorise twice as wide with AVX2 (64-bit lanes); these
-// function clones pick it at run time on the machines that have it.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// function clones pick it at run time on the machines that have it. (Not under ThreadSanitizer:
+// their resolvers run before it is set up, and crash.)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define FLOW_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
 // The writer's planner loops (min/max and compares of 64-bit values, 64-to-8-bit narrowing) have
 // single instructions for them in AVX-512 (vpminuq, vpcmpuq, vpmovqb) that AVX2 emulates with

@@ -9,6 +9,8 @@
 #include "flow/filter.hpp"
 #include "flow/format.hpp"
 #include "flow/ipset.hpp"
+#include "formats/binary_writer.hpp"
+#include "test_util.hpp"
 
 using namespace flow;
 
@@ -24,6 +26,11 @@ const char* kFlows =
     "5 - - - - - - - 1700000000 1700000060 - NODATA vpc-1 - - -\n"
     "5 10.0.1.5 10.0.1.6 0 0 1 4 336 1700000000 1700000060 REJECT OK vpc-1 0 10.0.1.5 ingress\n";
 
+/// The records of AWS text in the binary format, in blocks of `block` records.
+std::string to_binary(const std::string& text, uint32_t block) {
+  return test::rewrite(text, [&](Output& out) { return bin::binary_writer(out, block); });
+}
+
 FilterSettings settings() {
   FilterSettings s;
   s.now = 1700003700;
@@ -34,10 +41,26 @@ FilterSettings settings() {
 std::vector<uint64_t> lines(const std::string& expr, const std::string& data = kFlows) {
   auto f = Filter::compile(expr, settings());
   auto reader = open_reader(std::make_unique<InputStream>(memory_source(data), "mem"), {});
-  std::vector<uint64_t> out;
+  std::vector<uint64_t> out, nth;  // lines; and which records (0, 1, ...)
   Record r;
-  while (reader->next(r))
-    if (f.match(r)) out.push_back(r.line);
+  for (uint64_t n = 0; reader->next(r); ++n)
+    if (f.match(r)) out.push_back(r.line), nth.push_back(n);
+  // The same records in the binary format, matched a batch of columns at a time (blocks of 2
+  // and 1000 records): the same records.
+  for (uint32_t block : {2u, 1000u}) {
+    auto bin = open_reader(std::make_unique<InputStream>(memory_source(to_binary(data, block)), "mem"), {});
+    std::vector<uint64_t> by_columns;
+    Columns c;
+    std::vector<uint8_t> keep;
+    for (uint64_t n = 0; bin->next_columns(c); n += c.rows) {
+      keep.assign(c.rows, 2);
+      f.match(c, keep.data());
+      for (size_t i = 0; i < c.rows; ++i)
+        if (keep[i] == 1) by_columns.push_back(n + i);
+        else REQUIRE(keep[i] == 0);
+    }
+    CHECK(by_columns == nth);
+  }
   return out;
 }
 

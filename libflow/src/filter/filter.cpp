@@ -111,7 +111,7 @@ bool Filter::eval(const Record& r) const { return root_->eval(filter::Ctx{r.valu
 
 void Filter::match(const Columns& c, uint8_t* keep) {
   if (c.schema != bound_) bind(c.schema);
-  for (size_t i = 0; i < c.rows; ++i) keep[i] = root_->eval(filter::Ctx{nullptr, c.values.data(), i, slots_.data()});
+  root_->eval_rows(filter::Ctx{nullptr, c.values.data(), 0, slots_.data()}, c.rows, keep);
 }
 
 std::vector<std::string> Filter::fields() const {

@@ -33,6 +33,12 @@ struct Ctx {
 struct Node {
   virtual ~Node() = default;
   virtual bool eval(const Ctx& c) const = 0;
+  /// eval() of rows 0..n-1 of columns (c.values is null) into out: row by row, unless a node
+  /// does better a column at a time.
+  virtual void eval_rows(const Ctx& c, size_t n, uint8_t* out) const {
+    Ctx r = c;
+    for (r.row = 0; r.row < n; ++r.row) out[r.row] = eval(r);
+  }
 };
 using NodePtr = std::unique_ptr<Node>;
 
@@ -114,6 +120,13 @@ struct NumCmp : Node {
   Num x; Op op; uint64_t k;
   NumCmp(Num n, Op o, uint64_t v) : x(n), op(o), k(v) {}
   bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && compare(v, op, k); }
+  void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
+    if (x.kind != Num::UInt) return Node::eval_rows(c, n, out);
+    const int s = c.slots[x.a];
+    if (s < 0) return static_cast<void>(std::memset(out, 0, n));
+    const Value* col = c.columns[s];
+    for (size_t i = 0; i < n; ++i) out[i] = !col[i].null() && compare(col[i].u, op, k);
+  }
 };
 struct NumIn : Node {
   Num x; NumRanges set; bool negate;
@@ -214,6 +227,14 @@ struct IsNull : Node {
     uint64_t ignored;
     bool present = use_num ? num.get(c, ignored) : c.get(num.a) != nullptr;
     return present != want_null;
+  }
+  void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
+    // One field: present where the column's value is not null (what get() says, row by row).
+    if (use_num && num.kind != Num::UInt && num.kind != Num::Time) return Node::eval_rows(c, n, out);
+    const int s = c.slots[num.a];
+    if (s < 0) return static_cast<void>(std::memset(out, want_null, n));
+    const Value* col = c.columns[s];
+    for (size_t i = 0; i < n; ++i) out[i] = col[i].null() == want_null;
   }
 };
 

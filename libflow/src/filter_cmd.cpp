@@ -10,6 +10,7 @@
 
 #include "flow/error.hpp"
 #include "flow/filter.hpp"
+#include "flow/format.hpp"
 #include "flow/policy.hpp"
 
 namespace flow {
@@ -142,14 +143,30 @@ void run_filter(FilterCmdOptions o, Context& ctx) {
     rest = std::make_unique<RecordOutput>(r, ctx);
   }
 
-  Record r;
   uint64_t n = 0;
-  while (in->next(r)) {
-    if (filter->match(r) != o.invert) {
-      ++n;
-      if (out) out->write(r);
-    } else if (rest) {
-      rest->write(r);
+  auto to = [&](bool selected) { return selected ? out.get() : rest.get(); };  // null: not written
+  std::vector<Record> batch(64);
+  Columns cols;  // binary input comes as columns: matched a column at a time, rows copied out
+  std::vector<uint8_t> keep;
+  Record row;
+  while (size_t got = in->next_chunk(batch, cols)) {
+    if (cols.rows == 0) {
+      for (size_t j = 0; j < got; ++j) {
+        const bool selected = filter->match(batch[j]) != o.invert;
+        n += selected;
+        if (RecordOutput* w = to(selected)) w->write(batch[j]);
+      }
+      continue;
+    }
+    keep.resize(got);
+    filter->match(cols, keep.data());
+    for (size_t j = 0; j < got; ++j) {
+      const bool selected = keep[j] != o.invert;
+      n += selected;
+      if (RecordOutput* w = to(selected)) {
+        cols.row(j, row);
+        w->write(row);
+      }
     }
   }
   if (out) out->close();

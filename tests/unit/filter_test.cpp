@@ -168,6 +168,13 @@ TEST_CASE("filter: and, or, not, precedence and parentheses", "[filter]") {
   CHECK(lines("! action == REJECT && dstport < 100 || protocol == udp") == L{2, 5});
   CHECK(lines("true") == L{2, 3, 4, 5, 6, 7});
   CHECK(lines("false or log-status == NODATA  # only the idle windows") == L{6});
+  // Over columns, a node that goes a column at a time runs first; the others (computed values,
+  // two fields) then only on the rows still open. The same answers.
+  CHECK(lines("duration >= 10m or action == REJECT") == L{3, 4, 7});
+  CHECK(lines("bytes-per-packet > 300 and protocol == tcp") == L{2, 4});
+  CHECK(lines("srcaddr == pkt-srcaddr and dstport == 22") == L{2});
+  CHECK(lines("not (duration == 0 or srcaddr != pkt-srcaddr)") == L{2, 4, 6, 7});
+  CHECK(lines("reject-reason == x or not (false and dstport == 22)") == L{2, 3, 4, 5, 6, 7});
 }
 
 TEST_CASE("filter: addresses of different families are never ordered", "[filter]") {

@@ -39,8 +39,21 @@ struct Node {
     Ctx r = c;
     for (r.row = 0; r.row < n; ++r.row) out[r.row] = eval(r);
   }
+  /// Whether eval_rows() goes a column at a time, so that every row costs a step of a tight
+  /// loop: `and`/`or` then run such a node over all rows, and the others only where needed.
+  virtual bool by_column() const { return false; }
 };
 using NodePtr = std::unique_ptr<Node>;
+
+/// eval_rows() of a node that tests one field: test(value) where the value is not null; no row
+/// matches where the input lacks the field.
+template <typename Test>
+void each_value(const Ctx& c, int ref, size_t n, uint8_t* out, Test test) {
+  const int s = c.slots[ref];
+  if (s < 0) return static_cast<void>(std::memset(out, 0, n));
+  const Value* col = c.columns[s];
+  for (size_t i = 0; i < n; ++i) out[i] = !col[i].null() && test(col[i]);
+}
 
 enum class Op { Eq, Ne, Lt, Le, Gt, Ge };
 
@@ -65,6 +78,10 @@ inline uint64_t time_key(int64_t seconds) { return static_cast<uint64_t>(seconds
 struct Num {
   enum Kind { UInt, Time, Duration, BytesPerPacket, BitsPerSecond, PacketsPerSecond } kind = UInt;
   int a = -1, b = -1, c = -1;  // refs: the field; start, end; bytes/packets, start, end
+
+  /// One field's value as it is (UInt, Time): a column can be tested value by value.
+  bool single() const { return kind == UInt || kind == Time; }
+  uint64_t of(const Value& v) const { return kind == UInt ? v.u : time_key(time_seconds(v.t)); }
 
   bool get(const Ctx& x, uint64_t& out) const {
     switch (kind) {
@@ -120,18 +137,21 @@ struct NumCmp : Node {
   Num x; Op op; uint64_t k;
   NumCmp(Num n, Op o, uint64_t v) : x(n), op(o), k(v) {}
   bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && compare(v, op, k); }
+  bool by_column() const override { return x.single(); }
   void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
-    if (x.kind != Num::UInt) return Node::eval_rows(c, n, out);
-    const int s = c.slots[x.a];
-    if (s < 0) return static_cast<void>(std::memset(out, 0, n));
-    const Value* col = c.columns[s];
-    for (size_t i = 0; i < n; ++i) out[i] = !col[i].null() && compare(col[i].u, op, k);
+    if (!x.single()) return Node::eval_rows(c, n, out);
+    each_value(c, x.a, n, out, [&](const Value& v) { return compare(x.of(v), op, k); });
   }
 };
 struct NumIn : Node {
   Num x; NumRanges set; bool negate;
   NumIn(Num n, NumRanges s, bool neg) : x(n), set(std::move(s)), negate(neg) {}
   bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && set.contains(v) != negate; }
+  bool by_column() const override { return x.single(); }
+  void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
+    if (!x.single()) return Node::eval_rows(c, n, out);
+    each_value(c, x.a, n, out, [&](const Value& v) { return set.contains(x.of(v)) != negate; });
+  }
 };
 struct NumVsNum : Node {
   Num x, y; Op op;
@@ -142,23 +162,35 @@ struct FlagsHas : Node {
   Num x; uint64_t mask;
   FlagsHas(Num n, uint64_t m) : x(n), mask(m) {}
   bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && (v & mask) == mask; }
+  bool by_column() const override { return x.single(); }
+  void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
+    if (!x.single()) return Node::eval_rows(c, n, out);
+    each_value(c, x.a, n, out, [&](const Value& v) { return (x.of(v) & mask) == mask; });
+  }
 };
 
 struct IpCmp : Node {
   int ref; Op op; Ip k;
   IpCmp(int r, Op o, Ip v) : ref(r), op(o), k(v) {}
-  bool eval(const Ctx& c) const override {
-    const Value* v = c.get(ref);
-    if (!v) return false;
+  bool test(const Value& v) const {
     // Addresses of two families are different, and neither comes before the other.
-    if (v->v6 != k.v6) return op == Op::Ne;
-    return compare(v->addr(), op, k);
+    if (v.v6 != k.v6) return op == Op::Ne;
+    return compare(v.addr(), op, k);
+  }
+  bool eval(const Ctx& c) const override { const Value* v = c.get(ref); return v && test(*v); }
+  bool by_column() const override { return true; }
+  void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
+    each_value(c, ref, n, out, [&](const Value& v) { return test(v); });
   }
 };
 struct IpIn : Node {
   int ref; std::shared_ptr<const IpSet> set; bool negate;
   IpIn(int r, std::shared_ptr<const IpSet> s, bool neg) : ref(r), set(std::move(s)), negate(neg) {}
   bool eval(const Ctx& c) const override { const Value* v = c.get(ref); return v && set->contains(v->addr()) != negate; }
+  bool by_column() const override { return true; }
+  void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
+    each_value(c, ref, n, out, [&](const Value& v) { return set->contains(v.addr()) != negate; });
+  }
 };
 struct IpVsIp : Node {
   int a, b; Op op;
@@ -174,18 +206,21 @@ struct IpVsIp : Node {
 struct StrCmp : Node {
   int ref; Op op; std::string k;
   StrCmp(int r, Op o, std::string v) : ref(r), op(o), k(std::move(v)) {}
-  bool eval(const Ctx& c) const override {
-    const Value* v = c.get(ref);
-    if (!v) return false;
+  bool test(const Value& v) const {
     if (op == Op::Eq) {
-      if (v->s.size != k.size()) return false;
+      if (v.s.size != k.size()) return false;
       // Short values (ACCEPT, OK, eni-...) compare faster inline than through a memcmp call.
-      if (k.size() > 16) return std::memcmp(v->s.data, k.data(), k.size()) == 0;
+      if (k.size() > 16) return std::memcmp(v.s.data, k.data(), k.size()) == 0;
       for (size_t i = 0; i < k.size(); ++i)
-        if (v->s.data[i] != k[i]) return false;
+        if (v.s.data[i] != k[i]) return false;
       return true;
     }
-    return compare(v->str(), op, std::string_view(k));
+    return compare(v.str(), op, std::string_view(k));
+  }
+  bool eval(const Ctx& c) const override { const Value* v = c.get(ref); return v && test(*v); }
+  bool by_column() const override { return true; }
+  void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
+    each_value(c, ref, n, out, [&](const Value& v) { return test(v); });
   }
 };
 /// `${name} > 1000` where ${name} is text (an AWS text input's extra column): the value read as
@@ -228,9 +263,10 @@ struct IsNull : Node {
     bool present = use_num ? num.get(c, ignored) : c.get(num.a) != nullptr;
     return present != want_null;
   }
+  bool by_column() const override { return !use_num || num.single(); }
   void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
     // One field: present where the column's value is not null (what get() says, row by row).
-    if (use_num && num.kind != Num::UInt && num.kind != Num::Time) return Node::eval_rows(c, n, out);
+    if (!by_column()) return Node::eval_rows(c, n, out);
     const int s = c.slots[num.a];
     if (s < 0) return static_cast<void>(std::memset(out, want_null, n));
     const Value* col = c.columns[s];
@@ -238,31 +274,66 @@ struct IsNull : Node {
   }
 };
 
-struct And : Node {
+/// `and` (all = true) or `or` (all = false) of its kids. Over columns, the kids that go a column
+/// at a time run first, over every row; the others then run row by row, only on the rows whose
+/// answer is still open (an expression has no side effects, so the order is free).
+struct Junction : Node {
   std::vector<NodePtr> kids;
+  bool all;
+  explicit Junction(bool conjunction) : all(conjunction) {}
   bool eval(const Ctx& c) const override {
     for (const auto& k : kids)
-      if (!k->eval(c)) return false;
+      if (k->eval(c) != all) return !all;
+    return all;
+  }
+  bool by_column() const override {
+    for (const auto& k : kids)
+      if (!k->by_column()) return false;
     return true;
   }
-};
-struct Or : Node {
-  std::vector<NodePtr> kids;
-  bool eval(const Ctx& c) const override {
-    for (const auto& k : kids)
-      if (k->eval(c)) return true;
-    return false;
+  void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
+    std::memset(out, all, n);
+    if (n > kid_rows_.size()) kid_rows_.resize(n);
+    uint8_t* kid = kid_rows_.data();
+    for (const auto& k : kids) {
+      if (!k->by_column()) continue;
+      k->eval_rows(c, n, kid);
+      // and: out &= kid; or: out |= kid (as bytes of 0 and 1).
+      for (size_t i = 0; i < n; ++i) out[i] = all ? out[i] & kid[i] : out[i] | kid[i];
+    }
+    Ctx r = c;
+    for (const auto& k : kids) {
+      if (k->by_column()) continue;
+      for (r.row = 0; r.row < n; ++r.row)
+        if (out[r.row] == all) out[r.row] = k->eval(r);
+    }
   }
+
+ private:
+  mutable std::vector<uint8_t> kid_rows_;  // a Filter serves one thread at a time
+};
+struct And : Junction {
+  And() : Junction(true) {}
+};
+struct Or : Junction {
+  Or() : Junction(false) {}
 };
 struct Not : Node {
   NodePtr kid;
   explicit Not(NodePtr k) : kid(std::move(k)) {}
   bool eval(const Ctx& c) const override { return !kid->eval(c); }
+  bool by_column() const override { return kid->by_column(); }
+  void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
+    kid->eval_rows(c, n, out);
+    for (size_t i = 0; i < n; ++i) out[i] ^= 1;
+  }
 };
 struct Const : Node {
   bool value;
   explicit Const(bool v) : value(v) {}
   bool eval(const Ctx&) const override { return value; }
+  bool by_column() const override { return true; }
+  void eval_rows(const Ctx&, size_t n, uint8_t* out) const override { std::memset(out, value, n); }
 };
 
 }  // namespace flow::filter

@@ -5,3 +5,11 @@ flowfilter -c -v 'dstport in {22, 5432}' $f
 flowfilter 'dstport in {22, 5432}' --rest $WORK/rest --no-header $f
 echo "-- rest:"
 cat $WORK/rest
+# The binary format is matched a batch of columns at a time: the same counts and records, with
+# -v sending the matches to --rest.
+flowcat -O bin $f > $WORK/f.flows
+flowfilter -c 'dstport in {22, 5432}' $WORK/f.flows
+flowfilter -c -v 'dstport in {22, 5432}' $WORK/f.flows
+flowfilter -v 'dstport in {22, 5432}' --rest $WORK/rest-bin --no-header $WORK/f.flows > $WORK/selected-bin
+flowfilter 'dstport in {22, 5432}' --no-header $f | cmp - $WORK/rest-bin && echo "binary, -v --rest: the matches"
+cmp $WORK/rest $WORK/selected-bin && echo "binary, -v: the others"

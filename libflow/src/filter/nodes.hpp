@@ -127,7 +127,14 @@ struct Num {
 struct NumRanges {
   std::vector<std::pair<uint64_t, uint64_t>> r;
   void finish();
-  bool contains(uint64_t v) const;
+  /// Inline, so that a column's loop over a small set (ports) has no call in it.
+  bool contains(uint64_t v) const {
+    if (r.size() > 8) return search(v);
+    bool in = false;  // a scan beats the search; v - lo <= hi - lo is lo <= v <= hi
+    for (const auto& [lo, hi] : r) in |= v - lo <= hi - lo;
+    return in;
+  }
+  bool search(uint64_t v) const;
 };
 
 /// Glob match with * (any run) and ? (one character).

@@ -610,12 +610,7 @@ void NumRanges::finish() {
   r.resize(out);
 }
 
-bool NumRanges::contains(uint64_t v) const {
-  if (r.size() <= 8) {  // small sets (ports): a scan beats the search
-    for (const auto& [lo, hi] : r)
-      if (v >= lo && v <= hi) return true;
-    return false;
-  }
+bool NumRanges::search(uint64_t v) const {
   auto it = std::upper_bound(r.begin(), r.end(), v, [](uint64_t x, const auto& iv) { return x < iv.first; });
   return it != r.begin() && v <= std::prev(it)->second;
 }

@@ -97,6 +97,7 @@ TEST_CASE("filter: sets, ranges and @file", "[filter]") {
   CHECK(lines("dstport in {22, 3389, 8000..8999}") == L{2, 3});
   CHECK(lines("dstport in 1..1024") == L{2, 5});
   CHECK(lines("dstport in {1, 2, 3, 4, 5, 6, 7, 8, 9, 22, 3389}") == L{2, 3});  // > 8 ranges: searched
+  CHECK(lines("packets in {0..1, 10..18446744073709551615}") == L{2, 3, 4});  // ends at 2^64 - 1
   CHECK(lines("dstport not in {22, 3389}") == L{4, 5, 7});
   CHECK(lines("not dstport in {22, 3389}") == L{4, 5, 6, 7});  // not: null records too
   CHECK(lines("action in {accept}") == L{2, 4, 5});

@@ -30,7 +30,8 @@ struct FilterSettings {
   bool columns_only = false;
 };
 
-/// A compiled expression. match() is not thread-safe (it caches the slots of the last schema).
+/// A compiled expression. match() is not thread-safe (it caches the slots of the last schema,
+/// and matching columns uses scratch rows in the nodes).
 class Filter {
  public:
   /// Compiles `text`. A mistake throws UsageError whose message shows the expression with a

@@ -39,8 +39,8 @@ struct Node {
     Ctx r = c;
     for (r.row = 0; r.row < n; ++r.row) out[r.row] = eval(r);
   }
-  /// Whether eval_rows() goes a column at a time, so that every row costs a step of a tight
-  /// loop: `and`/`or` then run such a node over all rows, and the others only where needed.
+  /// Whether eval_rows() goes a column at a time at a small, even cost a row (no search): `and`/
+  /// `or` then run such a node over all rows, and the others only on rows still open.
   virtual bool by_column() const { return false; }
 };
 using NodePtr = std::unique_ptr<Node>;
@@ -154,7 +154,7 @@ struct NumIn : Node {
   Num x; NumRanges set; bool negate;
   NumIn(Num n, NumRanges s, bool neg) : x(n), set(std::move(s)), negate(neg) {}
   bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && set.contains(v) != negate; }
-  bool by_column() const override { return x.single(); }
+  bool by_column() const override { return x.single() && set.r.size() <= 8; }  // else searched
   void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
     if (!x.single()) return Node::eval_rows(c, n, out);
     each_value(c, x.a, n, out, [&](const Value& v) { return set.contains(x.of(v)) != negate; });
@@ -194,7 +194,7 @@ struct IpIn : Node {
   int ref; std::shared_ptr<const IpSet> set; bool negate;
   IpIn(int r, std::shared_ptr<const IpSet> s, bool neg) : ref(r), set(std::move(s)), negate(neg) {}
   bool eval(const Ctx& c) const override { const Value* v = c.get(ref); return v && set->contains(v->addr()) != negate; }
-  bool by_column() const override { return true; }
+  // A search a row (the set may be a long @list): under and/or, only on the rows still open.
   void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
     each_value(c, ref, n, out, [&](const Value& v) { return set->contains(v.addr()) != negate; });
   }

@@ -13,3 +13,4 @@ flowfilter -c -v 'dstport in {22, 5432}' $WORK/f.flows
 flowfilter -v 'dstport in {22, 5432}' --rest $WORK/rest-bin --no-header $WORK/f.flows > $WORK/selected-bin
 flowfilter 'dstport in {22, 5432}' --no-header $f | cmp - $WORK/rest-bin && echo "binary, -v --rest: the matches"
 cmp $WORK/rest $WORK/selected-bin && echo "binary, -v: the others"
+flowfilter -c 'dstport == 1' $WORK/f.flows; echo "binary, no match: exit $?"

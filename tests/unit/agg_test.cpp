@@ -288,6 +288,38 @@ TEST_CASE("agg: DDSketch percentiles within 1% of the true value at their rank",
   agg::ByteReader r{w.out, &name};
   a.merge_from(r);
   for (double p : {0.5, 0.9, 0.99}) CHECK(a.quantile(p) == q.quantile(p));
+  CHECK(a.quantile(0.0) == xs.front());
+  CHECK(a.quantile(1.0) == xs.back());
+}
+
+TEST_CASE("agg: DDSketch estimates stay within the smallest and largest values, through a merge", "[agg][sketch]") {
+  agg::Quantiles one;
+  one.add(3015);  // a bucket's middle would say 3012
+  for (double p : {0.0, 0.5, 0.99, 1.0}) CHECK(one.quantile(p) == 3015);
+  agg::Quantiles lo, hi, empty;
+  lo.add(1001, 3);
+  hi.add(5003);
+  agg::ByteWriter w;
+  hi.write(w);
+  empty.write(w);
+  std::string name = "dd";
+  agg::ByteReader r{w.out, &name};
+  lo.merge_from(r);
+  lo.merge_from(r);  // an empty state changes nothing
+  CHECK(lo.count() == 4);
+  CHECK(lo.quantile(0.0) == 1001);
+  CHECK(std::abs(static_cast<double>(lo.quantile(0.5)) - 1001) <= 10.01);
+  CHECK(lo.quantile(1.0) == 5003);
+  CHECK(empty.quantile(0.5) == 0);
+  // A state whose bounds disagree with its values is damaged, not believed.
+  agg::ByteWriter bad;
+  bad.varint(1);  // one zero
+  bad.varint(7);  // yet the smallest value 7
+  bad.varint(9);
+  bad.varint(0);
+  agg::ByteReader br{bad.out, &name};
+  agg::Quantiles q;
+  CHECK_THROWS(q.merge_from(br));
 }
 
 namespace {

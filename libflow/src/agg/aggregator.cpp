@@ -20,7 +20,8 @@ namespace flow {
 
 namespace {
 
-constexpr std::string_view kMagic = "flowagg-partial 1\n";
+// 2: percentile states carry their smallest and largest values.
+constexpr std::string_view kMagic = "flowagg-partial 2\n";
 
 }  // namespace
 
@@ -61,7 +62,12 @@ AggSpec read_header(InputStream& in) {
       if (v.size() > 65536 || !in.fill()) throw DataError(in.name() + ": not a flowagg --partial file (bad header)");
     }
   };
-  if (line() + "\n" != kMagic) throw DataError(in.name() + ": not a flowagg --partial file");
+  const std::string magic = line();
+  if (magic + "\n" != kMagic) {
+    if (!magic.starts_with("flowagg-partial ")) throw DataError(in.name() + ": not a flowagg --partial file");
+    throw DataError(in.name() + ": a --partial file in another format ('" + magic + "'; this flowagg reads '" +
+                    std::string(kMagic.substr(0, kMagic.size() - 1)) + "'): make it again with this flowagg");
+  }
   for (;;) {
     std::string l = line();
     if (l == ".") break;

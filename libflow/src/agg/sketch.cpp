@@ -131,6 +131,8 @@ void Quantiles::add_bucket(int i, uint64_t n) {
 
 void Quantiles::add(uint64_t x, uint64_t n) {
   count_ += n;
+  min_ = std::min(min_, x);
+  max_ = std::max(max_, x);
   if (x == 0)
     zeros_ += n;
   else
@@ -140,17 +142,21 @@ void Quantiles::add(uint64_t x, uint64_t n) {
 uint64_t Quantiles::quantile(double q) const {
   if (count_ == 0) return 0;
   auto rank = static_cast<uint64_t>(q * static_cast<double>(count_ - 1));
+  if (rank == 0) return min_;
+  if (rank >= count_ - 1) return max_;
   uint64_t seen = zeros_;
   if (seen > rank) return 0;
-  for (size_t k = 0; k < counts_.size(); ++k) {
-    seen += counts_[k];
-    if (seen > rank) return rounded(value_of(base_ + static_cast<int>(k)));
-  }
-  return rounded(value_of(base_ + static_cast<int>(counts_.size()) - 1));
+  size_t k = 0;
+  while (k + 1 < counts_.size() && (seen += counts_[k]) <= rank) ++k;
+  // The true value at the rank lies in [min, max], so bounding the estimate only brings it closer.
+  const uint64_t est = rounded(value_of(base_ + static_cast<int>(k)));
+  return est < min_ ? min_ : est > max_ ? max_ : est;
 }
 
 void Quantiles::write(ByteWriter& w) const {
   w.varint(zeros_);
+  w.varint(min_);
+  w.varint(max_);
   size_t used = 0;
   for (uint64_t c : counts_) used += c != 0;
   w.varint(used);
@@ -162,10 +168,13 @@ void Quantiles::write(ByteWriter& w) const {
 }
 
 void Quantiles::merge_from(ByteReader& r) {
-  uint64_t z = r.varint();
+  uint64_t z = r.varint(), lo = r.varint(), hi = r.varint();
   zeros_ += z;
   count_ += z;
   uint64_t n = r.varint();
+  if ((z || n) != (lo <= hi) || (z && lo != 0)) r.bad();  // values bound by [lo, hi], or none
+  min_ = std::min(min_, lo);
+  max_ = std::max(max_, hi);
   for (uint64_t k = 0; k < n; ++k) {
     uint64_t i = r.varint(), c = r.varint();
     if (i > kMaxIndex) r.bad();

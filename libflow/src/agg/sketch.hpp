@@ -35,7 +35,9 @@ class Hll {
 
 /// DDSketch (Masson et al., 2019) over non-negative integers: the value at a rank is reported
 /// within 1% of the true value at that rank (relative accuracy alpha = 0.01), merges are exact.
-/// Buckets are indexed by ceil(log_gamma(x)), gamma = (1 + alpha) / (1 - alpha).
+/// Buckets are indexed by ceil(log_gamma(x)), gamma = (1 + alpha) / (1 - alpha). The smallest and
+/// largest values are kept too: ranks 0 and n-1 (p0, p100) are answered exactly, and every other
+/// estimate is bounded by them, so a group whose values are all the same (one record) is exact.
 class Quantiles {
  public:
   static constexpr double kAlpha = 0.01;
@@ -54,6 +56,7 @@ class Quantiles {
   static uint64_t rounded(double x);
   void add_bucket(int index, uint64_t n);
   uint64_t zeros_ = 0, count_ = 0;
+  uint64_t min_ = UINT64_MAX, max_ = 0;  // of the values added (none: min_ > max_)
   int base_ = 0;                  // bucket index of counts_[0]
   std::vector<uint64_t> counts_;  // dense over [base_, base_ + size)
 };

@@ -112,6 +112,12 @@ std::optional<uint64_t> named_constant(FieldId id, std::string_view word) {
   }
 }
 
+std::string_view protocol_name(uint64_t number) {
+  for (const auto& [name, value] : kProtocols)
+    if (value == number) return name;  // the first of a number's names (icmpv6, not ipv6-icmp)
+  return {};
+}
+
 std::string_view constant_examples(FieldId id) {
   switch (id) {
     case FieldId::protocol: return "tcp, udp, icmp, icmpv6, gre, esp, or a number 0-255";

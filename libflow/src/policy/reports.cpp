@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 
+#include "filter/literals.hpp"
 #include "flow/policy.hpp"
 #include "formats/write_util.hpp"
 
@@ -16,13 +17,8 @@ namespace flow {
 namespace {
 
 std::string proto_name(uint8_t p) {
-  switch (p) {
-    case 1: return "icmp";
-    case 6: return "tcp";
-    case 17: return "udp";
-    case 58: return "icmpv6";
-    default: return fmt::format("proto {}", p);
-  }
+  auto name = filter::protocol_name(p);
+  return name.empty() ? fmt::format("proto {}", p) : std::string(name);
 }
 
 /// Violations between the same two hosts on the same service under the same rule: one line in

@@ -2,7 +2,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
+#include "filter/literals.hpp"
 #include "flow/stats.hpp"
 #include "flow/time.hpp"
 #include "stat/render_util.hpp"
@@ -71,9 +73,16 @@ std::string span_text(const Stats& s) {
                                     : fmt::format("{} s", secs));
 }
 
-std::string row_key(const StatRow& r) {
+std::string row_key(const TopList& l, const StatRow& r) {
   std::string k;
-  for (const auto& x : r.keys) k += (k.empty() ? "" : " ") + x;
+  for (size_t i = 0; i < r.keys.size(); ++i) {
+    std::string_view x = r.keys[i], name;
+    uint64_t n = 0;
+    if (l.key_columns[i].name == "protocol" && std::from_chars(x.data(), x.data() + x.size(), n).ptr == x.data() + x.size())
+      name = filter::protocol_name(n);
+    if (!k.empty()) k += ' ';
+    k += name.empty() ? x : name;
+  }
   return k;
 }
 
@@ -111,14 +120,16 @@ std::string render_text(const Stats& s, const RenderOptions& o) {
       return;
     }
     size_t kw = key_header(l).size();
-    for (const auto& r : l.rows) kw = std::max(kw, row_key(r).size());
+    for (const auto& r : l.rows) kw = std::max(kw, row_key(l, r).size());
     uint64_t max = 0;
     bool by_bytes = l.id.find("bytes") != std::string::npos || l.id == "protocols";
     for (const auto& r : l.rows) max = std::max(max, by_bytes ? r.bytes : r.records);
-    out += fmt::format("  {:<{}}  {:>10}  {:>10}\n", key_header(l), kw, "records", !third ? "" : show_ports ? "ports" : "bytes");
+    // Rejected ports have no third column: what was refused carried no bytes worth showing.
+    auto third_col = [&](const std::string& v) { return third ? fmt::format("  {:>10}", v) : std::string(); };
+    out += fmt::format("  {:<{}}  {:>10}{}\n", key_header(l), kw, "records", third_col(show_ports ? "ports" : "bytes"));
     for (const auto& r : l.rows)
-      out += fmt::format("  {:<{}}  {:>10}  {:>10}  {}\n", row_key(r), kw, r.records,
-                         !third ? "" : show_ports ? std::to_string(r.ports) : human(r.bytes, "B"),
+      out += fmt::format("  {:<{}}  {:>10}{}  {}\n", row_key(l, r), kw, r.records,
+                         third_col(show_ports ? std::to_string(r.ports) : human(r.bytes, "B")),
                          bar(by_bytes ? r.bytes : r.records, max, 20, o.unicode));
   };
   for (const auto& l : s.tops) table(l, false);
@@ -169,11 +180,11 @@ std::string render_markdown(const Stats& s) {
   auto table = [&](const TopList& l, bool ports) {
     if (l.id == "rejected_ports") {
       out += fmt::format("\n## {}\n\n| {} | records |\n|---|---:|\n", l.title, key_header(l));
-      for (const auto& r : l.rows) out += fmt::format("| {} | {} |\n", row_key(r), r.records);
+      for (const auto& r : l.rows) out += fmt::format("| {} | {} |\n", row_key(l, r), r.records);
       return;
     }
     out += fmt::format("\n## {}\n\n| {} | records | {} |\n|---|---:|---:|\n", l.title, key_header(l), ports ? "ports" : "bytes");
-    for (const auto& r : l.rows) out += fmt::format("| {} | {} | {} |\n", row_key(r), r.records, ports ? r.ports : r.bytes);
+    for (const auto& r : l.rows) out += fmt::format("| {} | {} | {} |\n", row_key(l, r), r.records, ports ? r.ports : r.bytes);
   };
   for (const auto& l : s.tops) table(l, false);
   for (const auto* d : {&s.sizes, &s.durations}) {

@@ -50,12 +50,13 @@ std::string table(const TopList& l, bool ports) {
   bool by_bytes = l.id.find("bytes") != std::string::npos || l.id == "protocols";
   for (const auto& r : l.rows) max = std::max(max, by_bytes ? r.bytes : r.records);
   bool third = l.id != "rejected_ports";
-  std::string out = fmt::format("<h2>{}</h2><table><tr><th>{}</th><th>records</th><th>{}</th><th></th></tr>", esc(l.title),
-                                esc(stat::key_header(l)), !third ? "" : ports ? "ports" : "bytes");
+  // Rejected ports have no third column, as in the text report.
+  std::string out = fmt::format("<h2>{}</h2><table><tr><th>{}</th><th>records</th>{}<th></th></tr>", esc(l.title),
+                                esc(stat::key_header(l)), third ? fmt::format("<th>{}</th>", ports ? "ports" : "bytes") : "");
   for (const auto& r : l.rows) {
     double pct = 100.0 * static_cast<double>(by_bytes ? r.bytes : r.records) / static_cast<double>(max);
-    out += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"bar\"><svg width=\"160\" height=\"10\"><rect width=\"{:.1f}\" height=\"10\" fill=\"#3b7dd8\"/></svg></td></tr>",
-                       esc(stat::row_key(r)), r.records, !third ? "" : std::to_string(ports ? r.ports : r.bytes), 1.6 * pct);
+    out += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td>{}<td class=\"bar\"><svg width=\"160\" height=\"10\"><rect width=\"{:.1f}\" height=\"10\" fill=\"#3b7dd8\"/></svg></td></tr>",
+                       esc(stat::row_key(l, r)), r.records, third ? fmt::format("<td class=\"n\">{}</td>", ports ? r.ports : r.bytes) : "", 1.6 * pct);
   }
   return out + "</table>";
 }

@@ -15,7 +15,9 @@ std::string bar(uint64_t v, uint64_t max, size_t width, bool unicode);
 std::string spark(const std::vector<uint64_t>& values, bool unicode);  ///< one block per value
 std::string bound_text(uint64_t bound, const std::string& unit);      ///< a histogram bucket
 std::string span_text(const Stats& s);
-std::string row_key(const StatRow& r);
+/// A row's keys for people: protocols by name (tcp 443), as flowfilter takes them; JSON keeps
+/// the numbers.
+std::string row_key(const TopList& l, const StatRow& r);
 std::string key_header(const TopList& l);
 
 }  // namespace flow::stat

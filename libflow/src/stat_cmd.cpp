@@ -48,7 +48,8 @@ const ToolSpec& stat_spec() {
         "ports_by_records, protocols}, each a list of {key fields..., records, bytes}; distributions {bytes, duration}, "
         "each {unit, p50, p90, p99, max, histogram: [{le, records}]} (le null for the last bucket); timeline "
         "{bin_seconds, bins: [{start, records, bytes}]}; rejected {records, top_sources: [{srcaddr, records, ports}], "
-        "top_ports: [{protocol, dstport, records}]}. Within flowstat/1, members are only ever added."},
+        "top_ports: [{protocol, dstport, records}]}. Key fields keep their types (protocol is a number; the text, "
+        "Markdown and HTML reports name it: tcp, udp, icmp). Within flowstat/1, members are only ever added."},
        {"EXIT STATUS",
         "0 success; 1 a data or I/O error; 2 a usage error. A closed pipe downstream ends flowstat quietly with 0."},
        {"SEE ALSO", "flowagg(1), flowfilter(1), flowcat(1), flow-formats(5)"}},

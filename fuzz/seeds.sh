@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Assembles the seed corpora of the fuzz targets from the repository's test data (nothing is
-# duplicated in fuzz/): fuzz/seeds.sh OUT_DIR [FLOWCAT]
+# duplicated in fuzz/): fuzz/seeds.sh OUT_DIR [FLOWCAT [FLOWAGG]]
 #   OUT_DIR/<target>/   one directory per target (every fuzz/*.cpp defining LLVMFuzzerTestOneInput;
 #                       a target without seeds of its own here starts from an empty directory)
-# FLOWCAT (a built flowcat) converts the text samples to JSON Lines and binary seeds as well.
+# FLOWCAT (a built flowcat) converts the text samples to JSON Lines and binary seeds as well;
+# FLOWAGG (a built flowagg) makes the --partial state files the partial target starts from.
 set -euo pipefail
-out=${1:?usage: fuzz/seeds.sh OUT_DIR [FLOWCAT]}
+out=${1:?usage: fuzz/seeds.sh OUT_DIR [FLOWCAT [FLOWAGG]]}
 flowcat=${2:-}
+flowagg=${3:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=$root/tests/data
 mapfile -t targets < <(grep -l LLVMFuzzerTestOneInput "$root"/fuzz/*.cpp | xargs -n1 basename | sed 's/\.cpp$//' | sort)
@@ -37,6 +39,18 @@ if [[ -n $flowcat ]]; then
   done
 fi
 find "$out/json" "$out/binary" -type f -empty -delete
+
+# Partial states (fuzz/partial.cpp): flowagg --partial over the policy test flows, with keys of
+# every kind and every value kind between them.
+if [[ -n $flowagg ]]; then
+  flows=$data/policy/flows.log
+  seed partial default.part < <("$flowagg" -k srcaddr --partial "$flows")
+  seed partial numbers.part < <("$flowagg" -k srcaddr/24,dstaddr/120,start/1h \
+    -a 'count,bytes,min(packets),max(packets),mean(bytes),p50(bytes),p99(duration),first,last' --partial "$flows")
+  seed partial sets.part < <("$flowagg" -k srcaddr,dstaddr,dstport --bidir \
+    -a 'count,distinct(srcport),approx-distinct(dstaddr),distinct(action)' --partial "$flows")
+  seed partial strings.part < <("$flowagg" -k action,interface-id -a 'count,approx-distinct(srcport)' --partial "$flows" "$flows")
+fi
 
 # Decompression: the gzip samples (one member and concatenated members), plus gzip, zstd and
 # plain versions of a few text samples.

@@ -34,11 +34,11 @@ mkdir -p "$build"
 cmake -S "$root" -B "$build" -DFLOW_FUZZ=ON -DFLOW_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER="$cxx" > "$build/configure.log" 2>&1 \
   || { cat "$build/configure.log" >&2; exit 2; }
-cmake --build "$build" -j"${JOBS:-$(nproc)}" --target fuzz flowcat > "$build/build.log" 2>&1 \
+cmake --build "$build" -j"${JOBS:-$(nproc)}" --target fuzz flowcat flowagg > "$build/build.log" 2>&1 \
   || { grep -E -B2 -A10 'error' "$build/build.log" >&2 || cat "$build/build.log" >&2; exit 2; }
 
 rm -rf "$build/seeds"
-"$root/fuzz/seeds.sh" "$build/seeds" "$build/flowcat" > /dev/null
+"$root/fuzz/seeds.sh" "$build/seeds" "$build/flowcat" "$build/flowagg" > /dev/null
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -30,6 +30,14 @@ void mask(uint8_t* ip, int bits) {
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
+/// The start of the bin of `bin` seconds that holds second s (bins aligned to the epoch, so to
+/// UTC). No reader makes a time before 1970, but a binary or --partial file may hold any 64 bits:
+/// a time whose bin would start before INT64_MIN gets the earliest bin, not an overflow.
+int64_t bin_start(int64_t s, int64_t bin) {
+  int64_t x;
+  return __builtin_mul_overflow(floor_div(s, bin), bin, &x) ? INT64_MIN / bin * bin : x;
+}
+
 }  // namespace
 
 void Aggregator::Impl::no_column(const std::string& file, const std::string& name, const std::string& what) {
@@ -113,7 +121,7 @@ void Aggregator::Impl::put_key(size_t k, const Value& v, Type t, uint8_t* p) {
       break;
     case Type::Time: {
       p[0] = 1;
-      int64_t x = ks.bin ? floor_div(time_seconds(v.t), ks.bin) * ks.bin : v.t;
+      int64_t x = ks.bin ? bin_start(time_seconds(v.t), ks.bin) : v.t;
       std::memcpy(p + 1, &x, 8);
       break;
     }

@@ -130,6 +130,7 @@ void Quantiles::add_bucket(int i, uint64_t n) {
 }
 
 void Quantiles::add(uint64_t x, uint64_t n) {
+  if (n == 0) return;  // no value: the bounds stay those of the values there are
   count_ += n;
   min_ = std::min(min_, x);
   max_ = std::max(max_, x);

@@ -1,6 +1,7 @@
-# flow_add_tool(name): a thin tools/<name>/main.cpp linked against libflow.
+# flow_add_tool(name): the command tools/<name>/*.cpp, linked against libflow and tools/common.
 function(flow_add_tool name)
-  add_executable(${name} ${CMAKE_SOURCE_DIR}/tools/${name}/main.cpp)
-  target_link_libraries(${name} PRIVATE flow CLI11::CLI11)
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tools/${name}/*.cpp)
+  add_executable(${name} ${sources})
+  target_link_libraries(${name} PRIVATE flow_tool ${ARGN})
   install(TARGETS ${name} RUNTIME DESTINATION bin)
 endfunction()

@@ -15,10 +15,11 @@ src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$1
 root=${2:-$src}
 
-# The tools: one directory tools/<name>/ each, built by flow_add_tool(<name>).
+# The tools: one directory tools/<name>/ each, built by flow_add_tool(<name>); tools/common is
+# the library they share.
 tools=()
 for d in "$src"/tools/*/; do
-  tools+=("$(basename "$d")")
+  [[ $(basename "$d") == common ]] || tools+=("$(basename "$d")")
 done
 if [[ ${#tools[@]} -eq 0 ]]; then
   echo "update-docs: no tools under $src/tools" >&2

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "flow/cli.hpp"
+#include "common/tool.hpp"
 #include "flow/error.hpp"
 #include "flow/field.hpp"
 

@@ -14,7 +14,7 @@
 #include "flow/error.hpp"
 #include "flow/net.hpp"
 #include "net/bulk.hpp"
-#include "net/firehose.hpp"
+#include "flow/firehose.hpp"
 
 using flow::DataError;
 
@@ -139,14 +139,13 @@ struct PostResult {
 
 /// Sends n records through the HTTP writer with o; quick timeouts and retries.
 PostResult post(flow::PostOptions o, int n, double read_timeout = 5) {
-  flow::Context ctx("test");
-  ctx.quiet = true;
+  flow::Messages messages;  // quiet
   flow::NetTimeouts t;
   t.connect = 2;
   t.read = read_timeout;
   o.backoff = 0.01;
   try {
-    auto w = flow::http_writer(o, t, ctx);
+    auto w = flow::http_writer(o, t, messages);
     auto reader = flow::open_reader(flow::open_input(flow::memory_source(records_text(n)), "mem"), {});
     flow::Record r;
     while (reader->next(r)) w->write(r);
@@ -261,8 +260,8 @@ TEST_CASE("http sink: a bad --header is a usage error") {
   flow::PostOptions o;
   o.url = "http://127.0.0.1:9/";
   o.headers = {"no colon"};
-  flow::Context ctx("test");
-  CHECK_THROWS_AS(flow::http_writer(o, {}, ctx), flow::UsageError);
+  flow::Messages messages;  // quiet
+  CHECK_THROWS_AS(flow::http_writer(o, {}, messages), flow::UsageError);
 }
 
 TEST_CASE("url input: streamed body, status errors with the redacted URL") {

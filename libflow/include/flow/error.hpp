@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -33,6 +34,18 @@ class DataError : public std::runtime_error {
 /// `s` with control characters (also tab and newline), DEL and bytes outside valid UTF-8
 /// written as \xNN; valid UTF-8 text is kept as it is.
 std::string printable(std::string_view s);
+
+/// Receives a message for a person ("FILE:LINE: ..."); may be empty (then nothing is said).
+using WarnFn = std::function<void(const std::string&)>;
+
+/// Where an engine's words for a person go. libflow never prints: a tool passes its own
+/// warning and note functions (which know its name, --quiet and the progress bar).
+struct Messages {
+  WarnFn warn;  ///< something went wrong but the run goes on
+  WarnFn note;  ///< what was done ("delivered 100 records to ...")
+  void warning(const std::string& m) const { if (warn) warn(m); }
+  void notice(const std::string& m) const { if (note) note(m); }
+};
 
 /// A bad command line: exit 2.
 class UsageError : public std::runtime_error {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "flow/error.hpp"
 #include "flow/io.hpp"
 #include "flow/record.hpp"
 
@@ -21,8 +22,6 @@ std::string_view format_name(Format f);
 Format parse_format_name(std::string_view name);  // throws UsageError
 std::vector<std::string> output_format_names();
 std::vector<std::string> input_format_names();
-
-using WarnFn = std::function<void(const std::string&)>;
 
 struct ReadOptions {
   Format format = Format::Auto;

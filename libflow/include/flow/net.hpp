@@ -1,4 +1,4 @@
-// Network I/O: inputs from http(s) URLs, the HTTP sink (flowcat --post), the receiver (--listen).
+// Network I/O: inputs from http(s) URLs, and the HTTP sink (flowcat --post).
 #pragma once
 
 #include <cstdint>
@@ -7,7 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include "flow/cli.hpp"
 #include "flow/format.hpp"
 #include "flow/io.hpp"
 
@@ -37,22 +36,8 @@ struct PostOptions {
   double retry_time = 120;       ///< seconds, in all, of retrying one batch
   double backoff = 0.5;          ///< seconds before the first retry (then doubled, with jitter)
 };
-void add_post_options(CLI::App& app, PostOptions& o);
 /// A Writer that posts the records as JSON in batches, with retries. finish() sends the rest,
 /// reports how many records were delivered, and throws DataError when some were not.
-std::unique_ptr<Writer> http_writer(const PostOptions& o, const NetTimeouts& t, Context& ctx);
-
-/// How flowcat --listen receives records.
-struct ListenOptions {
-  std::string address;            ///< ADDR:PORT (port 0: any free port, printed on stderr)
-  std::string access_key;         ///< required X-Amz-Firehose-Access-Key ("" = none)
-  std::string max_body = "64M";   ///< request bodies, compressed and decompressed
-  std::string port_file;          ///< where to write the port actually bound (tests, scripts)
-};
-void add_listen_options(CLI::App& app, ListenOptions& o);
-/// Serves Firehose HTTP-endpoint deliveries and plain POSTed flow logs until SIGINT, SIGTERM or
-/// SIGHUP, writing the records to the output of `common` (-o DIR/: hourly files). A request is
-/// answered 200 only after its records are written and flushed.
-void run_listen(const ListenOptions& o, const CommonOptions& common, Context& ctx);
+std::unique_ptr<Writer> http_writer(const PostOptions& o, const NetTimeouts& t, Messages messages);
 
 }  // namespace flow

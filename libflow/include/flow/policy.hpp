@@ -15,8 +15,6 @@
 
 namespace flow {
 
-struct CommonOptions;
-class Context;
 
 /// Protocol and destination ports a rule covers.
 struct PolicyService {
@@ -124,9 +122,6 @@ class PolicyCheck {
   uint64_t checked_ = 0, unjudged_ = 0;
 };
 
-/// Reads the inputs, checks them, writes the violating records, the summary and the reports;
-/// sets ctx.status to 1 when there are violations.
-void run_policy_check(PolicyCheck& check, const CommonOptions& common, Context& ctx);
 
 /// The reports (--report): JUnit XML, SARIF 2.1.0, GitHub workflow annotations, text summary.
 std::string policy_summary(const PolicyCheck& c);

@@ -97,4 +97,34 @@ class Projection {
   Record out_;
 };
 
+/// Where and how records are written.
+struct OutputConfig {
+  std::string path = "-";  ///< "" or "-" = standard output
+  /// Auto: an aligned table when the output is a terminal (for a person), AWS text otherwise.
+  Format format = Format::Aws;
+  std::vector<std::string> fields;  ///< --fields: these, in this order (empty = all)
+  bool header = true;               ///< AWS text and CSV: the field names first
+  bool force = false;               ///< binary data even to a terminal
+};
+
+/// An opened destination: the output and the writer for the chosen format, with projection.
+class RecordOutput {
+ public:
+  /// Opens the output (a file is written to a temporary beside it until close()). Throws
+  /// UsageError for binary data to a terminal without `force`.
+  explicit RecordOutput(const OutputConfig& c);
+  /// Records to a writer that owns its destination (flowcat --post), with `fields` applied.
+  RecordOutput(std::unique_ptr<Writer> writer, std::vector<std::string> fields);
+  void write(const Record& r) { writer_->write(projection_.apply(r)); }
+  /// Makes every record written so far reach the file or pipe (not the fsync of commit).
+  void flush();
+  /// Finishes the format and commits the file (renames it into place).
+  void close();
+
+ private:
+  std::unique_ptr<Output> out_;
+  std::unique_ptr<Writer> writer_;
+  Projection projection_;
+};
+
 }  // namespace flow

@@ -1,5 +1,5 @@
 // flowgen's outputs: the record stream, hourly S3 objects, connections and ground truth as JSON.
-#include "gen/output.hpp"
+#include "flow/gen_output.hpp"
 
 #include <fmt/format.h>
 #include <isa-l/igzip_lib.h>
@@ -61,9 +61,9 @@ class ConnectionLog {
 
 class StreamSink : public FinishingSink {
  public:
-  StreamSink(const CommonOptions& o, Context& ctx, const gen::Estate& e, const std::string& conns,
+  StreamSink(const OutputConfig& o, const gen::Estate& e, const std::string& conns,
              const std::vector<gen::ScenarioRun>& runs)
-      : out_(o, ctx), conns_(conns, e, runs) {}
+      : out_(o), conns_(conns, e, runs) {}
   void record(const Record& r, uint32_t, int64_t) override { out_.write(r); }
   void connection(const gen::Conn& c, bool complete) override { conns_.add(c, complete); }
   void finish() override {
@@ -81,10 +81,10 @@ class StreamSink : public FinishingSink {
 /// Records arrive in end-time order, so each hour's objects are finished before the next starts.
 class S3Sink : public FinishingSink {
  public:
-  S3Sink(std::string dir, const CommonOptions& o, const gen::Estate& e, uint64_t seed, const std::string& conns,
+  S3Sink(std::string dir, const OutputConfig& o, const gen::Estate& e, uint64_t seed, const std::string& conns,
          const std::vector<gen::ScenarioRun>& runs)
       : dir_(std::move(dir)), estate_(e), seed_(seed), projection_(o.fields), conns_(conns, e, runs) {
-    header_ = !o.no_header;
+    header_ = o.header;
     objects_.resize(e.vpcs.size());
   }
   void record(const Record& r, uint32_t eni, int64_t end) override {
@@ -151,12 +151,12 @@ class S3Sink : public FinishingSink {
 
 }  // namespace
 
-std::unique_ptr<FinishingSink> stream_sink(const CommonOptions& o, Context& ctx, const gen::Generator& g,
+std::unique_ptr<FinishingSink> stream_sink(const OutputConfig& o, const gen::Generator& g,
                                            const std::string& connections) {
-  return std::make_unique<StreamSink>(o, ctx, g.estate(), connections, g.scenarios());
+  return std::make_unique<StreamSink>(o, g.estate(), connections, g.scenarios());
 }
 
-std::unique_ptr<FinishingSink> s3_sink(const std::string& dir, const CommonOptions& o, const gen::Generator& g,
+std::unique_ptr<FinishingSink> s3_sink(const std::string& dir, const OutputConfig& o, const gen::Generator& g,
                                        uint64_t seed, const std::string& connections) {
   return std::make_unique<S3Sink>(dir, o, g.estate(), seed, connections, g.scenarios());
 }

@@ -1,5 +1,5 @@
 // Firehose HTTP-endpoint requests read with simdjson, and the JSON answers Firehose expects.
-#include "net/firehose.hpp"
+#include "flow/firehose.hpp"
 
 #include <fmt/format.h>
 #include <simdjson.h>

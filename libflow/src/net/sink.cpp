@@ -39,8 +39,8 @@ struct Attempt {
 
 class HttpWriter : public Writer {
  public:
-  HttpWriter(const PostOptions& o, const NetTimeouts& t, Context& ctx)
-      : o_(o), ctx_(ctx), url_(redact_url(o.url)), docs_(net::parse_shape(o.shape), o.es_index),
+  HttpWriter(const PostOptions& o, const NetTimeouts& t, Messages messages)
+      : o_(o), messages_(std::move(messages)), url_(redact_url(o.url)), docs_(net::parse_shape(o.shape), o.es_index),
         shape_(net::parse_shape(o.shape)), max_bytes_(parse_size(o.batch_bytes)), rng_(std::random_device{}()) {
     if (o.batch_records == 0 || max_bytes_ == 0) throw UsageError("--batch-records and --batch-bytes must be above 0");
     if (!is_url(o.url)) throw UsageError(fmt::format("--post '{}': not an http:// or https:// URL", redact_url(o.url)));
@@ -61,7 +61,7 @@ class HttpWriter : public Writer {
   void finish() override {
     send();
     if (failed_ == 0) {
-      ctx_.note(fmt::format("delivered {} record{} to {}", delivered_, delivered_ == 1 ? "" : "s", url_));
+      messages_.notice(fmt::format("delivered {} record{} to {}", delivered_, delivered_ == 1 ? "" : "s", url_));
       return;
     }
     throw DataError(fmt::format("{}: {} of {} records not delivered ({} delivered); first error: {}", url_, failed_,
@@ -81,7 +81,7 @@ class HttpWriter : public Writer {
       auto left = std::chrono::duration<double>(deadline - Clock::now()).count();
       if (attempt >= o_.retries || wait > left)
         return give_up(fmt::format("{} (gave up after {} attempt{})", a.error, attempt + 1, attempt ? "s" : ""));
-      ctx_.warn(fmt::format("{}: {}; retrying ({} of {})", url_, a.error, attempt + 1, o_.retries));
+      messages_.warning(fmt::format("{}: {}; retrying ({} of {})", url_, a.error, attempt + 1, o_.retries));
       std::this_thread::sleep_for(std::chrono::duration<double>(wait));
     }
     bytes_ = 0;
@@ -164,7 +164,7 @@ class HttpWriter : public Writer {
   }
 
   const PostOptions& o_;
-  Context& ctx_;
+  Messages messages_;
   std::string url_, target_;
   net::DocFormatter docs_;
   net::Shape shape_;
@@ -179,8 +179,8 @@ class HttpWriter : public Writer {
 
 }  // namespace
 
-std::unique_ptr<Writer> http_writer(const PostOptions& o, const NetTimeouts& t, Context& ctx) {
-  return std::make_unique<HttpWriter>(o, t, ctx);
+std::unique_ptr<Writer> http_writer(const PostOptions& o, const NetTimeouts& t, Messages messages) {
+  return std::make_unique<HttpWriter>(o, t, std::move(messages));
 }
 
 }  // namespace flow

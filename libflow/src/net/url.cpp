@@ -39,7 +39,7 @@ UrlParts split_url(std::string_view url) {
   UrlParts p;
   p.origin = std::string(url.substr(0, path));
   p.target = path == std::string_view::npos ? "/" : std::string(url.substr(path));
-  if (p.target.front() != '/') p.target.insert(0, "/");
+  if (p.target.front() != '/') p.target = "/" + p.target;  // (insert(0, ...) trips g++ 12's -Wrestrict)
   if (auto hash = p.target.find('#'); hash != std::string::npos) p.target.erase(hash);  // not sent
   return p;
 }

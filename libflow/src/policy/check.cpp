@@ -7,7 +7,6 @@
 
 #include <cstring>
 
-#include "flow/cli.hpp"
 #include "flow/error.hpp"
 #include "flow/policy.hpp"
 
@@ -155,42 +154,6 @@ void PolicyCheck::finish() {
     violations_.push_back(v);
     record_of_.push_back(kept);
   }
-}
-
-void run_policy_check(PolicyCheck& check, const CommonOptions& common, Context& ctx) {
-  InputConfig cfg = ctx.input_config(common);
-  auto in = sequential_stream(std::move(cfg));
-  Record r;
-  while (in->next(r)) check.add(r, in->file());
-  check.finish();
-  ctx.report_skips(in->skipped());
-  if (check.checked() == 0 && check.unjudged() > 0)
-    throw DataError(fmt::format("no record could be checked: {} record{} without addresses, protocol or action "
-                                "(Transit Gateway logs carry no action)",
-                                check.unjudged(), check.unjudged() == 1 ? "" : "s"));
-
-  RecordOutput out(common, ctx);
-  for (size_t idx : check.record_of()) out.write(*check.records()[idx]);
-  out.close();
-
-  for (const auto& rep : check.reports()) {
-    auto eq = rep.find('=');
-    std::string kind = rep.substr(0, eq), path = eq == std::string::npos ? "" : rep.substr(eq + 1);
-    std::string text = kind == "junit"   ? junit_report(check)
-                       : kind == "sarif" ? sarif_report(check)
-                       : kind == "github" ? github_report(check)
-                                          : policy_summary(check);
-    if (path.empty() || path == "-") {
-      std::fwrite(text.data(), 1, text.size(), stdout);
-    } else {
-      auto f = Output::open(path);
-      f->write(text);
-      f->commit();
-    }
-  }
-  // The summary always goes to stderr, so that a CI log shows it next to the exit status.
-  if (!ctx.quiet || !check.violations().empty()) std::fputs(policy_summary(check).c_str(), stderr);
-  ctx.status = check.violations().empty() ? 0 : 1;
 }
 
 }  // namespace flow

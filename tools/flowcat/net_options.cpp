@@ -1,7 +1,7 @@
 // The options of flowcat --post and --listen (they feed --help, the man page and completions).
 #include <fmt/format.h>
 
-#include "flow/net.hpp"
+#include "net_options.hpp"
 
 namespace flow {
 

@@ -1,5 +1,5 @@
 // flowstat: reads records, computes the report (stat/compute.cpp), renders it.
-#include "flow/stat_cmd.hpp"
+#include "common/tool.hpp"
 
 #include <unistd.h>
 
@@ -13,6 +13,16 @@
 #include "flow/stats.hpp"
 
 namespace flow {
+
+struct StatCmdOptions {
+  CommonOptions common;
+  std::string format = "text";  ///< text, json, markdown, html
+  std::string report;           ///< --report FILE (.html or .md)
+  size_t top = 10;
+  bool ascii = false;
+  std::string memory = "1G";
+  std::string tmpdir;
+};
 
 const ToolSpec& stat_spec() {
   static const ToolSpec spec{
@@ -102,7 +112,7 @@ std::string render(const Stats& s, const std::string& format, const RenderOption
 
 }  // namespace
 
-void run_stat(StatCmdOptions o, Context& ctx) {
+void run_stat(StatCmdOptions o, Tool& tool) {
   std::string report_format;
   if (!o.report.empty()) {
     if (o.report.ends_with(".html") || o.report.ends_with(".htm")) report_format = "html";
@@ -114,9 +124,9 @@ void run_stat(StatCmdOptions o, Context& ctx) {
   so.memory = parse_size(o.memory);
   so.tmpdir = o.tmpdir;
   auto out = Output::open(o.common.output);  // opened first: a bad -o fails before the input is read
-  auto in = sequential_stream(ctx.input_config(o.common));
+  auto in = sequential_stream(tool.input_config(o.common));
   Stats s = compute_stats(*in, so);
-  ctx.report_skips(in->skipped());
+  tool.report_skips(in->skipped());
 
   RenderOptions ro;
   const char *no_color = std::getenv("NO_COLOR"), *term = std::getenv("TERM");
@@ -132,3 +142,10 @@ void run_stat(StatCmdOptions o, Context& ctx) {
 }
 
 }  // namespace flow
+
+int main(int argc, char** argv) {
+  flow::StatCmdOptions opts;
+  return flow::run_tool(
+      argc, argv, flow::stat_spec(), [&](CLI::App& app) { flow::define_stat_options(app, opts); },
+      [&](flow::Tool& tool) { flow::run_stat(opts, tool); });
+}

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "flow/cli.hpp"
 #include "flow/gen_sim.hpp"
+#include "flow/stream.hpp"
 
 namespace flow {
 
@@ -16,9 +16,9 @@ class FinishingSink : public gen::GenSink {
   virtual void finish() = 0;
 };
 
-std::unique_ptr<FinishingSink> stream_sink(const CommonOptions& o, Context& ctx, const gen::Generator& g,
+std::unique_ptr<FinishingSink> stream_sink(const OutputConfig& o, const gen::Generator& g,
                                            const std::string& connections);
-std::unique_ptr<FinishingSink> s3_sink(const std::string& dir, const CommonOptions& o, const gen::Generator& g,
+std::unique_ptr<FinishingSink> s3_sink(const std::string& dir, const OutputConfig& o, const gen::Generator& g,
                                        uint64_t seed, const std::string& connections);
 inline void finish_sink(gen::GenSink& s) { static_cast<FinishingSink&>(s).finish(); }
 

@@ -1,5 +1,5 @@
 // run_tool(): options, help, messages and exit codes shared by every tool.
-#include "flow/cli.hpp"
+#include "common/tool.hpp"
 
 #include <unistd.h>
 
@@ -131,23 +131,31 @@ void add_output_options(CLI::App& app, CommonOptions& o) {
   app.add_flag("--force", o.force, "Write binary output even to a terminal")->group("Output");
 }
 
-Context::Context(std::string tool) : tool_(std::move(tool)) {}
+Tool::Tool(std::string name) : name_(std::move(name)) {}
 
-void Context::warn(const std::string& msg) {
-  if (!quiet) say("{}: warning: {}\n", tool_, msg);
+void Tool::warn(const std::string& msg) {
+  if (!quiet) say("{}: warning: {}\n", name_, msg);
 }
 
-void Context::note(const std::string& msg) {
-  if (!quiet) say("{}: {}\n", tool_, msg);
+void Tool::note(const std::string& msg) {
+  if (!quiet) say("{}: {}\n", name_, msg);
 }
 
-ProgressSink* Context::progress_sink() {
+void Tool::tell(const std::string& msg) { say("{}: {}\n", name_, msg); }
+
+void Tool::print_err(std::string_view text) { say("{}", text); }
+
+Messages Tool::messages() {
+  return {[this](const std::string& m) { warn(m); }, [this](const std::string& m) { note(m); }};
+}
+
+ProgressSink* Tool::progress_sink() {
   if (!progress) return nullptr;
-  if (!progress_sink_) progress_sink_ = std::make_unique<ProgressBar>(tool_);
+  if (!progress_sink_) progress_sink_ = std::make_unique<ProgressBar>(name_);
   return progress_sink_.get();
 }
 
-InputConfig Context::input_config(const CommonOptions& o) {
+InputConfig Tool::input_config(const CommonOptions& o) {
   InputConfig cfg;
   cfg.files = o.inputs;
   cfg.read.format = parse_format_name(o.input_format);
@@ -172,40 +180,26 @@ InputConfig Context::input_config(const CommonOptions& o) {
   return cfg;
 }
 
-void Context::report_skips(const SkipReport& s) {
+void Tool::report_skips(const SkipReport& s) {
   if (s.errors == 0) return;
   // Always said, even with --quiet: skipping is never silent.
-  say("{}: skipped {} malformed record{} ({} error{}); first: {}\n", tool_, s.records,
-             s.records == 1 ? "" : "s", s.errors, s.errors == 1 ? "" : "s", s.first);
+  tell(fmt::format("skipped {} malformed record{} ({} error{}); first: {}", s.records,
+             s.records == 1 ? "" : "s", s.errors, s.errors == 1 ? "" : "s", s.first));
 }
 
-RecordOutput::RecordOutput(const CommonOptions& o, Context&) : projection_(o.fields) {
-  out_ = Output::open(o.output);
+OutputConfig output_config(const CommonOptions& o) {
+  OutputConfig c;
+  c.path = o.output;
   // No -O: a table for a person at a terminal, AWS text for everything else (tools that say so).
-  Format f = o.output_format.empty() ? (out_->is_terminal() ? Format::Table : Format::Aws)
-                                     : parse_format_name(o.output_format);
-  if (f == Format::Binary && out_->is_terminal() && !o.force)
-    throw UsageError("refusing to write binary data to a terminal (use -o FILE, a pipe, or --force)");
-  WriteOptions w;
-  w.header = !o.no_header;
-  writer_ = make_writer(f, *out_, w);
-}
-
-RecordOutput::RecordOutput(std::unique_ptr<Writer> writer, const CommonOptions& o)
-    : writer_(std::move(writer)), projection_(o.fields) {}
-
-void RecordOutput::flush() {
-  writer_->flush();
-  if (out_) out_->flush();
-}
-
-void RecordOutput::close() {
-  writer_->finish();
-  if (out_) out_->commit();
+  c.format = o.output_format.empty() ? Format::Auto : parse_format_name(o.output_format);
+  c.fields = o.fields;
+  c.header = !o.no_header;
+  c.force = o.force;
+  return c;
 }
 
 int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<void(CLI::App&)>& define,
-             const std::function<void(Context&)>& run) {
+             const std::function<void(Tool&)>& run) {
   // EPIPE instead of death by SIGPIPE, the same with or without an HTTP server linked in.
   std::signal(SIGPIPE, SIG_IGN);
   // Interrupted, terminated, hung up or quit: no temporary output is left behind.
@@ -251,12 +245,12 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
       std::fwrite(text.data(), 1, text.size(), stdout);
       return std::fflush(stdout) == 0 ? kExitOk : kExitData;
     }
-    Context ctx(spec.name);
-    ctx.quiet = quiet;
-    ctx.progress = !no_progress && isatty(2);
-    run(ctx);
+    Tool tool(spec.name);
+    tool.quiet = quiet;
+    tool.progress = !no_progress && isatty(2);
+    run(tool);
     if (std::fflush(stdout) != 0 && errno != EPIPE) throw DataError("(stdout): write error");
-    return ctx.status;
+    return tool.status;
   } catch (const BrokenPipe&) {
     return kExitOk;
   } catch (const UsageError& e) {

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "flow/cli.hpp"
+#include "common/tool.hpp"
 #include "flow/error.hpp"
 #include "flow/field.hpp"
 

@@ -1,6 +1,6 @@
 // flowjoin: reads records, joins them with a second stream (--with), stitches or deduplicates
 // their conversations, and writes the result.
-#include "flow/join_cmd.hpp"
+#include "common/tool.hpp"
 
 #include <fmt/format.h>
 
@@ -15,6 +15,15 @@
 #include "flow/time.hpp"
 
 namespace flow {
+
+struct JoinCmdOptions {
+  CommonOptions common;
+  std::vector<std::string> tables, cidrs, ip_ranges, mmdbs;  ///< FIELD=FILE each
+  std::string with, on, within, with_prefix = "with.";
+  std::string join = "left";
+  bool stitch = false, dedup = false;
+  std::string idle = "15m";
+};
 
 const ToolSpec& join_spec() {
   static const ToolSpec spec{
@@ -166,7 +175,7 @@ std::vector<LookupSpec> lookup_specs(const JoinCmdOptions& o) {
 
 }  // namespace
 
-void run_join(const JoinCmdOptions& o, Context& ctx) {
+void run_join(const JoinCmdOptions& o, Tool& tool) {
   check_usage(o);
   const std::vector<LookupSpec> specs = lookup_specs(o);
   std::optional<Enricher> enricher;
@@ -184,25 +193,25 @@ void run_join(const JoinCmdOptions& o, Context& ctx) {
     if (!o.within.empty()) so.within = o.within == "0" ? 0 : parse_duration(o.within, "--within");  // 0: overlap
     CommonOptions wo = o.common;
     wo.inputs = {o.with};
-    with_in = sequential_stream(ctx.input_config(wo));
+    with_in = sequential_stream(tool.input_config(wo));
     with.emplace(*with_in, std::move(so));
-    ctx.report_skips(with_in->skipped());
+    tool.report_skips(with_in->skipped());
     if (with->without_key())
-      ctx.warn(fmt::format("--with {}: {} of {} records have no value for a key field; they match nothing", o.with,
+      tool.warn(fmt::format("--with {}: {} of {} records have no value for a key field; they match nothing", o.with,
                            with->without_key(), with->loaded()));
   }
 
   std::optional<Conversations> convs;
   if (o.stitch || o.dedup) convs.emplace(ConversationOptions{idle, o.dedup});
 
-  InputConfig cfg = ctx.input_config(o.common);
+  InputConfig cfg = tool.input_config(o.common);
   // Conversations read only these fields (the binary reader then decodes no others).
   if (o.stitch && o.with.empty())
     cfg.read.fields.emplace(std::vector<std::string>{"interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol",
                                                      "packets", "bytes", "start", "end", "action", "tcp-flags",
                                                      "pkt-srcaddr", "pkt-dstaddr"});
   auto in = sequential_stream(std::move(cfg));
-  RecordOutput out(o.common, ctx);
+  RecordOutput out(output_config(o.common));
   // Lookups last: they enrich conversations as well as records. --join filters by them when
   // there is no --with to filter by.
   Record enriched;
@@ -237,22 +246,29 @@ void run_join(const JoinCmdOptions& o, Context& ctx) {
   if (convs) convs->finish(true, write_fn);
   out.close();
 
-  ctx.report_skips(in->skipped());
+  tool.report_skips(in->skipped());
   if (convs) {
     const ConversationStats& s = convs->stats();
     if (s.late)
-      ctx.warn(fmt::format("{} record{} came more than --idle ({}) after the input's time (first: {}): the input is not "
+      tool.warn(fmt::format("{} record{} came more than --idle ({}) after the input's time (first: {}): the input is not "
                            "in time order, and their conversations may be split; sort it (flowcat --merge) or raise --idle",
                            s.late, s.late == 1 ? "" : "s", o.idle, s.first_late));
     if (o.stitch)
-      ctx.note(fmt::format("stitched {} records into {} conversations{}", s.records, s.conversations,
+      tool.note(fmt::format("stitched {} records into {} conversations{}", s.records, s.conversations,
                            s.no_flow ? fmt::format(" ({} record{} without a flow left out: NODATA, SKIPDATA)", s.no_flow,
                                                    s.no_flow == 1 ? "" : "s")
                                      : ""));
     else
-      ctx.note(fmt::format("dedup: kept {} records, dropped {} second observations ({} bytes) of {} connections", s.kept,
+      tool.note(fmt::format("dedup: kept {} records, dropped {} second observations ({} bytes) of {} connections", s.kept,
                            s.dropped, s.dropped_bytes, s.conversations));
   }
 }
 
 }  // namespace flow
+
+int main(int argc, char** argv) {
+  flow::JoinCmdOptions opts;
+  return flow::run_tool(
+      argc, argv, flow::join_spec(), [&](CLI::App& app) { flow::define_join_options(app, opts); },
+      [&](flow::Tool& tool) { flow::run_join(opts, tool); });
+}

@@ -1,6 +1,7 @@
 // flowfilter: records matching an expression to stdout (the others optionally to --rest), or a
 // policy check (policy_check.cpp). Exit status as grep: 0 matched, 1 nothing matched, 2 error.
-#include "flow/filter_cmd.hpp"
+#include "common/tool.hpp"
+#include "policy_check.hpp"
 
 #include <fmt/format.h>
 
@@ -14,6 +15,19 @@
 #include "flow/policy.hpp"
 
 namespace flow {
+
+struct FilterCmdOptions {
+  CommonOptions common;
+  std::string expr;       ///< -e
+  bool expr_given = false;  ///< -e was given (even empty: then every argument is an input)
+  std::string expr_file;  ///< -f
+  bool invert = false;
+  bool count = false;
+  bool check = false;
+  std::string rest;  ///< --rest FILE: the records that do not match
+  std::string policy;
+  std::vector<std::string> reports;  ///< --report junit=FILE, sarif=FILE, github, text
+};
 
 const ToolSpec& filter_spec() {
   static const ToolSpec spec{
@@ -110,7 +124,7 @@ std::pair<std::string, std::string> expression(FilterCmdOptions& o) {
 
 }  // namespace
 
-void run_filter(FilterCmdOptions o, Context& ctx) {
+void run_filter(FilterCmdOptions o, Tool& tool) {
   FilterSettings settings;
   settings.now = std::time(nullptr);
   auto [text, source] = expression(o);
@@ -124,23 +138,23 @@ void run_filter(FilterCmdOptions o, Context& ctx) {
       throw UsageError("-v, --count and --rest select records; with --policy, give a selection with -e instead");
     PolicyCheck check(load_policy(o.policy), std::move(filter), o.reports);
     if (o.check) return;
-    run_policy_check(check, o.common, ctx);
+    run_policy_check(check, o.common, tool);
     return;
   }
   if (!o.reports.empty()) throw UsageError("--report needs --policy");
   if (o.check) return;
   if (o.count && !o.rest.empty()) throw UsageError("--count writes no records: it cannot be combined with --rest");
 
-  InputConfig cfg = ctx.input_config(o.common);
+  InputConfig cfg = tool.input_config(o.common);
   // Counting needs only the fields the expression reads (the binary reader skips the others).
   if (o.count) cfg.read.fields.emplace(filter->fields());
   auto in = sequential_stream(std::move(cfg));
   std::unique_ptr<RecordOutput> out, rest;
-  if (!o.count) out = std::make_unique<RecordOutput>(o.common, ctx);
+  if (!o.count) out = std::make_unique<RecordOutput>(output_config(o.common));
   if (!o.rest.empty()) {
     CommonOptions r = o.common;
     r.output = o.rest;
-    rest = std::make_unique<RecordOutput>(r, ctx);
+    rest = std::make_unique<RecordOutput>(output_config(r));
   }
 
   uint64_t n = 0;
@@ -176,8 +190,15 @@ void run_filter(FilterCmdOptions o, Context& ctx) {
   if (out) out->close();
   if (rest) rest->close();
   if (o.count) fmt::print("{}\n", n);
-  ctx.report_skips(in->skipped());
-  ctx.status = n > 0 ? 0 : 1;
+  tool.report_skips(in->skipped());
+  tool.status = n > 0 ? 0 : 1;
 }
 
 }  // namespace flow
+
+int main(int argc, char** argv) {
+  flow::FilterCmdOptions opts;
+  return flow::run_tool(
+      argc, argv, flow::filter_spec(), [&](CLI::App& app) { flow::define_filter_options(app, opts); },
+      [&](flow::Tool& tool) { flow::run_filter(opts, tool); });
+}

@@ -1,5 +1,5 @@
 // flowcat --listen's output: one stream, or hourly files named by the hour they were received in.
-#include "net/listen_output.hpp"
+#include "listen_output.hpp"
 
 #include <sys/stat.h>
 
@@ -11,13 +11,13 @@
 
 #include "flow/error.hpp"
 
-namespace flow::net {
+namespace flow {
 
 namespace {
 
 class StreamOutput : public ListenOutput {
  public:
-  StreamOutput(const CommonOptions& o, Context& ctx) : out_(o, ctx) {}
+  explicit StreamOutput(const CommonOptions& o) : out_(output_config(o)) {}
   void write(const Record& r) override { out_.write(r); }
   void flush() override { out_.flush(); }
   void rotate(int64_t) override {}
@@ -29,7 +29,7 @@ class StreamOutput : public ListenOutput {
 
 class HourlyOutput : public ListenOutput {
  public:
-  HourlyOutput(const CommonOptions& o, Context& ctx, std::string dir) : o_(o), ctx_(ctx), dir_(std::move(dir)) {
+  HourlyOutput(const CommonOptions& o, Tool& tool, std::string dir) : o_(o), tool_(tool), dir_(std::move(dir)) {
     if (o.output_format.empty()) o_.output_format = "aws";
   }
   void write(const Record& r) override {
@@ -48,7 +48,7 @@ class HourlyOutput : public ListenOutput {
     if (!out_) return;
     auto out = std::move(out_);
     out->close();
-    ctx_.note(fmt::format("wrote {}", o_.output));
+    tool_.note(fmt::format("wrote {}", o_.output));
   }
 
  private:
@@ -60,11 +60,11 @@ class HourlyOutput : public ListenOutput {
       o_.output = dir_ + hourly_name(now, o_.output_format, serial);
       if (stat(o_.output.c_str(), &st) != 0) break;
     }
-    out_ = std::make_unique<RecordOutput>(o_, ctx_);
+    out_ = std::make_unique<RecordOutput>(output_config(o_));
   }
 
   CommonOptions o_;
-  Context& ctx_;
+  Tool& tool_;
   std::string dir_;
   std::unique_ptr<RecordOutput> out_;
   int64_t hour_ = 0;
@@ -82,15 +82,15 @@ std::string hourly_name(int64_t t, std::string_view format, unsigned serial) {
                      suffix, ext);
 }
 
-std::unique_ptr<ListenOutput> listen_output(const CommonOptions& o, Context& ctx) {
+std::unique_ptr<ListenOutput> listen_output(const CommonOptions& o, Tool& tool) {
   if (o.output_format == "table") throw UsageError("--listen: -O table cannot be written as records arrive");
   struct stat st;
   bool dir = !o.output.empty() && (o.output.back() == '/' || (stat(o.output.c_str(), &st) == 0 && S_ISDIR(st.st_mode)));
-  if (!dir) return std::make_unique<StreamOutput>(o, ctx);
+  if (!dir) return std::make_unique<StreamOutput>(o);
   std::string d = o.output.back() == '/' ? o.output : o.output + "/";
   if (mkdir(d.c_str(), 0777) != 0 && errno != EEXIST)
     throw DataError(fmt::format("{}: cannot create the directory: {}", d, std::strerror(errno)));
-  return std::make_unique<HourlyOutput>(o, ctx, d);
+  return std::make_unique<HourlyOutput>(o, tool, d);
 }
 
-}  // namespace flow::net
+}  // namespace flow

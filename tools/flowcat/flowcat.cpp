@@ -1,5 +1,6 @@
 // flowcat: every input to one output, optionally merged by start time and cut to a time window.
-#include "flow/cat.hpp"
+#include "common/tool.hpp"
+#include "net_options.hpp"
 
 #include <fmt/format.h>
 
@@ -9,6 +10,15 @@
 #include "flow/time.hpp"
 
 namespace flow {
+
+struct CatOptions {
+  CommonOptions common;
+  std::string since, until;
+  bool merge = false;
+  bool count = false;
+  PostOptions post;
+  ListenOptions listen;
+};
 
 const ToolSpec& cat_spec() {
   static const ToolSpec spec{
@@ -123,15 +133,15 @@ void check_network_options(const CatOptions& o) {
 }
 }  // namespace
 
-void run_cat(const CatOptions& o, Context& ctx) {
+void run_cat(const CatOptions& o, Tool& tool) {
   check_network_options(o);
-  if (!o.listen.address.empty()) return run_listen(o.listen, o.common, ctx);
+  if (!o.listen.address.empty()) return run_listen(o.listen, o.common, tool);
   const int64_t now = std::time(nullptr);
   const bool windowed = !o.since.empty() || !o.until.empty();
   const int64_t since = o.since.empty() ? INT64_MIN : parse_time(o.since, "--since", now);
   const int64_t until = o.until.empty() ? INT64_MAX : parse_time(o.until, "--until", now);
 
-  InputConfig cfg = ctx.input_config(o.common);
+  InputConfig cfg = tool.input_config(o.common);
   // Tell the readers which fields are used (the binary reader then decodes only those).
   if (o.count || !o.common.fields.empty()) {
     cfg.read.fields.emplace(o.count ? std::vector<std::string>{} : o.common.fields);
@@ -141,9 +151,9 @@ void run_cat(const CatOptions& o, Context& ctx) {
   auto in = o.merge ? merged_stream(std::move(cfg)) : sequential_stream(std::move(cfg));
   std::unique_ptr<RecordOutput> out;
   if (!o.post.url.empty()) {
-    out = std::make_unique<RecordOutput>(http_writer(o.post, o.common.net, ctx), o.common);
+    out = std::make_unique<RecordOutput>(http_writer(o.post, o.common.net, tool.messages()), o.common.fields);
   } else if (!o.count) {
-    out = std::make_unique<RecordOutput>(o.common, ctx);
+    out = std::make_unique<RecordOutput>(output_config(o.common));
   }
 
   Record r;
@@ -158,7 +168,14 @@ void run_cat(const CatOptions& o, Context& ctx) {
   }
   if (out) out->close();
   if (o.count) fmt::print("{}\n", n);
-  ctx.report_skips(in->skipped());
+  tool.report_skips(in->skipped());
 }
 
 }  // namespace flow
+
+int main(int argc, char** argv) {
+  flow::CatOptions opts;
+  return flow::run_tool(
+      argc, argv, flow::cat_spec(), [&](CLI::App& app) { flow::define_cat_options(app, opts); },
+      [&](flow::Tool& tool) { flow::run_cat(opts, tool); });
+}

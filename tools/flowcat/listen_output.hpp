@@ -6,9 +6,9 @@
 #include <memory>
 #include <string>
 
-#include "flow/cli.hpp"
+#include "common/tool.hpp"
 
-namespace flow::net {
+namespace flow {
 
 class ListenOutput {
  public:
@@ -23,9 +23,9 @@ class ListenOutput {
 };
 
 /// -o DIR/ (a trailing slash, or an existing directory): hourly files; else one RecordOutput.
-std::unique_ptr<ListenOutput> listen_output(const CommonOptions& o, Context& ctx);
+std::unique_ptr<ListenOutput> listen_output(const CommonOptions& o, Tool& tool);
 
 /// "flows-20240301T10Z.log": the file of the hour holding `t`, with the format's extension.
 std::string hourly_name(int64_t t, std::string_view format, unsigned serial);
 
-}  // namespace flow::net
+}  // namespace flow

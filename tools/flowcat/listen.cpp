@@ -12,13 +12,13 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <httplib.h>
 
 #include "flow/agg.hpp"
 #include "flow/error.hpp"
-#include "flow/net.hpp"
-#include "net/firehose.hpp"
-#include "net/listen_output.hpp"
-#include "net/url.hpp"
+#include "net_options.hpp"
+#include "flow/firehose.hpp"
+#include "listen_output.hpp"
 
 namespace flow {
 namespace {
@@ -52,9 +52,9 @@ struct Refusal {
 
 class Receiver {
  public:
-  Receiver(const ListenOptions& o, const CommonOptions& common, Context& ctx)
-      : o_(o), ctx_(ctx), cfg_(ctx.input_config(common)), max_body_(parse_size(o.max_body)),
-        out_(net::listen_output(common, ctx)) {}
+  Receiver(const ListenOptions& o, const CommonOptions& common, Tool& tool)
+      : o_(o), tool_(tool), cfg_(tool.input_config(common)), max_body_(parse_size(o.max_body)),
+        out_(listen_output(common, tool)) {}
 
   void handle(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
     const bool firehose = req.has_header(kRequestIdHeader);
@@ -91,7 +91,7 @@ class Receiver {
       answer(200, {}, n);
     } catch (const Refusal& r) {
       refused_.fetch_add(1);
-      ctx_.warn(fmt::format("refused {} from {} ({}): {}", name, req.remote_addr, r.status, r.message));
+      tool_.warn(fmt::format("refused {} from {} ({}): {}", name, req.remote_addr, r.status, r.message));
       answer(r.status, r.message, 0);
     } catch (const BrokenPipe&) {
       stop_with(std::nullopt);  // the reader of our output went away: end quietly
@@ -118,14 +118,12 @@ class Receiver {
     if (fatal_) throw *fatal_;
     if (broken_pipe_) throw BrokenPipe();
     out_->close();
-    ctx_.report_skips(skips_);
+    tool_.report_skips(skips_);
     uint64_t refused = refused_.load();
     // Always said, even with -q: refused requests are data that did not arrive.
-    if (refused || !ctx_.quiet)
-      std::fprintf(stderr, "%s: received %llu record%s in %llu request%s; %llu refused\n", ctx_.tool().c_str(),
-                   static_cast<unsigned long long>(records_), records_ == 1 ? "" : "s",
-                   static_cast<unsigned long long>(requests_), requests_ == 1 ? "" : "s",
-                   static_cast<unsigned long long>(refused));
+    if (refused || !tool_.quiet)
+      tool_.tell(fmt::format("received {} record{} in {} request{}; {} refused", records_, records_ == 1 ? "" : "s",
+                             requests_, requests_ == 1 ? "" : "s", refused));
   }
 
  private:
@@ -190,7 +188,7 @@ class Receiver {
         ++skips_.errors;
         skips_.records += e.records;
         if (skips_.first.empty()) skips_.first = e.message();
-        if (cfg_.on_error == ErrorPolicy::Warn) ctx_.warn("skipped: " + e.message());
+        if (cfg_.on_error == ErrorPolicy::Warn) tool_.warn("skipped: " + e.message());
         if (e.fatal || !reader) return n;
         continue;
       }
@@ -207,11 +205,11 @@ class Receiver {
   }
 
   const ListenOptions& o_;
-  Context& ctx_;
+  Tool& tool_;
   InputConfig cfg_;
   uint64_t max_body_;
   std::mutex mu_;  // the output, the counts and the skip report
-  std::unique_ptr<net::ListenOutput> out_;
+  std::unique_ptr<ListenOutput> out_;
   uint64_t records_ = 0, requests_ = 0;
   std::atomic<uint64_t> refused_{0};
   SkipReport skips_;
@@ -237,10 +235,10 @@ std::pair<std::string, int> parse_address(const std::string& s) {
 
 }  // namespace
 
-void run_listen(const ListenOptions& o, const CommonOptions& common, Context& ctx) {
+void run_listen(const ListenOptions& o, const CommonOptions& common, Tool& tool) {
   if (!common.inputs.empty()) throw UsageError("--listen takes no input files");
   auto [host, port] = parse_address(o.address);
-  Receiver receiver(o, common, ctx);
+  Receiver receiver(o, common, tool);
 
   // The stop signals wait for sigtimedwait() in this thread; the server's threads, started
   // below, inherit the mask, so a signal never lands in the middle of a request.
@@ -264,7 +262,7 @@ void run_listen(const ListenOptions& o, const CommonOptions& common, Context& ct
     f << bound << "\n";
     if (!f.flush()) throw DataError(fmt::format("{}: cannot write the port", o.port_file));
   }
-  ctx.note(fmt::format("listening on {}:{}", host, bound));
+  tool.note(fmt::format("listening on {}:{}", host, bound));
   receiver.run(svr, signals);
 }
 

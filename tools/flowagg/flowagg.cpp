@@ -1,5 +1,5 @@
 // flowagg: reads records (or --merge: partial states), groups them, writes one record per group.
-#include "flow/agg_cmd.hpp"
+#include "common/tool.hpp"
 
 #include <malloc.h>
 
@@ -17,6 +17,22 @@
 #include "flow/filter.hpp"
 
 namespace flow {
+
+struct AggCmdOptions {
+  CommonOptions common;
+  std::vector<std::string> keys, values;
+  bool bidir = false;
+  uint64_t top = 0;
+  std::string by;
+  bool ascending = false;
+  bool unsorted = false;
+  std::string having, where;
+  std::string memory = "1G";
+  std::string tmpdir;
+  unsigned threads = 0;  ///< 0: one per core (at most 8)
+  bool partial = false;
+  bool merge = false;
+};
 
 const ToolSpec& agg_spec() {
   static const ToolSpec spec{
@@ -181,14 +197,14 @@ unsigned threads_for(const AggCmdOptions& o) {
 
 /// Reads the inputs into `agg`, in parallel where they can be split (flow/stream.hpp): each
 /// thread groups its share into its own Aggregator, and the shares are absorbed into `agg`.
-void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, const AggLimits& limits, Context& ctx,
+void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, const AggLimits& limits, Tool& tool,
                unsigned threads, bool defer) {
   FilterSettings fs;
   fs.now = std::time(nullptr);
   fs.source = "-w";
   std::optional<Filter> where;
   if (!o.where.empty()) where.emplace(Filter::compile(o.where, fs));
-  InputConfig cfg = ctx.input_config(o.common);
+  InputConfig cfg = tool.input_config(o.common);
   cfg.read.fields.emplace(needed_fields(spec, where));
   auto streams = parallel_streams(std::move(cfg), threads);
   // Each lane keeps its share of --memory while reading; the merged groups, all of it.
@@ -267,12 +283,12 @@ void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, con
     if (skipped.first.empty()) skipped.first = s.first;
     if (i > 0) agg.absorb_rest(parts[i - 1]);
   }
-  ctx.report_skips(skipped);
+  tool.report_skips(skipped);
 }
 
 }  // namespace
 
-void run_agg(AggCmdOptions o, Context& ctx) {
+void run_agg(AggCmdOptions o, Tool& tool) {
   // Memory that the group tables free as they grow (slot arrays, passed rows) is kept for the
   // next to take, not handed back to the system and faulted in afresh: 8 M groups took 14% fewer
   // page faults (159,000 -> 133,000), and faulting pages in is a good part of their cost.
@@ -308,10 +324,10 @@ void run_agg(AggCmdOptions o, Context& ctx) {
     for (; i < o.common.inputs.size(); ++i) agg.add_partial(o.common.inputs[i]);
   } else {
     try {
-      read_into(agg, o, spec, limits, ctx, threads, defer);
+      read_into(agg, o, spec, limits, tool, threads, defer);
     } catch (const SplitReadAborted&) {  // rare: an error ended a split input early
       agg = Aggregator(spec, limits);
-      read_into(agg, o, spec, limits, ctx, 1, false);
+      read_into(agg, o, spec, limits, tool, 1, false);
     }
   }
 
@@ -323,7 +339,7 @@ void run_agg(AggCmdOptions o, Context& ctx) {
     out->commit();
     return;
   }
-  RecordOutput out(o.common, ctx);
+  RecordOutput out(output_config(o.common));
   std::function<bool(const Record&)> keep;
   if (having) keep = [&](const Record& r) { return having->match(r); };
   agg.finish(order, keep, [&](const Record& r) { out.write(r); });
@@ -333,3 +349,10 @@ void run_agg(AggCmdOptions o, Context& ctx) {
 }
 
 }  // namespace flow
+
+int main(int argc, char** argv) {
+  flow::AggCmdOptions opts;
+  return flow::run_tool(
+      argc, argv, flow::agg_spec(), [&](CLI::App& app) { flow::define_agg_options(app, opts); },
+      [&](flow::Tool& tool) { flow::run_agg(opts, tool); });
+}

@@ -1,4 +1,5 @@
 // What every tool shares: common options, --help/--version/--generate, messages and exit codes.
+// The command-line layer: only tools/ include this (libflow never sees CLI11).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -44,13 +45,17 @@ void add_input_options(CLI::App& app, CommonOptions& o);
 void add_output_options(CLI::App& app, CommonOptions& o);
 
 /// A running tool: its name, where its diagnostics go, and its settings from the command line.
-class Context {
+class Tool {
  public:
-  explicit Context(std::string tool);
-  const std::string& tool() const { return tool_; }
+  explicit Tool(std::string name);
+  const std::string& name() const { return name_; }
   /// "tool: warning: msg" on stderr (unless --quiet).
   void warn(const std::string& msg);
   void note(const std::string& msg);
+  /// "tool: msg" on stderr even with --quiet: for what must never go unsaid.
+  void tell(const std::string& msg);
+  /// Text as it is on stderr (a report's summary), even with --quiet.
+  void print_err(std::string_view text);
   bool quiet = false;
   bool progress = false;  ///< stderr is a terminal and --no-progress was not given
   /// The exit status of a run that ends without an error (1 = "no match" for filters).
@@ -62,35 +67,22 @@ class Context {
   void report_skips(const SkipReport& s);
   /// The progress bar, when progress is on; else null.
   ProgressSink* progress_sink();
+  /// warn() and note() for libflow's engines, which never print themselves.
+  Messages messages();
 
  private:
-  std::string tool_;
+  std::string name_;
   std::unique_ptr<ProgressSink> progress_sink_;
 };
 
-/// An opened destination: the output and the writer for the chosen format, with projection.
-class RecordOutput {
- public:
-  RecordOutput(const CommonOptions& o, Context& ctx);
-  /// Records to a writer that owns its destination (flowcat --post), with --fields applied.
-  RecordOutput(std::unique_ptr<Writer> writer, const CommonOptions& o);
-  void write(const Record& r) { writer_->write(projection_.apply(r)); }
-  /// Makes every record written so far reach the file or pipe (not the fsync of commit).
-  void flush();
-  /// Finishes the format and commits the file (renames it into place).
-  void close();
-
- private:
-  std::unique_ptr<Output> out_;
-  std::unique_ptr<Writer> writer_;
-  Projection projection_;
-};
+/// The OutputConfig for the common options (-o, -O, --fields, --no-header, --force).
+OutputConfig output_config(const CommonOptions& o);
 
 /// Parses the command line, runs the tool and maps errors to exit codes and messages:
 /// usage 2, data/I-O 1, broken pipe 0 (quiet). Handles --help, --version and the hidden
 /// --generate man|bash|zsh|fish.
 int run_tool(int argc, char** argv, const ToolSpec& spec,
-             const std::function<void(CLI::App&)>& define, const std::function<void(Context&)>& run);
+             const std::function<void(CLI::App&)>& define, const std::function<void(Tool&)>& run);
 
 /// Writes a man page, or a bash/zsh/fish completion script, for a tool from its CLI::App.
 std::string generate_man(const CLI::App& app, const ToolSpec& spec);

@@ -7,12 +7,29 @@
 #include <memory>
 
 #include "flow/error.hpp"
-#include "flow/gen.hpp"
+#include "common/tool.hpp"
 #include "flow/gen_sim.hpp"
 #include "flow/time.hpp"
-#include "gen/output.hpp"
+#include "flow/gen_output.hpp"
 
 namespace flow {
+
+struct GenOptions {
+  CommonOptions common;
+  uint64_t seed = 1;
+  std::string start = "2024-06-03T00:00:00Z";
+  std::string duration = "1h";
+  uint64_t flows = 0;
+  double rate = 10;
+  std::vector<std::string> scenarios;
+  int log_version = 2;
+  std::string aws_format;
+  std::string topology;
+  int vpcs = 1, accounts = 1, azs = 2, hosts = 12, clients = 2000;
+  std::string region = "us-east-1";
+  double skipdata = 0.0005;
+  std::string truth, connections, estate, policy, s3;
+};
 
 const ToolSpec& gen_spec() {
   static const ToolSpec spec{
@@ -163,7 +180,7 @@ gen::GenConfig make_config(const GenOptions& o, CLI::App& app) {
 
 }  // namespace
 
-void run_gen(const GenOptions& o, CLI::App& app, Context& ctx) {
+void run_gen(const GenOptions& o, CLI::App& app, Tool& tool) {
   if (!o.s3.empty() && (o.common.output_format != "aws" || o.common.output != "-"))
     throw UsageError("--s3 writes AWS text objects itself: it takes neither -o nor -O");
   gen::GenConfig cfg = make_config(o, app);
@@ -172,14 +189,26 @@ void run_gen(const GenOptions& o, CLI::App& app, Context& ctx) {
   if (!o.policy.empty()) write_file(o.policy, gen::estate_policy(g.estate(), cfg.seed));
 
   std::unique_ptr<FinishingSink> sink;
-  if (o.s3.empty()) sink = stream_sink(o.common, ctx, g, o.connections);
-  else sink = s3_sink(o.s3, o.common, g, cfg.seed, o.connections);
+  if (o.s3.empty()) sink = stream_sink(output_config(o.common), g, o.connections);
+  else sink = s3_sink(o.s3, output_config(o.common), g, cfg.seed, o.connections);
   g.run(*sink);
   finish_sink(*sink);
   if (o.flows > 0 && g.records_written() < o.flows)
-    ctx.warn(fmt::format("--flows {}: only {} records fit in the time range (raise --rate or --duration)", o.flows,
+    tool.warn(fmt::format("--flows {}: only {} records fit in the time range (raise --rate or --duration)", o.flows,
                          g.records_written()));
   if (!o.truth.empty()) write_file(o.truth, truth_json(g.scenarios()));
 }
 
 }  // namespace flow
+
+int main(int argc, char** argv) {
+  flow::GenOptions opts;
+  CLI::App* app = nullptr;
+  return flow::run_tool(
+      argc, argv, flow::gen_spec(),
+      [&](CLI::App& a) {
+        app = &a;
+        flow::define_gen_options(a, opts);
+      },
+      [&](flow::Tool& tool) { flow::run_gen(opts, *app, tool); });
+}

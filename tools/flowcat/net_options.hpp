@@ -1,0 +1,26 @@
+// flowcat's network options: --post (the HTTP sink of libflow) and --listen (the receiver).
+#pragma once
+
+#include <string>
+
+#include "common/tool.hpp"
+#include "flow/net.hpp"
+
+namespace flow {
+
+void add_post_options(CLI::App& app, PostOptions& o);
+
+/// How flowcat --listen receives records.
+struct ListenOptions {
+  std::string address;            ///< ADDR:PORT (port 0: any free port, printed on stderr)
+  std::string access_key;         ///< required X-Amz-Firehose-Access-Key ("" = none)
+  std::string max_body = "64M";   ///< request bodies, compressed and decompressed
+  std::string port_file;          ///< where to write the port actually bound (tests, scripts)
+};
+void add_listen_options(CLI::App& app, ListenOptions& o);
+/// Serves Firehose HTTP-endpoint deliveries and plain POSTed flow logs until SIGINT, SIGTERM or
+/// SIGHUP, writing the records to the output of `common` (-o DIR/: hourly files). A request is
+/// answered 200 only after its records are written and flushed.
+void run_listen(const ListenOptions& o, const CommonOptions& common, Tool& tool);
+
+}  // namespace flow

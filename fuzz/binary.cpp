@@ -25,7 +25,7 @@ std::vector<std::string> trace(const std::string& bytes, const flow::ReadOptions
     out.push_back(std::move(s));
   };
   flow::Record r;
-  flow::Columns c;
+  flow::ColumnBatch c;
   std::map<std::tuple<uint64_t, size_t, uint64_t>, std::string> meaning;  // a code means one value
   for (;;) {
     try {

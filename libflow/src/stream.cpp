@@ -134,7 +134,7 @@ class PolicyReader {
     return guarded([&] { return reader_->next_batch(out); });
   }
 
-  size_t next_chunk(std::span<Record> room, Columns& cols) {
+  size_t next_chunk(std::span<Record> room, ColumnBatch& cols) {
     cols.rows = 0;
     if (!reader_->columnar()) return next_batch(room);
     return guarded([&] { return reader_->next_columns(cols) ? cols.rows : size_t{0}; });
@@ -188,7 +188,7 @@ class SequentialStream : public RecordStream {
   size_t next_batch(std::span<Record> out) override {
     return each_input([&] { return cur_->next_batch(out); });
   }
-  size_t next_chunk(std::span<Record> room, Columns& cols) override {
+  size_t next_chunk(std::span<Record> room, ColumnBatch& cols) override {
     return each_input([&] { return cur_->next_chunk(room, cols); });
   }
   const SkipReport& skipped() const override { return report_; }

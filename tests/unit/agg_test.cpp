@@ -18,6 +18,7 @@
 #include "agg/bytes.hpp"
 #include "agg/cells.hpp"
 #include "agg/sketch.hpp"
+#include "agg/driver.hpp"
 #include "flow/agg.hpp"
 #include "flow/error.hpp"
 #include "flow/format.hpp"
@@ -421,27 +422,28 @@ LanesRun run_lanes(const std::array<std::string, 2>& half, const std::vector<std
   const AggLimits limits{memory / 2, "", 8};
   std::vector<Aggregator> lane;
   for (int i = 0; i < 2; ++i) lane.emplace_back(AggSpec::parse(keys, values, false), limits);
-  auto lanes = Aggregator::make_lanes(2);
+  using flow::agg::Driver;
+  auto lanes = Driver::make_lanes(2);
   for (unsigned i = 0; i < 2; ++i) {
-    lane[i].join_lanes(lanes, i);
-    if (defer) lane[i].defer(defer);
+    Driver::join_lanes(lane[i], lanes, i);
+    if (defer) Driver::defer(lane[i], defer);
   }
   auto work = [&](int i) {
     auto reader = open_reader(std::make_unique<InputStream>(memory_source(half[static_cast<size_t>(i)]), "mem"), {});
     Record r;
     const std::string name = "mem";
     while (reader->next(r)) lane[static_cast<size_t>(i)].add(r, name);
-    lane[static_cast<size_t>(i)].flush();
-    lane[static_cast<size_t>(i)].leave_lanes();
+    Driver::flush(lane[static_cast<size_t>(i)]);
+    Driver::leave_lanes(lane[static_cast<size_t>(i)]);
   };
   std::thread other(work, 1);
   work(0);
   other.join();
   LanesRun out;
   out.spills = lane[0].spills() + lane[1].spills();
-  for (uint32_t p = 0; p < lane[0].partitions(); ++p) lane[0].absorb(lane[1], p, false);
-  lane[0].absorb_rest(lane[1]);
-  lane[0].limit_memory(memory);
+  for (uint32_t p = 0; p < Driver::partitions(lane[0]); ++p) Driver::absorb(lane[0], lane[1], p);
+  Driver::absorb_rest(lane[0], lane[1]);
+  Driver::limit_memory(lane[0], memory);
   out.deferred = lane[0].deferred();
   lane[0].finish(order, {}, [&](const Record& g) {
     if (stop_after && out.groups.size() == stop_after) throw std::runtime_error("output closed");
@@ -588,7 +590,7 @@ std::string to_binary(const std::string& text, uint32_t block) {
   return test::rewrite(text, [&](Output& out) { return bin::binary_writer(out, block); });
 }
 
-/// Groups of a binary input read as records (add(Record)) or as columns (add(Columns)), with
+/// Groups of a binary input read as records (add(Record)) or as columns (add(ColumnBatch)), with
 /// the rows whose line is a multiple of 3 left out when `thin`. `coded`: some batch of columns
 /// had dictionary codes for the first key.
 std::vector<std::string> run_binary(const std::string& bytes, const std::vector<std::string>& keys,
@@ -598,7 +600,7 @@ std::vector<std::string> run_binary(const std::string& bytes, const std::vector<
   auto reader = open_reader(std::make_unique<InputStream>(memory_source(bytes), "mem"), {});
   const std::string name = "mem";
   if (columns) {
-    Columns c;
+    ColumnBatch c;
     std::vector<uint8_t> keep;
     while (reader->next_columns(c)) {
       keep.resize(c.rows);
@@ -706,7 +708,7 @@ TEST_CASE("agg: binary columns of interleaved schemas, and runs whose rows are a
   const std::string two = to_binary("version srcaddr x-tenant\n2 10.0.0.1 a\n2 10.0.0.2 b\nversion srcaddr\n2 10.0.0.3\n", 65536);
   Aggregator a(AggSpec::parse({"x-tenant"}, {"count"}, false), AggLimits{});
   auto reader = open_reader(std::make_unique<InputStream>(memory_source(two), "mem"), {});
-  Columns c;
+  ColumnBatch c;
   std::vector<uint8_t> keep;
   size_t runs = 0;
   while (reader->next_columns(c)) {

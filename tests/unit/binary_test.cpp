@@ -141,7 +141,7 @@ Decoded decode_columns(std::string bytes, std::optional<std::vector<std::string>
   o.fields = std::move(fields);
   auto reader = open_reader(std::make_unique<InputStream>(memory_source(std::move(bytes)), "t.flows"), o);
   REQUIRE(reader->columnar());
-  Columns c;
+  ColumnBatch c;
   Record r;
   std::map<std::tuple<uint64_t, size_t, uint64_t>, std::string> meaning;
   for (int guard = 0; guard < 1'000'000; ++guard) {

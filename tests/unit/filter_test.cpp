@@ -50,7 +50,7 @@ std::vector<uint64_t> lines(const std::string& expr, const std::string& data = k
   for (uint32_t block : {2u, 1000u}) {
     auto bin = open_reader(std::make_unique<InputStream>(memory_source(to_binary(data, block)), "mem"), {});
     std::vector<uint64_t> by_columns;
-    Columns c;
+    ColumnBatch c;
     std::vector<uint8_t> keep;
     for (uint64_t n = 0; bin->next_columns(c); n += c.rows) {
       keep.assign(c.rows, 2);

@@ -3,12 +3,10 @@
 
 #include <malloc.h>
 
-#include <atomic>
 #include <climits>
 #include <ctime>
 #include <functional>
 #include <optional>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -164,128 +162,6 @@ AggOrder make_order(const AggCmdOptions& o, const AggSpec& spec) {
   return order;
 }
 
-/// The fields a reader must deliver: keys, values, the filter's, and what --bidir looks at.
-std::vector<std::string> needed_fields(const AggSpec& spec, const std::optional<Filter>& where) {
-  std::vector<std::string> f{"records"};
-  for (const auto& k : spec.keys) {
-    f.push_back(k.column.name);
-    if (spec.bidir) {
-      std::string p = k.column.name;
-      for (auto [a, b] : {std::pair{"src", "dst"}, std::pair{"dst", "src"}})
-        if (auto i = p.find(a); i != std::string::npos) {
-          f.push_back(std::string(p).replace(i, 3, b));
-          break;
-        }
-    }
-  }
-  for (const auto& v : spec.values)
-    if (v.field.name == "duration") {
-      f.insert(f.end(), {"start", "end", "duration"});
-    } else {
-      f.push_back(v.field.name);
-    }
-  if (spec.bidir)
-    f.insert(f.end(), {"srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr", "protocol", "srcport", "dstport", "tcp-flags"});
-  if (where)
-    for (auto& n : where->fields()) f.push_back(n);
-  return f;
-}
-
-unsigned threads_for(const AggCmdOptions& o) {
-  return o.threads ? o.threads : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-}
-
-/// Reads the inputs into `agg`, in parallel where they can be split (flow/stream.hpp): each
-/// thread groups its share into its own Aggregator, and the shares are absorbed into `agg`.
-void read_into(Aggregator& agg, const AggCmdOptions& o, const AggSpec& spec, const AggLimits& limits, Tool& tool,
-               unsigned threads, bool defer) {
-  FilterSettings fs;
-  fs.now = std::time(nullptr);
-  fs.source = "-w";
-  std::optional<Filter> where;
-  if (!o.where.empty()) where.emplace(Filter::compile(o.where, fs));
-  InputConfig cfg = tool.input_config(o.common);
-  cfg.read.fields.emplace(needed_fields(spec, where));
-  auto streams = parallel_streams(std::move(cfg), threads);
-  // Each lane keeps its share of --memory while reading; the merged groups, all of it.
-  const uint64_t lane_memory = limits.memory / streams.size();
-  std::vector<Aggregator> parts;
-  for (size_t i = 1; i < streams.size(); ++i) parts.emplace_back(spec, AggLimits{lane_memory, limits.tmpdir, limits.partitions});
-  agg.limit_memory(lane_memory);
-  std::vector<std::exception_ptr> errors(streams.size());
-  // The threads are lanes: each groups the partitions it owns and passes the others' rows on.
-  auto lanes = Aggregator::make_lanes(static_cast<unsigned>(streams.size()));
-  // Unsorted output: the last partitions are grouped while the first are written (defer()).
-  // Q4 (8 M groups, 2 threads, into mawk), medians of 10 alternating runs: the last 3/8 of them,
-  // 3.23 -> 3.05 s; 4/8 no better.
-  for (size_t i = 0; i < streams.size(); ++i) {
-    Aggregator& a = i == 0 ? agg : parts[i - 1];
-    a.join_lanes(lanes, static_cast<unsigned>(i));
-    if (defer) a.defer(a.partitions() * 3 / 8);
-  }
-  auto work = [&](size_t i) {
-    Aggregator& a = i == 0 ? agg : parts[i - 1];
-    try {
-      std::optional<Filter> w;  // a Filter is not shared between threads: it caches bindings
-      if (where) w.emplace(Filter::compile(o.where, fs));
-      RecordStream& in = *streams[i];
-      std::vector<Record> batch(64);
-      Columns cols;  // binary input comes as columns
-      std::vector<uint8_t> keep;
-      while (size_t n = in.next_chunk(batch, cols)) {
-        if (cols.rows == 0) {
-          for (size_t j = 0; j < n; ++j)
-            if (!w || w->match(batch[j])) a.add(batch[j], in.file());
-          continue;
-        }
-        if (w) {
-          keep.resize(n);
-          w->match(cols, keep.data());
-        }
-        a.add(cols, w ? keep.data() : nullptr, in.file());
-      }
-      a.flush();  // absorbed below by partition, on other threads
-    } catch (...) {
-      errors[i] = std::current_exception();
-    }
-    try {
-      a.leave_lanes();  // also after an error: the other lanes wait for this one
-    } catch (...) {
-      if (!errors[i]) errors[i] = std::current_exception();
-    }
-  };
-  auto run = [&](const std::function<void(size_t)>& f) {
-    std::vector<std::thread> pool;
-    for (size_t i = 1; i < streams.size(); ++i) pool.emplace_back(f, i);
-    f(0);
-    for (auto& t : pool) t.join();
-    for (auto& e : errors)  // the first lane reads the start of the input: its error is the first
-      if (e) std::rethrow_exception(e);
-  };
-  run(work);
-  agg.limit_memory(limits.memory);
-  // The shares, merged partition by partition on every thread (a partition's groups are only
-  // ever in that partition, whichever thread read them).
-  std::atomic<uint32_t> next{0};
-  run([&](size_t i) {
-    try {
-      for (uint32_t p; (p = next++) < agg.partitions();)
-        for (auto& share : parts) agg.absorb(share, p, false);
-    } catch (...) {
-      errors[i] = std::current_exception();
-    }
-  });
-  SkipReport skipped;
-  for (size_t i = 0; i < streams.size(); ++i) {
-    const SkipReport& s = streams[i]->skipped();
-    skipped.records += s.records;
-    skipped.errors += s.errors;
-    if (skipped.first.empty()) skipped.first = s.first;
-    if (i > 0) agg.absorb_rest(parts[i - 1]);
-  }
-  tool.report_skips(skipped);
-}
-
 }  // namespace
 
 void run_agg(AggCmdOptions o, Tool& tool) {
@@ -314,21 +190,21 @@ void run_agg(AggCmdOptions o, Tool& tool) {
     having.emplace(Filter::compile(o.having, fs));
   }
 
-  unsigned threads = threads_for(o);
+  const unsigned threads = read_threads(o.threads);
+  // Partitions by key hash, so that the shares of the threads combine one partition per thread.
   AggLimits limits{parse_size(o.memory), o.tmpdir, threads > 1 ? 4 * threads : 1};
   Aggregator agg(spec, limits);
-  const bool defer = order.by == AggOrder::None && order.top == 0 && !o.partial;
   if (o.merge) {
     size_t i = 0;
     if (first) agg.add_partial(std::move(*first)), i = 1;
     for (; i < o.common.inputs.size(); ++i) agg.add_partial(o.common.inputs[i]);
   } else {
-    try {
-      read_into(agg, o, spec, limits, tool, threads, defer);
-    } catch (const SplitReadAborted&) {  // rare: an error ended a split input early
-      agg = Aggregator(spec, limits);
-      read_into(agg, o, spec, limits, tool, 1, false);
-    }
+    AggRead how;
+    how.where = o.where;
+    how.now = fs.now;
+    how.threads = threads;
+    how.defer = order.by == AggOrder::None && order.top == 0 && !o.partial;
+    tool.report_skips(agg.read(tool.input_config(o.common), how));
   }
 
   if (o.partial) {

@@ -159,32 +159,20 @@ void run_filter(FilterCmdOptions o, Tool& tool) {
 
   uint64_t n = 0;
   auto to = [&](bool selected) { return selected ? out.get() : rest.get(); };  // null: not written
-  std::vector<Record> batch(64);
-  Columns cols;  // binary input comes as columns: matched a column at a time, rows copied out
+  Batch batch;  // binary input comes as columns: matched a column at a time, rows copied out
   std::vector<uint8_t> keep;
   Record row;
-  while (size_t got = in->next_chunk(batch, cols)) {
-    if (cols.rows == 0) {
-      for (size_t j = 0; j < got; ++j) {
-        const bool selected = filter->match(batch[j]) != o.invert;
-        n += selected;
-        if (RecordOutput* w = to(selected)) w->write(batch[j]);
-      }
-      continue;
-    }
-    keep.resize(got);
-    filter->match(cols, keep.data());
+  while (in->read(batch)) {
+    keep.resize(batch.size());
+    filter->match(batch, keep.data());
     if (!out && !rest) {  // --count: a sum the compiler vectorises
-      for (size_t j = 0; j < got; ++j) n += keep[j] != o.invert;
+      for (size_t j = 0; j < batch.size(); ++j) n += keep[j] != o.invert;
       continue;
     }
-    for (size_t j = 0; j < got; ++j) {
+    for (size_t j = 0; j < batch.size(); ++j) {
       const bool selected = keep[j] != o.invert;
       n += selected;
-      if (RecordOutput* w = to(selected)) {
-        cols.row(j, row);
-        w->write(row);
-      }
+      if (RecordOutput* w = to(selected)) w->write(batch.row(j, row));
     }
   }
   if (out) out->close();

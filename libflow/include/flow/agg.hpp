@@ -12,10 +12,13 @@
 
 #include "flow/io.hpp"
 #include "flow/record.hpp"
+#include "flow/stream.hpp"
 
 namespace flow {
 
-struct Columns;
+namespace agg {
+struct Driver;
+}
 
 /// One grouping key, e.g. "dstport", "srcaddr/24", "dstaddr/24/64", "start/5m".
 struct KeySpec {
@@ -70,6 +73,19 @@ struct AggOrder {
   uint64_t top = 0;                         ///< keep only the first N (0 = all)
 };
 
+/// How Aggregator::read() reads its inputs.
+struct AggRead {
+  std::string where;     ///< only the records matching this flow-filter(7) expression ("" = all)
+  int64_t now = 0;       ///< "now" of the expression's relative times (Unix seconds)
+  unsigned threads = 1;  ///< readers at once (read_threads(); AggLimits::partitions to match)
+  /// The groups will be finished in AggOrder::None (no --top): the counts and sums of some are
+  /// worked out while the first are written, by a thread that takes only idle CPU time.
+  bool defer = false;
+};
+
+/// Readers at once for a request of `requested` threads: 0 means one per core, at most 8.
+unsigned read_threads(unsigned requested);
+
 struct AggLanes;
 
 /// Accumulates records into groups. Not thread-safe.
@@ -81,14 +97,22 @@ class Aggregator {
   Aggregator& operator=(Aggregator&&) noexcept;
 
   const AggSpec& spec() const { return *spec_; }
+  const AggLimits& limits() const;
+  /// Reads every record of the inputs, in parallel where they can be split (a regular
+  /// uncompressed file: see parallel_streams()): each thread groups its share and the shares are
+  /// combined, which gives the same answer as one thread. Only the fields the keys, values and
+  /// `how.where` read are parsed. Returns what was skipped under cfg.on_error.
+  SkipReport read(InputConfig cfg, const AggRead& how);
   /// Adds a flow record (read from `file`, for messages). Records are staged a few at a time
-  /// before they reach the groups (keys hashed ahead); everything below sees them, except
-  /// absorb() by partition: flush() the share first.
+  /// before they reach the groups (keys hashed ahead); everything below sees them.
   void add(const Record& r, const std::string& file);
   /// The rows of `c` (those with keep[i] set; every row when keep is null), as add() would take
   /// them one by one. A single key with dictionary codes is looked up once per code.
-  void add(const Columns& c, const uint8_t* keep, const std::string& file);
-  void flush();
+  void add(const ColumnBatch& c, const uint8_t* keep, const std::string& file);
+  /// The rows of `b` (keep as above), a column at a time where it is columnar.
+  void add(const Batch& b, const uint8_t* keep);
+  /// The fields a reader must deliver for this spec: keys, values and what --bidir looks at.
+  std::vector<std::string> fields_read() const;
   /// A partial state file, opened and its header read.
   struct PartialInput {
     AggSpec spec;  ///< what it was made with
@@ -103,6 +127,25 @@ class Aggregator {
   /// Takes in every group of `other` (same spec and limits; e.g. another thread's share of the
   /// input), leaving it empty.
   void absorb(Aggregator& other);
+  /// Ends the input. Passes every group, as a record of output_schema(), to `keep` (a --having
+  /// filter; may be empty), then those kept, in `order` and up to order.top, to `emit`.
+  void finish(const AggOrder& order, const std::function<bool(const Record&)>& keep,
+              const std::function<void(const Record&)>& emit);
+  /// Ends the input and writes the groups' states (for --merge later) to `out`.
+  void write_partial(Output& out);
+  /// The spec a partial file was made with (its -k, -a and --bidir).
+  static AggSpec partial_spec(const std::string& path);
+
+  uint64_t groups() const;     ///< groups so far, in memory (before finish)
+  uint64_t spills() const;     ///< runs written to disk
+  uint64_t records() const;    ///< records added
+  uint64_t deferred() const;   ///< rows of deferred partitions kept to be grouped at finish()
+
+ private:
+  // The protocol of threads reading one input together (agg/driver.hpp drives it for read()).
+  friend struct agg::Driver;
+  /// Groups every staged record (absorb() by partition sees only grouped ones).
+  void flush();
   /// The same in steps that may run on different threads, one partition each (without
   /// spilling), then absorb_rest() once: what absorb() does.
   void absorb(Aggregator& other, uint32_t partition, bool may_spill);
@@ -125,21 +168,7 @@ class Aggregator {
   uint32_t partitions() const;
   /// The group state kept before spilling, from now on (AggLimits::memory).
   void limit_memory(uint64_t bytes);
-  /// Ends the input. Passes every group, as a record of output_schema(), to `keep` (a --having
-  /// filter; may be empty), then those kept, in `order` and up to order.top, to `emit`.
-  void finish(const AggOrder& order, const std::function<bool(const Record&)>& keep,
-              const std::function<void(const Record&)>& emit);
-  /// Ends the input and writes the groups' states (for --merge later) to `out`.
-  void write_partial(Output& out);
-  /// The spec a partial file was made with (its -k, -a and --bidir).
-  static AggSpec partial_spec(const std::string& path);
 
-  uint64_t groups() const;     ///< groups so far, in memory (before finish)
-  uint64_t spills() const;     ///< runs written to disk
-  uint64_t records() const;    ///< records added
-  uint64_t deferred() const;   ///< rows of deferred partitions kept to be grouped at finish()
-
- private:
   struct Impl;
   std::shared_ptr<const AggSpec> spec_;
   std::unique_ptr<Impl> impl_;

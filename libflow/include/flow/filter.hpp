@@ -12,7 +12,8 @@
 
 namespace flow {
 
-struct Columns;
+struct ColumnBatch;
+class Batch;
 namespace filter {
 struct Node;
 }
@@ -47,7 +48,9 @@ class Filter {
     return eval(r);
   }
   /// match() of each row of `c`, into keep[0 .. c.rows) (1 or 0).
-  void match(const Columns& c, uint8_t* keep);
+  void match(const ColumnBatch& c, uint8_t* keep);
+  /// match() of each row of `b` (a column at a time where it is columnar), into keep[0 .. b.size()).
+  void match(const Batch& b, uint8_t* keep);
   /// The names of the fields the expression reads (for readers that can skip the others).
   std::vector<std::string> fields() const;
 

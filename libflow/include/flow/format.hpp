@@ -52,7 +52,7 @@ struct ReadOptions {
 
 /// Consecutive records of one schema, column by column: a reader's own decoded columns (the
 /// binary format's), handed out without copying them into records. Valid until the next read.
-struct Columns {
+struct ColumnBatch {
   SchemaPtr schema;
   uint64_t first_line = 0;  ///< Record::line of the first row; the others follow it
   size_t rows = 0;
@@ -88,7 +88,7 @@ class Reader {
   virtual bool columnar() const { return false; }
   /// The next records as columns (at least one row), or false at the end of the input; errors as
   /// next(). Only where columnar(); it may be mixed with next() and next_batch().
-  virtual bool next_columns(Columns&) { return false; }
+  virtual bool next_columns(ColumnBatch&) { return false; }
 };
 
 /// Detects the format (unless given) from the first bytes and returns its reader.

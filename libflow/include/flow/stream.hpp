@@ -30,6 +30,47 @@ struct ProgressSink {
   virtual void done() = 0;
 };
 
+class RecordStream;
+
+/// The records of one read, whichever way the input delivers them: records (text and JSON
+/// readers) or a ColumnBatch (the binary reader's columns, not copied). A consumer writes one
+/// loop for both:
+///   Batch b;
+///   Record scratch;
+///   while (stream.read(b))
+///     for (size_t i = 0; i < b.size(); ++i) use(b.row(i, scratch));
+/// and what can work a column at a time (Filter::match, Aggregator::add) takes the batch whole.
+/// Valid until the next read.
+class Batch {
+ public:
+  size_t size() const { return size_; }
+  /// The rows are the columns of columns(); else they are records().
+  bool columnar() const { return columns_.rows != 0; }
+  const ColumnBatch& columns() const { return columns_; }
+  std::span<const Record> records() const { return {room_.data(), columnar() ? 0 : size_}; }
+  /// Row i as a record: the record itself, or the columns' row copied into `scratch`.
+  const Record& row(size_t i, Record& scratch) const {
+    if (!columnar()) return room_[i];
+    columns_.row(i, scratch);
+    return scratch;
+  }
+  /// Field f of row i, or null when the row's schema has no such field.
+  const Value* get(size_t i, FieldId f) const {
+    if (!columnar()) return room_[i].get(f);
+    const int slot = columns_.schema->slot(f);
+    return slot < 0 ? nullptr : columns_.values[static_cast<size_t>(slot)] + i;
+  }
+  /// The input these rows came from ("(stdin)" for standard input), for messages.
+  const std::string& file() const { return *file_; }
+
+ private:
+  friend class RecordStream;
+  std::vector<Record> room_ = std::vector<Record>(64);
+  ColumnBatch columns_;
+  size_t size_ = 0;
+  const std::string* file_ = nullptr;
+};
+
 /// Any source of records (one input, many in sequence, a merge).
 class RecordStream {
  public:
@@ -39,9 +80,15 @@ class RecordStream {
   virtual size_t next_batch(std::span<Record> out) { return next(out[0]) ? 1 : 0; }
   /// The next records: as columns where the input has them (cols.rows is then the count
   /// returned), else as a batch in `room` (cols.rows is 0). 0 at the end.
-  virtual size_t next_chunk(std::span<Record> room, Columns& cols) {
+  virtual size_t next_chunk(std::span<Record> room, ColumnBatch& cols) {
     cols.rows = 0;
     return next_batch(room);
+  }
+  /// The next records into `b`, as columns where the input has them; false at the end.
+  bool read(Batch& b) {
+    b.size_ = next_chunk(b.room_, b.columns_);
+    b.file_ = &file();
+    return b.size_ != 0;
   }
   virtual const SkipReport& skipped() const = 0;
   /// The name of the input the last record came from ("(stdin)" for standard input).

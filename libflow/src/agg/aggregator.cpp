@@ -33,8 +33,9 @@ Aggregator::~Aggregator() = default;
 Aggregator::Aggregator(Aggregator&&) noexcept = default;
 Aggregator& Aggregator::operator=(Aggregator&&) noexcept = default;
 
+const AggLimits& Aggregator::limits() const { return impl_->limits; }
 void Aggregator::add(const Record& r, const std::string& file) { impl_->add(r, file); }
-void Aggregator::add(const Columns& c, const uint8_t* keep, const std::string& file) { impl_->add(c, keep, file); }
+void Aggregator::add(const ColumnBatch& c, const uint8_t* keep, const std::string& file) { impl_->add(c, keep, file); }
 uint64_t Aggregator::groups() const {
   impl_->drain();
   impl_->settle_all();

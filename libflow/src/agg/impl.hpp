@@ -145,9 +145,9 @@ struct Aggregator::Impl {
   void add(const Record& r, const std::string& file);
   /// Binds the spec to a new schema (staged rows drained first: they were read with the old).
   void rebind(const SchemaPtr& s, const std::string& file);
-  void add(const Columns& c, const uint8_t* keep, const std::string& file);
+  void add(const ColumnBatch& c, const uint8_t* keep, const std::string& file);
   /// Rows of columns whose one key has dictionary codes: each code's group is found once.
-  void add_coded(const Columns& c, const uint8_t* keep);
+  void add_coded(const ColumnBatch& c, const uint8_t* keep);
   /// Value v of a row into its cell (at `slot` of `cells` in `table`; mode: how, from the
   /// bindings of the row's input); whether it went through add_to_cell (which may grow a sketch).
   bool add_value(size_t v, const CellLayout::Slot& slot, uint8_t* cells, GroupTable& table, const Value& x,
@@ -205,7 +205,7 @@ struct Aggregator::Impl {
   unsigned lane = 0;
   std::vector<std::vector<uint8_t>> outbox;  // rows for each lane
 
-  // Columns (binary input) with one key, dictionary-coded: the group of each code of the current
+  // A ColumnBatch (binary input) with one key, dictionary-coded: the group of each code of the current
   // dictionary, found when first met. Rows go straight to their cells, unstaged: a block's few
   // thousand codes stand for its million rows. Cells stay where they are until a spill.
   struct CodeRef {

@@ -222,7 +222,7 @@ void Aggregator::Impl::add(const Record& r, const std::string& file) {
   if (++staged == stage_limit) drain();
 }
 
-void Aggregator::Impl::add(const Columns& c, const uint8_t* keep, const std::string& file) {
+void Aggregator::Impl::add(const ColumnBatch& c, const uint8_t* keep, const std::string& file) {
   // As add(Record) for each row kept: none kept, nothing bound (the schema may lack a key
   // column that only the selected records have).
   if (keep && std::find(keep, keep + c.rows, 1) == keep + c.rows) return;
@@ -242,7 +242,7 @@ void Aggregator::Impl::add(const Columns& c, const uint8_t* keep, const std::str
   }
 }
 
-void Aggregator::Impl::add_coded(const Columns& c, const uint8_t* keep) {
+void Aggregator::Impl::add_coded(const ColumnBatch& c, const uint8_t* keep) {
   // No key: every row is in the group of the null key (all zero bytes).
   const bool keyless = spec.keys.empty();
   const size_t ks = keyless ? 0 : static_cast<size_t>(key_slot[0]);

@@ -1,5 +1,6 @@
 // Filter: compiles with caret diagnostics, binds field references to each schema it meets.
 #include "flow/filter.hpp"
+#include "flow/stream.hpp"
 
 #include <fmt/format.h>
 
@@ -109,9 +110,15 @@ void Filter::bind(const SchemaPtr& s) {
 
 bool Filter::eval(const Record& r) const { return root_->eval(filter::Ctx{r.values.data(), nullptr, 0, slots_.data()}); }
 
-void Filter::match(const Columns& c, uint8_t* keep) {
+void Filter::match(const ColumnBatch& c, uint8_t* keep) {
   if (c.schema != bound_) bind(c.schema);
   root_->eval_rows(filter::Ctx{nullptr, c.values.data(), 0, slots_.data()}, c.rows, keep);
+}
+
+void Filter::match(const Batch& b, uint8_t* keep) {
+  if (b.columnar()) return match(b.columns(), keep);
+  size_t i = 0;
+  for (const Record& r : b.records()) keep[i++] = match(r);
 }
 
 std::vector<std::string> Filter::fields() const {

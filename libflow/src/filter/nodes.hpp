@@ -15,7 +15,7 @@
 
 namespace flow::filter {
 
-/// One record: a Record's values, or a row of Columns.
+/// One record: a Record's values, or a row of a ColumnBatch.
 struct Ctx {
   const Value* values;       // the record's values, or nullptr for a row of `columns`
   const Value* const* columns;

@@ -19,7 +19,7 @@ namespace {
 
 using namespace bin;
 
-/// Columns::dictionary numbers, unique across readers: a block's groups take kMaxGroups + 1.
+/// ColumnBatch::dictionary numbers, unique across readers: a block's groups take kMaxGroups + 1.
 std::atomic<uint64_t> next_dictionaries{1};
 
 /// A unit of the pipeline: a block frame to decode, or an error to raise in its turn.
@@ -65,7 +65,7 @@ class BinaryReader : public Reader {
   bool columnar() const override { return true; }
 
   /// The rest of a group's unpacked chunk, as far as the block's records stay in that group.
-  bool next_columns(Columns& c) override {
+  bool next_columns(ColumnBatch& c) override {
     if (!next_block()) return false;
     DecodedBlock& b = cur_->block;
     const uint8_t gid = b.ngroups == 1 ? 0 : b.gids[pos_];
@@ -161,7 +161,7 @@ class BinaryReader : public Reader {
   /// The columns that need converting, copied and converted (for up to n rows from the first
   /// of `c`): the rows before the first one that does not convert, which the next call raises
   /// (then passes over, as next() would).
-  size_t convert_columns(Group& g, Columns& c, size_t n) {
+  size_t convert_columns(Group& g, ColumnBatch& c, size_t n) {
     conv_arena_.clear();
     conv_.resize(g.fields.size());
     for (size_t k = 0; k < g.fields.size(); ++k) {
@@ -471,7 +471,7 @@ class BinaryReader : public Reader {
   size_t pending_blocks_ = 0;
   Job* cur_ = nullptr;
   size_t pos_ = 0;
-  uint64_t dictionaries_ = 0;  // Columns::dictionary of the block's first group
+  uint64_t dictionaries_ = 0;  // ColumnBatch::dictionary of the block's first group
   std::vector<std::vector<Value>> conv_;  // next_columns: converted columns
   Arena conv_arena_;
   std::vector<std::unique_ptr<Job>> pool_;

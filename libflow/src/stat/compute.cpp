@@ -136,33 +136,17 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
     }
     if (a && !a->null() && a->str() == "REJECT") ++s.rejected;
   };
-  std::vector<Record> batch(64);
-  Columns chunk;  // binary input comes as columns: each question takes them whole
+  Batch batch;  // binary input comes as columns: each question takes them whole
   std::vector<uint8_t> keep;
-  while (size_t n = in.next_chunk(batch, chunk)) {
-    const std::string& file = in.file();
-    if (chunk.rows == 0) {
-      for (size_t j = 0; j < n; ++j) {
-        const Record& r = batch[j];
-        for (Question* q : all)
-          if (!q->where || q->where->match(r)) q->agg.add(r, file);
-        tally(r.get(FieldId::bytes), r.get(FieldId::start), r.get(FieldId::end), r.get(FieldId::action));
-      }
-      continue;
-    }
-    keep.resize(n);
+  while (in.read(batch)) {
+    keep.resize(batch.size());
     for (Question* q : all) {
-      if (q->where) q->where->match(chunk, keep.data());
-      q->agg.add(chunk, q->where ? keep.data() : nullptr, file);
+      if (q->where) q->where->match(batch, keep.data());
+      q->agg.add(batch, q->where ? keep.data() : nullptr);
     }
-    auto column = [&](FieldId f) {
-      const int slot = chunk.schema->slot(f);
-      return slot < 0 ? nullptr : chunk.values[static_cast<size_t>(slot)];
-    };
-    const Value *bytes = column(FieldId::bytes), *start = column(FieldId::start), *end = column(FieldId::end),
-                *action = column(FieldId::action);
-    auto at = [](const Value* c, size_t row) -> const Value* { return c ? c + row : nullptr; };
-    for (size_t j = 0; j < n; ++j) tally(at(bytes, j), at(start, j), at(end, j), at(action, j));
+    for (size_t j = 0; j < batch.size(); ++j)
+      tally(batch.get(j, FieldId::bytes), batch.get(j, FieldId::start), batch.get(j, FieldId::end),
+            batch.get(j, FieldId::action));
   }
 
   each_group(totals->agg, [&](const Record& g) {

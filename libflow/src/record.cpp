@@ -31,7 +31,7 @@ SchemaPtr Schema::from_names(const std::vector<std::string>& names) {
   return std::make_shared<const Schema>(std::move(cols));
 }
 
-SchemaPtr Schema::parse_format(std::string_view format) {
+SchemaPtr Schema::parse_aws(std::string_view format) {
   std::vector<std::string> names;
   size_t i = 0;
   while (i < format.size()) {

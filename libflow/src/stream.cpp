@@ -69,7 +69,7 @@ TextContext text_context(const std::string& file, uint64_t end) {
     read_at(line_start, line.data(), line.size());
     if (!line.empty() && line.back() == '\r') line.pop_back();
     try {
-      header = aws_header_format(line);
+      header = aws_header_schema(line);
     } catch (const DataError&) {
       bad = true;  // the reader of the piece before says so, and stops there
     }
@@ -113,7 +113,7 @@ class PolicyReader {
       in = open_input_range(piece.file, piece.begin, piece.end);
       TextContext c = text_context(piece.file, piece.begin);
       ro.format = Format::Aws;
-      ro.initial_format = c.format;
+      ro.initial_schema = c.format;
       ro.first_line = c.lines;
       done_ = c.bad_header;
     } else {

@@ -65,7 +65,7 @@ TEST_CASE("aws text: a header line sets the format, also mid-stream", "[aws]") {
 
 TEST_CASE("aws text: data made of identifiers is not taken for a header", "[aws]") {
   ReadOptions o;
-  o.aws_format = Schema::parse_format("instance-id interface-id");
+  o.aws_schema = Schema::parse_aws("instance-id interface-id");
   auto rows = read_rows("i-01234567890123456 eni-1111aaaa2222bbbb3\n", o);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].values[0] == "i-01234567890123456");
@@ -73,7 +73,7 @@ TEST_CASE("aws text: data made of identifiers is not taken for a header", "[aws]
 
 TEST_CASE("aws text: --aws-format wins over a differing header, with a warning", "[aws]") {
   ReadOptions o;
-  o.aws_format = Schema::parse_format("version srcaddr");
+  o.aws_schema = Schema::parse_aws("version srcaddr");
   std::vector<std::string> warnings;
   auto rows = read_rows("version action\n2 10.0.0.1\n", o, &warnings);
   REQUIRE(rows.size() == 1);
@@ -84,7 +84,7 @@ TEST_CASE("aws text: --aws-format wins over a differing header, with a warning",
 
 TEST_CASE("aws text: numbers of every length parse exactly (8-byte fast path edges)", "[aws]") {
   ReadOptions o;
-  o.aws_format = Schema::parse_format("bytes start");
+  o.aws_schema = Schema::parse_aws("bytes start");
   for (std::string n : {"0", "7", "12345678", "123456789", "1234567890123456", "12345678901234567",
                         "18446744073709551615", "00000000000000000042"}) {
     auto rows = read_rows(n + " 1700000000\n", o);
@@ -110,7 +110,7 @@ TEST_CASE("aws text: errors name the line and the field", "[aws]") {
 
 TEST_CASE("aws text: IPv4 addresses, every part length, and what is not one", "[aws]") {
   ReadOptions o;
-  o.aws_format = Schema::parse_format("srcaddr bytes");
+  o.aws_schema = Schema::parse_aws("srcaddr bytes");
   for (std::string a : {"0.0.0.0", "1.2.3.4", "10.20.30.40", "100.200.250.255", "255.255.255.255", "9.99.199.0",
                         "2001:db8::1", "::ffff:10.0.0.1"}) {
     for (std::string tail : {" 5\n", " 5"}) {  // at a line's end too (no newline)

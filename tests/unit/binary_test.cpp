@@ -328,7 +328,7 @@ TEST_CASE("binary: many blocks, and each block's dictionaries stand alone") {
   }
   // The default writer's 64K-record limit.
   Corpus big;
-  const SchemaPtr s = Schema::parse_format(kAwsDefaultFormat);
+  const SchemaPtr s = Schema::parse_aws(kAwsDefaultFormat);
   for (uint64_t i = 0; i < 140'000; ++i) {
     Record& r = big.add(s);
     r.values[0].set_uint(2);
@@ -342,8 +342,8 @@ TEST_CASE("binary: many blocks, and each block's dictionaries stand alone") {
 
 TEST_CASE("binary: schema changes mid-stream, interleaved or in runs, keep the record order") {
   Corpus c;
-  const SchemaPtr a = Schema::parse_format(kAwsDefaultFormat);
-  const SchemaPtr b = Schema::parse_format("version srcaddr dstaddr x-unknown");
+  const SchemaPtr a = Schema::parse_aws(kAwsDefaultFormat);
+  const SchemaPtr b = Schema::parse_aws("version srcaddr dstaddr x-unknown");
   const SchemaPtr e = std::make_shared<const Schema>(std::vector<Column>{{"x-score", Type::UInt, {}}});
   for (int i = 0; i < 300; ++i) {
     const SchemaPtr& s = i < 100 ? (i % 3 == 0 ? a : i % 3 == 1 ? b : e) : i < 200 ? a : b;
@@ -540,7 +540,7 @@ namespace {
 /// A stream from before a field was known: "srcporx" (String) renamed in place to "srcport".
 std::string renamed_field_stream(std::initializer_list<const char*> values) {
   Corpus c;
-  const SchemaPtr s = Schema::parse_format("version srcporx");
+  const SchemaPtr s = Schema::parse_aws("version srcporx");
   for (const char* v : values) {
     Record& r = c.add(s);
     r.values[0].set_uint(2);
@@ -571,7 +571,7 @@ TEST_CASE("binary: damaged content under a matching checksum is refused or decod
   // (run it under the sanitizers) and that every error names the block.
   Corpus c;
   add_every_type(c, 40, 10);
-  const SchemaPtr two = Schema::parse_format("version srcaddr x-other");
+  const SchemaPtr two = Schema::parse_aws("version srcaddr x-other");
   for (int i = 0; i < 10; ++i) {
     Record& r = c.add(two);
     r.values[0].set_uint(3);
@@ -632,8 +632,8 @@ TEST_CASE("binary: a projection delivers exactly the projected fields of every r
 
 TEST_CASE("binary: a projection over several schemas in one block projects each", "[binary][projection]") {
   Corpus c;
-  const SchemaPtr a = Schema::parse_format(kAwsDefaultFormat);
-  const SchemaPtr b = Schema::parse_format("version srcaddr dstaddr x-unknown");
+  const SchemaPtr a = Schema::parse_aws(kAwsDefaultFormat);
+  const SchemaPtr b = Schema::parse_aws("version srcaddr dstaddr x-unknown");
   const SchemaPtr e = std::make_shared<const Schema>(std::vector<Column>{{"x-score", Type::UInt, {}}});
   for (int i = 0; i < 300; ++i) {
     const SchemaPtr& s = i % 3 == 0 ? a : i % 3 == 1 ? b : e;
@@ -676,7 +676,7 @@ TEST_CASE("binary: projected fields absent from the input are left out of the re
 TEST_CASE("binary: an empty projection delivers one field-less record per record", "[binary][projection]") {
   Corpus c;
   add_every_type(c, 2500, 13);
-  const SchemaPtr other = Schema::parse_format("version srcaddr x-other");
+  const SchemaPtr other = Schema::parse_aws("version srcaddr x-other");
   for (int i = 0; i < 77; ++i) c.add(other).values[0].set_uint(3);
   for (uint32_t block : {0u, 1u, 333u}) {
     const std::string bytes = encode(c.records, block) + encode(c.records, 1000);  // two streams
@@ -690,7 +690,7 @@ TEST_CASE("binary: an empty projection delivers one field-less record per record
 
 TEST_CASE("binary: a projection still converts a field stored with another type", "[binary][projection]") {
   Corpus c;
-  const SchemaPtr s = Schema::parse_format("version srcporx x-note");
+  const SchemaPtr s = Schema::parse_aws("version srcporx x-note");
   for (const char* v : {"80", "http", "443"}) {
     Record& r = c.add(s);
     r.values[0].set_uint(2);
@@ -713,7 +713,7 @@ TEST_CASE("binary: a projection still converts a field stored with another type"
 TEST_CASE("binary: damage in a column the projection skips is still reported", "[binary][projection]") {
   // Three records; the x-note chunk is short enough to be stored as it is, so its text shows.
   Corpus c;
-  const SchemaPtr s = Schema::parse_format("version srcaddr x-note");
+  const SchemaPtr s = Schema::parse_aws("version srcaddr x-note");
   for (uint32_t i = 0; i < 3; ++i) {
     Record& r = c.add(s);
     r.values[0].set_uint(2);
@@ -926,8 +926,8 @@ TEST_CASE("binary: columns deliver what records do, codes standing for one value
   }
   // Schemas interleaved in one block: a run of columns stops where the block's schema changes.
   Corpus mixed;
-  const SchemaPtr a = Schema::parse_format(kAwsDefaultFormat);
-  const SchemaPtr b = Schema::parse_format("version srcaddr dstaddr x-unknown");
+  const SchemaPtr a = Schema::parse_aws(kAwsDefaultFormat);
+  const SchemaPtr b = Schema::parse_aws("version srcaddr dstaddr x-unknown");
   for (int i = 0; i < 600; ++i) {
     const SchemaPtr& s = i < 300 ? (i % 3 == 0 ? a : b) : i < 450 ? a : b;
     Record& r = mixed.add(s);

@@ -48,7 +48,7 @@ TEST_CASE("cloudwatch: health-check envelopes (CONTROL_MESSAGE) give no records"
 
 TEST_CASE("cloudwatch: --aws-format gives the format of the messages", "[cloudwatch]") {
   ReadOptions ro;
-  ro.aws_format = Schema::parse_format("version interface-id srcaddr dstaddr");
+  ro.aws_schema = Schema::parse_aws("version interface-id srcaddr dstaddr");
   auto rows = read_rows(test::data_file("samples/otel-collector-contrib/aws/valid_vpc_flow_cw_custom.json"), ro);
   REQUIRE(rows.size() == 2);
   CHECK(rows[1].header == "version interface-id srcaddr dstaddr");

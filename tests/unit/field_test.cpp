@@ -21,8 +21,8 @@ TEST_CASE("field table: every name is unique, valid and found by its name", "[fi
 }
 
 TEST_CASE("field table: covers the AWS default formats with the right types and versions", "[field]") {
-  auto vpc = Schema::parse_format(kAwsDefaultFormat);
-  auto tgw = Schema::parse_format(kTgwDefaultFormat);
+  auto vpc = Schema::parse_aws(kAwsDefaultFormat);
+  auto tgw = Schema::parse_aws(kTgwDefaultFormat);
   CHECK(vpc->size() == 14);
   CHECK(tgw->size() == 36);
   for (const auto* s : {vpc.get(), tgw.get()})
@@ -56,7 +56,7 @@ TEST_CASE("field names: lower case, digits and single inner dashes", "[field]") 
 }
 
 TEST_CASE("schema: unknown names become string columns; duplicates are refused", "[field]") {
-  auto s = Schema::parse_format("${version} ${encryption-status} srcaddr");
+  auto s = Schema::parse_aws("${version} ${encryption-status} srcaddr");
   REQUIRE(s->size() == 3);
   CHECK(s->column(1).name == "encryption-status");
   CHECK(s->column(1).type == Type::String);
@@ -65,8 +65,8 @@ TEST_CASE("schema: unknown names become string columns; duplicates are refused",
   CHECK(s->slot(FieldId::dstaddr) == -1);
   CHECK(s->slot("encryption-status") == 1);
   CHECK(s->header() == "version encryption-status srcaddr");
-  CHECK_THROWS_WITH(Schema::parse_format("srcaddr srcaddr"), "field 'srcaddr' appears twice in the format");
-  CHECK_THROWS_WITH(Schema::parse_format("srcaddr Bytes"), "'Bytes' is not a field name");
+  CHECK_THROWS_WITH(Schema::parse_aws("srcaddr srcaddr"), "field 'srcaddr' appears twice in the format");
+  CHECK_THROWS_WITH(Schema::parse_aws("srcaddr Bytes"), "'Bytes' is not a field name");
 }
 
 TEST_CASE("value: a null or new value has a zero string size (writers add sizes up)", "[field]") {

@@ -162,16 +162,16 @@ InputConfig Tool::input_config(const CommonOptions& o) {
   for (const auto& f : o.aws_format) {
     SchemaPtr s;
     try {
-      s = Schema::parse_format(f);
+      s = Schema::parse_aws(f);
     } catch (const DataError& e) {
       throw UsageError(std::string("--aws-format: ") + e.what());
     }
-    for (const auto& other : cfg.read.aws_formats)
+    for (const auto& other : cfg.read.aws_schemas)
       if (other->size() == s->size())
         throw UsageError(fmt::format("--aws-format: two formats of {} fields: a line could be either", s->size()));
-    cfg.read.aws_formats.push_back(s);
+    cfg.read.aws_schemas.push_back(s);
   }
-  if (!cfg.read.aws_formats.empty()) cfg.read.aws_format = cfg.read.aws_formats.front();
+  if (!cfg.read.aws_schemas.empty()) cfg.read.aws_schema = cfg.read.aws_schemas.front();
   cfg.read.warn = [this](const std::string& m) { warn(m); };
   cfg.read.gcp_both_ends = o.gcp_both_ends;
   cfg.on_error = parse_error_policy(o.on_error);

@@ -159,7 +159,7 @@ gen::GenConfig make_config(const GenOptions& o, CLI::App& app) {
 
   if (!o.aws_format.empty()) {
     try {
-      cfg.schema = Schema::parse_format(o.aws_format);
+      cfg.schema = Schema::parse_aws(o.aws_format);
     } catch (const DataError& e) {
       throw UsageError(std::string("--aws-format: ") + e.what());
     }

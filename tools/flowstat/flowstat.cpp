@@ -10,7 +10,7 @@
 #include "flow/agg.hpp"
 #include "flow/error.hpp"
 #include "flow/io.hpp"
-#include "flow/stats.hpp"
+#include "flow/stat.hpp"
 
 namespace flow {
 

@@ -25,10 +25,10 @@ std::vector<std::string> input_format_names();
 
 struct ReadOptions {
   Format format = Format::Auto;
-  SchemaPtr aws_format;  ///< explicit AWS text format; overrides header lines
-  /// Every format given (aws_format first): a line that does not read with the current one is
-  /// read with the one of its number of fields. Empty with aws_format set: that one only.
-  std::vector<SchemaPtr> aws_formats;
+  SchemaPtr aws_schema;  ///< AWS text's fields (--aws-format); overrides header lines
+  /// Every schema given (aws_schema first): a line that does not read with the current one is
+  /// read with the one of its number of fields. Empty with aws_schema set: that one only.
+  std::vector<SchemaPtr> aws_schemas;
   WarnFn warn;           ///< receives "FILE:LINE: ..." warnings; may be empty
   /// GCP: keep both reports of a flow logged at both ends (by default the second is dropped).
   bool gcp_both_ends = false;
@@ -43,10 +43,10 @@ struct ReadOptions {
   /// AWS text: parse and check every field all the same (flowcat --count: a validation pass).
   bool check_every_field = false;
   /// Reading one input in parallel pieces. Binary: this reader delivers only every shards-th
-  /// block, from block `shard` on. AWS text read from the middle of a file: the format in effect
+  /// block, from block `shard` on. AWS text read from the middle of a file: the schema in effect
   /// there (until a header line changes it) and the number of the line before the piece.
   unsigned shard = 0, shards = 1;
-  SchemaPtr initial_format;
+  SchemaPtr initial_schema;
   uint64_t first_line = 0;
 };
 
@@ -123,9 +123,9 @@ std::unique_ptr<Writer> csv_writer(Output& out, const WriteOptions& opts);
 std::unique_ptr<Writer> table_writer(Output& out, const WriteOptions& opts);
 std::unique_ptr<Writer> binary_writer(Output& out, const WriteOptions& opts);
 
-/// The format an AWS text header line names ("version account-id ..."), or null if `line` is
+/// The schema an AWS text header line names ("version account-id ..."), or null if `line` is
 /// not a header line.
-SchemaPtr aws_header_format(std::string_view line);
+SchemaPtr aws_header_schema(std::string_view line);
 
 /// Decimal text of a value, as AWS text writes it ("-" for null). For writers and messages.
 std::string value_text(const Value& v, Type t);

@@ -29,8 +29,10 @@ class Schema {
 
   /// Columns for a list of names: known names get their type, others become String fields.
   static std::shared_ptr<const Schema> from_names(const std::vector<std::string>& names);
-  /// Parses "version account-id ..." or "${version} ${account-id} ..." (spaces between).
-  static std::shared_ptr<const Schema> parse_format(std::string_view format);
+  /// The schema of AWS text in a log format (AWS's word for the field list of a flow log):
+  /// "version account-id ..." or "${version} ${account-id} ..." (spaces between). In our code
+  /// "format" is the encoding (Format: AWS text, JSON, CSV, binary); AWS's field lists are schemas.
+  static std::shared_ptr<const Schema> parse_aws(std::string_view log_format);
 
   size_t size() const { return columns_.size(); }
   const Column& column(size_t i) const { return columns_[i]; }

@@ -76,19 +76,19 @@ size_t count_tokens(std::string_view line) {
 }  // namespace
 
 const SchemaPtr& aws_default_schema() {
-  static const SchemaPtr s = Schema::parse_format(kAwsDefaultFormat);
+  static const SchemaPtr s = Schema::parse_aws(kAwsDefaultFormat);
   return s;
 }
 
 const SchemaPtr& tgw_default_schema() {
-  static const SchemaPtr s = Schema::parse_format(kTgwDefaultFormat);
+  static const SchemaPtr s = Schema::parse_aws(kTgwDefaultFormat);
   return s;
 }
 
 const std::vector<SchemaPtr>& AwsLineParser::alternatives(const ReadOptions& opts, bool header_seen) {
   static const std::vector<SchemaPtr> defaults{aws_default_schema(), tgw_default_schema()}, none;
-  if (!opts.aws_formats.empty()) return opts.aws_formats;
-  return opts.aws_format || header_seen ? none : defaults;
+  if (!opts.aws_schemas.empty()) return opts.aws_schemas;
+  return opts.aws_schema || header_seen ? none : defaults;
 }
 
 void AwsLineParser::parse(std::string_view line, Record& r, uint64_t line_no, const std::vector<SchemaPtr>& alternatives) {

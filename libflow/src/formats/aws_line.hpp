@@ -36,7 +36,7 @@ class AwsLineParser {
   /// r is reset to that one: nothing in a header-less line says its format, and a stream may mix
   /// AWS's two defaults (VPC v2, 14 fields; Transit Gateway, 36) or the formats the user gave.
   void parse(std::string_view line, Record& r, uint64_t line_no, const std::vector<SchemaPtr>& alternatives = {});
-  /// The alternatives for a reader: the formats given (ReadOptions::aws_formats), else AWS's
+  /// The alternatives for a reader: the formats given (ReadOptions::aws_schemas), else AWS's
   /// two defaults when no header line or single --aws-format fixes the format.
   static const std::vector<SchemaPtr>& alternatives(const ReadOptions& opts, bool header_seen);
   /// Counts a tolerated quirk of a line (warned once per input, counted at its end).

@@ -35,7 +35,7 @@ SchemaPtr parse_header(std::string_view line) {
     known += find_field(tok).has_value() || is_source_field_name(tok);
   }
   if (tokens == 0 || known * 2 < tokens) return nullptr;
-  return Schema::parse_format(line);
+  return Schema::parse_aws(line);
 }
 
 class AwsTextReader : public Reader {
@@ -43,10 +43,10 @@ class AwsTextReader : public Reader {
   AwsTextReader(std::unique_ptr<InputStream> in, const ReadOptions& opts)
       : in_(std::move(in)),
         opts_(opts),
-        schema_(opts.aws_format ? opts.aws_format : opts.initial_format ? opts.initial_format : aws_default_schema()),
+        schema_(opts.aws_schema ? opts.aws_schema : opts.initial_schema ? opts.initial_schema : aws_default_schema()),
         parser_(in_->name(), opts.warn),
         line_no_(opts.first_line),
-        header_seen_(opts.initial_format != nullptr) {  // a piece after a header: that header's format
+        header_seen_(opts.initial_schema != nullptr) {  // a piece after a header: that header's format
     if (!opts.check_every_field) parser_.read_only(opts.fields);
   }
 
@@ -120,8 +120,8 @@ class AwsTextReader : public Reader {
   }
 
   void use_header(SchemaPtr h) {
-    if (opts_.aws_format) {
-      if (!(*h == *opts_.aws_format) && opts_.warn)
+    if (opts_.aws_schema) {
+      if (!(*h == *opts_.aws_schema) && opts_.warn)
         opts_.warn(fmt::format("{}:{}: header line differs from --aws-format; using --aws-format",
                                in_->name(), line_no_));
       return;
@@ -197,7 +197,7 @@ class AwsTextWriter : public Writer {
 
 }  // namespace
 
-SchemaPtr aws_header_format(std::string_view line) { return parse_header(line); }
+SchemaPtr aws_header_schema(std::string_view line) { return parse_header(line); }
 
 std::unique_ptr<Reader> aws_text_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts) {
   return std::make_unique<AwsTextReader>(std::move(in), opts);

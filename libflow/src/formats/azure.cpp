@@ -304,7 +304,7 @@ class AzureUnpacker : public Unpacker {
     else v.set_uint(number(t, s, field, UINT64_MAX));
   }
 
-  json::Context ctx_;
+  json::Extractor ctx_;
   ReadOptions opts_;
   od::parser parser_;
   od::document doc_;

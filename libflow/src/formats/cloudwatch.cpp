@@ -20,7 +20,7 @@ class CloudWatchUnpacker : public Unpacker {
  public:
   CloudWatchUnpacker(const std::string& file, const ReadOptions& opts)
       : ctx_(file), opts_(opts), lines_(file, opts.warn),
-        schema_(opts.aws_format ? opts.aws_format : aws_default_schema()) {}
+        schema_(opts.aws_schema ? opts.aws_schema : aws_default_schema()) {}
 
   void start(std::string_view text, uint64_t line) override {
     ctx_.line = line;
@@ -65,7 +65,7 @@ class CloudWatchUnpacker : public Unpacker {
       } catch (const DataError& e) {
         std::string path = ev.index == SIZE_MAX ? "message" : fmt::format("logEvents[{}].message", ev.index);
         // The usual cause: a custom format, which the envelope does not say.
-        const char* hint = opts_.aws_format ? "" : " (read in AWS's default format; give another with --aws-format)";
+        const char* hint = opts_.aws_schema ? "" : " (read in AWS's default format; give another with --aws-format)";
         throw DataError(e.file, e.line, e.field, fmt::format("{}{}: {}{}", prefix_, path, e.what(), hint));
       }
       schema_ = r.schema;  // a format chosen by field count holds for the next lines
@@ -140,7 +140,7 @@ class CloudWatchUnpacker : public Unpacker {
     end_envelope();
   }
 
-  json::Context ctx_;
+  json::Extractor ctx_;
   ReadOptions opts_;
   AwsLineParser lines_;
   SchemaPtr schema_;

@@ -248,7 +248,7 @@ class GcpUnpacker : public Unpacker {
     cached_ = &recent_.back();
   }
 
-  json::Context ctx_;
+  json::Extractor ctx_;
   ReadOptions opts_;
   od::parser parser_;
   od::document doc_;

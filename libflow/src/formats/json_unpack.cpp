@@ -41,15 +41,15 @@ std::string shorten(std::string_view s) {
 }
 }  // namespace
 
-void Context::fail(std::string_view path, const std::string& what) const {
+void Extractor::fail(std::string_view path, const std::string& what) const {
   throw DataError(file_, line, std::string(path), what);
 }
 
-void Context::malformed(std::string_view path, simdjson::error_code err) const {
+void Extractor::malformed(std::string_view path, simdjson::error_code err) const {
   fail(path, fmt::format("malformed JSON: {}", simdjson::error_message(err)));
 }
 
-void Context::wrong_type(std::string_view path, od::value& v, const char* expected) const {
+void Extractor::wrong_type(std::string_view path, od::value& v, const char* expected) const {
   od::json_type t;
   if (auto err = v.type().get(t)) malformed(path, err);
   std::string got = type_phrase(t);
@@ -57,7 +57,7 @@ void Context::wrong_type(std::string_view path, od::value& v, const char* expect
   fail(path, fmt::format("expected {}, got {}", expected, got));
 }
 
-od::object Context::object(od::parser& p, od::document& doc, std::string_view text) const {
+od::object Extractor::object(od::parser& p, od::document& doc, std::string_view text) const {
   if (auto err = p.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc))
     malformed("", err);
   od::json_type t;
@@ -68,7 +68,7 @@ od::object Context::object(od::parser& p, od::document& doc, std::string_view te
   return o;
 }
 
-od::object Context::object(std::string_view path, od::value v) const {
+od::object Extractor::object(std::string_view path, od::value v) const {
   od::json_type t;
   if (auto err = v.type().get(t)) malformed(path, err);
   if (t != od::json_type::object) wrong_type(path, v, "an object");
@@ -77,7 +77,7 @@ od::object Context::object(std::string_view path, od::value v) const {
   return o;
 }
 
-od::array Context::array(std::string_view path, od::value v) const {
+od::array Extractor::array(std::string_view path, od::value v) const {
   od::json_type t;
   if (auto err = v.type().get(t)) malformed(path, err);
   if (t != od::json_type::array) wrong_type(path, v, "an array");
@@ -86,7 +86,7 @@ od::array Context::array(std::string_view path, od::value v) const {
   return a;
 }
 
-std::string_view Context::string(std::string_view path, od::value v) const {
+std::string_view Extractor::string(std::string_view path, od::value v) const {
   od::json_type t;
   if (auto err = v.type().get(t)) malformed(path, err);
   if (t != od::json_type::string) wrong_type(path, v, "a string");
@@ -95,7 +95,7 @@ std::string_view Context::string(std::string_view path, od::value v) const {
   return s;
 }
 
-uint64_t Context::integer(std::string_view path, od::value v, uint64_t max) const {
+uint64_t Extractor::integer(std::string_view path, od::value v, uint64_t max) const {
   od::json_type t;
   if (auto err = v.type().get(t)) malformed(path, err);
   std::string_view text;
@@ -127,14 +127,14 @@ uint64_t Context::integer(std::string_view path, od::value v, uint64_t max) cons
   return x;
 }
 
-Ip Context::address(std::string_view path, od::value v) const {
+Ip Extractor::address(std::string_view path, od::value v) const {
   std::string_view s = string(path, v);
   auto ip = parse_ip(s);
   if (!ip) fail(path, fmt::format("'{}' is not an IP address", shorten(s)));
   return *ip;
 }
 
-std::string_view Context::text(std::string_view path, od::value v, Arena& arena) const {
+std::string_view Extractor::text(std::string_view path, od::value v, Arena& arena) const {
   od::json_type t;
   if (auto err = v.type().get(t)) malformed(path, err);
   if (t == od::json_type::string) {

@@ -47,9 +47,9 @@ namespace od = simdjson::ondemand;
 
 /// Helpers the unpackers share: errors naming the file, line and JSON path, and values read
 /// the lenient way cloud exports need.
-class Context {
+class Extractor {
  public:
-  explicit Context(std::string file) : file_(std::move(file)) {}
+  explicit Extractor(std::string file) : file_(std::move(file)) {}
   const std::string& file() const { return file_; }
   uint64_t line = 0;  ///< line of the element being read
 

@@ -14,7 +14,7 @@ namespace flow::gen {
 // ---- schemas --------------------------------------------------------------------------------
 
 SchemaPtr version_schema(int v) {
-  if (v == 2) return Schema::parse_format(kAwsDefaultFormat);
+  if (v == 2) return Schema::parse_aws(kAwsDefaultFormat);
   if (v < 2 || v == 6 || v > 8) throw UsageError("--log-version: expected 2, 3, 4, 5, 7 or 8 (6 is Transit Gateway only)");
   std::vector<std::string> names;
   for (const FieldInfo& f : all_fields())

@@ -9,7 +9,7 @@
 #include "flow/agg.hpp"
 #include "flow/filter.hpp"
 #include "flow/format.hpp"
-#include "flow/stats.hpp"
+#include "flow/stat.hpp"
 #include "flow/stream.hpp"
 
 namespace flow {

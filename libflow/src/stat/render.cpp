@@ -5,7 +5,7 @@
 #include <charconv>
 
 #include "filter/literals.hpp"
-#include "flow/stats.hpp"
+#include "flow/stat.hpp"
 #include "flow/time.hpp"
 #include "stat/render_util.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "flow/stats.hpp"
+#include "flow/stat.hpp"
 #include "flow/time.hpp"
 #include "stat/render_util.hpp"
 

@@ -2,7 +2,7 @@
 // names and shapes only ever gain members within a schema version.
 #include <fmt/format.h>
 
-#include "flow/stats.hpp"
+#include "flow/stat.hpp"
 #include "formats/write_util.hpp"
 
 namespace flow {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "flow/stats.hpp"
+#include "flow/stat.hpp"
 
 namespace flow::stat {
 

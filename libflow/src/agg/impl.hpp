@@ -1,6 +1,64 @@
-// The aggregator's insides, shared by its two files: aggregator.cpp (the groups, spilled to
-// runs and merged back; the public face and partial files) and rows.cpp (records bound to the
-// spec, staged as rows and grouped, and the lanes threads pass rows through).
+// The aggregator's insides, shared by its files: aggregator.cpp (the public face, the groups
+// spilled to runs and merged back, partial files, absorb, finish), rows.cpp (records bound to
+// the spec, staged as rows and grouped; lanes; deferred partitions) and read.cpp (read(): the
+// threads that read one input as lanes).
+//
+// Glossary of the aggregation engine (libflow/src/agg/):
+//   spec        The -k keys and -a values (AggSpec, flow/agg.hpp; parsed in spec.cpp).
+//   group       One combination of key values and the cells of every value for it.
+//   key         Whole: as rows carry it and hash_of() hashes it, per key a tag byte (0 null, 1 set,
+//               4/6 the IP version) then 16, 8 or 4 bytes, zeros to a multiple of 8 (key_width).
+//               Narrow: as a table keeps it when that is smaller: the tags, then 4 or 8 bytes a key.
+//               Kept: whichever of the two a table stores (kept_width; table.hpp).
+//   aside       A key that does not fit narrow (IPv6, a number >= 2^32), kept whole in a side
+//               vector of its table; its entry holds 0xff and its index there (table.hpp).
+//   interner    A key's strings, numbered: string keys are 4-byte ids (table.hpp).
+//   value       One -a item (ValueSpec), e.g. sum(bytes).
+//   cell        A value's state in one group: two words, a and b (Cell, cells.hpp), packed tighter
+//               in the entry as CellLayout says.
+//   sketch      The state of a distinct count or percentile, beyond its cell (sketch.hpp).
+//   store       A table's sketches (Store, cells.hpp); such a cell holds its sketch's index.
+//   state       A cell written as bytes (write_cell): what runs and partial files hold.
+//   entry       A group's bytes in a table: its kept key, then its cells (table.hpp).
+//   slot        Three things: a position in a table's open-addressing array (hash tag, group
+//               number + 1; table.hpp); where a value's cell lies in an entry (CellLayout::Slot);
+//               a column's index in the input schema (key_slot, val_slot here).
+//   table       A GroupTable: the entries in order of first appearance, found by hash (table.hpp).
+//   partition   One of the tables, chosen by the top bits of the key hash (hash >> shift; several
+//               only for keys without strings, whose bytes mean the same in every table).
+//   bind        Finding the spec's columns in an input schema (bind/rebind, rows.cpp).
+//   mode        How one value of a row goes into its cell (Mode: count one, sum fast, or typed).
+//   row         A record bound to the spec, as bytes: hash, whole key, modes, values (rows.cpp).
+//   staged      Rows waiting in stage_buf to be grouped a batch at a time; group_rows() is a
+//               software pipeline over them (hash, fetch the slot, fetch the entry, group).
+//   drain       Empty the stage (drain_staged: each row grouped, routed or logged), then group
+//               the mail (drain); Aggregator::flush().
+//   code        A dictionary code of a binary input's key column: add_coded() finds the group of
+//               each code once per dictionary (CodeRef).
+//   lane        One of the Aggregators of threads reading one input together (read.cpp); lane i
+//               owns the partitions p with p % lanes == i and groups only those (lanes.hpp).
+//   route       A lane passing the rows of partitions it does not own to their owner, which it
+//               does only once its groups pass kRouteAbove (and rows are staged 32 at a time).
+//   outbox/post Rows for another lane gather in outbox[owner] and are posted in batches of kPost
+//               bytes (AggLanes::post).
+//   mail        The batches other lanes posted to this one; take_mail() groups them.
+//   deferred    The last partitions, past defer_from (Aggregator::defer): once a lane routes,
+//   partition   their rows are logged, not grouped, to be grouped while the output is written.
+//   log         A deferred partition's rows kept compactly (RowLog: kept key, null bits, sums);
+//               only rows of counts and sums log ("loggable").
+//   settle      Group a partition's logged rows (settle(p)); Settler does it on an idle thread
+//               while finish() writes the first partitions; anything else settles first.
+//   spill       Past the memory budget: every group written to disk as a run sorted by key, and
+//               the tables emptied (spill()).
+//   run         A spilled, sorted stream of frames in an unlinked temporary file (runs.hpp).
+//   frame       One group in a run or partial file: its key (encode_ordered) and state (runs.hpp).
+//   merge       Reading runs back in key order, the states of equal keys combined (Merger,
+//               merge_down, each_merged, merge_cell; Acc holds one merged group).
+//   partial     A --partial file: a header naming the spec, then frames (aggregator.cpp);
+//               add_partial() merges such states into the tables.
+//   absorb      Take in another Aggregator's groups, partition by partition (aggregator.cpp);
+//               the smaller table goes into the bigger.
+//   share       What one reading thread grouped; the shares are absorbed into the first (read.cpp).
 #pragma once
 
 #include <pthread.h>

@@ -143,25 +143,20 @@ struct RowLog {
 using namespace agg;
 
 struct Aggregator::Impl {
+  // ---- the spec, the budget, the counts ----
+
   const AggSpec& spec;
   AggLimits limits;
+  SchemaPtr out_schema;
+  uint64_t records = 0, spills = 0;
+
+  // ---- the groups: tables by partition ----
+
   // The groups, in partitions by key hash (several only for keys without strings, whose bytes
   // mean the same in every table): threads then merge their partitions side by side.
   std::vector<GroupTable> tables;
   unsigned shift = 64;  // partition = hash >> shift
-  std::vector<uint8_t> keybuf;
-  SchemaPtr out_schema;
-
-  SchemaPtr bound;
-  std::vector<int> key_slot, key_partner, val_slot;
-  std::vector<Type> key_type, val_type;
-  std::vector<char> val_text;  // a number read from a text column (AWS text or CSV of our own output)
-  enum class Fast : uint8_t { No, Count, Sum };
-  std::vector<Fast> val_fast;
-  int start_slot = -1, end_slot = -1;
-
-  std::vector<int> runs;  // descriptors of spilled runs (unlinked temporary files)
-  uint64_t records = 0, spills = 0;
+  std::vector<uint8_t> keybuf;  // a whole key built by key_of()
 
   Impl(const AggSpec& s, AggLimits l) : spec(s), limits(std::move(l)), out_schema(s.output_schema()) {
     unsigned p = 1;
@@ -192,20 +187,48 @@ struct Aggregator::Impl {
     for (int fd : runs) close(fd);
   }
 
+  // ---- bindings: where the spec's keys and values are in the input's schema (rows.cpp) ----
+
+  SchemaPtr bound;  // the schema bound to
+  // Column indexes (-1: none); a key's partner is its other side's column, for --bidir replies.
+  std::vector<int> key_slot, key_partner, val_slot;
+  std::vector<Type> key_type, val_type;
+  std::vector<char> val_text;  // a number read from a text column (AWS text or CSV of our own output)
+  enum class Fast : uint8_t { No, Count, Sum };
+  std::vector<Fast> val_fast;
+  int start_slot = -1, end_slot = -1;  // for a duration worked out from start and end
+
   [[noreturn]] void no_column(const std::string& file, const std::string& name, const std::string& what);
   int slot_of(const Schema& s, const Column& c);
   void bind(const SchemaPtr& s, const std::string& file);
+  /// Binds the spec to a new schema (staged rows drained first: they were read with the old).
+  void rebind(const SchemaPtr& s, const std::string& file);
   /// The in-memory key part of key k for value v (of input type t).
   void put_key(size_t k, const Value& v, Type t, uint8_t* p);
   Value number(const Record& r, int slot, size_t v, const std::string& file);
   Value duration(const Record& r);
+
+  // ---- rows: records staged as bytes, then grouped a batch at a time (rows.cpp) ----
+
+  // Rows are staged before they reach the table, then go in a batch: the keys hashed in one
+  // loop and the slots they probe fetched together, so that the table's cache misses (millions
+  // of groups) overlap instead of stalling each row in turn. (Hashing a key just written also
+  // stalls: its words are read across the narrower stores that wrote them.) Strings are interned
+  // when staged, since a record's text lives only until the next is read; values of string
+  // columns cannot be kept, so such specs stage one row at a time.
+  //
+  // A row is bytes: its hash, its key, how each value goes into its cell (a Mode, from the
+  // bindings of the input it came from), then the values. So rows can be passed to another lane
+  // (agg/lanes.hpp) that owns their partition, and grouped there as here.
+  enum Mode : uint8_t { kCountOne, kSumFast, kTyped };  // kTyped + Type: add_to_cell of that type
+  static constexpr size_t kStage = 32;
+  size_t row_modes = 0, row_vals = 0, row_bytes = 0;
+  std::vector<uint8_t> stage_buf, val_mode;
+  size_t staged = 0, stage_limit = kStage;
+
   void layout();
   void add(const Record& r, const std::string& file);
-  /// Binds the spec to a new schema (staged rows drained first: they were read with the old).
-  void rebind(const SchemaPtr& s, const std::string& file);
   void add(const ColumnBatch& c, const uint8_t* keep, const std::string& file);
-  /// Rows of columns whose one key has dictionary codes: each code's group is found once.
-  void add_coded(const ColumnBatch& c, const uint8_t* keep);
   /// Value v of a row into its cell (at `slot` of `cells` in `table`; mode: how, from the
   /// bindings of the row's input); whether it went through add_to_cell (which may grow a sketch).
   bool add_value(size_t v, const CellLayout::Slot& slot, uint8_t* cells, GroupTable& table, const Value& x,
@@ -235,33 +258,23 @@ struct Aggregator::Impl {
   /// (Mail: hashed, and all this lane's), or logged rows being settled (Log: hashed; no spill).
   enum class From { Staged, Mail, Log };
   void group_rows(uint8_t* rows, size_t n, From from);
+
+  // ---- lanes: threads reading one input pass each other rows by partition (lanes.hpp) ----
+
+  static constexpr size_t kPost = size_t{1} << 16;  // bytes of rows posted to a lane at a time
+  // Rows are passed on only once the groups outgrow the caches: below that, grouping them here
+  // and merging the few groups at the end costs less than passing every other row.
+  static constexpr uint64_t kRouteAbove = uint64_t{1} << 16;
+  std::shared_ptr<AggLanes> lanes;  // null: not a lane (or no longer)
+  unsigned lane = 0;  // this lane's number
+  std::vector<std::vector<uint8_t>> outbox;  // rows for each lane
+
   /// Groups the rows other lanes posted here; with `wait`, until every lane has left.
   void take_mail(bool wait);
   void join_lanes(std::shared_ptr<AggLanes> l, unsigned me);
   void leave_lanes();
 
-  // Rows are staged before they reach the table, then go in a batch: the keys hashed in one
-  // loop and the slots they probe fetched together, so that the table's cache misses (millions
-  // of groups) overlap instead of stalling each row in turn. (Hashing a key just written also
-  // stalls: its words are read across the narrower stores that wrote them.) Strings are interned
-  // when staged, since a record's text lives only until the next is read; values of string
-  // columns cannot be kept, so such specs stage one row at a time.
-  //
-  // A row is bytes: its hash, its key, how each value goes into its cell (a Mode, from the
-  // bindings of the input it came from), then the values. So rows can be passed to another lane
-  // (agg/lanes.hpp) that owns their partition, and grouped there as here.
-  enum Mode : uint8_t { kCountOne, kSumFast, kTyped };  // kTyped + Type: add_to_cell of that type
-  static constexpr size_t kStage = 32;
-  static constexpr size_t kPost = size_t{1} << 16;  // bytes of rows posted to a lane at a time
-  // Rows are passed on only once the groups outgrow the caches: below that, grouping them here
-  // and merging the few groups at the end costs less than passing every other row.
-  static constexpr uint64_t kRouteAbove = uint64_t{1} << 16;
-  size_t row_modes = 0, row_vals = 0, row_bytes = 0;
-  std::vector<uint8_t> stage_buf, val_mode;
-  size_t staged = 0, stage_limit = kStage;
-  std::shared_ptr<AggLanes> lanes;
-  unsigned lane = 0;
-  std::vector<std::vector<uint8_t>> outbox;  // rows for each lane
+  // ---- dictionary codes: a binary input's coded key, looked up once per code (rows.cpp) ----
 
   // A ColumnBatch (binary input) with one key, dictionary-coded: the group of each code of the current
   // dictionary, found when first met. Rows go straight to their cells, unstaged: a block's few
@@ -278,6 +291,11 @@ struct Aggregator::Impl {
   std::vector<uint8_t> code_keys;  // keys of codes being looked up
   std::vector<const Value*> code_vals;
   Record scratch;  // a row of columns, for add(Record) when the codes cannot serve
+
+  /// Rows of columns whose one key has dictionary codes: each code's group is found once.
+  void add_coded(const ColumnBatch& c, const uint8_t* keep);
+
+  // ---- deferred partitions: rows logged now, settled while the output is written (rows.cpp) ----
 
   // Deferred partitions (Aggregator::defer()): once a lane routes rows, the rows of partitions
   // from defer_from on are logged compactly instead of grouped: the key as the table keeps it,
@@ -376,7 +394,9 @@ struct Aggregator::Impl {
     std::exception_ptr error_;
   };
 
-  // ---- groups as bytes ----
+  // ---- groups as bytes: sorted, spilled to runs, merged back (runs.hpp) ----
+
+  std::vector<int> runs;  // descriptors of spilled runs (unlinked temporary files)
 
   /// A group: its partition and its number there.
   using Ref = std::pair<uint32_t, uint32_t>;

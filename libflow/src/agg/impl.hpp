@@ -24,7 +24,7 @@
 //               number + 1; table.hpp); where a value's cell lies in an entry (CellLayout::Slot);
 //               a column's index in the input schema (key_slot, val_slot here).
 //   table       A GroupTable: the entries in order of first appearance, found by hash (table.hpp).
-//   partition   One of the tables, chosen by the top bits of the key hash (hash >> shift; several
+//   partition   One of the tables, chosen by the top bits of the key hash (table_for(); several
 //               only for keys without strings, whose bytes mean the same in every table).
 //   bind        Finding the spec's columns in an input schema (bind/rebind, rows.cpp).
 //   mode        How one value of a row goes into its cell (Mode: count one, sum fast, or typed).
@@ -167,9 +167,10 @@ struct Aggregator::Impl {
     for (unsigned i = 0; i < p; ++i) tables.emplace_back(s);
     shift = p == 1 ? 64 : 64 - static_cast<unsigned>(std::countr_zero(p));
     keybuf.assign(tables[0].key_width() + 1, 0);
-    layout();
+    layout_rows();
   }
-  GroupTable& part(uint64_t hash) { return tables[shift == 64 ? 0 : hash >> shift]; }
+  /// The table of the partition that holds keys of this hash.
+  GroupTable& table_for(uint64_t hash) { return tables[shift == 64 ? 0 : hash >> shift]; }
   uint64_t groups() const {
     uint64_t n = 0;
     for (const auto& t : tables) n += t.size();
@@ -205,7 +206,7 @@ struct Aggregator::Impl {
   void rebind(const SchemaPtr& s, const std::string& file);
   /// The in-memory key part of key k for value v (of input type t).
   void put_key(size_t k, const Value& v, Type t, uint8_t* p);
-  Value number(const Record& r, int slot, size_t v, const std::string& file);
+  Value number_from_text(const Record& r, int slot, size_t v, const std::string& file);
   Value duration(const Record& r);
 
   // ---- rows: records staged as bytes, then grouped a batch at a time (rows.cpp) ----
@@ -222,11 +223,12 @@ struct Aggregator::Impl {
   // (agg/lanes.hpp) that owns their partition, and grouped there as here.
   enum Mode : uint8_t { kCountOne, kSumFast, kTyped };  // kTyped + Type: add_to_cell of that type
   static constexpr size_t kStage = 32;
-  size_t row_modes = 0, row_vals = 0, row_bytes = 0;
+  size_t row_modes_at = 0, row_vals_at = 0, row_bytes = 0;  // offsets in a row; its size
   std::vector<uint8_t> stage_buf, val_mode;
   size_t staged = 0, stage_limit = kStage;
 
-  void layout();
+  /// The layout of a row and of a logged row (offsets, modes, sizes); the stage buffer.
+  void layout_rows();
   void add(const Record& r, const std::string& file);
   void add(const ColumnBatch& c, const uint8_t* keep, const std::string& file);
   /// Value v of a row into its cell (at `slot` of `cells` in `table`; mode: how, from the

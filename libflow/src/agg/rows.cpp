@@ -327,7 +327,7 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, From from) {
   // row i - kLag, its slot now in, has the entry there fetched; row i - 2 kLag, both in, is
   // grouped. Each cache miss of a big table so overlaps with the work on other rows.
   constexpr size_t kLag = 8;
-  std::array<bool, 4 * kLag> skip{};  // passed on to another lane (by row, modulo its size)
+  std::array<bool, 4 * kLag> skip{};  // passed on to another lane, or logged (by row, modulo its size)
   auto hash_at = [&](size_t i) {
     uint64_t hash;
     std::memcpy(&hash, rows + i * row_bytes, 8);

@@ -115,7 +115,7 @@ void Aggregator::add_partial(PartialInput p) {
       m.decode_key(fr.key(), kv.data(), arena, path);
       const uint8_t* kb = m.key_of(kv.data());
       uint64_t hash = GroupTable::hash_of(kb, m.key_width());
-      GroupTable& table = m.part(hash);
+      GroupTable& table = m.table_for(hash);
       uint32_t g = table.find_or_add(kb, hash);
       ByteReader sr{fr.state(), &path};
       uint8_t* cells = table.cells(g);

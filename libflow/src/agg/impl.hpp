@@ -1,6 +1,64 @@
-// The aggregator's insides, shared by its two files: aggregator.cpp (the groups, spilled to
-// runs and merged back; the public face and partial files) and rows.cpp (records bound to the
-// spec, staged as rows and grouped, and the lanes threads pass rows through).
+// The aggregator's insides, shared by its files: aggregator.cpp (the public face, the groups
+// spilled to runs and merged back, partial files, absorb, finish), rows.cpp (records bound to
+// the spec, staged as rows and grouped; lanes; deferred partitions) and read.cpp (read(): the
+// threads that read one input as lanes).
+//
+// Glossary of the aggregation engine (libflow/src/agg/):
+//   spec        The -k keys and -a values (AggSpec, flow/agg.hpp; parsed in spec.cpp).
+//   group       One combination of key values and the cells of every value for it.
+//   key         Whole: as rows carry it and hash_of() hashes it, per key a tag byte (0 null, 1 set,
+//               4/6 the IP version) then 16, 8 or 4 bytes, zeros to a multiple of 8 (key_width).
+//               Narrow: as a table keeps it when that is smaller: the tags, then 4 or 8 bytes a key.
+//               Kept: whichever of the two a table stores (kept_width; table.hpp).
+//   aside       A key that does not fit narrow (IPv6, a number >= 2^32), kept whole in a side
+//               vector of its table; its entry holds 0xff and its index there (table.hpp).
+//   interner    A key's strings, numbered: string keys are 4-byte ids (table.hpp).
+//   value       One -a item (ValueSpec), e.g. sum(bytes).
+//   cell        A value's state in one group: two words, a and b (Cell, cells.hpp), packed tighter
+//               in the entry as CellLayout says.
+//   sketch      The state of a distinct count or percentile, beyond its cell (sketch.hpp).
+//   store       A table's sketches (Store, cells.hpp); such a cell holds its sketch's index.
+//   state       A cell written as bytes (write_cell): what runs and partial files hold.
+//   entry       A group's bytes in a table: its kept key, then its cells (table.hpp).
+//   slot        Three things: a position in a table's open-addressing array (hash tag, group
+//               number + 1; table.hpp); where a value's cell lies in an entry (CellLayout::Slot);
+//               a column's index in the input schema (key_slot, val_slot here).
+//   table       A GroupTable: the entries in order of first appearance, found by hash (table.hpp).
+//   partition   One of the tables, chosen by the top bits of the key hash (table_for(); several
+//               only for keys without strings, whose bytes mean the same in every table).
+//   bind        Finding the spec's columns in an input schema (bind/rebind, rows.cpp).
+//   mode        How one value of a row goes into its cell (Mode: count one, sum fast, or typed).
+//   row         A record bound to the spec, as bytes: hash, whole key, modes, values (rows.cpp).
+//   staged      Rows waiting in stage_buf to be grouped a batch at a time; group_rows() is a
+//               software pipeline over them (hash, fetch the slot, fetch the entry, group).
+//   drain       Empty the stage (drain_staged: each row grouped, routed or logged), then group
+//               the mail (drain); Aggregator::flush().
+//   code        A dictionary code of a binary input's key column: add_coded() finds the group of
+//               each code once per dictionary (CodeRef).
+//   lane        One of the Aggregators of threads reading one input together (read.cpp); lane i
+//               owns the partitions p with p % lanes == i and groups only those (lanes.hpp).
+//   route       A lane passing the rows of partitions it does not own to their owner, which it
+//               does only once its groups pass kRouteAbove (and rows are staged 32 at a time).
+//   outbox/post Rows for another lane gather in outbox[owner] and are posted in batches of kPost
+//               bytes (AggLanes::post).
+//   mail        The batches other lanes posted to this one; take_mail() groups them.
+//   deferred    The last partitions, past defer_from (Aggregator::defer): once a lane routes,
+//   partition   their rows are logged, not grouped, to be grouped while the output is written.
+//   log         A deferred partition's rows kept compactly (RowLog: kept key, null bits, sums);
+//               only rows of counts and sums log ("loggable").
+//   settle      Group a partition's logged rows (settle(p)); Settler does it on an idle thread
+//               while finish() writes the first partitions; anything else settles first.
+//   spill       Past the memory budget: every group written to disk as a run sorted by key, and
+//               the tables emptied (spill()).
+//   run         A spilled, sorted stream of frames in an unlinked temporary file (runs.hpp).
+//   frame       One group in a run or partial file: its key (encode_ordered) and state (runs.hpp).
+//   merge       Reading runs back in key order, the states of equal keys combined (Merger,
+//               merge_down, each_merged, merge_cell; Acc holds one merged group).
+//   partial     A --partial file: a header naming the spec, then frames (aggregator.cpp);
+//               add_partial() merges such states into the tables.
+//   absorb      Take in another Aggregator's groups, partition by partition (aggregator.cpp);
+//               the smaller table goes into the bigger.
+//   share       What one reading thread grouped; the shares are absorbed into the first (read.cpp).
 #pragma once
 
 #include <pthread.h>
@@ -85,25 +143,20 @@ struct RowLog {
 using namespace agg;
 
 struct Aggregator::Impl {
+  // ---- the spec, the budget, the counts ----
+
   const AggSpec& spec;
   AggLimits limits;
+  SchemaPtr out_schema;
+  uint64_t records = 0, spills = 0;
+
+  // ---- the groups: tables by partition ----
+
   // The groups, in partitions by key hash (several only for keys without strings, whose bytes
   // mean the same in every table): threads then merge their partitions side by side.
   std::vector<GroupTable> tables;
   unsigned shift = 64;  // partition = hash >> shift
-  std::vector<uint8_t> keybuf;
-  SchemaPtr out_schema;
-
-  SchemaPtr bound;
-  std::vector<int> key_slot, key_partner, val_slot;
-  std::vector<Type> key_type, val_type;
-  std::vector<char> val_text;  // a number read from a text column (AWS text or CSV of our own output)
-  enum class Fast : uint8_t { No, Count, Sum };
-  std::vector<Fast> val_fast;
-  int start_slot = -1, end_slot = -1;
-
-  std::vector<int> runs;  // descriptors of spilled runs (unlinked temporary files)
-  uint64_t records = 0, spills = 0;
+  std::vector<uint8_t> keybuf;  // a whole key built by key_of()
 
   Impl(const AggSpec& s, AggLimits l) : spec(s), limits(std::move(l)), out_schema(s.output_schema()) {
     unsigned p = 1;
@@ -114,9 +167,10 @@ struct Aggregator::Impl {
     for (unsigned i = 0; i < p; ++i) tables.emplace_back(s);
     shift = p == 1 ? 64 : 64 - static_cast<unsigned>(std::countr_zero(p));
     keybuf.assign(tables[0].key_width() + 1, 0);
-    layout();
+    layout_rows();
   }
-  GroupTable& part(uint64_t hash) { return tables[shift == 64 ? 0 : hash >> shift]; }
+  /// The table of the partition that holds keys of this hash.
+  GroupTable& table_for(uint64_t hash) { return tables[shift == 64 ? 0 : hash >> shift]; }
   uint64_t groups() const {
     uint64_t n = 0;
     for (const auto& t : tables) n += t.size();
@@ -134,20 +188,49 @@ struct Aggregator::Impl {
     for (int fd : runs) close(fd);
   }
 
+  // ---- bindings: where the spec's keys and values are in the input's schema (rows.cpp) ----
+
+  SchemaPtr bound;  // the schema bound to
+  // Column indexes (-1: none); a key's partner is its other side's column, for --bidir replies.
+  std::vector<int> key_slot, key_partner, val_slot;
+  std::vector<Type> key_type, val_type;
+  std::vector<char> val_text;  // a number read from a text column (AWS text or CSV of our own output)
+  enum class Fast : uint8_t { No, Count, Sum };
+  std::vector<Fast> val_fast;
+  int start_slot = -1, end_slot = -1;  // for a duration worked out from start and end
+
   [[noreturn]] void no_column(const std::string& file, const std::string& name, const std::string& what);
   int slot_of(const Schema& s, const Column& c);
   void bind(const SchemaPtr& s, const std::string& file);
-  /// The in-memory key part of key k for value v (of input type t).
-  void put_key(size_t k, const Value& v, Type t, uint8_t* p);
-  Value number(const Record& r, int slot, size_t v, const std::string& file);
-  Value duration(const Record& r);
-  void layout();
-  void add(const Record& r, const std::string& file);
   /// Binds the spec to a new schema (staged rows drained first: they were read with the old).
   void rebind(const SchemaPtr& s, const std::string& file);
+  /// The in-memory key part of key k for value v (of input type t).
+  void put_key(size_t k, const Value& v, Type t, uint8_t* p);
+  Value number_from_text(const Record& r, int slot, size_t v, const std::string& file);
+  Value duration(const Record& r);
+
+  // ---- rows: records staged as bytes, then grouped a batch at a time (rows.cpp) ----
+
+  // Rows are staged before they reach the table, then go in a batch: the keys hashed in one
+  // loop and the slots they probe fetched together, so that the table's cache misses (millions
+  // of groups) overlap instead of stalling each row in turn. (Hashing a key just written also
+  // stalls: its words are read across the narrower stores that wrote them.) Strings are interned
+  // when staged, since a record's text lives only until the next is read; values of string
+  // columns cannot be kept, so such specs stage one row at a time.
+  //
+  // A row is bytes: its hash, its key, how each value goes into its cell (a Mode, from the
+  // bindings of the input it came from), then the values. So rows can be passed to another lane
+  // (agg/lanes.hpp) that owns their partition, and grouped there as here.
+  enum Mode : uint8_t { kCountOne, kSumFast, kTyped };  // kTyped + Type: add_to_cell of that type
+  static constexpr size_t kStage = 32;
+  size_t row_modes_at = 0, row_vals_at = 0, row_bytes = 0;  // offsets in a row; its size
+  std::vector<uint8_t> stage_buf, val_mode;
+  size_t staged = 0, stage_limit = kStage;
+
+  /// The layout of a row and of a logged row (offsets, modes, sizes); the stage buffer.
+  void layout_rows();
+  void add(const Record& r, const std::string& file);
   void add(const ColumnBatch& c, const uint8_t* keep, const std::string& file);
-  /// Rows of columns whose one key has dictionary codes: each code's group is found once.
-  void add_coded(const ColumnBatch& c, const uint8_t* keep);
   /// Value v of a row into its cell (at `slot` of `cells` in `table`; mode: how, from the
   /// bindings of the row's input); whether it went through add_to_cell (which may grow a sketch).
   bool add_value(size_t v, const CellLayout::Slot& slot, uint8_t* cells, GroupTable& table, const Value& x,
@@ -177,33 +260,23 @@ struct Aggregator::Impl {
   /// (Mail: hashed, and all this lane's), or logged rows being settled (Log: hashed; no spill).
   enum class From { Staged, Mail, Log };
   void group_rows(uint8_t* rows, size_t n, From from);
+
+  // ---- lanes: threads reading one input pass each other rows by partition (lanes.hpp) ----
+
+  static constexpr size_t kPost = size_t{1} << 16;  // bytes of rows posted to a lane at a time
+  // Rows are passed on only once the groups outgrow the caches: below that, grouping them here
+  // and merging the few groups at the end costs less than passing every other row.
+  static constexpr uint64_t kRouteAbove = uint64_t{1} << 16;
+  std::shared_ptr<AggLanes> lanes;  // null: not a lane (or no longer)
+  unsigned lane = 0;  // this lane's number
+  std::vector<std::vector<uint8_t>> outbox;  // rows for each lane
+
   /// Groups the rows other lanes posted here; with `wait`, until every lane has left.
   void take_mail(bool wait);
   void join_lanes(std::shared_ptr<AggLanes> l, unsigned me);
   void leave_lanes();
 
-  // Rows are staged before they reach the table, then go in a batch: the keys hashed in one
-  // loop and the slots they probe fetched together, so that the table's cache misses (millions
-  // of groups) overlap instead of stalling each row in turn. (Hashing a key just written also
-  // stalls: its words are read across the narrower stores that wrote them.) Strings are interned
-  // when staged, since a record's text lives only until the next is read; values of string
-  // columns cannot be kept, so such specs stage one row at a time.
-  //
-  // A row is bytes: its hash, its key, how each value goes into its cell (a Mode, from the
-  // bindings of the input it came from), then the values. So rows can be passed to another lane
-  // (agg/lanes.hpp) that owns their partition, and grouped there as here.
-  enum Mode : uint8_t { kCountOne, kSumFast, kTyped };  // kTyped + Type: add_to_cell of that type
-  static constexpr size_t kStage = 32;
-  static constexpr size_t kPost = size_t{1} << 16;  // bytes of rows posted to a lane at a time
-  // Rows are passed on only once the groups outgrow the caches: below that, grouping them here
-  // and merging the few groups at the end costs less than passing every other row.
-  static constexpr uint64_t kRouteAbove = uint64_t{1} << 16;
-  size_t row_modes = 0, row_vals = 0, row_bytes = 0;
-  std::vector<uint8_t> stage_buf, val_mode;
-  size_t staged = 0, stage_limit = kStage;
-  std::shared_ptr<AggLanes> lanes;
-  unsigned lane = 0;
-  std::vector<std::vector<uint8_t>> outbox;  // rows for each lane
+  // ---- dictionary codes: a binary input's coded key, looked up once per code (rows.cpp) ----
 
   // A ColumnBatch (binary input) with one key, dictionary-coded: the group of each code of the current
   // dictionary, found when first met. Rows go straight to their cells, unstaged: a block's few
@@ -220,6 +293,11 @@ struct Aggregator::Impl {
   std::vector<uint8_t> code_keys;  // keys of codes being looked up
   std::vector<const Value*> code_vals;
   Record scratch;  // a row of columns, for add(Record) when the codes cannot serve
+
+  /// Rows of columns whose one key has dictionary codes: each code's group is found once.
+  void add_coded(const ColumnBatch& c, const uint8_t* keep);
+
+  // ---- deferred partitions: rows logged now, settled while the output is written (rows.cpp) ----
 
   // Deferred partitions (Aggregator::defer()): once a lane routes rows, the rows of partitions
   // from defer_from on are logged compactly instead of grouped: the key as the table keeps it,
@@ -318,7 +396,9 @@ struct Aggregator::Impl {
     std::exception_ptr error_;
   };
 
-  // ---- groups as bytes ----
+  // ---- groups as bytes: sorted, spilled to runs, merged back (runs.hpp) ----
+
+  std::vector<int> runs;  // descriptors of spilled runs (unlinked temporary files)
 
   /// A group: its partition and its number there.
   using Ref = std::pair<uint32_t, uint32_t>;

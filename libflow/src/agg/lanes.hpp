@@ -14,7 +14,7 @@
 namespace flow {
 
 struct AggLanes {
-  explicit AggLanes(unsigned n) : lanes(n), mail(n), has_mail(n), left(n, false) {}
+  explicit AggLanes(unsigned n) : count(n), mail(n), has_mail(n), left(n, false) {}
 
   /// Posts a batch of rows to `lane`.
   void post(unsigned lane, std::vector<uint8_t>&& rows) {
@@ -31,11 +31,11 @@ struct AggLanes {
     over = false;
     if (!wait && !has_mail[lane].load(std::memory_order_acquire)) return {};  // the usual case: no lock
     std::unique_lock<std::mutex> lock(mu);
-    if (wait) cv.wait(lock, [&] { return !mail[lane].empty() || n_left == lanes; });
+    if (wait) cv.wait(lock, [&] { return !mail[lane].empty() || n_left == count; });
     std::vector<std::vector<uint8_t>> out;
     out.swap(mail[lane]);
     has_mail[lane].store(false, std::memory_order_relaxed);
-    over = n_left == lanes && out.empty();
+    over = n_left == count && out.empty();
     return out;
   }
   /// A lane posts nothing more (it has read its input, or failed).
@@ -49,7 +49,7 @@ struct AggLanes {
     cv.notify_all();
   }
 
-  const unsigned lanes;
+  const unsigned count;  // lanes in all
 
  private:
   std::mutex mu;

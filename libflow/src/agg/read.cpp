@@ -69,8 +69,8 @@ SkipReport read_into(Aggregator& agg, InputConfig cfg, const AggRead& how, unsig
   const AggLimits limits = agg.limits();  // a copy: the lanes change the memory budget below
   // Each lane keeps its share of the memory budget while reading; the merged groups, all of it.
   const uint64_t lane_memory = limits.memory / streams.size();
-  std::vector<Aggregator> parts;
-  for (size_t i = 1; i < streams.size(); ++i) parts.emplace_back(agg.spec(), AggLimits{lane_memory, limits.tmpdir, limits.partitions});
+  std::vector<Aggregator> shares;
+  for (size_t i = 1; i < streams.size(); ++i) shares.emplace_back(agg.spec(), AggLimits{lane_memory, limits.tmpdir, limits.partitions});
   Driver::limit_memory(agg, lane_memory);
   std::vector<std::exception_ptr> errors(streams.size());
   // The threads are lanes: each groups the partitions it owns and passes the others' rows on.
@@ -79,12 +79,12 @@ SkipReport read_into(Aggregator& agg, InputConfig cfg, const AggRead& how, unsig
   // Q4 (8 M groups, 2 threads, into mawk), medians of 10 alternating runs: the last 3/8 of them,
   // 3.23 -> 3.05 s; 4/8 no better.
   for (size_t i = 0; i < streams.size(); ++i) {
-    Aggregator& a = i == 0 ? agg : parts[i - 1];
+    Aggregator& a = i == 0 ? agg : shares[i - 1];
     Driver::join_lanes(a, lanes, static_cast<unsigned>(i));
     if (how.defer) Driver::defer(a, Driver::partitions(a) * 3 / 8);
   }
   auto work = [&](size_t i) {
-    Aggregator& a = i == 0 ? agg : parts[i - 1];
+    Aggregator& a = i == 0 ? agg : shares[i - 1];
     try {
       std::optional<Filter> w;  // a Filter is not shared between threads: it caches bindings
       if (where) w.emplace(Filter::compile(how.where, fs));
@@ -124,7 +124,7 @@ SkipReport read_into(Aggregator& agg, InputConfig cfg, const AggRead& how, unsig
   run([&](size_t i) {
     try {
       for (uint32_t p; (p = next++) < Driver::partitions(agg);)
-        for (auto& share : parts) Driver::absorb(agg, share, p);
+        for (auto& share : shares) Driver::absorb(agg, share, p);
     } catch (...) {
       errors[i] = std::current_exception();
     }
@@ -135,7 +135,7 @@ SkipReport read_into(Aggregator& agg, InputConfig cfg, const AggRead& how, unsig
     skipped.records += s.records;
     skipped.errors += s.errors;
     if (skipped.first.empty()) skipped.first = s.first;
-    if (i > 0) Driver::absorb_rest(agg, parts[i - 1]);
+    if (i > 0) Driver::absorb_rest(agg, shares[i - 1]);
   }
   return skipped;
 }

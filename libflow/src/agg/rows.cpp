@@ -135,7 +135,7 @@ void Aggregator::Impl::put_key(size_t k, const Value& v, Type t, uint8_t* p) {
   }
 }
 
-Value Aggregator::Impl::number(const Record& r, int slot, size_t v, const std::string& file) {
+Value Aggregator::Impl::number_from_text(const Record& r, int slot, size_t v, const std::string& file) {
   const Value& x = r.values[static_cast<size_t>(slot)];
   Value n;
   if (x.null()) return spec.values[v].kind == AggKind::Count ? Value{} : n;
@@ -158,11 +158,11 @@ Value Aggregator::Impl::duration(const Record& r) {
   return d;
 }
 
-void Aggregator::Impl::layout() {
+void Aggregator::Impl::layout_rows() {
   const size_t nv = spec.values.size();
-  row_modes = 8 + key_width();
-  row_vals = (row_modes + nv + 7) & ~size_t{7};
-  row_bytes = row_vals + nv * sizeof(Value);
+  row_modes_at = 8 + key_width();
+  row_vals_at = (row_modes_at + nv + 7) & ~size_t{7};
+  row_bytes = row_vals_at + nv * sizeof(Value);
   stage_buf.assign(kStage * row_bytes, 0);
   val_mode.assign(nv, kCountOne);
   log_modes.assign(nv, kCountOne);
@@ -208,12 +208,12 @@ void Aggregator::Impl::add(const Record& r, const std::string& file) {
     int slot = reply && key_partner[k] >= 0 ? key_partner[k] : key_slot[k];
     put_key(k, slot >= 0 ? r.values[static_cast<size_t>(slot)] : kNull, key_type[k], kb + key_offset(k));
   }
-  std::memcpy(row + row_modes, val_mode.data(), nv);
-  Value* vals = reinterpret_cast<Value*>(row + row_vals);
+  std::memcpy(row + row_modes_at, val_mode.data(), nv);
+  Value* vals = reinterpret_cast<Value*>(row + row_vals_at);
   for (size_t v = 0; v < nv; ++v) {
     int slot = val_slot[v];
     if (val_fast[v] == Fast::Count) continue;
-    if (slot >= 0 && val_text[v]) vals[v] = number(r, slot, v, file);
+    if (slot >= 0 && val_text[v]) vals[v] = number_from_text(r, slot, v, file);
     else if (slot >= 0) vals[v] = r.values[static_cast<size_t>(slot)];
     else if (spec.values[v].field.name == "duration" && !spec.values[v].field.id) vals[v] = duration(r);
     else vals[v] = kNull;
@@ -283,7 +283,7 @@ void Aggregator::Impl::add_coded(const ColumnBatch& c, const uint8_t* keep) {
       std::memset(kb, 0, w);
       if (!keyless) put_key(0, key[i], key_type[0], kb + key_offset(0));
       const uint64_t hash = GroupTable::hash_of(kb, w);
-      ref.table = &part(hash);
+      ref.table = &table_for(hash);
       ref.table->prefetch(hash);
       hashes[nfresh] = hash;
       fresh[nfresh++] = &ref;
@@ -317,8 +317,8 @@ void Aggregator::Impl::drain_staged() {
 }
 
 void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, From from) {
-  const bool fresh = from == From::Staged;  // not yet hashed
-  const bool route = fresh && lanes && stage_limit == kStage && groups() > kRouteAbove;
+  const bool unhashed = from == From::Staged;  // not yet hashed
+  const bool route = unhashed && lanes && stage_limit == kStage && groups() > kRouteAbove;
   const bool log = route && loggable && defer_from < tables.size();
   const size_t w = key_width(), nv = spec.values.size();
   const uint64_t before = from == From::Log ? 0 : groups();  // (Log: other tables may be read meanwhile)
@@ -327,7 +327,7 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, From from) {
   // row i - kLag, its slot now in, has the entry there fetched; row i - 2 kLag, both in, is
   // grouped. Each cache miss of a big table so overlaps with the work on other rows.
   constexpr size_t kLag = 8;
-  std::array<bool, 4 * kLag> skip{};  // passed on to another lane (by row, modulo its size)
+  std::array<bool, 4 * kLag> skip{};  // passed on to another lane, or logged (by row, modulo its size)
   auto hash_at = [&](size_t i) {
     uint64_t hash;
     std::memcpy(&hash, rows + i * row_bytes, 8);
@@ -337,14 +337,14 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, From from) {
     if (i < n) {
       uint8_t* row = rows + i * row_bytes;
       uint64_t hash;
-      if (!fresh) {
+      if (!unhashed) {
         std::memcpy(&hash, row, 8);
       } else {
         hash = GroupTable::hash_of(row + 8, w);
         std::memcpy(row, &hash, 8);
       }
       const auto p = static_cast<uint32_t>(shift == 64 ? 0 : hash >> shift);
-      const unsigned owner = route ? p % lanes->lanes : lane;
+      const unsigned owner = route ? p % lanes->count : lane;
       // A deferred partition's row is logged here, whichever lane owns the partition.
       const bool logged = log && p >= defer_from && log_row(p, row);
       skip[i % skip.size()] = owner != lane || logged;
@@ -355,20 +355,20 @@ void Aggregator::Impl::group_rows(uint8_t* rows, size_t n, From from) {
         box.insert(box.end(), row, row + row_bytes);
         if (box.size() >= kPost) lanes->post(owner, std::exchange(box, {}));
       } else {
-        part(hash).prefetch(hash);
+        table_for(hash).prefetch(hash);
       }
     }
     if (i >= kLag && i - kLag < n && !skip[(i - kLag) % skip.size()]) {
       const uint64_t hash = hash_at(i - kLag);
-      part(hash).prefetch_entry(hash);
+      table_for(hash).prefetch_entry(hash);
     }
     if (i >= 2 * kLag && !skip[(i - 2 * kLag) % skip.size()]) {
       const uint8_t* row = rows + (i - 2 * kLag) * row_bytes;
       const uint64_t hash = hash_at(i - 2 * kLag);
-      GroupTable& table = part(hash);
+      GroupTable& table = table_for(hash);
       uint8_t* cells = table.cells(table.find_or_add(row + 8, hash));
-      const uint8_t* modes = row + row_modes;
-      const Value* vals = reinterpret_cast<const Value*>(row + row_vals);
+      const uint8_t* modes = row + row_modes_at;
+      const Value* vals = reinterpret_cast<const Value*>(row + row_vals_at);
       for (size_t v = 0; v < nv; ++v) add_value(v, slots[v], cells, table, vals[v], modes[v]);
     }
   }
@@ -391,7 +391,7 @@ bool Aggregator::Impl::log_row(uint32_t p, const uint8_t* row) {
   uint8_t* nulls = out + tables[p].kept_width();
   uint8_t* sums = nulls + (log_sums + 7) / 8;
   std::memset(nulls, 0, (log_sums + 7) / 8);
-  const Value* vals = reinterpret_cast<const Value*>(row + row_vals);
+  const Value* vals = reinterpret_cast<const Value*>(row + row_vals_at);
   for (size_t v = 0, s = 0; v < spec.values.size(); ++v) {
     if (log_modes[v] != kSumFast) continue;
     if (vals[v].null()) nulls[s / 8] |= static_cast<uint8_t>(1u << (s % 8));
@@ -426,8 +426,8 @@ void Aggregator::Impl::settle(uint32_t p) {
       tables[p].to_whole(in, row + 8);
       const uint64_t hash = GroupTable::hash_of(row + 8, w);
       std::memcpy(row, &hash, 8);
-      std::memcpy(row + row_modes, log_modes.data(), nv);
-      Value* vals = reinterpret_cast<Value*>(row + row_vals);
+      std::memcpy(row + row_modes_at, log_modes.data(), nv);
+      Value* vals = reinterpret_cast<Value*>(row + row_vals_at);
       const uint8_t* nulls = in + kept;
       const uint8_t* sums = nulls + (log_sums + 7) / 8;
       for (size_t v = 0, s = 0; v < nv; ++v) {
@@ -461,10 +461,10 @@ void Aggregator::Impl::take_mail(bool wait) {
 }
 
 void Aggregator::Impl::join_lanes(std::shared_ptr<AggLanes> l, unsigned me) {
-  if (tables.size() == 1 || l->lanes < 2) return;  // string keys: their ids are this table's own
+  if (tables.size() == 1 || l->count < 2) return;  // string keys: their ids are this table's own
   lanes = std::move(l);
   lane = me;
-  outbox.assign(lanes->lanes, {});
+  outbox.assign(lanes->count, {});
 }
 
 void Aggregator::Impl::leave_lanes() {

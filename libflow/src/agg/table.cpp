@@ -116,7 +116,7 @@ void GroupTable::widen(const uint8_t* kept, uint8_t* out) const {
     return;
   }
   if (kept[0] == kAside) {
-    std::memcpy(out, aside(kept), key_width_);
+    std::memcpy(out, aside_key(kept), key_width_);
     return;
   }
   std::memset(out, 0, key_width_);
@@ -142,7 +142,7 @@ uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
     if ((s & ~kGroup) == tag) {
       auto g = static_cast<uint32_t>((s & kGroup) - 1);
       const uint8_t* e = entry(g);
-      if (whole ? e[0] == kAside && same_words(aside(e), key, key_width_) : same_words(e, kept, kept_width_)) return g;
+      if (whole ? e[0] == kAside && same_words(aside_key(e), key, key_width_) : same_words(e, kept, kept_width_)) return g;
     }
     pos = (pos + 1) & mask;
   }
@@ -153,9 +153,9 @@ uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
   if (whole) {
     std::memset(e, 0, kept_width_);
     e[0] = kAside;
-    const auto i = static_cast<uint32_t>(wide_.size() / key_width_);
+    const auto i = static_cast<uint32_t>(aside_keys_.size() / key_width_);
     std::memcpy(e + 1, &i, 4);
-    wide_.insert(wide_.end(), key, key + key_width_);
+    aside_keys_.insert(aside_keys_.end(), key, key + key_width_);
   } else {
     std::memcpy(e, kept, kept_width_);
   }
@@ -275,14 +275,14 @@ void GroupTable::key_values(uint32_t g, Value* out) const {
 
 size_t GroupTable::memory() const {
   // Groups as used, not as allocated: a chunk's unused tail (at most 1.5 MB) is constant slack.
-  size_t m = size_t{n_} * entry_width_ + slots_.size() * 8 + wide_.capacity() + store_.memory();
+  size_t m = size_t{n_} * entry_width_ + slots_.size() * 8 + aside_keys_.capacity() + store_.memory();
   for (const auto& s : strings_) m += s.memory();
   return m;
 }
 
 void GroupTable::swap(GroupTable& o) noexcept {
   std::swap(chunks_, o.chunks_);
-  std::swap(wide_, o.wide_);
+  std::swap(aside_keys_, o.aside_keys_);
   std::swap(n_, o.n_);
   std::swap(slots_, o.slots_);
   std::swap(strings_, o.strings_);
@@ -291,7 +291,7 @@ void GroupTable::swap(GroupTable& o) noexcept {
 
 void GroupTable::clear() {
   chunks_.clear();
-  std::vector<uint8_t>().swap(wide_);
+  std::vector<uint8_t>().swap(aside_keys_);
   n_ = 0;
   slots_.assign(64, 0);
   for (auto& s : strings_) s.clear();

@@ -105,10 +105,10 @@ class GroupTable {
   bool narrow(const uint8_t* key, uint8_t* out) const;
   /// The whole key of a kept one.
   void widen(const uint8_t* kept, uint8_t* out) const;
-  const uint8_t* aside(const uint8_t* kept) const {
+  const uint8_t* aside_key(const uint8_t* kept) const {
     uint32_t i;
     std::memcpy(&i, kept + 1, 4);
-    return wide_.data() + size_t{i} * key_width_;
+    return aside_keys_.data() + size_t{i} * key_width_;
   }
   bool same_words(const uint8_t* a, const uint8_t* b, size_t width) const;
   /// Orders two keys, both kept narrow or both whole (strings: ids of this table's interners).
@@ -122,7 +122,7 @@ class GroupTable {
   size_t key_width_ = 0, kept_width_ = 0, cells_off_ = 0, entry_width_ = 0;
   bool narrow_ = false;            // keys are kept narrower than they come
   std::vector<uint8_t> query_;     // a key being looked up, narrowed
-  std::vector<uint8_t> wide_;      // whole keys that did not fit narrow, key_width_ each
+  std::vector<uint8_t> aside_keys_;  // whole keys that did not fit narrow, key_width_ each
   std::vector<std::unique_ptr<uint8_t[]>> chunks_;
   uint32_t n_ = 0;
   // Each slot: the hash's low 32 bits (tag) above group + 1; 0 = empty. The position is the

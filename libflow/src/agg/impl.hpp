@@ -412,14 +412,6 @@ struct Aggregator::Impl {
     return idx;
   }
 
-  /// Every group in that order, while f(ref) returns true.
-  template <class F>
-  void each_group(F&& f) const {
-    for (uint32_t p = 0; p < tables.size(); ++p)
-      for (uint32_t g = 0; g < tables[p].size(); ++g)
-        if (!f(Ref{p, g})) return;
-  }
-
   std::vector<Ref> sorted_groups() const {
     std::vector<Ref> idx = all_groups();
     std::sort(idx.begin(), idx.end(), [this](Ref a, Ref b) {

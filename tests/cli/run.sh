@@ -16,6 +16,19 @@
 # that any number of them can run at once (ctest -j). A case that cannot run here (it needs root,
 # say) exits 77 with the reason on stderr: it is counted and listed as skipped, never as passed,
 # and when every case selected was skipped run.sh exits 77 too (ctest then shows it skipped).
+#
+# Exit statuses, one convention for every case:
+# - The status of the script's last command is the case's status: it goes in <case>.exit
+#   (--update writes it; none when 0). A case that checks one command's status ends with that
+#   command; it does not echo "$?" or hide the status (`|| true`).
+# - A case that checks several statuses, or one that is not its last command's (a command
+#   before others, one inside a pipeline), prints each on a line of its own, in one form:
+#       cmd; echo "exit $?"                 (a pipeline: echo "exit ${PIPESTATUS[0]}")
+#       cmd; echo "LABEL: exit $?"          when the line must say which command it was
+#   with nothing after the status (other facts go on lines of their own), e.g. "exit 2",
+#   "flowfilter: exit 2", "listener: exit 0" (net-helpers.bash). Where every status of a
+#   pipeline counts: echo "exit ${PIPESTATUS[*]}" ("exit 1 0 0"). The whole stdout is compared,
+#   so these lines are checked like any other output.
 set -u
 bin=$(cd "$1" && pwd)
 shift

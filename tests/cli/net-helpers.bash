@@ -20,7 +20,7 @@ listen_start() {
 listen_stop() {
   kill -TERM "$LISTEN_PID"
   wait "$LISTEN_PID"
-  echo "listener exit: $?"
+  echo "listener: exit $?"
 }
 
 # Messages with the port and times taken out, so that the output compares.

@@ -11,4 +11,4 @@ echo "--on-error=warn: $(flowcat --on-error=warn garbage 2>&1 | grep -c 'skipped
 flowcat -I json garbage; echo "exit $?"
 flowcat -I bin garbage; echo "exit $?"
 gzip -c garbage > garbage.gz
-flowcat garbage.gz -o out.log; echo "exit $?; files: $(ls)"
+flowcat garbage.gz -o out.log; echo "exit $?"; echo "files: $(ls)"

@@ -13,8 +13,8 @@ trap 'cd / && umount $WORK/disk' EXIT
 flowgen --flows 20000 -O json -o $WORK/in.json
 echo "kept as it was" > $WORK/disk/old.json
 cd $WORK/disk
-flowcat -O json ../in.json -o old.json; echo "flowcat: exit $?; disk holds: $(ls); old.json: $(cat old.json)"
-flowgen --flows 20000 -O json -o new.json; echo "flowgen: exit $?; disk holds: $(ls)"
-flowfilter 'action == ACCEPT' -O json ../in.json -o new.json; echo "flowfilter: exit $?; disk holds: $(ls)"
+flowcat -O json ../in.json -o old.json; echo "flowcat: exit $?"; echo "disk holds: $(ls); old.json: $(cat old.json)"
+flowgen --flows 20000 -O json -o new.json; echo "flowgen: exit $?"; echo "disk holds: $(ls)"
+flowfilter 'action == ACCEPT' -O json ../in.json -o new.json; echo "flowfilter: exit $?"; echo "disk holds: $(ls)"
 # Standard output on a full disk: the same message, exit 1.
 flowcat -O json ../in.json > new.json; echo "stdout: exit $?"

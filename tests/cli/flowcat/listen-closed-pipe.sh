@@ -3,7 +3,7 @@
 . ../cli/net-helpers.bash
 rm -f $WORK/port
 # head writes to a file: on stdout its line would race with curl's.
-(timeout 60 flowcat -q --listen 127.0.0.1:0 --port-file $WORK/port; echo "listener exit: $?" >$WORK/status) | head -1 >$WORK/head &
+(timeout 60 flowcat -q --listen 127.0.0.1:0 --port-file $WORK/port; echo "listener: exit $?" >$WORK/status) | head -1 >$WORK/head &
 for _ in $(seq 200); do [ -s $WORK/port ] && break; sleep 0.05; done
 PORT=$(cat $WORK/port)
 f=samples/aws-docs/v2-default-accept-reject.log

@@ -6,7 +6,7 @@ export FLOW_FIREHOSE_ACCESS_KEY=s3cret
 listen_start $WORK/out $WORK/err
 flowcat --post http://127.0.0.1:$PORT/in --gzip --batch-records 300 -H "X-Amz-Firehose-Access-Key: s3cret" \
   $WORK/in.flows 2>&1 | no_port
-echo "sender exit: ${PIPESTATUS[0]}"
+echo "sender: exit ${PIPESTATUS[0]}"
 listen_stop
 no_port <$WORK/err
 flowcat --no-header $WORK/in.flows | sort >$WORK/sent

@@ -3,7 +3,8 @@
 flowgen --flows 3000 -O json -o $WORK/in.json
 mkdir $WORK/out
 (ulimit -f 64; flowcat -O json $WORK/in.json -o $WORK/out/big.json) 2>&1 | sed "s|$WORK/||g"
-echo "exit ${PIPESTATUS[0]}; left in out/: $(ls $WORK/out | wc -l)"
+echo "exit ${PIPESTATUS[0]}"
+echo "left in out/: $(ls $WORK/out | wc -l)"
 ulimit -c 0  # SIGQUIT would dump core here
 for sig in TERM INT HUP QUIT; do
   mkfifo $WORK/fifo
@@ -18,5 +19,6 @@ for sig in TERM INT HUP QUIT; do
   code=$?
   exec 3>&-
   rm $WORK/fifo
-  echo "SIG$sig: exit $code, temporary files before $before, after $(ls $WORK/out | wc -l)"
+  echo "SIG$sig: exit $code"
+  echo "SIG$sig: temporary files before $before, after $(ls $WORK/out | wc -l)"
 done

@@ -15,6 +15,7 @@
 #include "flow/agg.hpp"
 #include "flow/error.hpp"
 #include "flow/filter.hpp"
+#include "flow/units.hpp"
 
 namespace flow {
 

@@ -7,7 +7,7 @@
 
 #include <cstdlib>
 
-#include "flow/agg.hpp"
+#include "flow/units.hpp"
 #include "flow/error.hpp"
 #include "flow/io.hpp"
 #include "flow/stats.hpp"

@@ -32,7 +32,7 @@ struct PostOptions {
   std::vector<std::string> headers;  ///< "Name: value"
   bool gzip = false;
   uint64_t batch_records = 1000;
-  std::string batch_bytes = "4M";
+  std::string batch_bytes = "4Mi";
   unsigned retries = 8;          ///< attempts after the first
   double retry_time = 120;       ///< seconds, in all, of retrying one batch
   double backoff = 0.5;          ///< seconds before the first retry (then doubled, with jitter)
@@ -46,7 +46,7 @@ std::unique_ptr<Writer> http_writer(const PostOptions& o, const NetTimeouts& t, 
 struct ListenOptions {
   std::string address;            ///< ADDR:PORT (port 0: any free port, printed on stderr)
   std::string access_key;         ///< required X-Amz-Firehose-Access-Key ("" = none)
-  std::string max_body = "64M";   ///< request bodies, compressed and decompressed
+  std::string max_body = "64Mi";  ///< request bodies, compressed and decompressed
   std::string port_file;          ///< where to write the port actually bound (tests, scripts)
 };
 void add_listen_options(CLI::App& app, ListenOptions& o);

@@ -13,7 +13,7 @@ struct StatCmdOptions {
   std::string report;           ///< --report FILE (.html or .md)
   size_t top = 10;
   bool ascii = false;
-  std::string memory = "1G";
+  std::string memory = "1Gi";
   std::string tmpdir;
 };
 

@@ -8,14 +8,9 @@
 #include <vector>
 
 #include "flow/field.hpp"
+#include "flow/units.hpp"  // parse_number: numbers with units
 
 namespace flow::filter {
-
-enum class Units { SI, Duration };
-
-/// "1500", "10M", "1.5G", "64Ki", "10MB" (SI: k/K M G T = 10^3.., Ki Mi Gi Ti = 2^10..), or with
-/// Units::Duration "90", "90s", "5m", "2h", "1d", "1w" (seconds). nullopt if not such a number.
-std::optional<uint64_t> parse_number(std::string_view word, Units units);
 
 /// A named constant of a uint field (protocol tcp, port ssh, tcp-flags SYN or SYN+ACK), if any.
 std::optional<uint64_t> named_constant(FieldId id, std::string_view word);

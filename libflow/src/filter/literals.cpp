@@ -16,10 +16,6 @@ bool iequal(std::string_view a, std::string_view b) {
 
 using Named = std::pair<std::string_view, uint64_t>;
 
-// IANA protocol numbers by their usual names.
-constexpr std::array<Named, 11> kProtocols{{{"icmp", 1}, {"igmp", 2}, {"tcp", 6}, {"udp", 17}, {"ipv6", 41},
-                                            {"gre", 47}, {"esp", 50}, {"ah", 51}, {"icmpv6", 58},
-                                            {"ipv6-icmp", 58}, {"sctp", 132}}};
 // Well-known ports that come up when reading flow logs.
 constexpr std::array<Named, 24> kServices{{
     {"ftp", 21},      {"ssh", 22},     {"telnet", 23},  {"smtp", 25},        {"dns", 53},
@@ -48,7 +44,10 @@ const std::vector<std::string_view> kTypes{"IPv4", "IPv6", "EFA"};
 
 std::optional<uint64_t> named_constant(FieldId id, std::string_view word) {
   switch (id) {
-    case FieldId::protocol: return lookup(kProtocols, word);
+    case FieldId::protocol: {
+      if (auto n = protocol_number(word)) return *n;
+      return std::nullopt;
+    }
     case FieldId::srcport:
     case FieldId::dstport: return lookup(kServices, word);
     case FieldId::tcp_flags: {
@@ -68,12 +67,6 @@ std::optional<uint64_t> named_constant(FieldId id, std::string_view word) {
     }
     default: return std::nullopt;
   }
-}
-
-std::string_view protocol_name(uint64_t number) {
-  for (const auto& [name, value] : kProtocols)
-    if (value == number) return name;  // the first of a number's names (icmpv6, not ipv6-icmp)
-  return {};
 }
 
 std::string_view constant_examples(FieldId id) {

@@ -14,9 +14,6 @@ namespace flow::filter {
 
 /// A named constant of a uint field (protocol tcp, port ssh, tcp-flags SYN or SYN+ACK), if any.
 std::optional<uint64_t> named_constant(FieldId id, std::string_view word);
-/// The usual name of an IANA protocol number (6: "tcp"), the one expressions take; empty if it
-/// has none here.
-std::string_view protocol_name(uint64_t number);
 /// Examples of the constants a field takes, for error messages ("tcp, udp, icmp, ..."); or empty.
 std::string_view constant_examples(FieldId id);
 

@@ -5,9 +5,9 @@
 #include <map>
 #include <tuple>
 
-#include "filter/literals.hpp"
-#include "flow/policy.hpp"
+#include "flow/field.hpp"
 #include "flow/format.hpp"
+#include "flow/policy.hpp"
 
 #ifndef FLOW_VERSION
 #define FLOW_VERSION "0"
@@ -17,7 +17,7 @@ namespace flow {
 namespace {
 
 std::string proto_name(uint8_t p) {
-  auto name = filter::protocol_name(p);
+  auto name = protocol_name(p);
   return name.empty() ? fmt::format("proto {}", p) : std::string(name);
 }
 

@@ -88,7 +88,7 @@ complete -c flowcat -l es-index -x -d 'elasticsearch: the index named in each ac
 complete -c flowcat -s H -l header -x -d 'Add a request header, e.g. \'Authorization: Splunk TOKEN\' or \'Authorization: ApiKey KEY\' (repeatable)'
 complete -c flowcat -l gzip -d 'Compress request bodies (Content-Encoding: gzip)'
 complete -c flowcat -l batch-records -x -d 'Records per request at most'
-complete -c flowcat -l batch-bytes -x -d 'Bytes per request at most (before compression), e.g. 4M'
+complete -c flowcat -l batch-bytes -x -d 'Bytes per request at most (before compression), e.g. 4Mi'
 complete -c flowcat -l retries -x -d 'Retries of a request after a connection error, a timeout, 408, 429 or 5xx (honouring Retry-After)'
 complete -c flowcat -l retry-time -x -d 'Seconds of retrying one request at most'
 complete -c flowcat -l retry-wait -x -d 'Seconds before the first retry; doubled each time (at most 60), with random jitter down to half'

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace flow {
@@ -31,6 +33,11 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
+
+// IANA protocol numbers by their usual names; a number's first name is the one shown.
+constexpr std::pair<std::string_view, uint8_t> kProtocols[] = {
+    {"icmp", 1}, {"igmp", 2},  {"tcp", 6},     {"udp", 17},        {"ipv6", 41},  {"gre", 47},
+    {"esp", 50}, {"ah", 51},   {"icmpv6", 58}, {"ipv6-icmp", 58},  {"sctp", 132}};
 
 }  // namespace
 
@@ -88,6 +95,20 @@ bool is_source_field_name(std::string_view name) {
   for (auto prefix : kSourcePrefixes)
     if (name.starts_with(prefix) && name.size() > prefix.size()) return is_field_name_syntax(name);
   return false;
+}
+
+std::optional<uint8_t> protocol_number(std::string_view name) {
+  for (const auto& [n, number] : kProtocols)
+    if (n.size() == name.size() &&
+        std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+      return number;
+  return std::nullopt;
+}
+
+std::string_view protocol_name(uint64_t number) {
+  for (const auto& [name, n] : kProtocols)
+    if (n == number) return name;  // the first of a number's names (icmpv6, not ipv6-icmp)
+  return {};
 }
 
 }  // namespace flow

@@ -14,7 +14,7 @@
 
 #include "flow/error.hpp"
 #include "flow/net.hpp"
-#include "formats/binary_magic.hpp"
+#include "io/sniff.hpp"
 
 namespace flow {
 
@@ -305,10 +305,13 @@ Splittable splittable(const std::string& file, Format format, uint64_t& size) {
   close(fd);
   if (n <= 0) return Splittable::No;
   std::string_view h(head, static_cast<size_t>(n));
-  if (h.size() >= 2 && uint8_t(h[0]) == 0x1f && uint8_t(h[1]) == 0x8b) return Splittable::No;  // gzip
-  if (h.size() >= 4 && uint8_t(h[0]) == 0x28 && uint8_t(h[1]) == 0xb5) return Splittable::No;  // zstd
-  if (is_binary_magic(h)) return format == Format::Auto || format == Format::Binary ? Splittable::Binary : Splittable::No;
-  if (is_base64_gzip(h)) return Splittable::No;  // Kinesis data, decoded as a whole
+  switch (sniff(h)) {
+    case Magic::Gzip:
+    case Magic::Zstd:
+    case Magic::Base64Gzip: return Splittable::No;  // compressed, or Kinesis data decoded as a whole
+    case Magic::Binary: return format == Format::Auto || format == Format::Binary ? Splittable::Binary : Splittable::No;
+    case Magic::None: break;
+  }
   size_t i = h.find_first_not_of(" \t\r\n");
   if (format == Format::Aws || (format == Format::Auto && i != std::string_view::npos && h[i] != '{' && h[i] != '[' &&
                                 !h.starts_with("\xEF\xBB\xBF")))

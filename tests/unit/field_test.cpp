@@ -77,3 +77,19 @@ TEST_CASE("value: a null or new value has a zero string size (writers add sizes 
   CHECK(v.s.size == 0);
   CHECK(v.null());
 }
+
+TEST_CASE("protocol names: one table beside the fields, both ways", "[field]") {
+  CHECK(protocol_number("tcp") == 6);
+  CHECK(protocol_number("UDP") == 17);
+  CHECK(protocol_number("icmpv6") == 58);
+  CHECK(protocol_number("ipv6-icmp") == 58);
+  CHECK_FALSE(protocol_number("tcpx"));
+  CHECK_FALSE(protocol_number(""));
+  CHECK(protocol_name(1) == "icmp");
+  CHECK(protocol_name(58) == "icmpv6");  // a number's first name
+  CHECK(protocol_name(132) == "sctp");
+  CHECK(protocol_name(99).empty());
+  CHECK(protocol_name(256 + 6).empty());
+  for (uint64_t n = 0; n < 256; ++n)
+    if (auto name = protocol_name(n); !name.empty()) CHECK(protocol_number(name) == n);
+}

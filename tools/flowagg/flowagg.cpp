@@ -13,6 +13,7 @@
 #include "flow/agg.hpp"
 #include "flow/error.hpp"
 #include "flow/filter.hpp"
+#include "flow/units.hpp"
 
 namespace flow {
 
@@ -25,7 +26,7 @@ struct AggCmdOptions {
   bool ascending = false;
   bool unsorted = false;
   std::string having, where;
-  std::string memory = "1G";
+  std::string memory = "1Gi";
   std::string tmpdir;
   unsigned threads = 0;  ///< 0: one per core (at most 8)
   bool partial = false;

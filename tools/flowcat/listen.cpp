@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include "flow/agg.hpp"
+#include "flow/units.hpp"
 #include "flow/error.hpp"
 #include "net_options.hpp"
 #include "flow/firehose.hpp"

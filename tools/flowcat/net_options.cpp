@@ -31,7 +31,7 @@ void add_post_options(CLI::App& app, PostOptions& o) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str()
       ->group(g);
-  app.add_option("--batch-bytes", o.batch_bytes, "Bytes per request at most (before compression), e.g. 4M")
+  app.add_option("--batch-bytes", o.batch_bytes, "Bytes per request at most (before compression), e.g. 4Mi")
       ->type_name("SIZE")
       ->capture_default_str()
       ->group(g);

@@ -14,7 +14,7 @@ void add_post_options(CLI::App& app, PostOptions& o);
 struct ListenOptions {
   std::string address;            ///< ADDR:PORT (port 0: any free port, printed on stderr)
   std::string access_key;         ///< required X-Amz-Firehose-Access-Key ("" = none)
-  std::string max_body = "64M";   ///< request bodies, compressed and decompressed
+  std::string max_body = "64Mi";  ///< request bodies, compressed and decompressed
   std::string port_file;          ///< where to write the port actually bound (tests, scripts)
 };
 void add_listen_options(CLI::App& app, ListenOptions& o);

@@ -7,7 +7,7 @@
 
 #include <cstdlib>
 
-#include "flow/agg.hpp"
+#include "flow/units.hpp"
 #include "flow/error.hpp"
 #include "flow/io.hpp"
 #include "flow/stat.hpp"
@@ -20,7 +20,7 @@ struct StatCmdOptions {
   std::string report;           ///< --report FILE (.html or .md)
   size_t top = 10;
   bool ascii = false;
-  std::string memory = "1G";
+  std::string memory = "1Gi";
   std::string tmpdir;
 };
 

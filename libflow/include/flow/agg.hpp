@@ -174,7 +174,4 @@ class Aggregator {
   std::unique_ptr<Impl> impl_;
 };
 
-/// "64M", "1G", "512k", "100000" (bytes). Throws UsageError.
-uint64_t parse_size(std::string_view text);
-
 }  // namespace flow

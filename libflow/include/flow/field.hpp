@@ -125,6 +125,13 @@ inline constexpr std::string_view kSourcePrefixes[] = {"gcp.", "azure."};
 /// True for a well-formed name with one of kSourcePrefixes (a header line may consist of them).
 bool is_source_field_name(std::string_view name);
 
+/// The IANA number of a protocol by its usual name (tcp 6, udp 17, icmp 1, icmpv6 58, ...; any
+/// case), as expressions and policies take it; nullopt for a name not in the table.
+std::optional<uint8_t> protocol_number(std::string_view name);
+/// The usual name of an IANA protocol number (6: "tcp"), as protocol_number() takes it and the
+/// reports show it; empty if it has none in the table.
+std::string_view protocol_name(uint64_t number);
+
 /// The formats AWS writes by default.
 inline constexpr std::string_view kAwsDefaultFormat =
     "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start "

@@ -19,7 +19,4 @@ FirehoseRequest parse_firehose(std::string_view body);
 /// {"requestId":..., "timestamp":...} and, for an error, "errorMessage".
 std::string firehose_response(std::string_view request_id, int64_t timestamp_ms, std::string_view error = {});
 
-/// s as a JSON string literal, quotes included.
-std::string json_quote(std::string_view s);
-
 }  // namespace flow::net

@@ -130,4 +130,8 @@ SchemaPtr aws_header_schema(std::string_view line);
 /// Decimal text of a value, as AWS text writes it ("-" for null). For writers and messages.
 std::string value_text(const Value& v, Type t);
 
+/// `s` as a JSON string literal, quotes included, escaped as the JSON writer escapes values:
+/// quote, backslash and control characters escaped (\n, \u0001), bytes that are not UTF-8 as U+FFFD.
+std::string json_quote(std::string_view s);
+
 }  // namespace flow

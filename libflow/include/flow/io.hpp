@@ -83,8 +83,6 @@ std::unique_ptr<ByteSource> memory_source(std::string bytes);
 bool base64_decode(std::string_view text, std::string& out, size_t& bad);
 /// The bytes base64 text encodes (Kinesis record data as the API or the console shows it).
 std::unique_ptr<ByteSource> base64_source(std::unique_ptr<InputStream> in);
-/// True when `head` starts with base64 of the gzip magic ("H4sI"), after white space.
-bool is_base64_gzip(std::string_view head);
 /// The decompressed bytes of gzip data in memory; throws DataError (naming `name`) when it is
 /// damaged or would exceed `limit` bytes.
 std::string gunzip(std::string bytes, const std::string& name, size_t limit);

@@ -31,7 +31,7 @@ struct PostOptions {
   std::vector<std::string> headers;  ///< "Name: value"
   bool gzip = false;
   uint64_t batch_records = 1000;
-  std::string batch_bytes = "4M";
+  std::string batch_bytes = "4Mi";
   unsigned retries = 8;          ///< attempts after the first
   double retry_time = 120;       ///< seconds, in all, of retrying one batch
   double backoff = 0.5;          ///< seconds before the first retry (then doubled, with jitter)

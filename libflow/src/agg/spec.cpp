@@ -227,15 +227,4 @@ int AggSpec::value_index(std::string_view name) const {
   return -1;
 }
 
-uint64_t parse_size(std::string_view text) {
-  uint64_t n = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  std::string_view unit(p, static_cast<size_t>(text.data() + text.size() - p));
-  uint64_t mult = unit.empty() || unit == "B" ? 1 : unit == "k" || unit == "K" ? 1024 : unit == "M" ? 1024 * 1024
-                  : unit == "G" ? uint64_t{1} << 30 : unit == "T" ? uint64_t{1} << 40 : 0;
-  if (ec != std::errc() || p == text.data() || mult == 0 || n > (UINT64_MAX >> 40))
-    throw UsageError(fmt::format("'{}' is not a size (e.g. 64M, 2G)", text));
-  return n * mult;
-}
-
 }  // namespace flow

@@ -9,8 +9,6 @@
 namespace flow::filter {
 namespace {
 
-__extension__ typedef unsigned __int128 U128;
-
 bool iequal(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
@@ -18,10 +16,6 @@ bool iequal(std::string_view a, std::string_view b) {
 
 using Named = std::pair<std::string_view, uint64_t>;
 
-// IANA protocol numbers by their usual names.
-constexpr std::array<Named, 11> kProtocols{{{"icmp", 1}, {"igmp", 2}, {"tcp", 6}, {"udp", 17}, {"ipv6", 41},
-                                            {"gre", 47}, {"esp", 50}, {"ah", 51}, {"icmpv6", 58},
-                                            {"ipv6-icmp", 58}, {"sctp", 132}}};
 // Well-known ports that come up when reading flow logs.
 constexpr std::array<Named, 24> kServices{{
     {"ftp", 21},      {"ssh", 22},     {"telnet", 23},  {"smtp", 25},        {"dns", 53},
@@ -48,49 +42,12 @@ const std::vector<std::string_view> kTypes{"IPv4", "IPv6", "EFA"};
 
 }  // namespace
 
-std::optional<uint64_t> parse_number(std::string_view w, Units units) {
-  size_t i = 0;
-  U128 whole = 0;  // wide, so that an overflow is seen rather than wrapped
-  while (i < w.size() && w[i] >= '0' && w[i] <= '9' && whole <= UINT64_MAX) whole = whole * 10 + unsigned(w[i++] - '0');
-  if (i == 0 || whole > UINT64_MAX) return std::nullopt;
-  // An optional fraction, meaningful only with a unit ("1.5G").
-  uint64_t frac = 0, frac_scale = 1;
-  if (i < w.size() && w[i] == '.') {
-    ++i;
-    size_t digits = 0;
-    while (i < w.size() && w[i] >= '0' && w[i] <= '9') {
-      if (frac_scale < 1'000'000'000) frac = frac * 10 + unsigned(w[i] - '0'), frac_scale *= 10;
-      ++i, ++digits;
-    }
-    if (digits == 0) return std::nullopt;
-  }
-  std::string_view unit = w.substr(i);
-  uint64_t mult = 0;
-  if (units == Units::Duration) {
-    if (unit.empty() || unit == "s") mult = 1;
-    else if (unit == "m") mult = 60;
-    else if (unit == "h") mult = 3600;
-    else if (unit == "d") mult = 86400;
-    else if (unit == "w") mult = 7 * 86400;
-  } else {
-    if (!unit.empty() && unit.back() == 'B') unit.remove_suffix(1);  // 10MB, 64KiB, 100B
-    static constexpr std::array<std::pair<std::string_view, uint64_t>, 10> kSi{{
-        {"", 1}, {"k", 1000}, {"K", 1000}, {"M", 1000'000}, {"G", 1000'000'000}, {"T", 1000'000'000'000},
-        {"Ki", 1ull << 10}, {"Mi", 1ull << 20}, {"Gi", 1ull << 30}, {"Ti", 1ull << 40}}};
-    for (const auto& [name, m] : kSi)
-      if (unit == name) mult = m;
-  }
-  if (mult == 0) return std::nullopt;
-  // A fraction must come out whole: 1.5K is 1500, but 1.5 or 1.0001K is no count.
-  if (static_cast<U128>(frac) * mult % frac_scale != 0) return std::nullopt;
-  U128 v = whole * mult + static_cast<U128>(frac) * mult / frac_scale;
-  if (v > UINT64_MAX) return std::nullopt;
-  return static_cast<uint64_t>(v);
-}
-
 std::optional<uint64_t> named_constant(FieldId id, std::string_view word) {
   switch (id) {
-    case FieldId::protocol: return lookup(kProtocols, word);
+    case FieldId::protocol: {
+      if (auto n = protocol_number(word)) return *n;
+      return std::nullopt;
+    }
     case FieldId::srcport:
     case FieldId::dstport: return lookup(kServices, word);
     case FieldId::tcp_flags: {
@@ -110,12 +67,6 @@ std::optional<uint64_t> named_constant(FieldId id, std::string_view word) {
     }
     default: return std::nullopt;
   }
-}
-
-std::string_view protocol_name(uint64_t number) {
-  for (const auto& [name, value] : kProtocols)
-    if (value == number) return name;  // the first of a number's names (icmpv6, not ipv6-icmp)
-  return {};
 }
 
 std::string_view constant_examples(FieldId id) {

@@ -8,20 +8,12 @@
 #include <vector>
 
 #include "flow/field.hpp"
+#include "flow/units.hpp"  // parse_number: numbers with units
 
 namespace flow::filter {
 
-enum class Units { SI, Duration };
-
-/// "1500", "10M", "1.5G", "64Ki", "10MB" (SI: k/K M G T = 10^3.., Ki Mi Gi Ti = 2^10..), or with
-/// Units::Duration "90", "90s", "5m", "2h", "1d", "1w" (seconds). nullopt if not such a number.
-std::optional<uint64_t> parse_number(std::string_view word, Units units);
-
 /// A named constant of a uint field (protocol tcp, port ssh, tcp-flags SYN or SYN+ACK), if any.
 std::optional<uint64_t> named_constant(FieldId id, std::string_view word);
-/// The usual name of an IANA protocol number (6: "tcp"), the one expressions take; empty if it
-/// has none here.
-std::string_view protocol_name(uint64_t number);
 /// Examples of the constants a field takes, for error messages ("tcp, udp, icmp, ..."); or empty.
 std::string_view constant_examples(FieldId id);
 

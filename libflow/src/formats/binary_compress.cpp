@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "flow/error.hpp"
+#include "io/sniff.hpp"
 
 namespace flow::bin {
 namespace {
@@ -69,7 +70,7 @@ bool parse_literals(const uint8_t* p, size_t n, Literals& l) {
 template <class Block>
 size_t sum_blocks(const char* z, size_t n, size_t raw_n, Block block) {
   const auto* p = reinterpret_cast<const uint8_t*>(z);
-  if (n < 5 || !(p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD)) return 0;
+  if (n < 5 || sniff({z, n}) != Magic::Zstd) return 0;
   const uint8_t fhd = p[4];
   const bool single = (fhd >> 5) & 1;
   static constexpr size_t kDictBytes[4] = {0, 1, 2, 4}, kSizeBytes[4] = {0, 2, 4, 8};

@@ -15,7 +15,7 @@
 #include <xxhash.h>
 
 #include "flow/field.hpp"
-#include "formats/binary_magic.hpp"
+#include "io/sniff.hpp"
 
 // The scanning and (un)packing loops vectorise twice as wide with AVX2 (64-bit lanes); these
 // function clones pick it at run time on the machines that have it. (Not under ThreadSanitizer:

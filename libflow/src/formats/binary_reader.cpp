@@ -395,7 +395,7 @@ class BinaryReader : public Reader {
       return push_error(0, fmt::format("byte offset {}: truncated: stream ends without its end frame{}", off,
                                        in_->size() ? " (inside a frame header)" : ""),
                         true);
-    if (std::memcmp(in_->data(), kBinaryMagic, 7) == 0) {
+    if (sniff({in_->data(), in_->size()}) == Magic::Binary) {
       state_ = State::AfterEnd;  // the new stream's header is read next
       return push_error(
           0, fmt::format("byte offset {}: truncated: stream ends without its end frame (a new stream starts here)", off),

@@ -77,6 +77,16 @@ char* escape_json_slow(char* p, const char* s, const char* e) {
 
 }  // namespace fast
 
+std::string json_quote(std::string_view s) {
+  std::string out(fast::max_escaped_size(s.size()) + 2, '\0');
+  char* p = out.data();
+  *p++ = '"';
+  p = fast::escape_json(p, s);
+  *p++ = '"';
+  out.resize(static_cast<size_t>(p - out.data()));
+  return out;
+}
+
 namespace {
 
 constexpr size_t kSlack = 64;      // bytes reserved beyond the exact bound (block copies)

@@ -4,7 +4,7 @@
 #include "flow/error.hpp"
 #include "flow/format.hpp"
 #include "formats/text_util.hpp"
-#include "formats/binary_magic.hpp"
+#include "io/sniff.hpp"
 
 namespace flow {
 
@@ -51,9 +51,9 @@ std::vector<std::string> input_format_names() {
 }
 
 Format detect_format(InputStream& in) {
-  in.fill(binary_magic_size());
+  in.fill(kSniffSize);
   auto head = in.view();
-  if (is_binary_magic(head)) return Format::Binary;
+  if (sniff(head) == Magic::Binary) return Format::Binary;
   // JSON starts with '{' or '[' after optional white space (and a UTF-8 byte-order mark).
   size_t i = head.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   for (;;) {
@@ -69,7 +69,7 @@ std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadO
   // "H4sI" is how base64 spells the gzip magic: Kinesis record data (CloudWatch Logs envelopes)
   // as the API and the console show it. Decoded, it is read like any gzip input.
   in->fill(64);
-  if (opts.format == Format::Auto && is_base64_gzip(in->view())) {
+  if (opts.format == Format::Auto && sniff(in->view()) == Magic::Base64Gzip) {
     std::string name = in->name();
     auto decoded = std::make_unique<InputStream>(base64_source(std::move(in)), name);
     decoded->fill(2);

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "flow/error.hpp"
+#include "flow/format.hpp"
 #include "flow/time.hpp"
 #include "gen/rng.hpp"
 
@@ -27,16 +28,6 @@ std::string ip_list(const std::vector<Ip>& v) {
   std::string s = "[";
   for (size_t i = 0; i < v.size(); ++i) s += fmt::format("{}\"{}\"", i ? "," : "", to_string(v[i]));
   return s + "]";
-}
-
-/// JSON string escaping for the few texts we write (no control characters in them).
-std::string json_str(std::string_view s) {
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') q += '\\';
-    q += c;
-  }
-  return q + "\"";
 }
 
 /// The connections side file, shared by both sinks.
@@ -201,7 +192,7 @@ std::string connection_json(const gen::Conn& c, const gen::Estate& e, std::strin
       "\"verdict\":\"{}\",\"close\":\"{}\",\"interfaces\":[{}],\"records\":{},\"scenario\":{},\"complete\":{}}}\n",
       c.id, c.proto, to_string(c.init), c.init_port, to_string(c.resp), c.resp_port, c.start, c.end, c.packets[0],
       c.bytes[0], c.packets[1], c.bytes[1], c.rejected ? "REJECT" : "ACCEPT", kClose[c.close], ifs, c.records,
-      scenario.empty() ? "null" : json_str(scenario), complete ? "true" : "false");
+      scenario.empty() ? "null" : json_quote(scenario), complete ? "true" : "false");
 }
 
 std::string truth_json(const std::vector<gen::ScenarioRun>& runs) {
@@ -210,8 +201,8 @@ std::string truth_json(const std::vector<gen::ScenarioRun>& runs) {
     s += fmt::format(
         "{{\"scenario\":{},\"start\":{},\"end\":{},\"description\":{},\"sources\":{},\"targets\":{},\"protocol\":{},"
         "\"ports\":{},\"connections\":{},\"accepted\":{},\"rejected\":{},\"records\":{},\"policy\":{},\"rule\":{}}}\n",
-        json_str(r.name), r.start, r.end, json_str(r.description), ip_list(r.sources), ip_list(r.targets), r.proto,
-        json_str(r.ports), r.connections, r.accepted, r.rejected, r.records, json_str(r.violation), json_str(r.rule));
+        json_quote(r.name), r.start, r.end, json_quote(r.description), ip_list(r.sources), ip_list(r.targets), r.proto,
+        json_quote(r.ports), r.connections, r.accepted, r.rejected, r.records, json_quote(r.violation), json_quote(r.rule));
   return s;
 }
 

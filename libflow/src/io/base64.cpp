@@ -7,6 +7,7 @@
 #include "flow/error.hpp"
 #include "flow/io.hpp"
 #include "io/decoder_source.hpp"
+#include "io/sniff.hpp"
 
 namespace flow {
 namespace {
@@ -119,14 +120,8 @@ std::unique_ptr<ByteSource> base64_source(std::unique_ptr<InputStream> in) {
   return std::make_unique<Base64Source>(std::move(in));
 }
 
-bool is_base64_gzip(std::string_view head) {
-  size_t i = 0;
-  while (i < head.size() && kTable[static_cast<uint8_t>(head[i])] == kSpace) ++i;
-  return head.substr(i).starts_with("H4sI");
-}
-
 std::string gunzip(std::string bytes, const std::string& name, size_t limit) {
-  if (bytes.size() < 2 || uint8_t(bytes[0]) != 0x1f || uint8_t(bytes[1]) != 0x8b)
+  if (sniff(bytes) != Magic::Gzip)
     throw DataError(fmt::format("{}: not gzip data", name));
   auto src = gzip_source(std::make_unique<InputStream>(memory_source(std::move(bytes)), name));
   std::string out;

@@ -10,6 +10,7 @@
 #include "flow/error.hpp"
 #include "flow/io.hpp"
 #include "io/decoder_source.hpp"
+#include "io/sniff.hpp"
 
 namespace flow {
 namespace {
@@ -81,7 +82,7 @@ class GzipSource : public DecoderSource {
       return;
     }
     auto head = in_->view();
-    if (uint8_t(head[0]) == 0x1f && (head.size() == 1 || uint8_t(head[1]) == 0x8b)) {
+    if (sniff(head) == Magic::Gzip || head == "\x1f") {
       start_member();  // a lone 0x1f at the end is then reported as a truncated header
       return;
     }

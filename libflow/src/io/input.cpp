@@ -12,6 +12,7 @@
 #include "flow/error.hpp"
 #include "flow/io.hpp"
 #include "flow/net.hpp"
+#include "io/sniff.hpp"
 
 namespace flow {
 namespace {
@@ -193,13 +194,11 @@ std::unique_ptr<InputStream> open_input(std::unique_ptr<ByteSource> src, std::st
   auto in = std::make_unique<InputStream>(std::move(src), name);
   // Compression is recognised by its magic bytes, so `zcat`-less pipes and misnamed files work.
   in->fill(4);
-  auto head = in->view();
-  if (head.size() >= 2 && uint8_t(head[0]) == 0x1f && uint8_t(head[1]) == 0x8b)
-    return std::make_unique<InputStream>(gzip_source(std::move(in)), name);
-  if (head.size() >= 4 && uint8_t(head[0]) == 0x28 && uint8_t(head[1]) == 0xb5 &&
-      uint8_t(head[2]) == 0x2f && uint8_t(head[3]) == 0xfd)
-    return std::make_unique<InputStream>(zstd_source(std::move(in)), name);
-  return in;
+  switch (sniff(in->view())) {
+    case Magic::Gzip: return std::make_unique<InputStream>(gzip_source(std::move(in)), name);
+    case Magic::Zstd: return std::make_unique<InputStream>(zstd_source(std::move(in)), name);
+    default: return in;
+  }
 }
 
 }  // namespace flow

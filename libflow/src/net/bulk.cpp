@@ -23,12 +23,7 @@ DocFormatter::DocFormatter(Shape shape, std::string_view es_index) : shape_(shap
     if (es_index.empty()) {
       action_ = "{\"index\":{}}\n";
     } else {
-      std::string quoted;
-      for (char c : es_index) {
-        if (c == '"' || c == '\\') quoted += '\\';
-        if (static_cast<unsigned char>(c) >= 0x20) quoted += c;
-      }
-      action_ = fmt::format("{{\"index\":{{\"_index\":\"{}\"}}}}\n", quoted);
+      action_ = fmt::format("{{\"index\":{{\"_index\":{}}}}}\n", json_quote(es_index));
     }
   }
 }

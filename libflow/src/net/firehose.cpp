@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include "flow/error.hpp"
+#include "flow/format.hpp"
 #include "flow/io.hpp"
 
 namespace flow::net {
@@ -45,23 +46,6 @@ FirehoseRequest parse_firehose(std::string_view body) {
   }
   if (!have_records) throw bad("no \"records\" array");
   return req;
-}
-
-std::string json_quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += fmt::format("\\u{:04x}", u);
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
 }
 
 std::string firehose_response(std::string_view request_id, int64_t timestamp_ms, std::string_view error) {

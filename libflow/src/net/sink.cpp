@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "flow/agg.hpp"
+#include "flow/units.hpp"
 #include "flow/error.hpp"
 #include "flow/net.hpp"
 #include "net/bulk.hpp"

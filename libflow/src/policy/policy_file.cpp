@@ -178,7 +178,7 @@ class Loader {
       return s;
     }
     if (proto != "any") {
-      auto p = filter::named_constant(FieldId::protocol, proto);
+      std::optional<uint64_t> p = protocol_number(proto);
       if (!p) p = small_number(proto, 255);
       if (!p) fail(fmt::format("unknown protocol '{}' in '{}' (expected tcp, udp, icmp, icmpv6, a number, or any)", proto, text));
       s.protocol = static_cast<uint8_t>(*p);
@@ -207,7 +207,7 @@ class Loader {
   /// After "tcp/80,443" is split at its commas, "443" continues the port list of "tcp/80".
   static bool continues_ports(const std::string& item) {
     if (item.find('/') != std::string::npos || item == "any") return false;
-    if (filter::named_constant(FieldId::protocol, item)) return false;
+    if (protocol_number(item)) return false;
     return small_number(item.substr(0, item.find('-')), 65535) || filter::named_constant(FieldId::dstport, item);
   }
 

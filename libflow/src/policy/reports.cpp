@@ -5,9 +5,9 @@
 #include <map>
 #include <tuple>
 
-#include "filter/literals.hpp"
+#include "flow/field.hpp"
+#include "flow/format.hpp"
 #include "flow/policy.hpp"
-#include "formats/write_util.hpp"
 
 #ifndef FLOW_VERSION
 #define FLOW_VERSION "0"
@@ -17,7 +17,7 @@ namespace flow {
 namespace {
 
 std::string proto_name(uint8_t p) {
-  auto name = filter::protocol_name(p);
+  auto name = protocol_name(p);
   return name.empty() ? fmt::format("proto {}", p) : std::string(name);
 }
 
@@ -97,16 +97,6 @@ std::string xml(std::string_view s) {
         else out += c;
     }
   }
-  return out;
-}
-
-std::string json(std::string_view s) {
-  std::string out(fast::max_escaped_size(s.size()) + 2, '\0');
-  char* p = out.data();
-  *p++ = '"';
-  p = fast::escape_json(p, s);
-  *p++ = '"';
-  out.resize(static_cast<size_t>(p - out.data()));
   return out;
 }
 
@@ -223,11 +213,11 @@ std::string sarif_report(const PolicyCheck& c) {
   auto rule_id = [&](int r) { return r < 0 ? std::string(c.policy().default_allow ? "default:allow" : "default:deny") : c.rule_name(r); };
   std::string s = "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n";
   s += "  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n";
-  s += fmt::format("          \"name\": \"flowfilter\",\n          \"version\": {},\n", json(FLOW_VERSION));
+  s += fmt::format("          \"name\": \"flowfilter\",\n          \"version\": {},\n", json_quote(FLOW_VERSION));
   s += "          \"rules\": [\n";
   for (size_t i = 0; i < rules.size(); ++i) {
-    s += fmt::format("            {{\"id\": {}, \"shortDescription\": {{\"text\": {}}}}}{}\n", json(rule_id(rules[i])),
-                     json(rule_text(c, rules[i])), i + 1 < rules.size() ? "," : "");
+    s += fmt::format("            {{\"id\": {}, \"shortDescription\": {{\"text\": {}}}}}{}\n", json_quote(rule_id(rules[i])),
+                     json_quote(rule_text(c, rules[i])), i + 1 < rules.size() ? "," : "");
   }
   s += "          ]\n        }\n      },\n      \"results\": [\n";
   auto gs = groups(c);
@@ -238,8 +228,8 @@ std::string sarif_report(const PolicyCheck& c) {
         "        {{\"ruleId\": {}, \"ruleIndex\": {}, \"level\": \"error\", \"kind\": \"fail\", \"message\": {{\"text\": {}}},\n"
         "         \"locations\": [{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {}}}, \"region\": {{\"startLine\": {}}}}}}}],\n"
         "         \"properties\": {{\"violation\": {}, \"connections\": {}, \"records\": {}}}}}{}\n",
-        json(rule_id(g.rule)), index, json(fmt::format("{} ({})", describe(g), kind_label(g.kind))), json(uri(g.file)),
-        std::max<uint64_t>(g.line, 1), json(g.kind == Violation::TooOpen ? "too-open" : "broken"), g.connections,
+        json_quote(rule_id(g.rule)), index, json_quote(fmt::format("{} ({})", describe(g), kind_label(g.kind))), json_quote(uri(g.file)),
+        std::max<uint64_t>(g.line, 1), json_quote(g.kind == Violation::TooOpen ? "too-open" : "broken"), g.connections,
         g.records, i + 1 < gs.size() ? "," : "");
   }
   s += "      ]\n    }\n  ]\n}\n";

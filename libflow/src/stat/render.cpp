@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "filter/literals.hpp"
+#include "flow/field.hpp"
 #include "flow/stat.hpp"
 #include "flow/time.hpp"
 #include "stat/render_util.hpp"
@@ -79,7 +79,7 @@ std::string row_key(const TopList& l, const StatRow& r) {
     std::string_view x = r.keys[i], name;
     uint64_t n = 0;
     if (l.key_columns[i].name == "protocol" && std::from_chars(x.data(), x.data() + x.size(), n).ptr == x.data() + x.size())
-      name = filter::protocol_name(n);
+      name = protocol_name(n);
     if (!k.empty()) k += ' ';
     k += name.empty() ? x : name;
   }

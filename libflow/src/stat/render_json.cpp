@@ -2,27 +2,17 @@
 // names and shapes only ever gain members within a schema version.
 #include <fmt/format.h>
 
+#include "flow/format.hpp"
 #include "flow/stat.hpp"
-#include "formats/write_util.hpp"
 
 namespace flow {
 
 namespace {
 
-std::string str(std::string_view s) {
-  std::string out(fast::max_escaped_size(s.size()) + 2, '\0');
-  char* p = out.data();
-  *p++ = '"';
-  p = fast::escape_json(p, s);
-  *p++ = '"';
-  out.resize(static_cast<size_t>(p - out.data()));
-  return out;
-}
-
 /// A key value: a number for numeric columns, null for "-", else a string.
 std::string key(const std::string& text, Type t) {
   if (text == "-") return "null";
-  return t == Type::UInt || t == Type::Time ? text : str(text);
+  return t == Type::UInt || t == Type::Time ? text : json_quote(text);
 }
 
 std::string rows(const TopList& l) {
@@ -31,7 +21,7 @@ std::string rows(const TopList& l) {
     const StatRow& r = l.rows[i];
     out += i ? ",{" : "{";
     for (size_t k = 0; k < l.key_columns.size(); ++k)
-      out += fmt::format("{}:{},", str(l.key_columns[k].name), key(r.keys[k], l.key_columns[k].type));
+      out += fmt::format("{}:{},", json_quote(l.key_columns[k].name), key(r.keys[k], l.key_columns[k].type));
     out += fmt::format("\"records\":{}", r.records);
     if (l.id == "rejected_sources") out += fmt::format(",\"ports\":{}", r.ports);
     else if (l.id != "rejected_ports") out += fmt::format(",\"bytes\":{}", r.bytes);
@@ -60,20 +50,20 @@ std::string render_json(const Stats& s) {
                      s.records, s.packets, s.bytes, s.interfaces, opt_time(s.first), opt_time(s.last));
   out += "\"log_status\":{";
   for (size_t i = 0; i < s.log_status.size(); ++i)
-    out += fmt::format("{}{}:{}", i ? "," : "", str(s.log_status[i].first), s.log_status[i].second);
+    out += fmt::format("{}{}:{}", i ? "," : "", json_quote(s.log_status[i].first), s.log_status[i].second);
   out += "},\"actions\":{";
   for (size_t i = 0; i < s.actions.size(); ++i)
-    out += fmt::format("{}{}:{{\"records\":{},\"packets\":{},\"bytes\":{}}}", i ? "," : "", str(s.actions[i].keys[0]),
+    out += fmt::format("{}{}:{{\"records\":{},\"packets\":{},\"bytes\":{}}}", i ? "," : "", json_quote(s.actions[i].keys[0]),
                        s.actions[i].records, s.actions[i].packets, s.actions[i].bytes);
   out += "},\"top\":{";
-  for (size_t i = 0; i < s.tops.size(); ++i) out += fmt::format("{}{}:{}", i ? "," : "", str(s.tops[i].id), rows(s.tops[i]));
+  for (size_t i = 0; i < s.tops.size(); ++i) out += fmt::format("{}{}:{}", i ? "," : "", json_quote(s.tops[i].id), rows(s.tops[i]));
   out += fmt::format("}},\"distributions\":{{\"bytes\":{},\"duration\":{}}},", dist(s.sizes), dist(s.durations));
   out += fmt::format("\"timeline\":{{\"bin_seconds\":{},\"bins\":[", s.bin);
   for (size_t i = 0; i < s.timeline.size(); ++i)
     out += fmt::format("{}{{\"start\":{},\"records\":{},\"bytes\":{}}}", i ? "," : "", s.timeline[i].start, s.timeline[i].records,
                        s.timeline[i].bytes);
   out += fmt::format("]}},\"rejected\":{{\"records\":{}", s.rejected);
-  for (const auto& l : s.rejected_tops) out += fmt::format(",{}:{}", str(l.id == "rejected_sources" ? "top_sources" : "top_ports"), rows(l));
+  for (const auto& l : s.rejected_tops) out += fmt::format(",{}:{}", json_quote(l.id == "rejected_sources" ? "top_sources" : "top_ports"), rows(l));
   return out + "}}\n";
 }
 

@@ -3,8 +3,8 @@
 // key table.
 #include <fmt/format.h>
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <string>
@@ -38,7 +38,8 @@ long rss_kb() {
 /// One row of the lookup table: how many, how long, how fast, how many found something.
 void row(const std::string& what, size_t n, double s, size_t hits) {
   auto dn = static_cast<double>(n);
-  fmt::print("| {} | {} | {:.3f} | {:.1f} | {:.0f}% |\n", what, n, s, dn / s / 1e6, 100.0 * static_cast<double>(hits) / dn);
+  fmt::print("| {} | {} | {:.3f} | {:.1f} | {:.0f}% |\n", what, n, s, dn / s / 1e6,
+             100.0 * static_cast<double>(hits) / dn);
 }
 
 double mb(long kb) { return static_cast<double>(kb) / 1024.0; }
@@ -60,7 +61,9 @@ int main(int argc, char** argv) {
     if (!prefixes.empty() && rng() % 3 == 0 && prefixes.back().base.v6 == v6 && prefixes.back().bits < max) {
       c = prefixes[prefixes.size() - 1 - rng() % std::min<size_t>(prefixes.size(), 1000)];
       if (c.base.v6 != v6 || c.bits >= max) return;
-      for (size_t i = c.bits / 8; i < 16; ++i) c.base.bytes[i] = static_cast<uint8_t>(c.base.bytes[i] | (rng() & (0xFFu >> (i == c.bits / 8u ? c.bits % 8 : 0))));
+      for (size_t i = c.bits / 8; i < 16; ++i)
+        c.base.bytes[i] =
+            static_cast<uint8_t>(c.base.bytes[i] | (rng() & (0xFFu >> (i == c.bits / 8u ? c.bits % 8 : 0))));
       c.bits = static_cast<uint8_t>(c.bits + 1 + rng() % static_cast<unsigned>(max - c.bits));
     } else {
       for (size_t i = 0; i < (v6 ? 16u : 4u); ++i) c.base.bytes[i] = static_cast<uint8_t>(rng());
@@ -74,18 +77,23 @@ int main(int argc, char** argv) {
   // Some prefixes come out twice and are dropped below: draw 15% more.
   while (prefixes.size() < n4 * 115 / 100) add(false);
   while (prefixes.size() < (n4 + n6) * 115 / 100) add(true);
-  std::sort(prefixes.begin(), prefixes.end(), [](const Cidr& a, const Cidr& b) { return std::tie(a.base, a.bits) < std::tie(b.base, b.bits); });
-  prefixes.erase(std::unique(prefixes.begin(), prefixes.end(), [](const Cidr& a, const Cidr& b) { return a.base == b.base && a.bits == b.bits; }), prefixes.end());
+  std::sort(prefixes.begin(), prefixes.end(),
+            [](const Cidr& a, const Cidr& b) { return std::tie(a.base, a.bits) < std::tie(b.base, b.bits); });
+  prefixes.erase(std::unique(prefixes.begin(), prefixes.end(),
+                             [](const Cidr& a, const Cidr& b) { return a.base == b.base && a.bits == b.bits; }),
+                 prefixes.end());
   std::shuffle(prefixes.begin(), prefixes.end(), rng);
 
   std::string cidr_file = dir + "/flow-bench-cidr.csv", key_file = dir + "/flow-bench-keys.csv";
   {
     std::ofstream f(cidr_file);
     f << "cidr,zone,tier\n";
-    for (size_t i = 0; i < prefixes.size(); ++i) f << to_string(prefixes[i].base) << '/' << int(prefixes[i].bits) << ",zone-" << i % 5000 << ',' << i % 7 << '\n';
+    for (size_t i = 0; i < prefixes.size(); ++i)
+      f << to_string(prefixes[i].base) << '/' << int(prefixes[i].bits) << ",zone-" << i % 5000 << ',' << i % 7 << '\n';
     std::ofstream k(key_file);
     k << "interface-id,owner,cost-center\n";
-    for (size_t i = 0; i < prefixes.size(); ++i) k << fmt::format("eni-{:017x},team-{},{}\n", i * 2654435761u, i % 300, i % 1000);
+    for (size_t i = 0; i < prefixes.size(); ++i)
+      k << fmt::format("eni-{:017x},team-{},{}\n", i * 2654435761u, i % 300, i % 1000);
   }
   fmt::print("| table | entries | load s | RSS MB after load |\n|---|---:|---:|---:|\n");
   long rss0 = rss_kb();
@@ -138,7 +146,8 @@ int main(int argc, char** argv) {
   }
   {
     std::vector<std::string> enis(1 << 20);
-    for (size_t i = 0; i < enis.size(); ++i) enis[i] = fmt::format("eni-{:017x}", (rng() % (prefixes.size() * 5 / 4)) * 2654435761u);
+    for (size_t i = 0; i < enis.size(); ++i)
+      enis[i] = fmt::format("eni-{:017x}", (rng() % (prefixes.size() * 5 / 4)) * 2654435761u);
     Record in, out;
     in.reset(Schema::from_names({"interface-id"}));
     size_t hits = 0;

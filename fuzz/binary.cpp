@@ -21,7 +21,8 @@ std::vector<std::string> trace(const std::string& bytes, const flow::ReadOptions
     std::string s = std::to_string(r.line) + ":";
     flow::fuzz::consume_record(r);
     for (size_t i = 0; i < r.values.size(); ++i)
-      s += " " + r.schema->column(i).name + "=" + (r.values[i].null() ? "null" : flow::value_text(r.values[i], r.schema->column(i).type));
+      s += " " + r.schema->column(i).name + "=" +
+           (r.values[i].null() ? "null" : flow::value_text(r.values[i], r.schema->column(i).type));
     out.push_back(std::move(s));
   };
   flow::Record r;
@@ -64,7 +65,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The input's length picks the projection, so every input keeps its bytes intact:
   // every field, a few fields (skipping the other columns), or none (counting).
   switch (size % 3) {
-    case 1: opts.fields = std::vector<std::string>{"srcaddr", "dstport", "bytes", "action", "tcp-flags", "no-such"}; break;
+    case 1:
+      opts.fields = std::vector<std::string>{"srcaddr", "dstport", "bytes", "action", "tcp-flags", "no-such"};
+      break;
     case 2: opts.fields = std::vector<std::string>{}; break;
     default: break;
   }

@@ -12,8 +12,7 @@ namespace flow {
 namespace {
 
 constexpr std::array<FieldInfo, kFieldCount> kFields = {{
-#define FLOW_X(id, name, type, ver, max, fam, help) \
-  {FieldId::id, name, Type::type, ver, max, Family::fam, help},
+#define FLOW_X(id, name, type, ver, max, fam, help) {FieldId::id, name, Type::type, ver, max, Family::fam, help},
     FLOW_FIELDS(FLOW_X)
 #undef FLOW_X
 }};
@@ -36,8 +35,8 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 
 // IANA protocol numbers by their usual names; a number's first name is the one shown.
 constexpr std::pair<std::string_view, uint8_t> kProtocols[] = {
-    {"icmp", 1}, {"igmp", 2},  {"tcp", 6},     {"udp", 17},        {"ipv6", 41},  {"gre", 47},
-    {"esp", 50}, {"ah", 51},   {"icmpv6", 58}, {"ipv6-icmp", 58},  {"sctp", 132}};
+    {"icmp", 1}, {"igmp", 2}, {"tcp", 6},     {"udp", 17},       {"ipv6", 41}, {"gre", 47},
+    {"esp", 50}, {"ah", 51},  {"icmpv6", 58}, {"ipv6-icmp", 58}, {"sctp", 132}};
 
 }  // namespace
 
@@ -99,8 +98,9 @@ bool is_source_field_name(std::string_view name) {
 
 std::optional<uint8_t> protocol_number(std::string_view name) {
   for (const auto& [n, number] : kProtocols)
-    if (n.size() == name.size() &&
-        std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+    if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        }))
       return number;
   return std::nullopt;
 }

@@ -38,8 +38,8 @@ struct Piece {
 
 /// What a piece of AWS text starting at some offset needs to read as the whole file would.
 struct TextContext {
-  SchemaPtr format;       ///< the format the last header line before it names (null if none)
-  uint64_t lines = 0;     ///< lines before it
+  SchemaPtr format;         ///< the format the last header line before it names (null if none)
+  uint64_t lines = 0;       ///< lines before it
   bool bad_header = false;  ///< that header line is not valid: the whole file's reader stops there
 };
 
@@ -50,7 +50,7 @@ TextContext text_context(const std::string& file, uint64_t end) {
   constexpr size_t kChunk = 1 << 20;
   std::vector<char> buf(kChunk);
   SchemaPtr header;
-  bool bad = false;  // the nearest header line is not a valid one
+  bool bad = false;                    // the nearest header line is not a valid one
   uint64_t lines = 0, line_end = end;  // the line after the '\n' being looked at ends at line_end
   auto read_at = [&](uint64_t off, char* p, size_t n) {
     for (size_t done = 0; done < n;) {
@@ -391,9 +391,7 @@ std::vector<std::unique_ptr<RecordStream>> parallel_streams(InputConfig cfg, siz
   return out;
 }
 
-std::unique_ptr<RecordStream> merged_stream(InputConfig cfg) {
-  return std::make_unique<MergedStream>(std::move(cfg));
-}
+std::unique_ptr<RecordStream> merged_stream(InputConfig cfg) { return std::make_unique<MergedStream>(std::move(cfg)); }
 
 Projection::Projection(std::vector<std::string> names) : names_(std::move(names)) {
   for (const auto& n : names_)

@@ -72,16 +72,15 @@ bool parse_iso_time(std::string_view s, int64_t& out, uint32_t* nanos) {
     offset = sign * (oh * 3600 + om * 60);
   }
   if (!c.done()) return false;
-  out = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 +
-        sec - offset;
+  out = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + sec -
+        offset;
   if (nanos) *nanos = ns;
   return true;
 }
 
 int64_t parse_time(std::string_view t, std::string_view what, int64_t now) {
   auto bad = [&] {
-    return UsageError(fmt::format("{}: '{}' is not a time (try 1700000000, 2024-03-01T12:00:00Z or now-1h)",
-                                  what, t));
+    return UsageError(fmt::format("{}: '{}' is not a time (try 1700000000, 2024-03-01T12:00:00Z or now-1h)", what, t));
   };
   if (t.empty()) throw bad();
   if (t.find_first_not_of("0123456789") == std::string_view::npos) {
@@ -119,8 +118,8 @@ std::string format_time(int64_t seconds) {
   std::time_t tt = static_cast<std::time_t>(seconds);
   std::tm tm{};
   gmtime_r(&tt, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
 }
 
 int64_t parse_duration(std::string_view text, std::string_view what) {
@@ -128,7 +127,12 @@ int64_t parse_duration(std::string_view text, std::string_view what) {
   int64_t n = 0;
   while (i < text.size() && text[i] >= '0' && text[i] <= '9' && n < (int64_t{1} << 40)) n = n * 10 + (text[i++] - '0');
   const std::string_view unit = text.substr(i);
-  const int64_t mult = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : unit == "w" ? 604800 : 0;
+  const int64_t mult = unit.empty() || unit == "s" ? 1
+                       : unit == "m"               ? 60
+                       : unit == "h"               ? 3600
+                       : unit == "d"               ? 86400
+                       : unit == "w"               ? 604800
+                                                   : 0;
   if (i == 0 || mult == 0 || n == 0 || n > (int64_t{1} << 40))
     throw UsageError(fmt::format("{}: '{}' is not a duration (e.g. 90s, 15m, 6h, 30d)", what, text));
   return n * mult;

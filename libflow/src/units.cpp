@@ -38,9 +38,16 @@ std::optional<uint64_t> parse_number(std::string_view w, Units units) {
     else if (unit == "w") mult = 7 * 86400;
   } else {
     if (!unit.empty() && unit.back() == 'B') unit.remove_suffix(1);  // 10MB, 64KiB, 100B
-    static constexpr std::array<std::pair<std::string_view, uint64_t>, 10> kSi{{
-        {"", 1}, {"k", 1000}, {"K", 1000}, {"M", 1000'000}, {"G", 1000'000'000}, {"T", 1000'000'000'000},
-        {"Ki", 1ull << 10}, {"Mi", 1ull << 20}, {"Gi", 1ull << 30}, {"Ti", 1ull << 40}}};
+    static constexpr std::array<std::pair<std::string_view, uint64_t>, 10> kSi{{{"", 1},
+                                                                                {"k", 1000},
+                                                                                {"K", 1000},
+                                                                                {"M", 1000'000},
+                                                                                {"G", 1000'000'000},
+                                                                                {"T", 1000'000'000'000},
+                                                                                {"Ki", 1ull << 10},
+                                                                                {"Mi", 1ull << 20},
+                                                                                {"Gi", 1ull << 30},
+                                                                                {"Ti", 1ull << 40}}};
     for (const auto& [name, m] : kSi)
       if (unit == name) mult = m;
   }

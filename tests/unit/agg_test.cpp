@@ -17,8 +17,8 @@
 
 #include "agg/bytes.hpp"
 #include "agg/cells.hpp"
-#include "agg/sketch.hpp"
 #include "agg/driver.hpp"
+#include "agg/sketch.hpp"
 #include "flow/agg.hpp"
 #include "flow/error.hpp"
 #include "flow/format.hpp"
@@ -62,9 +62,7 @@ std::vector<std::string> run(const std::string& data, std::vector<std::string> k
   while (reader->next(r)) a.add(r, name);
   if (spills) *spills = a.spills();
   std::vector<std::string> out;
-  a.finish(order, {}, [&](const Record& g) {
-    out.push_back(text_of(g));
-  });
+  a.finish(order, {}, [&](const Record& g) { out.push_back(text_of(g)); });
   return out;
 }
 
@@ -79,14 +77,14 @@ TEST_CASE("agg: plain keys, defaults, nulls as a group of their own", "[agg]") {
 }
 
 TEST_CASE("agg: address prefixes for both families, and apart", "[agg]") {
-  CHECK(run(kFlows, {"srcaddr/24"}, {"count"}) ==
-        V{"- 1", "10.0.1.0 2", "10.0.2.0 2", "2001:d00:: 2"});
+  CHECK(run(kFlows, {"srcaddr/24"}, {"count"}) == V{"- 1", "10.0.1.0 2", "10.0.2.0 2", "2001:d00:: 2"});
   CHECK(run(kFlows, {"srcaddr/16/64"}, {"count"}) == V{"- 1", "10.0.0.0 4", "2001:db8:0:1:: 2"});
   CHECK(run(kFlows, {"srcaddr/0"}, {"count"}) == V{"- 1", "0.0.0.0 4", ":: 2"});
 }
 
 TEST_CASE("agg: time bins aligned to UTC", "[agg]") {
-  CHECK(run(kFlows, {"start/5m"}, {"count", "bytes"}) == V{"1699999800 3 6000", "1700000100 3 560", "1700000400 1 120"});
+  CHECK(run(kFlows, {"start/5m"}, {"count", "bytes"}) ==
+        V{"1699999800 3 6000", "1700000100 3 560", "1700000400 1 120"});
   CHECK(run(kFlows, {"start/1d"}, {"count"}) == V{"1699920000 7"});
 }
 
@@ -109,8 +107,9 @@ TEST_CASE("agg: orders, top, and errors", "[agg]") {
   AggOrder by_bytes;
   by_bytes.by = AggOrder::Value;
   by_bytes.value = 1;
-  CHECK(run(kFlows, {"srcaddr"}, {"count", "bytes"}, by_bytes) ==
-        V{"10.0.2.7 2 5200", "10.0.1.5 1 1000", "10.0.1.9 1 300", "2001:db8:0:1::6 1 120", "2001:db8:0:1::5 1 60", "- 1 -"});
+  CHECK(run(kFlows, {"srcaddr"}, {"count", "bytes"}, by_bytes) == V{"10.0.2.7 2 5200", "10.0.1.5 1 1000",
+                                                                    "10.0.1.9 1 300", "2001:db8:0:1::6 1 120",
+                                                                    "2001:db8:0:1::5 1 60", "- 1 -"});
   by_bytes.top = 2;
   CHECK(run(kFlows, {"srcaddr"}, {"count", "bytes"}, by_bytes) == V{"10.0.2.7 2 5200", "10.0.1.5 1 1000"});
   by_bytes.descending = false;
@@ -121,10 +120,13 @@ TEST_CASE("agg: orders, top, and errors", "[agg]") {
 
   CHECK_THROWS_WITH(AggSpec::parse({"dstport/24"}, {}, false), Catch::Contains("only address fields take a prefix"));
   CHECK_THROWS_WITH(AggSpec::parse({"start/5x"}, {}, false), Catch::Contains("'5x' is not a duration"));
-  CHECK_THROWS_WITH(AggSpec::parse({}, {"sum(action)"}, false), Catch::Contains("action is a string field; sum needs a number"));
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"sum(action)"}, false),
+                    Catch::Contains("action is a string field; sum needs a number"));
   CHECK_THROWS_WITH(AggSpec::parse({}, {"frobnicate(bytes)"}, false), Catch::Contains("unknown function 'frobnicate'"));
-  CHECK_THROWS_WITH(AggSpec::parse({"bytes"}, {"sum(bytes)"}, false), Catch::Contains("two output columns are named 'bytes'"));
-  CHECK_THROWS_WITH(run(kFlows, {"srcadr"}, {}), Catch::Contains("mem: no field or column 'srcadr' for -k srcadr (did you mean 'srcaddr'?)"));
+  CHECK_THROWS_WITH(AggSpec::parse({"bytes"}, {"sum(bytes)"}, false),
+                    Catch::Contains("two output columns are named 'bytes'"));
+  CHECK_THROWS_WITH(run(kFlows, {"srcadr"}, {}),
+                    Catch::Contains("mem: no field or column 'srcadr' for -k srcadr (did you mean 'srcaddr'?)"));
 }
 
 TEST_CASE("agg: ordered encoding sorts as the typed values do", "[agg]") {
@@ -173,10 +175,11 @@ TEST_CASE("agg: keys kept narrow, or whole aside when they do not fit, group and
   // number sends its whole key aside. Both kinds in one key, in one table and across partitions
   // absorbed into each other, against a map of the typed values.
   std::mt19937_64 rng(11);
-  const std::vector<std::string> addrs{"10.0.0.1", "10.0.0.2", "192.168.7.9", "0.0.0.0", "255.255.255.255",
-                                       "::", "::1", "2001:db8::1", "2001:db8::2", "ffff::", "-"};
+  const std::vector<std::string> addrs{
+      "10.0.0.1",    "10.0.0.2",    "192.168.7.9", "0.0.0.0", "255.255.255.255", "::", "::1",
+      "2001:db8::1", "2001:db8::2", "ffff::",      "-"};
   const std::vector<uint64_t> sizes{0, 1, 65535, 4294967295ull, 4294967296ull, 1ull << 40, 18446744073709551615ull};
-  using Key = std::tuple<int, Ip, uint64_t>;  // (0 null / 1 IPv4 / 2 IPv6, address, bytes)
+  using Key = std::tuple<int, Ip, uint64_t>;          // (0 null / 1 IPv4 / 2 IPv6, address, bytes)
   std::map<Key, std::pair<uint64_t, uint64_t>> want;  // count, sum of packets
   std::string data = "version srcaddr dstaddr packets bytes start end action log-status\n";
   for (int i = 0; i < 3000; ++i) {
@@ -250,10 +253,8 @@ TEST_CASE("agg: HyperLogLog within 3 standard errors (4.9%), exact while small",
       (i % 2 ? part1 : part2).add(x);
     }
     double est = static_cast<double>(h.estimate());
-    if (n <= agg::Hll::kSparseMax)
-      CHECK(h.estimate() == n);
-    else
-      CHECK(std::abs(est - static_cast<double>(n)) <= 0.049 * static_cast<double>(n));
+    if (n <= agg::Hll::kSparseMax) CHECK(h.estimate() == n);
+    else CHECK(std::abs(est - static_cast<double>(n)) <= 0.049 * static_cast<double>(n));
     // A merge of the halves, also through written bytes, is the sketch of the whole.
     agg::ByteWriter w;
     part2.write(w);
@@ -332,17 +333,18 @@ std::string random_flows(int n, uint64_t seed) {
   s << "version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n";
   for (int i = 0; i < n; ++i) {
     uint64_t start = 1700000000 + rng() % 7200;
-    s << "2 eni-" << rng() % 40 << " 10." << rng() % 4 << "." << rng() % 30 << "." << rng() % 50 << " 2001:db8::"
-      << std::hex << rng() % 300 << std::dec << " " << 1024 + rng() % 60000 << " " << (rng() % 2 ? 443 : rng() % 1024) << " 6 "
-      << 1 + rng() % 100 << " " << 40 + rng() % 1000000 << " " << start << " " << start + 60 << " "
-      << (rng() % 10 ? "ACCEPT" : "REJECT") << " OK\n";
+    s << "2 eni-" << rng() % 40 << " 10." << rng() % 4 << "." << rng() % 30 << "." << rng() % 50
+      << " 2001:db8::" << std::hex << rng() % 300 << std::dec << " " << 1024 + rng() % 60000 << " "
+      << (rng() % 2 ? 443 : rng() % 1024) << " 6 " << 1 + rng() % 100 << " " << 40 + rng() % 1000000 << " " << start
+      << " " << start + 60 << " " << (rng() % 10 ? "ACCEPT" : "REJECT") << " OK\n";
   }
   return s.str();
 }
 
 const std::vector<std::string> kKeys{"srcaddr", "dstaddr/120", "interface-id"};
-const std::vector<std::string> kValues{"count", "bytes", "max(packets)", "distinct(dstport)", "approx-distinct(srcport)",
-                                       "p90(bytes)", "first", "mean(bytes)"};
+const std::vector<std::string> kValues{
+    "count",      "bytes", "max(packets)", "distinct(dstport)", "approx-distinct(srcport)",
+    "p90(bytes)", "first", "mean(bytes)"};
 
 }  // namespace
 
@@ -378,7 +380,8 @@ TEST_CASE("agg: a format change mid-stream and string values, with and without s
     for (size_t i = 0; i < f.size(); ++i) swapped += (i ? " " : "") + f[i];
     swapped += "\n";
   }
-  const std::vector<std::string> values{"count", "bytes", "distinct(action)", "approx-distinct(interface-id)", "p90(bytes)"};
+  const std::vector<std::string> values{"count", "bytes", "distinct(action)", "approx-distinct(interface-id)",
+                                        "p90(bytes)"};
   auto plain = run(a + b, kKeys, values);
   CHECK(plain.size() > 1000);
   CHECK(run(a + swapped, kKeys, values) == plain);
@@ -650,13 +653,15 @@ TEST_CASE("agg: binary columns, looked up once per dictionary code, give the ans
   for (uint32_t block : {300u, 65536u}) {
     const std::string bytes = to_binary(text, block);
     for (const auto& c : cases) {
-      INFO((c.keys.empty() ? "no key" : c.keys[0]) << (c.keys.size() > 1 ? " and more" : "") << ", blocks of " << block);
+      INFO((c.keys.empty() ? "no key" : c.keys[0])
+           << (c.keys.size() > 1 ? " and more" : "") << ", blocks of " << block);
       bool coded = false;
       for (bool thin : {false, true}) {
         for (const AggOrder& order : {AggOrder{}, first_seen}) {
           auto rows = run_binary(bytes, c.keys, c.values, false, thin, order, c.bidir, uint64_t{1} << 30);
           CHECK(rows.size() > (c.keys.empty() ? 0u : 1u));
-          CHECK(run_binary(bytes, c.keys, c.values, true, thin, order, c.bidir, uint64_t{1} << 30, nullptr, &coded) == rows);
+          CHECK(run_binary(bytes, c.keys, c.values, true, thin, order, c.bidir, uint64_t{1} << 30, nullptr, &coded) ==
+                rows);
         }
         uint64_t spills = 0;
         auto rows = run_binary(bytes, c.keys, c.values, false, thin, {}, c.bidir, uint64_t{1} << 30);
@@ -693,19 +698,22 @@ TEST_CASE("agg: binary columns of interleaved schemas, and runs whose rows are a
   }
   const std::string bytes = to_binary(text, 65536);
   for (bool thin : {false, true}) {
-    auto rows = run_binary(bytes, {"srcaddr"}, {"count", "bytes", "max(packets)"}, false, thin, {}, false, uint64_t{1} << 30);
+    auto rows =
+        run_binary(bytes, {"srcaddr"}, {"count", "bytes", "max(packets)"}, false, thin, {}, false, uint64_t{1} << 30);
     CHECK(rows.size() > 1000);
     bool coded = false;
     CHECK(run_binary(bytes, {"srcaddr"}, {"count", "bytes", "max(packets)"}, true, thin, {}, false, uint64_t{1} << 30,
                      nullptr, &coded) == rows);
     CHECK(coded);
     uint64_t spills = 0;
-    CHECK(run_binary(bytes, {"srcaddr"}, {"count", "bytes", "max(packets)"}, true, thin, {}, false, 48 * 1024, &spills) == rows);
+    CHECK(run_binary(bytes, {"srcaddr"}, {"count", "bytes", "max(packets)"}, true, thin, {}, false, 48 * 1024,
+                     &spills) == rows);
     CHECK(spills > 0);
   }
   // A run whose rows are all left out binds nothing, as no record of it would reach add():
   // here its schema lacks the key column that the selected rows have.
-  const std::string two = to_binary("version srcaddr x-tenant\n2 10.0.0.1 a\n2 10.0.0.2 b\nversion srcaddr\n2 10.0.0.3\n", 65536);
+  const std::string two =
+      to_binary("version srcaddr x-tenant\n2 10.0.0.1 a\n2 10.0.0.2 b\nversion srcaddr\n2 10.0.0.3\n", 65536);
   Aggregator a(AggSpec::parse({"x-tenant"}, {"count"}, false), AggLimits{});
   auto reader = open_reader(std::make_unique<InputStream>(memory_source(two), "mem"), {});
   ColumnBatch c;

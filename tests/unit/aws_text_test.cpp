@@ -11,7 +11,9 @@ using test::read_error;
 using test::read_rows;
 
 namespace {
-const char* kV2 = "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n";
+const char* kV2 =
+    "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT "
+    "OK\n";
 
 std::string round_trip(std::string text, bool header = true) {
   WriteOptions w;
@@ -42,9 +44,10 @@ TEST_CASE("aws text: '-' is null for every type, distinct from zero", "[aws]") {
 }
 
 TEST_CASE("aws text: read and written back gives the same bytes, headers included", "[aws]") {
-  std::string text = "version vpc-id srcaddr dstaddr tcp-flags action log-status\n"
-                     "3 vpc-1 10.0.0.1 2001:db8::7 18 ACCEPT OK\n3 vpc-1 - - - - NODATA\n"
-                     "version srcaddr future-field\n5 10.0.0.9 x%2Dy\n";
+  std::string text =
+      "version vpc-id srcaddr dstaddr tcp-flags action log-status\n"
+      "3 vpc-1 10.0.0.1 2001:db8::7 18 ACCEPT OK\n3 vpc-1 - - - - NODATA\n"
+      "version srcaddr future-field\n5 10.0.0.9 x%2Dy\n";
   CHECK(round_trip(text) == text);
   // A header repeated unchanged is written once (flowcat concatenates).
   CHECK(round_trip("version action\n2 ACCEPT\nversion action\n2 REJECT\n") == "version action\n2 ACCEPT\n2 REJECT\n");
@@ -146,7 +149,8 @@ TEST_CASE("aws text: with ReadOptions::fields only those are parsed; the rest mu
   CHECK(read_error("2 1 eni-1 10.0.0.1 10.0.0.3 1 2 6 1 1 1 1 ACCEPT OK extra\n", o) ==
         "mem:1: expected 14 fields, found 15: unexpected 'extra' after the last field (log-status)");
   // Long fields (past a word) and none wanted at all.
-  std::string longer = "2 123456789012345678901234 eni-1235b8ca123456789abcdef0123 1.1.1.1 2.2.2.2 1 2 6 1 77 1 1 ACCEPT OK";
+  std::string longer =
+      "2 123456789012345678901234 eni-1235b8ca123456789abcdef0123 1.1.1.1 2.2.2.2 1 2 6 1 77 1 1 ACCEPT OK";
   for (std::string end : {"\n", ""}) {
     auto rows = read_rows(longer + end, o);
     REQUIRE(rows.size() == 1);
@@ -154,7 +158,8 @@ TEST_CASE("aws text: with ReadOptions::fields only those are parsed; the rest mu
     CHECK(rows[0].values[9] == "77");
   }
   o.fields = std::vector<std::string>{};
-  CHECK(read_rows(longer + "\n" + kV2, o).size() == 2);  // flowcat --count: no field wanted, every field checked all the same.
+  CHECK(read_rows(longer + "\n" + kV2, o).size() ==
+        2);  // flowcat --count: no field wanted, every field checked all the same.
   o.check_every_field = true;
   CHECK(read_error("2 1 eni-1 10.0.0.300 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK\n", o) ==
         "mem:1: '10.0.0.300' is not an IP address (field srcaddr)");
@@ -171,7 +176,10 @@ TEST_CASE("aws text: after a bad line the reader goes on with the next", "[aws]"
 
 TEST_CASE("aws text: tolerated oddities are read and warned about once per input", "[aws]") {
   std::vector<std::string> warnings;
-  auto rows = read_rows("\n2 1 eni-1  10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK\r\n   \n2 1 eni-1 10.0.0.1  10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK", {}, &warnings);
+  auto rows = read_rows(
+      "\n2 1 eni-1  10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK\r\n   \n2 1 eni-1 10.0.0.1  10.0.0.2 1 2 6 1 1 1 1 "
+      "ACCEPT OK",
+      {}, &warnings);
   REQUIRE(rows.size() == 2);
   CHECK(rows[1].values[4] == "10.0.0.2");
   REQUIRE(warnings.size() == 3);
@@ -217,9 +225,9 @@ TEST_CASE("aws text: a bad line holding control characters is called binary data
 TEST_CASE("printable: control characters and bytes outside UTF-8 become \\xNN, text stays", "[aws]") {
   CHECK(printable("plain ASCII: a-z 0-9 ~") == "plain ASCII: a-z 0-9 ~");
   CHECK(printable("ünïcödé → ✓ 𝄞") == "ünïcödé → ✓ 𝄞");
-  CHECK(printable("tab\tnl\ncr\rnul\0esc\x1b[2J del\x7f"s) ==
-        "tab\\x09nl\\x0acr\\x0dnul\\x00esc\\x1b[2J del\\x7f");
-  CHECK(printable("\xff\xc3(\xe2\x82\xf0\x9f\x98") == "\\xff\\xc3(\\xe2\\x82\\xf0\\x9f\\x98");  // lone and cut sequences
+  CHECK(printable("tab\tnl\ncr\rnul\0esc\x1b[2J del\x7f"s) == "tab\\x09nl\\x0acr\\x0dnul\\x00esc\\x1b[2J del\\x7f");
+  CHECK(printable("\xff\xc3(\xe2\x82\xf0\x9f\x98") ==
+        "\\xff\\xc3(\\xe2\\x82\\xf0\\x9f\\x98");  // lone and cut sequences
   CHECK(printable("\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80") ==
         "\\xc0\\xaf \\xed\\xa0\\x80 \\xf4\\x90\\x80\\x80");  // overlong, surrogate, above U+10FFFF
 }

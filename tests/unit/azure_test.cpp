@@ -102,7 +102,8 @@ TEST_CASE("azure: VNet tuples: numeric protocol, D state, milliseconds, encrypti
   CHECK(field(rows[0], "azure.acl-id") == "00000000-1234-abcd-ef00-c1c2c3c4c5c6");
   CHECK(field(rows[0], "azure.mac") == "00224871C205");
   CHECK(field(rows[0], "azure.target-resource-id").ends_with("/virtualNetworks/myVNet"));
-  const auto& denied = rows[15];  // after 10 tuples and 5 received halves  // 1663145998065,101.33.218.153,10.0.0.6,55188,22,6,I,D,NX,0,0,0,0
+  const auto& denied = rows[15];  // after 10 tuples and 5 received halves  //
+                                  // 1663145998065,101.33.218.153,10.0.0.6,55188,22,6,I,D,NX,0,0,0,0
   CHECK(field(denied, "srcaddr") == "101.33.218.153");
   CHECK(field(denied, "action") == "REJECT");
   CHECK(field(denied, "azure.flow-state") == "D");
@@ -121,7 +122,8 @@ TEST_CASE("azure: a VNet record with an NSG-style tuple is read in that order, w
   CHECK(field(rows[0], "packets") == "7");
   CHECK(field(rows[1], "bytes") == "8143");
   REQUIRE(warnings.size() == 1);
-  CHECK(warnings[0].ends_with("VNet flow tuple in the NSG version 2 order (T/U protocol, decision field); read as such"));
+  CHECK(
+      warnings[0].ends_with("VNet flow tuple in the NSG version 2 order (T/U protocol, decision field); read as such"));
 }
 
 TEST_CASE("azure: malformed tuples and records name the path and field", "[azure]") {
@@ -152,9 +154,11 @@ TEST_CASE("azure: a blob is streamed record by record; blobs may follow each oth
   auto rows = read_rows(blob + "\n" + blob);
   CHECK(rows.size() == 2);
   // A bad tuple is one error; with --on-error=skip the next tuples are read.
-  auto reader = open_reader(std::make_unique<InputStream>(memory_source(nsg(
-                                R"("1,10.0.0.1,10.0.0.2,1,2,T,O,A,B,,,,","bad","2,10.0.0.1,10.0.0.2,1,2,T,O,A,B,,,,")")), "mem"),
-                            {});
+  auto reader = open_reader(
+      std::make_unique<InputStream>(
+          memory_source(nsg(R"("1,10.0.0.1,10.0.0.2,1,2,T,O,A,B,,,,","bad","2,10.0.0.1,10.0.0.2,1,2,T,O,A,B,,,,")")),
+          "mem"),
+      {});
   Record r;
   int read = 0, errors = 0;
   for (;;) {

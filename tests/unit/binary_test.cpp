@@ -1,17 +1,17 @@
 // Tests of the binary format: round trips, schema changes, concatenation, the golden file, damage,
 // projected reading.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <deque>
-#include <map>
-#include <tuple>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 #include "flow/error.hpp"
 #include "flow/format.hpp"
@@ -111,7 +111,8 @@ struct Decoded {
 };
 
 /// With `fields`, reads with that projection (ReadOptions::fields).
-Decoded decode(std::string bytes, Format f = Format::Binary, std::optional<std::vector<std::string>> fields = std::nullopt) {
+Decoded decode(std::string bytes, Format f = Format::Binary,
+               std::optional<std::vector<std::string>> fields = std::nullopt) {
   Decoded d;
   ReadOptions o;
   o.format = f;
@@ -190,9 +191,15 @@ std::vector<Rec> read_text(const std::string& path) {
 
 SchemaPtr every_type_schema() {
   return std::make_shared<const Schema>(std::vector<Column>{
-      {"srcaddr", Type::Ip, {}},   {"dstport", Type::UInt, {}},  {"start", Type::Time, {}},
-      {"end", Type::Time, {}},     {"action", Type::String, {}}, {"x-count", Type::UInt, {}},
-      {"x-when", Type::Time, {}},  {"x-peer", Type::Ip, {}},     {"x-note", Type::String, {}},
+      {"srcaddr", Type::Ip, {}},
+      {"dstport", Type::UInt, {}},
+      {"start", Type::Time, {}},
+      {"end", Type::Time, {}},
+      {"action", Type::String, {}},
+      {"x-count", Type::UInt, {}},
+      {"x-when", Type::Time, {}},
+      {"x-peer", Type::Ip, {}},
+      {"x-note", Type::String, {}},
       {"x-flag", Type::UInt, {}},
   });
 }
@@ -209,7 +216,8 @@ void add_every_type(Corpus& c, size_t n, uint64_t seed) {
       else set(v);
     };
     maybe(r.values[0], [&](Value& v) {
-      v.set_ip(rng() % 3 ? Ip::v4(static_cast<uint32_t>(0x0A000000 + rng() % 300)) : *parse_ip(fmt::format("2001:db8::{:x}", rng() % 50)));
+      v.set_ip(rng() % 3 ? Ip::v4(static_cast<uint32_t>(0x0A000000 + rng() % 300))
+                         : *parse_ip(fmt::format("2001:db8::{:x}", rng() % 50)));
     });
     maybe(r.values[1], [&](Value& v) { v.set_uint(rng() % 2 ? 443 : rng() % 65536); });
     const int64_t start = 1'700'000'000 + static_cast<int64_t>(i * 3) - static_cast<int64_t>(rng() % 100);
@@ -217,7 +225,8 @@ void add_every_type(Corpus& c, size_t n, uint64_t seed) {
     maybe(r.values[3], [&](Value& v) { v.set_time(start + static_cast<int64_t>(rng() % 600)); });
     maybe(r.values[4], [&](Value& v) { v.set_str(rng() % 5 ? "ACCEPT" : "REJECT"); });
     maybe(r.values[5], [&](Value& v) { v.set_uint(rng() % 4 == 0 ? UINT64_MAX - rng() % 3 : rng() >> (rng() % 64)); });
-    maybe(r.values[6], [&](Value& v) { v.set_time(rng() % 2 ? INT64_MIN + static_cast<int64_t>(rng() % 5) : 1'700'000'000'123); });
+    maybe(r.values[6],
+          [&](Value& v) { v.set_time(rng() % 2 ? INT64_MIN + static_cast<int64_t>(rng() % 5) : 1'700'000'000'123); });
     maybe(r.values[7], [&](Value& v) {
       Ip a;
       for (auto& b : a.bytes) b = static_cast<uint8_t>(rng());
@@ -226,7 +235,8 @@ void add_every_type(Corpus& c, size_t n, uint64_t seed) {
     });
     maybe(r.values[8], [&](Value& v) {
       size_t k = rng() % 9;
-      v.set_str(k < 8 ? c.keep(std::string(notes[k], k == 4 ? 8 : std::strlen(notes[k]))) : c.keep(std::to_string(rng())));
+      v.set_str(k < 8 ? c.keep(std::string(notes[k], k == 4 ? 8 : std::strlen(notes[k])))
+                      : c.keep(std::to_string(rng())));
     });
     maybe(r.values[9], [&](Value& v) { v.set_uint(std::array<uint64_t, 3>{1, 6, 17}[rng() % 3]); });
   }
@@ -428,7 +438,8 @@ TEST_CASE("binary: an unknown major version is refused with a clear message") {
   Decoded d = decode(bytes);
   REQUIRE(d.errors.size() == 1);
   CHECK(d.errors[0].fatal);
-  CHECK(d.errors[0].message() == "t.flows: byte offset 0: binary format version 2 is not supported (this reader reads version 1)");
+  CHECK(d.errors[0].message() ==
+        "t.flows: byte offset 0: binary format version 2 is not supported (this reader reads version 1)");
 }
 
 TEST_CASE("binary: a damaged block is reported with its number, offset and records; the rest is read") {
@@ -480,12 +491,15 @@ TEST_CASE("binary: truncation is reported, at a frame boundary or inside a frame
   Decoded inside = decode(bytes.substr(0, frames[1].offset + 50));
   REQUIRE(inside.errors.size() == 1);
   CHECK(inside.errors[0].records == 10);
-  CHECK(inside.errors[0].message() == fmt::format("t.flows: block 2 (byte offset {}): truncated: stream ends without its end frame", frames[1].offset));
+  CHECK(
+      inside.errors[0].message() ==
+      fmt::format("t.flows: block 2 (byte offset {}): truncated: stream ends without its end frame", frames[1].offset));
   CHECK(inside.recs.size() == 10);
 
   Decoded empty = decode("");
   REQUIRE(empty.errors.size() == 1);
-  CHECK(empty.errors[0].message() == "t.flows: byte offset 0: truncated: stream ends without its end frame (empty input)");
+  CHECK(empty.errors[0].message() ==
+        "t.flows: byte offset 0: truncated: stream ends without its end frame (empty input)");
 }
 
 /// Flips every byte of `bytes` (three masks each): every damage is reported (check_damaged).
@@ -750,7 +764,8 @@ TEST_CASE("binary: damage in a column the projection skips is still reported", "
   CHECK(projected.recs.size() == 6);
 }
 
-TEST_CASE("binary: under a projection every flipped byte is reported and no wrong record delivered", "[binary][projection]") {
+TEST_CASE("binary: under a projection every flipped byte is reported and no wrong record delivered",
+          "[binary][projection]") {
   Corpus c;
   add_every_type(c, 24, 14);
   const std::string bytes = encode(c.records, 6);
@@ -802,8 +817,7 @@ RefPlan ref_plan(size_t m, X x) {
   auto bytes = [](uint64_t v) { return v ? (71u - static_cast<unsigned>(std::countl_zero(v))) / 8 : 0u; };
   if (p.range > 15)
     for (size_t i = 0; i < m; ++i) p.cost += bytes(x(i) - p.base) + 1;
-  else
-    p.cost = p.range ? m / 2 : 0;
+  else p.cost = p.range ? m / 2 : 0;
   return p;
 }
 
@@ -822,8 +836,11 @@ std::string ref_encode_ints(const std::vector<uint64_t>& v, const uint64_t* ref,
   }
   const uint64_t range = best.range;
   const unsigned bytes = range ? (71u - static_cast<unsigned>(std::countl_zero(range))) / 8 : 0u;
-  const uint8_t width = range == 0 ? 0 : range <= 1 ? bin::kWidth1Bit : range <= 3 ? bin::kWidth2Bits
-                        : range <= 15 ? bin::kWidth4Bits : static_cast<uint8_t>(bytes);
+  const uint8_t width = range == 0    ? 0
+                        : range <= 1  ? bin::kWidth1Bit
+                        : range <= 3  ? bin::kWidth2Bits
+                        : range <= 15 ? bin::kWidth4Bits
+                                      : static_cast<uint8_t>(bytes);
   auto x = [&](size_t i) { return t == bin::kPlain ? plain(i) : t == bin::kDelta ? delta(i) : from_ref(i); };
   std::string out;
   bin::ByteBuf head;
@@ -862,9 +879,9 @@ TEST_CASE("binary: the integer encoder makes the choices of its definition, byte
       for (size_t i = 0; i < m; ++i) {
         v[i] = 1000 + (spread == UINT64_MAX ? rng() : rng() % (spread + 1));
         t += rng() % (spread % 1000 + 1);
-        sorted[i] = t;                    // delta wins
+        sorted[i] = t;  // delta wins
         ref[i] = rng() % (uint64_t{1} << 33);
-        near[i] = ref[i] + rng() % 60;    // reference wins
+        near[i] = ref[i] + rng() % 60;  // reference wins
       }
       check(v, nullptr);
       check(sorted, nullptr);
@@ -897,12 +914,13 @@ TEST_CASE("binary: chunk compression chooses as if it had compressed both ways")
   std::mt19937_64 rng(11);
   auto bytes = [&](size_t n, unsigned alphabet, unsigned repeat) {
     std::string s(n, '\0');
-    for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>(repeat && i >= repeat && rng() % 4 ? s[i - repeat] : rng() % alphabet);
+    for (size_t i = 0; i < n; ++i)
+      s[i] = static_cast<char>(repeat && i >= repeat && rng() % 4 ? s[i - repeat] : rng() % alphabet);
     return s;
   };
-  std::vector<std::string> inputs = {bytes(10, 256, 0), bytes(100, 4, 0), bytes(3000, 256, 0), bytes(3000, 16, 0),
-                                     bytes(3000, 40, 7), bytes(70000, 256, 5), bytes(70000, 200, 0),
-                                     bytes(200000, 12, 0), bytes(300000, 256, 3)};
+  std::vector<std::string> inputs = {bytes(10, 256, 0),    bytes(100, 4, 0),     bytes(3000, 256, 0),
+                                     bytes(3000, 16, 0),   bytes(3000, 40, 7),   bytes(70000, 256, 5),
+                                     bytes(70000, 200, 0), bytes(200000, 12, 0), bytes(300000, 256, 3)};
   // Several blocks of unlike content: a raw block among compressed ones, skewed literals after.
   inputs.push_back(bytes(140000, 256, 0) + bytes(140000, 8, 9) + bytes(50000, 256, 0) + bytes(100000, 30, 0));
   inputs.push_back(bytes(131072, 6, 0) + bytes(131072, 256, 0) + bytes(131072, 6, 0));
@@ -942,7 +960,8 @@ TEST_CASE("binary: columns deliver what records do, codes standing for one value
   }
 }
 
-TEST_CASE("binary: columns convert a field stored with another type, and report what does not convert", "[binary][columns]") {
+TEST_CASE("binary: columns convert a field stored with another type, and report what does not convert",
+          "[binary][columns]") {
   const std::string bytes = renamed_field_stream({"80", "81", "http", "443", "https", "https", "22"});
   same_by_columns(bytes);
   Decoded d = decode_columns(bytes);

@@ -112,7 +112,8 @@ TEST_CASE("cloudwatch: malformed envelopes name the JSON path", "[cloudwatch]") 
         "mem:1: expected DATA_MESSAGE or CONTROL_MESSAGE, got 'DATA' (field messageType)");
   CHECK(read_error(R"({"messageType":"DATA_MESSAGE"})") ==
         "mem:1: CloudWatch Logs envelope without logEvents (field logEvents)");
-  CHECK(read_error(R"({"awslogs":{"data":"H4sI*AAA"}})") == "mem:1: not base64: '*' at character 5 (field awslogs.data)");
+  CHECK(read_error(R"({"awslogs":{"data":"H4sI*AAA"}})") ==
+        "mem:1: not base64: '*' at character 5 (field awslogs.data)");
   CHECK(read_error(R"({"awslogs":{"data":"aGVsbG8="}})") == "mem:1: awslogs.data: not gzip data (field awslogs.data)");
   CHECK(read_error(R"({"awslogs":{}})") == "mem:1: no 'data' in the Lambda event (field awslogs)");
 }

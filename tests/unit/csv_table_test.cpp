@@ -16,16 +16,20 @@ namespace {
 using test::convert;
 
 const char* kText =
-    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"
-    "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n"
+    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action "
+    "log-status\n"
+    "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT "
+    "OK\n"
     "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA\n";
 
 }  // namespace
 
 TEST_CASE("csv: header of field names, numbers plain, null as an empty cell", "[csv]") {
   CHECK(convert(kText, Format::Csv) ==
-        "version,account-id,interface-id,srcaddr,dstaddr,srcport,dstport,protocol,packets,bytes,start,end,action,log-status\n"
-        "2,123456789010,eni-1235b8ca123456789,172.31.16.139,172.31.16.21,20641,22,6,20,4249,1418530010,1418530070,ACCEPT,OK\n"
+        "version,account-id,interface-id,srcaddr,dstaddr,srcport,dstport,protocol,packets,bytes,start,end,action,log-"
+        "status\n"
+        "2,123456789010,eni-1235b8ca123456789,172.31.16.139,172.31.16.21,20641,22,6,20,4249,1418530010,1418530070,"
+        "ACCEPT,OK\n"
         "2,123456789010,eni-1235b8ca123456789,,,,,,,,1431280876,1431280934,,NODATA\n");
 }
 
@@ -46,9 +50,12 @@ TEST_CASE("csv: a header line again when the fields change, none with header off
 
 TEST_CASE("table: columns aligned, numbers right, text left, times in UTC, null as '-'", "[table]") {
   CHECK(convert(kText, Format::Table) ==
-        "version  account-id    interface-id           srcaddr        dstaddr       srcport  dstport  protocol  packets  bytes                 start                   end  action  log-status\n"
-        "      2  123456789010  eni-1235b8ca123456789  172.31.16.139  172.31.16.21    20641       22         6       20   4249  2014-12-14T04:06:50Z  2014-12-14T04:07:50Z  ACCEPT  OK\n"
-        "      2  123456789010  eni-1235b8ca123456789  -              -                   -        -         -        -      -  2015-05-10T18:01:16Z  2015-05-10T18:02:14Z  -       NODATA\n");
+        "version  account-id    interface-id           srcaddr        dstaddr       srcport  dstport  protocol  "
+        "packets  bytes                 start                   end  action  log-status\n"
+        "      2  123456789010  eni-1235b8ca123456789  172.31.16.139  172.31.16.21    20641       22         6       "
+        "20   4249  2014-12-14T04:06:50Z  2014-12-14T04:07:50Z  ACCEPT  OK\n"
+        "      2  123456789010  eni-1235b8ca123456789  -              -                   -        -         -        "
+        "-      -  2015-05-10T18:01:16Z  2015-05-10T18:02:14Z  -       NODATA\n");
 }
 
 TEST_CASE("table: a schema change ends the table and starts a new one after a blank line", "[table]") {

@@ -47,7 +47,7 @@ const char* kFlows =
 
 /// Every record of `flows` enriched: rows as text, and the summed lookup results.
 std::vector<test::Row> enrich_all(const std::vector<LookupSpec>& specs, const std::string& flows = kFlows,
-                              LookupResult* total = nullptr) {
+                                  LookupResult* total = nullptr) {
   Enricher e(specs);
   auto reader = open_reader(std::make_unique<InputStream>(memory_source(flows), "mem"), {});
   std::vector<test::Row> rows;
@@ -56,7 +56,8 @@ std::vector<test::Row> enrich_all(const std::vector<LookupSpec>& specs, const st
     auto res = e.apply(in, out);
     if (total) total->lookups += res.lookups, total->matched += res.matched;
     test::Row row{out.schema->header(), {}};
-    for (size_t i = 0; i < out.values.size(); ++i) row.values.push_back(value_text(out.values[i], out.schema->column(i).type));
+    for (size_t i = 0; i < out.values.size(); ++i)
+      row.values.push_back(value_text(out.values[i], out.schema->column(i).type));
     rows.push_back(std::move(row));
   }
   return rows;
@@ -70,7 +71,9 @@ std::vector<std::string> column(const std::vector<test::Row>& rows, std::string_
 }
 using Strings = std::vector<std::string>;
 
-LookupSpec spec(LookupSpec::Kind k, const std::string& field, const TempFile& f) { return LookupSpec{k, field, f.path()}; }
+LookupSpec spec(LookupSpec::Kind k, const std::string& field, const TempFile& f) {
+  return LookupSpec{k, field, f.path()};
+}
 
 /// The message of the DataError loading `table` as a lookup of `kind` on `field` throws ("" if
 /// none), with the temporary file's name replaced by "T".
@@ -130,7 +133,8 @@ TEST_CASE("enrich: column types: known fields, whole numbers, leading zeros, str
 
 TEST_CASE("enrich: CSV quoting, CRLF, a BOM and the first column as the key", "[enrich]") {
   TempFile t(
-      "\xEF\xBB\xBF" "eni,owner,desc\r\n"
+      "\xEF\xBB\xBF"
+      "eni,owner,desc\r\n"
       "eni-0a1,\"team, web\",\"says \"\"hi\"\"\"\r\n"
       "\"eni-0b2\",db,\"two\nlines\"\r\n");
   auto rows = enrich_all({spec(LookupSpec::Key, "interface-id", t)});
@@ -170,7 +174,8 @@ TEST_CASE("enrich: keys of number and address fields match the record's text", "
 TEST_CASE("enrich: a lookup keyed on a column an earlier one added", "[enrich]") {
   TempFile enis("interface-id,instance\neni-0a1,i-1\neni-0b2,i-2\n"), instances("instance,role\ni-1,frontend\n");
   LookupResult total;
-  auto rows = enrich_all({spec(LookupSpec::Key, "interface-id", enis), spec(LookupSpec::Key, "instance", instances)}, kFlows, &total);
+  auto rows = enrich_all({spec(LookupSpec::Key, "interface-id", enis), spec(LookupSpec::Key, "instance", instances)},
+                         kFlows, &total);
   CHECK(column(rows, "role") == Strings{"frontend", "-", "-"});
   // Three interface lookups, then an instance lookup for the two records that got an instance.
   CHECK(total.lookups == 5);
@@ -187,14 +192,17 @@ TEST_CASE("enrich: table errors name file, line and column", "[enrich]") {
       {K::Key, "interface-id", "", "T: empty table: no header line"},
       {K::Key, "interface-id", "interface-id,owner\n", "T: empty table: no rows"},
       {K::Key, "interface-id", "interface-id,owner\na,b\nc\n", "T:3: 1 field where the header line has 2"},
-      {K::Key, "interface-id", "interface-id,owner\na,b\n\na,c\n", "T:4: key 'a' already on line 2 (field interface-id)"},
+      {K::Key, "interface-id", "interface-id,owner\na,b\n\na,c\n",
+       "T:4: key 'a' already on line 2 (field interface-id)"},
       {K::Key, "interface-id", "interface-id,Owner Name\na,b\n",
        "T:1: column name must be lower-case letters, digits, '-' and '.' (a field name) (field Owner Name)"},
       {K::Key, "interface-id", "interface-id,owner,owner\na,b,c\n", "T:1: column named twice (field owner)"},
-      {K::Key, "interface-id", "interface-id,owner\na,\"b\n", "T:2: quoted field not closed before the end of the file"},
+      {K::Key, "interface-id", "interface-id,owner\na,\"b\n",
+       "T:2: quoted field not closed before the end of the file"},
       {K::Key, "interface-id", "interface-id,owner\na,\"b\"c\n",
        "T:2: 'c' after a closing quote (a quote inside a quoted field is written \"\")"},
-      {K::Cidr, "srcaddr", "cidr,zone\n10.0.0.0/8,a\n10.0.0.0/33,b\n", "T:3: '10.0.0.0/33' is not an IPv4 or IPv6 prefix (field cidr)"},
+      {K::Cidr, "srcaddr", "cidr,zone\n10.0.0.0/8,a\n10.0.0.0/33,b\n",
+       "T:3: '10.0.0.0/33' is not an IPv4 or IPv6 prefix (field cidr)"},
       {K::Cidr, "srcaddr", "cidr,zone\n10.0.0.0/8,a\n10.1.0.0/16,b\n10.0.0.0/8,c\n",
        "T:4: prefix '10.0.0.0/8' already on line 2 (field cidr)"},
   };
@@ -262,40 +270,43 @@ TEST_CASE("enrich: ip-ranges.json: service and region of the most specific prefi
     {"ip_prefix": "52.94.5.0/24", "region": "us-east-1", "service": "DYNAMODB"},
     {"ip_prefix": "52.94.5.128/25", "region": "us-east-1", "service": "S3"}]})");
   rows = enrich_all({spec(LookupSpec::IpRanges, "dstaddr", nested)},
-                "version dstaddr\n2 52.94.1.1\n2 52.94.5.1\n2 52.94.5.200\n");
+                    "version dstaddr\n2 52.94.1.1\n2 52.94.5.1\n2 52.94.5.200\n");
   CHECK(rows[0].values[2] == "AMAZON");
   CHECK(rows[1].values[2] == "DYNAMODB+EC2");
   CHECK(rows[2].values[2] == "S3");
 
-  CHECK(load_error(LookupSpec::IpRanges, "dstaddr", R"({"prefixes": [{"ip_prefix": "1.2.3.0/24"}, {"ip_prefix": "x"}]})") ==
+  CHECK(load_error(LookupSpec::IpRanges, "dstaddr",
+                   R"({"prefixes": [{"ip_prefix": "1.2.3.0/24"}, {"ip_prefix": "x"}]})") ==
         "T: 'x' is not an IPv4 prefix (field prefixes[1].ip_prefix)");
   CHECK(load_error(LookupSpec::IpRanges, "dstaddr", R"({"syncToken": "1"})") ==
         "T: not AWS ip-ranges.json: no 'prefixes' or 'ipv6_prefixes' array");
-  CHECK(load_error(LookupSpec::IpRanges, "dstaddr", "{") .starts_with("T: invalid JSON"));
+  CHECK(load_error(LookupSpec::IpRanges, "dstaddr", "{").starts_with("T: invalid JSON"));
 }
 
 TEST_CASE("enrich: MaxMind DB: ASN, country and city by the database type", "[enrich]") {
   using namespace test::mmdb;
   using Writer = test::mmdb::Writer;
   Writer asn("GeoLite2-ASN");
-  asn.insert("52.216.0.0/15", map({{"autonomous_system_number", u32(16509)}, {"autonomous_system_organization", str("AMAZON-02")}}));
+  asn.insert("52.216.0.0/15",
+             map({{"autonomous_system_number", u32(16509)}, {"autonomous_system_organization", str("AMAZON-02")}}));
   asn.insert("2001:db8::/32", map({{"autonomous_system_number", u32(64496)}}));
   Writer city("GeoIP2-City");
   city.insert("10.0.0.0/8", map({{"country", map({{"iso_code", str("DE")}})}}));
-  city.insert("10.0.1.0/24", map({{"country", map({{"iso_code", str("DE")}})}, {"city", map({{"names", map({{"en", str("Berlin")}, {"de", str("Berlin")}})}})}}));
+  city.insert("10.0.1.0/24", map({{"country", map({{"iso_code", str("DE")}})},
+                                  {"city", map({{"names", map({{"en", str("Berlin")}, {"de", str("Berlin")}})}})}}));
   Writer country("GeoIP2-Country");
   country.insert("10.0.0.0/8", map({{"country", map({{"iso_code", str("FR")}})}}));
   TempFile fa(asn.bytes()), fc(city.bytes()), fk(country.bytes());
   LookupResult total;
   auto rows = enrich_all({spec(LookupSpec::Mmdb, "dstaddr", fa), spec(LookupSpec::Mmdb, "srcaddr", fc),
-                      spec(LookupSpec::Mmdb, "pkt-srcaddr", fk)},
-                     kFlows, &total);
+                          spec(LookupSpec::Mmdb, "pkt-srcaddr", fk)},
+                         kFlows, &total);
   CHECK(rows[0].header.ends_with("vpc-id dst.asn dst.as-org src.country src.city pkt-src.country"));
   CHECK(column(rows, "dst.asn") == Strings{"16509", "-", "-"});
   CHECK(column(rows, "dst.as-org") == Strings{"AMAZON-02", "-", "-"});
   CHECK(column(rows, "src.country") == Strings{"DE", "DE", "-"});  // 2001:db8::7 is not in it
   CHECK(column(rows, "src.city") == Strings{"Berlin", "-", "-"});  // 10.0.2.9: the /8, country only
-  CHECK(total.lookups == 6);  // pkt-srcaddr is not in the input
+  CHECK(total.lookups == 6);                                       // pkt-srcaddr is not in the input
   CHECK(total.matched == 3);
 
   Writer isp("GeoIP2-Anonymous-IP");
@@ -312,8 +323,10 @@ TEST_CASE("enrich: FIELD=FILE specs", "[enrich]") {
   CHECK(s.field == "pkt-srcaddr");
   CHECK(s.file == "zones.csv");
   CHECK(parse_lookup_spec(LookupSpec::Key, "owner=a=b.csv", "--table").file == "a=b.csv");
-  CHECK_THROWS_WITH(parse_lookup_spec(LookupSpec::Key, "enis.csv", "--table"), "--table: expected FIELD=FILE, got 'enis.csv'");
-  CHECK_THROWS_WITH(parse_lookup_spec(LookupSpec::Cidr, "dstport=z.csv", "--cidr"), "--cidr: 'dstport' is not an address field");
+  CHECK_THROWS_WITH(parse_lookup_spec(LookupSpec::Key, "enis.csv", "--table"),
+                    "--table: expected FIELD=FILE, got 'enis.csv'");
+  CHECK_THROWS_WITH(parse_lookup_spec(LookupSpec::Cidr, "dstport=z.csv", "--cidr"),
+                    "--cidr: 'dstport' is not an address field");
   CHECK_THROWS_WITH(parse_lookup_spec(LookupSpec::Key, "interface_id=z.csv", "--table"),
                     Catch::Contains("did you mean 'interface-id'"));
 }
@@ -357,7 +370,9 @@ TEST_CASE("enrich: longest-prefix match agrees with brute force on random nested
     // The reference: each length from the longest down, the masked address in a hash set.
     using Key = std::pair<uint64_t, uint64_t>;
     struct KeyHash {
-      size_t operator()(const Key& k) const { return std::hash<uint64_t>()(k.first * 0x9E3779B97F4A7C15ULL ^ k.second); }
+      size_t operator()(const Key& k) const {
+        return std::hash<uint64_t>()(k.first * 0x9E3779B97F4A7C15ULL ^ k.second);
+      }
     };
     std::map<int, std::unordered_map<Key, uint32_t, KeyHash>, std::greater<>> by_len;
     auto key = [](Cidr c) {
@@ -399,7 +414,8 @@ TEST_CASE("enrich: longest-prefix match agrees with brute force on random nested
     };
     for (const auto& c : prefixes) {
       Ip last = c.base;
-      for (int b = c.bits; b < max_bits; ++b) last.bytes[static_cast<size_t>(b / 8)] |= static_cast<uint8_t>(0x80 >> (b % 8));
+      for (int b = c.bits; b < max_bits; ++b)
+        last.bytes[static_cast<size_t>(b / 8)] |= static_cast<uint8_t>(0x80 >> (b % 8));
       for (const Ip& a : {c.base, last, step(c.base, -1), step(last, 1)}) addrs.push_back(a);
     }
     while (addrs.size() < 1000000 + 4 * prefixes.size()) {

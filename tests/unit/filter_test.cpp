@@ -18,7 +18,8 @@ namespace {
 
 // Six records (line numbers 2..7) covering IPv4 and IPv6, nulls, NAT, flags and a NODATA record.
 const char* kFlows =
-    "version srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id tcp-flags pkt-srcaddr flow-direction\n"
+    "version srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id tcp-flags "
+    "pkt-srcaddr flow-direction\n"
     "5 10.0.1.5 10.0.2.7 40000 22 6 10 4000 1700000000 1700000060 ACCEPT OK vpc-1 2 10.0.1.5 ingress\n"
     "5 203.0.113.9 10.0.1.5 51515 3389 6 1 40 1700000100 1700000100 REJECT OK vpc-1 2 203.0.113.9 ingress\n"
     "5 2001:db8::5 2001:db8::7 443 50000 6 20 2000000 1700000000 1700000600 ACCEPT OK - 19 2001:db8::5 egress\n"
@@ -97,7 +98,7 @@ TEST_CASE("filter: sets, ranges and @file", "[filter]") {
   CHECK(lines("dstport in {22, 3389, 8000..8999}") == L{2, 3});
   CHECK(lines("dstport in 1..1024") == L{2, 5});
   CHECK(lines("dstport in {1, 2, 3, 4, 5, 6, 7, 8, 9, 22, 3389}") == L{2, 3});  // > 8 ranges: searched
-  CHECK(lines("packets in {0..1, 10..18446744073709551615}") == L{2, 3, 4});  // ends at 2^64 - 1
+  CHECK(lines("packets in {0..1, 10..18446744073709551615}") == L{2, 3, 4});    // ends at 2^64 - 1
   CHECK(lines("dstport not in {22, 3389}") == L{4, 5, 7});
   CHECK(lines("not dstport in {22, 3389}") == L{4, 5, 6, 7});  // not: null records too
   CHECK(lines("action in {accept}") == L{2, 4, 5});
@@ -147,19 +148,19 @@ TEST_CASE("filter: strings, globs, enumerations, flags, nulls", "[filter]") {
   CHECK(lines("action is null") == L{6});
   CHECK(lines("${vpc-id} == vpc-2") == L{5});
   CHECK(lines("${no-such-column} is null") == L{2, 3, 4, 5, 6, 7});  // absent: null
-  CHECK(lines("reject-reason is null") == L{2, 3, 4, 5, 6, 7});     // not in this format
+  CHECK(lines("reject-reason is null") == L{2, 3, 4, 5, 6, 7});      // not in this format
 }
 
 TEST_CASE("filter: times, computed values, boolean structure", "[filter]") {
   CHECK(lines("start >= 2023-11-14T23:00:00Z") == L{5});
   CHECK(lines("start < 1700000100") == L{2, 4, 6, 7});
   CHECK(lines("start == 1700000100000") == L{3});  // 13 digits: milliseconds, as in records
-  CHECK(lines("start >= now-1h") == L{3, 5});  // now = 1700003700
+  CHECK(lines("start >= now-1h") == L{3, 5});      // now = 1700003700
   CHECK(lines("start in 1700000000..1700000100") == L{2, 3, 4, 6, 7});
   CHECK(lines("duration >= 10m") == L{4});
   CHECK(lines("duration == 0") == L{3});
   CHECK(lines("bytes-per-packet > 300") == L{2, 4});
-  CHECK(lines("bits-per-second > 20K") == L{4});  // 2,000,000 B * 8 / 600 s
+  CHECK(lines("bits-per-second > 20K") == L{4});    // 2,000,000 B * 8 / 600 s
   CHECK(lines("packets-per-second >= 1") == L{3});  // one packet in a zero-length window: 1 s
 }
 
@@ -192,29 +193,36 @@ TEST_CASE("filter: every mistake points at its place and says what was expected"
   auto first = [](const std::string& e) { return error(e).substr(0, error(e).find('\n')); };
   CHECK(first("") == "expression:1:1: empty expression");
   CHECK(first("srcadr in 10.0.0.0/8") == "expression:1:1: unknown field 'srcadr' \xe2\x80\x94 did you mean 'srcaddr'?");
-  CHECK(first("frobnicate == 1") ==
-        "expression:1:1: unknown field 'frobnicate' (flow-formats(5) lists the fields; ${name} names any other column)");
+  CHECK(
+      first("frobnicate == 1") ==
+      "expression:1:1: unknown field 'frobnicate' (flow-formats(5) lists the fields; ${name} names any other column)");
   CHECK(first("dstport") ==
-        "expression:1:8: expected an operator after 'dstport' (==, !=, <, <=, >, >=, in, not in, is null, has), got end of expression");
+        "expression:1:8: expected an operator after 'dstport' (==, !=, <, <=, >, >=, in, not in, is null, has), got "
+        "end of expression");
   CHECK(first("dstport ==") == "expression:1:11: expected a value after '=='");
-  CHECK(first("dstport == 22 22") == "expression:1:15: unexpected '22' after a complete expression (missing 'and' or 'or'?)");
+  CHECK(first("dstport == 22 22") ==
+        "expression:1:15: unexpected '22' after a complete expression (missing 'and' or 'or'?)");
   CHECK(first("(dstport == 22") == "expression:1:15: expected ')' to close the '(' at column 1, got end of expression");
   CHECK(first("()") == "expression:1:2: empty parentheses");
   CHECK(first("dstport == 70000") == "expression:1:12: 70000 is out of range for dstport (at most 65535)");
   CHECK(first("protocol == tcpp") ==
-        "expression:1:13: 'tcpp' is not a value of protocol (expected tcp, udp, icmp, icmpv6, gre, esp, or a number 0-255)");
+        "expression:1:13: 'tcpp' is not a value of protocol (expected tcp, udp, icmp, icmpv6, gre, esp, or a number "
+        "0-255)");
   CHECK(first("bytes > packts") ==
         "expression:1:9: 'packts' is neither a value of bytes nor a field \xe2\x80\x94 did you mean 'packets'?");
   CHECK(first("bytes > 10X") ==
         "expression:1:9: '10X' is not a value of bytes (expected a number such as 1500, 10K, 10M, 1.5G, 64Ki)");
-  CHECK(first("duration > 5q") == "expression:1:12: '5q' is not a value of duration (expected seconds, or 90s, 5m, 2h, 1d)");
-  CHECK(first("action == REJECTED") == "expression:1:11: 'REJECTED' is not a value of action (expected ACCEPT, REJECT)");
+  CHECK(first("duration > 5q") ==
+        "expression:1:12: '5q' is not a value of duration (expected seconds, or 90s, 5m, 2h, 1d)");
+  CHECK(first("action == REJECTED") ==
+        "expression:1:11: 'REJECTED' is not a value of action (expected ACCEPT, REJECT)");
   CHECK(first("start > yesterday") ==
         "expression:1:9: 'yesterday' is not a time (expected 1700000000, 2024-03-01T12:00:00Z, 2024-03-01 or now-1h)");
   CHECK(first("srcaddr == 10.0.0.300") ==
         "expression:1:12: '10.0.0.300' is not an address for srcaddr (expected e.g. 10.0.0.1 or 2001:db8::1)");
   CHECK(first("srcaddr in 10.0.0.0/33") ==
-        "expression:1:12: '10.0.0.0/33' is not an address or prefix for srcaddr (expected e.g. 10.0.0.0/8 or 2001:db8::/32)");
+        "expression:1:12: '10.0.0.0/33' is not an address or prefix for srcaddr (expected e.g. 10.0.0.0/8 or "
+        "2001:db8::/32)");
   CHECK(first("srcaddr in 10.0.0.9..10.0.0.1") ==
         "expression:1:12: '10.0.0.9..10.0.0.1' is not an address range (both ends of one family, low to high)");
   CHECK(first("srcaddr < 10.0.0.0/8") == "expression:1:11: '<' orders addresses; a prefix takes ==, != or in");
@@ -226,7 +234,8 @@ TEST_CASE("filter: every mistake points at its place and says what was expected"
         "expression:1:12: expected a set after 'in' ({22, 80}, 10.0.0.0/8, 1024..65535 or @file), got (");
   CHECK(first("dstport in @/no/such/file") == "expression:1:12: cannot read /no/such/file: No such file or directory");
   CHECK(first("vpc-id is nul") == "expression:1:11: expected 'null' after 'is', got nul");
-  CHECK(first("srcaddr has SYN") == "expression:1:9: 'has' tests flag bits of a number field such as tcp-flags, not srcaddr");
+  CHECK(first("srcaddr has SYN") ==
+        "expression:1:9: 'has' tests flag bits of a number field such as tcp-flags, not srcaddr");
   CHECK(first("srcaddr == dstport") == "expression:1:9: cannot compare srcaddr (ip) with dstport (uint)");
   CHECK(first("start < bytes") == "expression:1:7: cannot compare start (time) with bytes (uint)");
   CHECK(first("addr == pkt-srcaddr") == "expression:1:6: addr stands for either side and compares with values only");
@@ -240,9 +249,11 @@ TEST_CASE("filter: every mistake points at its place and says what was expected"
   CHECK(first("packets == 1.0001K") ==
         "expression:1:12: '1.0001K' is not a value of packets (expected a number such as 1500, 10K, 10M, 1.5G, 64Ki)");
   CHECK(first("10.0.0.0/8 < srcaddr") == "expression:1:1: '<' orders addresses; a prefix takes ==, != or in");
-  CHECK(first("interface-id == \xe2\x80\x9c" "eni-1\xe2\x80\x9d") ==
+  CHECK(first("interface-id == \xe2\x80\x9c"
+              "eni-1\xe2\x80\x9d") ==
         "expression:1:17: unexpected character '\xe2\x80\x9c' (use ASCII quotes \" or ' and hyphens -)");
-  CHECK(first(std::string(300, '(') + "dstport == 22" + std::string(300, ')')) == "expression:1:257: nested more than 256 deep");
+  CHECK(first(std::string(300, '(') + "dstport == 22" + std::string(300, ')')) ==
+        "expression:1:257: nested more than 256 deep");
   CHECK(first(std::string(100000, '!') + "dstport == 22") == "expression:1:257: nested more than 256 deep");
   // Multi-line expressions (-f files): line and column of the mistake, that line shown.
   FilterSettings s = settings();
@@ -259,8 +270,9 @@ TEST_CASE("filter: every mistake points at its place and says what was expected"
 TEST_CASE("filter: an unclosed parenthesis is placed by line and column in a file", "[filter]") {
   FilterSettings s = settings();
   s.source = "p.expr";
-  CHECK_THROWS_WITH(Filter::compile("action == ACCEPT\n  and (dstport == 22\n", s),
-                    Catch::StartsWith("p.expr:3:1: expected ')' to close the '(' at line 2, column 7, got end of expression"));
+  CHECK_THROWS_WITH(
+      Filter::compile("action == ACCEPT\n  and (dstport == 22\n", s),
+      Catch::StartsWith("p.expr:3:1: expected ')' to close the '(' at line 2, column 7, got end of expression"));
 }
 
 TEST_CASE("filter: bits-per-second does not wrap for huge byte counts", "[filter]") {
@@ -289,8 +301,8 @@ TEST_CASE("filter: ${name} takes the type its input gives it", "[filter]") {
   CHECK_FALSE(match("${n} > 2K"));
   CHECK(match("${private-ip} in 10.0.16.0/20"));
   CHECK_FALSE(match("${private-ip} == 10.0.16.6"));
-  CHECK_THROWS_WITH(match("${private-ip} > 10"),
-                    Catch::Contains("'10' is not an address for ${private-ip}") && Catch::Contains("(in this input private-ip is ip)"));
+  CHECK_THROWS_WITH(match("${private-ip} > 10"), Catch::Contains("'10' is not an address for ${private-ip}") &&
+                                                     Catch::Contains("(in this input private-ip is ip)"));
   // The same expression on a text input again: text, ordered against numbers as numbers.
   auto f = Filter::compile("${n} > 1000", settings());
   CHECK(f.match(r));

@@ -16,7 +16,8 @@ namespace {
 
 /// A LogEntry with this connection and these extra jsonPayload members.
 std::string entry(std::string_view reporter, std::string_view start, std::string_view end, std::string_view extra = "",
-                  std::string_view conn = R"("src_ip":"10.0.0.1","dest_ip":"10.0.0.2","src_port":40000,"dest_port":443,"protocol":6)") {
+                  std::string_view conn =
+                      R"("src_ip":"10.0.0.1","dest_ip":"10.0.0.2","src_port":40000,"dest_port":443,"protocol":6)") {
   return fmt::format(
       R"({{"insertId":"i","jsonPayload":{{"connection":{{{}}},"reporter":"{}","start_time":"{}","end_time":"{}",)"
       R"("bytes_sent":"100","packets_sent":"2"{}}},"logName":"projects/p/logs/compute.googleapis.com%2Fvpc_flows"}})"
@@ -35,8 +36,8 @@ TEST_CASE("gcp: a Compute Engine LogEntry maps onto our fields", "[gcp]") {
   CHECK(field(r, "srcport") == "55524");
   CHECK(field(r, "dstport") == "443");
   CHECK(field(r, "protocol") == "6");
-  CHECK(field(r, "packets") == "16");  // packets_sent "16": int64 as a JSON string
-  CHECK(field(r, "bytes") == "0");     // payload bytes: 0 for payload-less packets
+  CHECK(field(r, "packets") == "16");        // packets_sent "16": int64 as a JSON string
+  CHECK(field(r, "bytes") == "0");           // payload bytes: 0 for payload-less packets
   CHECK(field(r, "start") == "1759008879");  // 2025-09-27T21:34:39.250342106Z, whole seconds
   CHECK(field(r, "gcp.start-time") == "2025-09-27T21:34:39.250342106Z");  // the exact time kept
   CHECK(field(r, "action") == "ACCEPT");
@@ -52,7 +53,8 @@ TEST_CASE("gcp: a Compute Engine LogEntry maps onto our fields", "[gcp]") {
 }
 
 TEST_CASE("gcp: ICMP has no ports; Network Management entries and AS paths are kept", "[gcp]") {
-  auto rows = read_rows(test::data_file("samples/otel-collector-contrib/gcp/vpc-flow-log-w-internet-routing-details.json"));
+  auto rows =
+      read_rows(test::data_file("samples/otel-collector-contrib/gcp/vpc-flow-log-w-internet-routing-details.json"));
   REQUIRE(rows.size() == 1);
   CHECK(field(rows[0], "protocol") == "1");
   CHECK(field(rows[0], "srcport") == "-");
@@ -60,7 +62,8 @@ TEST_CASE("gcp: ICMP has no ports; Network Management entries and AS paths are k
   CHECK(field(rows[0], "flow-direction") == "egress");
   CHECK(field(rows[0], "gcp.dest-location.country") == "usa");
   CHECK(field(rows[0], "gcp.dest-location.asn") == "14618");
-  CHECK(field(rows[0], "gcp.internet-routing-details.egress-as-path") == R"([{"as_details":[{"asn":16509},{"asn":14618}]}])");
+  CHECK(field(rows[0], "gcp.internet-routing-details.egress-as-path") ==
+        R"([{"as_details":[{"asn":16509},{"asn":14618}]}])");
   CHECK(field(rows[0], "gcp.resource.type") == "vpc_flow_logs_config");
   CHECK(field(rows[0], "gcp.labels.target-resource-name") == "projects/123456789012/global/networks/default");
 }
@@ -81,8 +84,9 @@ TEST_CASE("gcp: every metadata block of the synthetic sample is kept", "[gcp]") 
 }
 
 TEST_CASE("gcp: int64 as string, number or integral float; other forms are errors", "[gcp]") {
-  auto rows = read_rows(entry("SRC", "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", "",
-                              R"("src_ip":"10.0.0.1","dest_ip":"10.0.0.2","src_port":"3389","dest_port":3389.0,"protocol":6.0)"));
+  auto rows = read_rows(
+      entry("SRC", "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", "",
+            R"("src_ip":"10.0.0.1","dest_ip":"10.0.0.2","src_port":"3389","dest_port":3389.0,"protocol":6.0)"));
   REQUIRE(rows.size() == 1);
   CHECK(field(rows[0], "srcport") == "3389");
   CHECK(field(rows[0], "dstport") == "3389");
@@ -124,8 +128,9 @@ TEST_CASE("gcp: a flow reported by both ends is read once unless asked", "[gcp]"
   REQUIRE(rows.size() == 2);
   CHECK(field(rows[0], "gcp.reporter") == "SRC");
   CHECK(field(rows[1], "start") == "1735689605");
-  CHECK(warnings == std::vector<std::string>{
-                        "mem: 1 record not read: the other end's report of the same flow came first (--gcp-both-ends keeps them)"});
+  CHECK(warnings ==
+        std::vector<std::string>{
+            "mem: 1 record not read: the other end's report of the same flow came first (--gcp-both-ends keeps them)"});
   ReadOptions both;
   both.gcp_both_ends = true;
   CHECK(read_rows(in, both).size() == 3);
@@ -136,8 +141,10 @@ TEST_CASE("gcp: a flow reported by both ends is read once unless asked", "[gcp]"
 }
 
 TEST_CASE("gcp: a JSON array export, keys in any order, gives one schema", "[gcp]") {
-  std::string a = entry("SRC", "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", R"(,"src_vpc":{"vpc_name":"v","project_id":"p"})");
-  std::string b = entry("SRC", "2025-01-01T00:01:00Z", "2025-01-01T00:01:05Z", R"(,"src_vpc":{"project_id":"p","vpc_name":"v"})");
+  std::string a =
+      entry("SRC", "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", R"(,"src_vpc":{"vpc_name":"v","project_id":"p"})");
+  std::string b =
+      entry("SRC", "2025-01-01T00:01:00Z", "2025-01-01T00:01:05Z", R"(,"src_vpc":{"project_id":"p","vpc_name":"v"})");
   auto rows = read_rows("[" + a + "," + b + "]");
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].header == rows[1].header);

@@ -1,7 +1,7 @@
 // Tests of flowgen's generator: determinism, and the semantics of what it writes (both ends of a
 // connection recorded, windows, REJECTs only where the groups deny, ground truth matches records).
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 #include <map>
@@ -186,7 +186,8 @@ TEST_CASE("flowgen: REJECTs only where the security groups deny, and first packe
     if (r.action == "REJECT") {
       ++rejects;
       CHECK_FALSE(e.sg_allows(r.eni, r.src, static_cast<uint8_t>(r.proto), static_cast<uint16_t>(r.dport), r.start));
-      INFO(to_string(r.src) << " -> " << to_string(r.dst) << ":" << r.dport << " flags " << r.flags << " at " << e.enis[r.eni].id);
+      INFO(to_string(r.src) << " -> " << to_string(r.dst) << ":" << r.dport << " flags " << r.flags << " at "
+                            << e.enis[r.eni].id);
       CHECK((r.proto != 6 || r.flags == 2));  // SYN only, nothing back
     } else if (r.proto == 6 && (r.flags & 18) == 2 && e.find(r.dst) >= 0 && r.dst == e.enis[r.eni].ip &&
                e.find(r.src) != static_cast<int>(r.eni)) {
@@ -219,8 +220,7 @@ TEST_CASE("flowgen: each scenario's ground truth matches the records") {
       bool mine = false;
       if (run.name == "port-scan" || run.name == "ssh-brute-force" || run.name == "ddos")
         mine = sources.count(r.src) || sources.count(r.dst);
-      else if (run.name == "exfiltration")
-        mine = targets.count(r.pkt_src) || targets.count(r.pkt_dst);
+      else if (run.name == "exfiltration") mine = targets.count(r.pkt_src) || targets.count(r.pkt_dst);
       else if (run.name == "lateral-movement")
         mine = (sources.count(r.src) && r.dport == 22) || (sources.count(r.dst) && r.sport == 22);
       else if (run.name == "misconfigured-sg") {

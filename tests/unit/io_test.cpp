@@ -4,8 +4,9 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -13,7 +14,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-#include <chrono>
 #include <vector>
 
 #include "flow/error.hpp"
@@ -137,9 +137,9 @@ std::string sample_text(size_t lines, uint32_t seed = 1) {
   uint32_t x = seed;
   for (size_t i = 0; i < lines; ++i) {
     x = x * 1103515245u + 12345u;
-    t += "2 123456789012 eni-0a1b2c3d 10.0." + std::to_string((x >> 8) & 255) + "." +
-         std::to_string((x >> 16) & 255) + " 10.1.2.3 " + std::to_string(x % 65536) + " 443 6 " +
-         std::to_string(x % 97) + " " + std::to_string(x % 100000) + " 1616729292 1616729349 ACCEPT OK\n";
+    t += "2 123456789012 eni-0a1b2c3d 10.0." + std::to_string((x >> 8) & 255) + "." + std::to_string((x >> 16) & 255) +
+         " 10.1.2.3 " + std::to_string(x % 65536) + " 443 6 " + std::to_string(x % 97) + " " +
+         std::to_string(x % 100000) + " 1616729292 1616729349 ACCEPT OK\n";
   }
   return t;
 }
@@ -317,8 +317,8 @@ TEST_CASE("gzip: raw_position and raw_size count compressed bytes", "[io][gzip]"
 TEST_CASE("gzip: a truncated stream is a fatal error after the bytes decoded so far", "[io][gzip]") {
   std::string text = sample_text(5000);
   std::string z = gzip(text);
-  for (size_t cut : {size_t{0}, size_t{1}, size_t{5}, size_t{10}, size_t{11}, z.size() / 3, z.size() / 2,
-                     z.size() - 8, z.size() - 5, z.size() - 1}) {
+  for (size_t cut : {size_t{0}, size_t{1}, size_t{5}, size_t{10}, size_t{11}, z.size() / 3, z.size() / 2, z.size() - 8,
+                     z.size() - 5, z.size() - 1}) {
     INFO("cut at " << cut << " of " << z.size());
     auto d = gunzip(z.substr(0, cut));
     CHECK(d.error == "t.gz: truncated gzip data (after " + std::to_string(d.text.size()) + " bytes of output)");
@@ -384,11 +384,12 @@ TEST_CASE("gzip: trailing garbage after a member is an error after its data", "[
   std::string a = sample_text(100), b = sample_text(50, 9);
   auto d = gunzip(gzip(a) + gzip(b) + "junk");
   CHECK(d.text == a + b);
-  CHECK(d.error ==
-        "t.gz: trailing garbage after gzip member 2 (after " + std::to_string(a.size() + b.size()) + " bytes of output)");
+  CHECK(d.error == "t.gz: trailing garbage after gzip member 2 (after " + std::to_string(a.size() + b.size()) +
+                       " bytes of output)");
   CHECK(d.fatal);
   auto z = gunzip(gzip(a) + std::string(10, '\0') + "x");  // zeros followed by something else
-  CHECK(z.error == "t.gz: trailing garbage after gzip member 1 (after " + std::to_string(a.size()) + " bytes of output)");
+  CHECK(z.error ==
+        "t.gz: trailing garbage after gzip member 1 (after " + std::to_string(a.size()) + " bytes of output)");
   auto m = gunzip(gzip(a) + "\x1f\x8c");  // almost a header
   CHECK(m.error.rfind("t.gz: trailing garbage after gzip member 1", 0) == 0);
 }
@@ -432,8 +433,8 @@ TEST_CASE("gzip: open_input recognises gzip by content and names the file in err
 }
 
 TEST_CASE("gzip: the S3 sample object decodes to the AWS documentation records", "[io][gzip]") {
-  auto in = flow::open_input(
-      FLOW_TEST_DATA "/123456789012_vpcflowlogs_ap-southeast-2_fl-1234abcd_20210326T0325Z_fe123456.log.gz");
+  auto in = flow::open_input(FLOW_TEST_DATA
+                             "/123456789012_vpcflowlogs_ap-southeast-2_fl-1234abcd_20210326T0325Z_fe123456.log.gz");
   in->fill(1 << 16);
   CHECK(in->view() ==
         "version srcaddr dstaddr srcport dstport protocol start end type packets bytes account-id vpc-id "
@@ -524,7 +525,7 @@ TEST_CASE("output: commit makes the file appear with the content", "[io][output]
     char* p = out->space(5);
     std::memcpy(p, "orld\n", 5);
     out->advance(p + 5);
-    out->write(big);  // larger than the buffer: written straight through
+    out->write(big);                  // larger than the buffer: written straight through
     CHECK_FALSE(fs::exists(target));  // not before commit
     out->commit();
     CHECK(out->bytes_written() == 12 + big.size());
@@ -675,7 +676,7 @@ TEST_CASE("io: output into a pipe whose reader has gone is a broken pipe, also w
     char buf[100];
     in.read(buf, sizeof buf);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the writer fills the pipe
-  });  // gone after 100 bytes, leaving the rest queued
+  });                                                             // gone after 100 bytes, leaving the rest queued
   const std::string chunk(1 << 16, 'x');
   bool broken = false;
   try {

@@ -19,8 +19,8 @@ TEST_CASE("ip: IPv4 and IPv6 text round-trips in canonical form", "[ip]") {
 }
 
 TEST_CASE("ip: rejects what is not an address", "[ip]") {
-  for (const char* t : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4 ", "a.b.c.d", "1..2.3",
-                        ":::", "2001:db8::g", "-"})
+  for (const char* t :
+       {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4 ", "a.b.c.d", "1..2.3", ":::", "2001:db8::g", "-"})
     CHECK_FALSE(parse_ip(t));
 }
 
@@ -49,7 +49,8 @@ TEST_CASE("time: epoch, ISO 8601 with offsets, and relative to now", "[time]") {
   CHECK(parse_time("now+2d", "t", now) == now + 2 * 86400);
   CHECK(parse_time("1970-01-01", "t", now) == 0);
   CHECK(format_time(1'700'000'000) == "2023-11-14T22:13:20Z");
-  for (const char* bad : {"", "yesterday", "2023-13-01", "2023-11-14T25:00", "now-1", "now-h", "now*1h", "2023-11-14Tx"})
+  for (const char* bad :
+       {"", "yesterday", "2023-13-01", "2023-11-14T25:00", "now-1", "now-h", "now*1h", "2023-11-14Tx"})
     CHECK_THROWS_AS(parse_time(bad, "--since", now), UsageError);
   CHECK_THROWS_WITH(parse_time("soon", "--until", now),
                     "--until: 'soon' is not a time (try 1700000000, 2024-03-01T12:00:00Z or now-1h)");

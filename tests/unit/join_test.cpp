@@ -38,9 +38,14 @@ struct Run : GenSink {
     if (b && !b->null()) kept_bytes += b->u;
     if (r.schema != conversation_schema()) return;
     auto u = [&](const char* name) { return r.values[static_cast<size_t>(r.schema->slot(name))].u; };
-    out.push_back({{static_cast<uint8_t>(u("protocol")), r.get(FieldId::srcaddr)->addr(), static_cast<uint16_t>(u("srcport")),
-                    r.get(FieldId::dstaddr)->addr(), static_cast<uint16_t>(u("dstport"))},
-                   u("fwd-packets"), u("fwd-bytes"), u("rev-packets"), u("rev-bytes"), u("bytes")});
+    out.push_back(
+        {{static_cast<uint8_t>(u("protocol")), r.get(FieldId::srcaddr)->addr(), static_cast<uint16_t>(u("srcport")),
+          r.get(FieldId::dstaddr)->addr(), static_cast<uint16_t>(u("dstport"))},
+         u("fwd-packets"),
+         u("fwd-bytes"),
+         u("rev-packets"),
+         u("rev-bytes"),
+         u("bytes")});
   };
 
   explicit Run(bool dedup) : convs(ConversationOptions{900, dedup}) {}
@@ -154,14 +159,16 @@ TEST_CASE("stream join: inner, left, anti and --within", "[join]") {
   std::vector<std::string> got;
   auto collect = [&](const Record& r) {
     std::string s;
-    for (size_t i = 0; i < r.values.size(); ++i) s += r.schema->column(i).name + "=" + value_text(r.values[i], r.schema->column(i).type) + " ";
+    for (size_t i = 0; i < r.values.size(); ++i)
+      s += r.schema->column(i).name + "=" + value_text(r.values[i], r.schema->column(i).type) + " ";
     got.push_back(s);
   };
   rec("pkt-srcaddr start end\n10.0.1.5 120 180\n");
   CHECK(j->join(l, false, collect) == 3);
   REQUIRE(got.size() == 3);
   CHECK(got[0] ==
-        "pkt-srcaddr=10.0.1.5 start=120 end=180 with.srcaddr=10.0.1.5 with.dstaddr=203.0.113.5 with.start=100 with.end=160 "
+        "pkt-srcaddr=10.0.1.5 start=120 end=180 with.srcaddr=10.0.1.5 with.dstaddr=203.0.113.5 with.start=100 "
+        "with.end=160 "
         "with.bytes=10 ");
   CHECK(got[2].find("with.bytes=30") != std::string::npos);
 
@@ -171,7 +178,8 @@ TEST_CASE("stream join: inner, left, anti and --within", "[join]") {
   CHECK(got.empty());
   CHECK(j->join(l, true, collect) == 0);  // left join: the record, added columns null
   REQUIRE(got.size() == 1);
-  CHECK(got[0] == "pkt-srcaddr=10.0.9.9 start=120 end=180 with.srcaddr=- with.dstaddr=- with.start=- with.end=- with.bytes=- ");
+  CHECK(got[0] ==
+        "pkt-srcaddr=10.0.9.9 start=120 end=180 with.srcaddr=- with.dstaddr=- with.start=- with.end=- with.bytes=- ");
 
   o.within = 0;  // windows must overlap: the record at 5000 no longer matches
   auto near = load(o);

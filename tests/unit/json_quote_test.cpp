@@ -2,13 +2,13 @@
 // escaped through every way a string reaches JSON.
 #include <catch2/catch.hpp>
 
+#include "flow/firehose.hpp"
 #include "flow/format.hpp"
 #include "flow/io.hpp"
 #include "flow/record.hpp"
 #include "flow/stat.hpp"
 #include "formats/write_util.hpp"
 #include "net/bulk.hpp"
-#include "flow/firehose.hpp"
 
 using namespace flow;
 
@@ -32,7 +32,9 @@ TEST_CASE("json_quote: quotes, backslashes and control characters are escaped", 
 
 TEST_CASE("json_quote: every writer of JSON strings escapes control characters", "[json]") {
   // flowcat --listen's answer to Firehose.
-  CHECK(net::firehose_response("r\x01" "1", 5) == "{\"requestId\":\"r\\u00011\",\"timestamp\":5}");
+  CHECK(net::firehose_response("r\x01"
+                               "1",
+                               5) == "{\"requestId\":\"r\\u00011\",\"timestamp\":5}");
   // flowcat --post to Elasticsearch: the index name on every action line.
   net::DocFormatter es(net::Shape::Elasticsearch, "in\"dex\n\x01");
   auto reader = open_reader(open_input(memory_source("version srcport\n2 1\n"), "mem"), {});

@@ -9,7 +9,6 @@
 
 #include "flow/error.hpp"
 #include "flow/format.hpp"
-#include "test_util.hpp"
 #include "formats/write_util.hpp"
 #include "test_util.hpp"
 
@@ -58,25 +57,29 @@ Outcome read_all(std::string bytes) {
 }
 
 const char* kText =
-    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"
-    "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n"
+    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action "
+    "log-status\n"
+    "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT "
+    "OK\n"
     "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA\n";
 
 }  // namespace
 
 TEST_CASE("json: AWS text becomes one object per record, numbers as numbers, null for '-'", "[json]") {
-  CHECK(convert(kText, Format::Json) ==
-        R"({"version":2,"account-id":"123456789010","interface-id":"eni-1235b8ca123456789","srcaddr":"172.31.16.139","dstaddr":"172.31.16.21","srcport":20641,"dstport":22,"protocol":6,"packets":20,"bytes":4249,"start":1418530010,"end":1418530070,"action":"ACCEPT","log-status":"OK"})"
-        "\n"
-        R"({"version":2,"account-id":"123456789010","interface-id":"eni-1235b8ca123456789","srcaddr":null,"dstaddr":null,"srcport":null,"dstport":null,"protocol":null,"packets":null,"bytes":null,"start":1431280876,"end":1431280934,"action":null,"log-status":"NODATA"})"
-        "\n");
+  CHECK(
+      convert(kText, Format::Json) ==
+      R"({"version":2,"account-id":"123456789010","interface-id":"eni-1235b8ca123456789","srcaddr":"172.31.16.139","dstaddr":"172.31.16.21","srcport":20641,"dstport":22,"protocol":6,"packets":20,"bytes":4249,"start":1418530010,"end":1418530070,"action":"ACCEPT","log-status":"OK"})"
+      "\n"
+      R"({"version":2,"account-id":"123456789010","interface-id":"eni-1235b8ca123456789","srcaddr":null,"dstaddr":null,"srcport":null,"dstport":null,"protocol":null,"packets":null,"bytes":null,"start":1431280876,"end":1431280934,"action":null,"log-status":"NODATA"})"
+      "\n");
 }
 
 TEST_CASE("json: text -> JSON -> text gives the same bytes (IPv6, nulls, unknown fields, format changes)", "[json]") {
   const std::string text =
       "version srcaddr dstaddr srcport dstport protocol start end type packets bytes account-id tcp-flags pkt-srcaddr "
       "traffic-path flow-direction log-status\n"
-      "5 52.95.128.179 10.0.0.71 80 34210 6 1616729292 1616729349 IPv4 14 15044 123456789012 19 52.95.128.179 - ingress OK\n"
+      "5 52.95.128.179 10.0.0.71 80 34210 6 1616729292 1616729349 IPv4 14 15044 123456789012 19 52.95.128.179 - "
+      "ingress OK\n"
       "5 10.0.0.71 52.95.128.179 34210 80 6 1616729292 1616729349 IPv4 7 471 123456789012 3 10.0.0.71 8 egress OK\n"
       "version srcaddr dstaddr start future-field-v9 bytes\n"
       "9 2001:db8:1234:a100:8d6e:3477:df66:f105 ::1 1477913708123 x,\"y\"\\z 18446744073709551615\n"
@@ -114,13 +117,13 @@ TEST_CASE("json: keys keep their order; unknown keys are strings, objects minifi
 }
 
 TEST_CASE("json: strings are unescaped on input and escaped on output (RFC 8259)", "[json]") {
-  const std::string in =
-      R"({"s":"q\" b\\ t\t n\n c\u0001 e\u00e9 é \ud83d\ude00 sl\/"})"
-      "\n";
+  const std::string in = R"({"s":"q\" b\\ t\t n\n c\u0001 e\u00e9 é \ud83d\ude00 sl\/"})"
+                         "\n";
   auto rows = read_rows(in);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].values[0] == "q\" b\\ t\t n\n c\x01 e\xC3\xA9 \xC3\xA9 \xF0\x9F\x98\x80 sl/");
-  CHECK(convert(in, Format::Json) == "{\"s\":\"q\\\" b\\\\ t\\t n\\n c\\u0001 e\xC3\xA9 \xC3\xA9 \xF0\x9F\x98\x80 sl/\"}\n");
+  CHECK(convert(in, Format::Json) ==
+        "{\"s\":\"q\\\" b\\\\ t\\t n\\n c\\u0001 e\xC3\xA9 \xC3\xA9 \xF0\x9F\x98\x80 sl/\"}\n");
 }
 
 TEST_CASE("json: bytes that are not UTF-8 are written as U+FFFD", "[json]") {
@@ -306,7 +309,8 @@ TEST_CASE("json: pretty-printed objects one after the other (jq's output) are re
                     });
   CHECK(o.fatal);
 
-  CHECK(read_error("{\n  \"owner\": \"111111111111\",\n  \"logGroup\": \"CloudTrail\",\n  \"messageType\": \"DATA_MESSAGE\",\n"
-                   "  \"logEvents\": [\n    {\"id\": \"1\", \"timestamp\": 1432826855000, \"message\": \"{}\"}\n  ]\n}\n")
+  CHECK(read_error(
+            "{\n  \"owner\": \"111111111111\",\n  \"logGroup\": \"CloudTrail\",\n  \"messageType\": \"DATA_MESSAGE\",\n"
+            "  \"logEvents\": [\n    {\"id\": \"1\", \"timestamp\": 1432826855000, \"message\": \"{}\"}\n  ]\n}\n")
             .starts_with("mem:1: logEvents[0].message: "));  // a pretty-printed envelope is read as one
 }

@@ -43,7 +43,9 @@ class Writer {
  public:
   explicit Writer(std::string type) : type_(std::move(type)) {}
   /// Data (an encoded map) for a prefix ("1.2.3.0/24", "2001:db8::/32"; not /0).
-  void insert(const std::string& prefix, std::string data) { items_.emplace_back(*parse_cidr(prefix), std::move(data)); }
+  void insert(const std::string& prefix, std::string data) {
+    items_.emplace_back(*parse_cidr(prefix), std::move(data));
+  }
 
   std::string bytes() {
     // Shorter prefixes first, so that a longer one splits the record a shorter one set.

@@ -2,8 +2,8 @@
 // record arrives exactly once or is reported as not delivered.
 #include <httplib.h>
 
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "flow/error.hpp"
+#include "flow/firehose.hpp"
 #include "flow/net.hpp"
 #include "net/bulk.hpp"
-#include "flow/firehose.hpp"
 
 using flow::DataError;
 
@@ -127,9 +127,12 @@ class TestServer {
 
 /// n records of AWS text (v2), their srcport 1..n so that each is told apart.
 std::string records_text(int n) {
-  std::string s = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n";
+  std::string s =
+      "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action "
+      "log-status\n";
   for (int i = 1; i <= n; ++i)
-    s += "2 123456789012 eni-1 10.0.0.1 10.0.0.2 " + std::to_string(i) + " 443 6 1 100 1700000000 1700000060 ACCEPT OK\n";
+    s += "2 123456789012 eni-1 10.0.0.1 10.0.0.2 " + std::to_string(i) +
+         " 443 6 1 100 1700000000 1700000060 ACCEPT OK\n";
   return s;
 }
 
@@ -235,7 +238,8 @@ TEST_CASE("http sink: _bulk items refused with 429 are sent again, other item fa
   auto lines = server.lines();
   CHECK(ports(lines) == std::multiset<int>{1, 3, 4});
   for (size_t i = 0; i < lines.size(); i += 2) CHECK(lines[i] == "{\"index\":{}}");
-  CHECK_THAT(res.error, Catch::Contains("1 of 4 records not delivered (3 delivered); first error: _bulk item status 400: t: r"));
+  CHECK_THAT(res.error,
+             Catch::Contains("1 of 4 records not delivered (3 delivered); first error: _bulk item status 400: t: r"));
 }
 
 TEST_CASE("http sink: headers, gzip and the Splunk HEC shape") {
@@ -302,12 +306,14 @@ TEST_CASE("url: redacted for messages") {
 }
 
 TEST_CASE("firehose: request parsed, responses shaped") {
-  auto r = flow::net::parse_firehose(R"({"requestId":"r-1","timestamp":1,"records":[{"data":"aGVsbG8="},{"data":""}]})");
+  auto r =
+      flow::net::parse_firehose(R"({"requestId":"r-1","timestamp":1,"records":[{"data":"aGVsbG8="},{"data":""}]})");
   CHECK(r.request_id == "r-1");
   CHECK(r.records == std::vector<std::string>{"hello", ""});
   CHECK_THROWS_WITH(flow::net::parse_firehose(R"({"requestId":"r","records":[{"data":"@@"}]})"),
                     Catch::Contains("record 1: bad base64"));
   CHECK_THROWS_WITH(flow::net::parse_firehose("[]"), Catch::Contains("not a JSON object"));
   CHECK(flow::net::firehose_response("r-1", 5) == R"({"requestId":"r-1","timestamp":5})");
-  CHECK(flow::net::firehose_response("r\"1", 5, "bad\n") == R"({"requestId":"r\"1","timestamp":5,"errorMessage":"bad\\x0a"})");
+  CHECK(flow::net::firehose_response("r\"1", 5, "bad\n") ==
+        R"({"requestId":"r\"1","timestamp":5,"errorMessage":"bad\\x0a"})");
 }

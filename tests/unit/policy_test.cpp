@@ -107,18 +107,25 @@ TEST_CASE("policy: a file with includes, groups and every service form loads", "
 TEST_CASE("policy: every mistake names its file and line", "[policy]") {
   CHECK(load_error("allow x: any -> any tcp/80\nfrobnicate\n") ==
         "p.policy:2: unknown statement 'frobnicate' (expected allow, require, deny, group, include or default)");
-  CHECK(load_error("allow web-in internet -> web tcp/80\n") == "p.policy:1: expected: allow NAME: SRC -> DST SERVICE ...");
-  CHECK(load_error("allow a: web -> any tcp/80\n") == "p.policy:1: unknown group 'web' (define it above with: group web = ...)");
-  CHECK(load_error("allow a: 10.0.0.0/33 -> any tcp/80\n") == "p.policy:1: '10.0.0.0/33' is neither a group, an address nor a prefix");
+  CHECK(load_error("allow web-in internet -> web tcp/80\n") ==
+        "p.policy:1: expected: allow NAME: SRC -> DST SERVICE ...");
+  CHECK(load_error("allow a: web -> any tcp/80\n") ==
+        "p.policy:1: unknown group 'web' (define it above with: group web = ...)");
+  CHECK(load_error("allow a: 10.0.0.0/33 -> any tcp/80\n") ==
+        "p.policy:1: '10.0.0.0/33' is neither a group, an address nor a prefix");
   CHECK(load_error("allow a: any any tcp/80\n") == "p.policy:1: expected 'SRC -> DST' after 'a:'");
-  CHECK(load_error("allow a: any -> any\n") == "p.policy:1: missing the service after 'any' (e.g. tcp/443, udp/53, icmp, any)");
+  CHECK(load_error("allow a: any -> any\n") ==
+        "p.policy:1: missing the service after 'any' (e.g. tcp/443, udp/53, icmp, any)");
   CHECK(load_error("allow a: any -> any tcpp/80\n") ==
         "p.policy:1: unknown protocol 'tcpp' in 'tcpp/80' (expected tcp, udp, icmp, icmpv6, a number, or any)");
   CHECK(load_error("allow a: any -> any tcp/90-80\n") ==
-        "p.policy:1: bad port '90-80' in 'tcp/90-80' (expected N, N-M, a service name, or a list such as 80,443,8000-8999)");
-  CHECK(load_error("allow a: any -> any tcp/80\nallow a: any -> any tcp/81\n").starts_with("p.policy:2: rule 'a' is already defined at /"));
+        "p.policy:1: bad port '90-80' in 'tcp/90-80' (expected N, N-M, a service name, or a list such as "
+        "80,443,8000-8999)");
+  CHECK(load_error("allow a: any -> any tcp/80\nallow a: any -> any tcp/81\n")
+            .starts_with("p.policy:2: rule 'a' is already defined at /"));
   CHECK(load_error("group g = 10.0.0.0/8\ngroup g = 10.0.0.0/8\n") == "p.policy:2: group 'g' is defined twice");
-  CHECK(load_error("group g 10.0.0.0/8\n") == "p.policy:1: expected: group NAME = ITEM ... (prefixes, addresses or groups)");
+  CHECK(load_error("group g 10.0.0.0/8\n") ==
+        "p.policy:1: expected: group NAME = ITEM ... (prefixes, addresses or groups)");
   CHECK(load_error("default maybe\n") == "p.policy:1: expected: default deny | default allow");
   CHECK(load_error("# nothing\n") == "p.policy: the policy has no rules");
   CHECK(load_error("include \"p.policy\"\n").starts_with("p.policy:1: include cycle: /"));
@@ -184,7 +191,8 @@ TEST_CASE("policy: named ports in lists; an ICMP or same-port answer to a permit
   d.write("base.policy", kBase);
   auto p = load_policy(d.write("p.policy", "allow a: any -> any tcp/ssh,rdp,http-alt,9000-9001 udp/53\n"));
   CHECK(p.rules[0].services.size() == 2);
-  CHECK(p.rules[0].services[0].ports == std::vector<std::pair<uint16_t, uint16_t>>{{22, 22}, {3389, 3389}, {8080, 8080}, {9000, 9001}});
+  CHECK(p.rules[0].services[0].ports ==
+        std::vector<std::pair<uint16_t, uint16_t>>{{22, 22}, {3389, 3389}, {8080, 8080}, {9000, 9001}});
   // The echo reply and the NTP answer come back from the internet: answers to permitted requests.
   auto c = check("include \"base.policy\"\nallow out: vpc -> internet icmp udp/123\n",
                  "10.0.1.5 8.8.8.8 0 0 1 ACCEPT - OK\n"
@@ -205,18 +213,23 @@ TEST_CASE("policy: default allow, IPv6 and ICMP", "[policy]") {
 
 TEST_CASE("policy: connection orientation from tcp-flags, then ports", "[policy]") {
   auto conn = [](const std::string& line) {
-    auto reader = open_reader(std::make_unique<InputStream>(memory_source("srcaddr dstaddr srcport dstport protocol tcp-flags\n" + line + "\n"), "m"), {});
+    auto reader =
+        open_reader(std::make_unique<InputStream>(
+                        memory_source("srcaddr dstaddr srcport dstport protocol tcp-flags\n" + line + "\n"), "m"),
+                    {});
     Record r;
     REQUIRE(reader->next(r));
     auto c = connection_of(r);
     REQUIRE(c);
-    return fmt::format("{}:{}->{}:{}", to_string(c->initiator), c->initiator_port, to_string(c->responder), c->responder_port);
+    return fmt::format("{}:{}->{}:{}", to_string(c->initiator), c->initiator_port, to_string(c->responder),
+                       c->responder_port);
   };
   CHECK(conn("10.0.0.1 10.0.0.2 40000 80 6 2") == "10.0.0.1:40000->10.0.0.2:80");
   CHECK(conn("10.0.0.2 10.0.0.1 80 40000 6 18") == "10.0.0.1:40000->10.0.0.2:80");
   CHECK(conn("10.0.0.2 10.0.0.1 80 40000 6 19") == "10.0.0.1:40000->10.0.0.2:80");  // SYN-ACK+FIN
-  CHECK(conn("10.0.0.1 10.0.0.2 1024 2049 6 3") == "10.0.0.1:1024->10.0.0.2:2049");  // SYN+FIN: the opener, whatever the ports
-  CHECK(conn("10.0.0.2 10.0.0.1 80 40000 6 0") == "10.0.0.1:40000->10.0.0.2:80");   // no flags: lower port serves
+  CHECK(conn("10.0.0.1 10.0.0.2 1024 2049 6 3") ==
+        "10.0.0.1:1024->10.0.0.2:2049");  // SYN+FIN: the opener, whatever the ports
+  CHECK(conn("10.0.0.2 10.0.0.1 80 40000 6 0") == "10.0.0.1:40000->10.0.0.2:80");  // no flags: lower port serves
   CHECK(conn("10.0.0.2 10.0.0.1 80 40000 6 -") == "10.0.0.1:40000->10.0.0.2:80");
   CHECK(conn("10.0.0.1 10.0.0.2 0 0 1 -") == "10.0.0.1:0->10.0.0.2:0");
 }
@@ -228,17 +241,21 @@ TEST_CASE("policy: reports carry every violation, grouped by hosts, service and 
                  "10.0.2.7 10.0.3.9 41001 5432 6 REJECT 2 OK\n");
   CHECK(c.violations().size() == 3);
   auto junit = junit_report(c);
-  CHECK_THAT(junit, Catch::StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"flowfilter --policy\" tests=\"6\" failures=\"2\">"));
+  CHECK_THAT(junit, Catch::StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"flowfilter "
+                                      "--policy\" tests=\"6\" failures=\"2\">"));
   CHECK_THAT(junit, Catch::Contains("name=\"app-to-db\""));
-  CHECK_THAT(junit, Catch::Contains("broken: 10.0.2.7 -&gt; 10.0.3.9:5432 tcp: 2 connections rejected, but the policy requires them (flows.log:2)"));
+  CHECK_THAT(junit, Catch::Contains("broken: 10.0.2.7 -&gt; 10.0.3.9:5432 tcp: 2 connections rejected, but the policy "
+                                    "requires them (flows.log:2)"));
   auto sarif = sarif_report(c);
   CHECK_THAT(sarif, Catch::Contains("\"version\": \"2.1.0\""));
   CHECK_THAT(sarif, Catch::Contains("\"ruleId\": \"default:deny\", \"ruleIndex\": 5"));
   CHECK_THAT(sarif, Catch::Contains("\"artifactLocation\": {\"uri\": \"flows.log\"}"));
   CHECK_THAT(sarif, Catch::Contains("\"properties\": {\"violation\": \"broken\", \"connections\": 2, \"records\": 2}"));
   CHECK(github_report(c) ==
-        "::error file=flows.log,line=2,title=Policy broken%3A app-to-db::10.0.2.7 -> 10.0.3.9:5432 tcp: 2 connections rejected, but the policy requires them\n"
-        "::error file=flows.log,line=3,title=Policy too open%3A (default deny)::10.0.2.7 -> 198.51.100.9:4444 tcp: 1 connection accepted, but no rule allows it\n");
+        "::error file=flows.log,line=2,title=Policy broken%3A app-to-db::10.0.2.7 -> 10.0.3.9:5432 tcp: 2 connections "
+        "rejected, but the policy requires them\n"
+        "::error file=flows.log,line=3,title=Policy too open%3A (default deny)::10.0.2.7 -> 198.51.100.9:4444 tcp: 1 "
+        "connection accepted, but no rule allows it\n");
 }
 
 TEST_CASE("policy: behind a NAT gateway, pkt-srcaddr and pkt-dstaddr name the hosts", "[policy]") {
@@ -286,12 +303,16 @@ TEST_CASE("policy: services, lists and includes, the edge cases", "[policy]") {
   d.write("a.policy", "include \"base.policy\"\n");
   d.write("b.policy", "include \"base.policy\"\n");
   // A diamond: both include base.policy, whose groups are defined once.
-  auto p = load_policy(d.write("p.policy", "include \"a.policy\"\ninclude \"b.policy\"\nallow r: web -> any tcp/22 47\n"));
+  auto p =
+      load_policy(d.write("p.policy", "include \"a.policy\"\ninclude \"b.policy\"\nallow r: web -> any tcp/22 47\n"));
   REQUIRE(p.rules[0].services.size() == 2);  // a separate word is a new service: GRE, not port 47
   CHECK(p.rules[0].services[1].protocol == 47);
   CHECK(p.rules[0].services[1].ports.empty());
-  CHECK(load_error("allow a: any,10.0.0.0/8 -> any tcp/80\n") == "p.policy:1: 'any' stands alone, not in a list or a group");
-  CHECK(load_error("allow a: any -> any tcp/\n") == "p.policy:1: 'tcp/': give the ports after '/' (or write tcp for every port)");
-  CHECK(load_error("allow a: any -> any ,\n") == "p.policy:1: missing the service after 'any' (e.g. tcp/443, udp/53, icmp, any)");
+  CHECK(load_error("allow a: any,10.0.0.0/8 -> any tcp/80\n") ==
+        "p.policy:1: 'any' stands alone, not in a list or a group");
+  CHECK(load_error("allow a: any -> any tcp/\n") ==
+        "p.policy:1: 'tcp/': give the ports after '/' (or write tcp for every port)");
+  CHECK(load_error("allow a: any -> any ,\n") ==
+        "p.policy:1: missing the service after 'any' (e.g. tcp/443, udp/53, icmp, any)");
   CHECK(load_error("include \"/dev/zero\"\n") == "p.policy:1: cannot include /dev/zero: not a regular file");
 }

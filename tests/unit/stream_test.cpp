@@ -18,13 +18,15 @@ using namespace flow;
 
 namespace {
 
-const std::string kHeaderA = "version srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n";
-const std::string kHeaderB = "version dstaddr srcaddr dstport srcport protocol packets bytes start end action log-status\n";
+const std::string kHeaderA =
+    "version srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n";
+const std::string kHeaderB =
+    "version dstaddr srcaddr dstport srcport protocol packets bytes start end action log-status\n";
 
 /// A data line of exactly 100 bytes (i picks its numbers).
 std::string data_line(uint64_t i) {
-  std::string l = fmt::format("2 10.0.{}.{} 10.1.{}.{} {} 443 6 {} {} 1700000000 1700000060 ACCEPT OK", i % 200, i % 250,
-                              i % 100, i % 50, 10000 + i % 50000, 1 + i % 9, 1000 + i % 9000);
+  std::string l = fmt::format("2 10.0.{}.{} 10.1.{}.{} {} 443 6 {} {} 1700000000 1700000060 ACCEPT OK", i % 200,
+                              i % 250, i % 100, i % 50, 10000 + i % 50000, 1 + i % 9, 1000 + i % 9000);
   l.resize(99, ' ');  // trailing spaces: read as no more fields
   return l + "\n";
 }
@@ -34,7 +36,8 @@ std::vector<std::string> read_all(std::vector<std::unique_ptr<RecordStream>> str
   std::vector<std::string> out;
   for (auto& s : streams) {
     Record r;
-    while (s->next(r)) out.push_back(fmt::format("{} {} {}", r.line, r.schema->column(1).name, value_text(r.values[1], Type::Ip)));
+    while (s->next(r))
+      out.push_back(fmt::format("{} {} {}", r.line, r.schema->column(1).name, value_text(r.values[1], Type::Ip)));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -90,7 +93,11 @@ TEST_CASE("streams: a text file split for threads reads as in one piece, header 
     filler.insert(99, std::string(y, ' '));
     text += filler;
     for (uint64_t i = k + 1; i < total; ++i) text += data_line(i);
-    REQUIRE(text.size() == [&] { uint64_t n = 0; for (uint64_t l : lengths(k, y)) n += l; return n; }());
+    REQUIRE(text.size() == [&] {
+      uint64_t n = 0;
+      for (uint64_t l : lengths(k, y)) n += l;
+      return n;
+    }());
     {
       std::ofstream f(path, std::ios::binary);
       f << text;

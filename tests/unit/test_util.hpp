@@ -20,14 +20,16 @@ struct Row {
 };
 
 /// Reads every record of `bytes` with the reader for `f` (Auto = detect); warnings collected.
-inline std::vector<Row> read_rows(std::string bytes, ReadOptions opts = {}, std::vector<std::string>* warnings = nullptr) {
+inline std::vector<Row> read_rows(std::string bytes, ReadOptions opts = {},
+                                  std::vector<std::string>* warnings = nullptr) {
   if (warnings) opts.warn = [warnings](const std::string& w) { warnings->push_back(w); };
   auto reader = open_reader(std::make_unique<InputStream>(memory_source(std::move(bytes)), "mem"), opts);
   std::vector<Row> rows;
   Record r;
   while (reader->next(r)) {
     Row row{r.schema->header(), {}};
-    for (size_t i = 0; i < r.values.size(); ++i) row.values.push_back(value_text(r.values[i], r.schema->column(i).type));
+    for (size_t i = 0; i < r.values.size(); ++i)
+      row.values.push_back(value_text(r.values[i], r.schema->column(i).type));
     rows.push_back(std::move(row));
   }
   return rows;
@@ -90,7 +92,8 @@ std::string rewrite(std::string bytes, Make&& make, ReadOptions ro = {}) {
 
 /// Reads `bytes` (format detected) and writes every record in format `out`; returns the output.
 inline std::string convert(std::string bytes, Format out_format, WriteOptions wo = {}, ReadOptions ro = {}) {
-  return rewrite(std::move(bytes), [&](Output& out) { return make_writer(out_format, out, wo); }, std::move(ro));
+  return rewrite(
+      std::move(bytes), [&](Output& out) { return make_writer(out_format, out, wo); }, std::move(ro));
 }
 
 }  // namespace flow::test

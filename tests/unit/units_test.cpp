@@ -48,7 +48,8 @@ TEST_CASE("units: overflow is an error, never a wrap", "[units]") {
 }
 
 TEST_CASE("units: a bad or missing unit, or nothing at all, is no number", "[units]") {
-  for (const char* s : {"", "G", "1X", "1g", "1KI", "1ki", "1 K", "1Kib", "1BB", "-1", "+1", "1.", ".5K", "1.5", "1.0001K", "0x10"})
+  for (const char* s :
+       {"", "G", "1X", "1g", "1KI", "1ki", "1 K", "1Kib", "1BB", "-1", "+1", "1.", ".5K", "1.5", "1.0001K", "0x10"})
     CHECK_FALSE(parse_number(s, Units::SI));
   CHECK_THROWS_AS(parse_size(""), UsageError);
   CHECK_THROWS_AS(parse_size("1X"), UsageError);

@@ -88,9 +88,10 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
       ->type_name("FORMAT")
       ->check(CLI::IsMember(input_format_names()))
       ->group("Input");
-  app.add_option("--aws-format", o.aws_format,
-                 "Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. '${version} ${vpc-id} ...'; "
-                 "repeat it for streams that mix formats (a line is read with the one of its field count)")
+  app.add_option(
+         "--aws-format", o.aws_format,
+         "Field list of AWS text without a header (and of CloudWatch Logs envelopes), e.g. '${version} ${vpc-id} ...'; "
+         "repeat it for streams that mix formats (a line is read with the one of its field count)")
       ->allow_extra_args(false)
       ->type_name("FORMAT")
       ->group("Input");
@@ -183,8 +184,8 @@ InputConfig Tool::input_config(const CommonOptions& o) {
 void Tool::report_skips(const SkipReport& s) {
   if (s.errors == 0) return;
   // Always said, even with --quiet: skipping is never silent.
-  tell(fmt::format("skipped {} malformed record{} ({} error{}); first: {}", s.records,
-             s.records == 1 ? "" : "s", s.errors, s.errors == 1 ? "" : "s", s.first));
+  tell(fmt::format("skipped {} malformed record{} ({} error{}); first: {}", s.records, s.records == 1 ? "" : "s",
+                   s.errors, s.errors == 1 ? "" : "s", s.first));
 }
 
 OutputConfig output_config(const CommonOptions& o) {

@@ -18,8 +18,8 @@ namespace flow {
 /// The prose of a tool: it fills --help, the man page and the completions' descriptions.
 struct ToolSpec {
   std::string name;
-  std::string summary;      ///< one line, for NAME and --help
-  std::string description;  ///< paragraphs separated by blank lines
+  std::string summary;                                        ///< one line, for NAME and --help
+  std::string description;                                    ///< paragraphs separated by blank lines
   std::vector<std::pair<std::string, std::string>> examples;  ///< command, what it does
   std::vector<std::pair<std::string, std::string>> sections;  ///< extra man sections: title, text
   /// Exit status for a data or I/O error: 1, or 2 for tools whose 1 means "no match" (grep).
@@ -81,8 +81,8 @@ OutputConfig output_config(const CommonOptions& o);
 /// Parses the command line, runs the tool and maps errors to exit codes and messages:
 /// usage 2, data/I-O 1, broken pipe 0 (quiet). Handles --help, --version and the hidden
 /// --generate man|bash|zsh|fish.
-int run_tool(int argc, char** argv, const ToolSpec& spec,
-             const std::function<void(CLI::App&)>& define, const std::function<void(Tool&)>& run);
+int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<void(CLI::App&)>& define,
+             const std::function<void(Tool&)>& run);
 
 /// Writes a man page, or a bash/zsh/fish completion script, for a tool from its CLI::App.
 std::string generate_man(const CLI::App& app, const ToolSpec& spec);

@@ -72,7 +72,8 @@ const ToolSpec& agg_spec() {
       "effect where it starts), the binary format shared by blocks; each thread groups its share and the "
       "shares are combined, which gives the same answer as one thread. With --unsorted and many groups, "
       "the counts and sums of some groups are worked out while the first are written, by a thread that "
-      "takes only CPU time nothing else wants. Standard input, gzip and zstd are read by one thread. Of AWS text only the fields that the keys, values and -w read are parsed: "
+      "takes only CPU time nothing else wants. Standard input, gzip and zstd are read by one thread. Of AWS text only "
+      "the fields that the keys, values and -w read are parsed: "
       "the others must be there but are not checked (flowcat --count checks every field).\n\n"
       "Memory grows with the number of groups. Beyond --memory (which threads share: each keeps its "
       "part), the groups so far are written to a temporary file sorted by key and the table starts "
@@ -83,12 +84,16 @@ const ToolSpec& agg_spec() {
       "further error).",
       {
           {"flowagg -k srcaddr --top 10 flows.log", "The ten sources that sent the most bytes."},
-          {"flowagg -k srcaddr,dstaddr,dstport -O json flows.log", "Traffic per conversation and service, as JSON Lines."},
+          {"flowagg -k srcaddr,dstaddr,dstport -O json flows.log",
+           "Traffic per conversation and service, as JSON Lines."},
           {"flowagg -w 'action == REJECT' -k srcaddr -a count,ports=distinct(dstport) --having 'ports > 20' flows.log",
            "Sources whose rejected traffic touched more than 20 ports (scans)."},
-          {"flowagg -k start/1h -a count,bytes,p99(bytes) day.flows", "Hourly records, bytes and the 99th percentile of window size."},
-          {"flowagg -k srcaddr,dstaddr,dstport --bidir flows.log", "Conversations: both directions in one group, client first."},
-          {"flowagg -k srcaddr/24 -a count,distinct(dstaddr) --by distinct-dstaddr flows.log", "Networks reaching the most hosts."},
+          {"flowagg -k start/1h -a count,bytes,p99(bytes) day.flows",
+           "Hourly records, bytes and the 99th percentile of window size."},
+          {"flowagg -k srcaddr,dstaddr,dstport --bidir flows.log",
+           "Conversations: both directions in one group, client first."},
+          {"flowagg -k srcaddr/24 -a count,distinct(dstaddr) --by distinct-dstaddr flows.log",
+           "Networks reaching the most hosts."},
           {"flowagg -k interface-id --partial -o 10h.part hour10.log.gz", "The state of one hour, to merge later."},
           {"flowagg --merge *.part --top 20", "The day's answer from the hours' states."},
       },
@@ -112,7 +117,8 @@ void define_agg_options(CLI::App& app, AggCmdOptions& o) {
       ->allow_extra_args(false)
       ->type_name("VALUES")
       ->group("Grouping");
-  app.add_flag("--bidir", o.bidir, "Both directions of a conversation in one group, client side first")->group("Grouping");
+  app.add_flag("--bidir", o.bidir, "Both directions of a conversation in one group, client side first")
+      ->group("Grouping");
   app.add_option("-w,--where", o.where, "Group only the records matching EXPR (flow-filter(7))")
       ->type_name("EXPR")
       ->group("Grouping");
@@ -127,7 +133,9 @@ void define_agg_options(CLI::App& app, AggCmdOptions& o) {
       ->type_name("SIZE")
       ->capture_default_str()
       ->group("Scale");
-  app.add_option("--tmpdir", o.tmpdir, "Where spill files go (default: $TMPDIR or /tmp)")->type_name("DIR")->group("Scale");
+  app.add_option("--tmpdir", o.tmpdir, "Where spill files go (default: $TMPDIR or /tmp)")
+      ->type_name("DIR")
+      ->group("Scale");
   app.add_option("--threads", o.threads, "Read and group with N threads (default: one per core, at most 8)")
       ->type_name("N")
       ->check(CLI::Range(1, 256))
@@ -148,7 +156,10 @@ AggOrder make_order(const AggCmdOptions& o, const AggSpec& spec) {
     return order;
   }
   std::string by = o.by;
-  if (by.empty() && o.top) by = spec.value_index("bytes") >= 0 ? "bytes" : spec.value_index("records") >= 0 ? "records" : spec.values[0].column.name;
+  if (by.empty() && o.top)
+    by = spec.value_index("bytes") >= 0     ? "bytes"
+         : spec.value_index("records") >= 0 ? "records"
+                                            : spec.values[0].column.name;
   if (by.empty()) {
     if (o.ascending) throw UsageError("--asc orders by a value: give --by VALUE or --top N");
     return order;
@@ -174,7 +185,8 @@ void run_agg(AggCmdOptions o, Tool& tool) {
   if (o.merge && o.common.inputs.empty()) o.common.inputs.push_back("-");
   // --merge without -k/-a: the first file says what it holds (read once: it may be a pipe).
   std::optional<Aggregator::PartialInput> first;
-  if (o.merge && o.keys.empty() && o.values.empty() && !o.bidir) first = Aggregator::open_partial(o.common.inputs.front());
+  if (o.merge && o.keys.empty() && o.values.empty() && !o.bidir)
+    first = Aggregator::open_partial(o.common.inputs.front());
   AggSpec spec = first ? first->spec : AggSpec::parse(o.keys, o.values, o.bidir);
   AggOrder order = make_order(o, spec);
   if (o.partial && (!o.having.empty() || o.top || !o.by.empty() || o.unsorted))

@@ -52,15 +52,18 @@ const ToolSpec& cat_spec() {
           {"flowcat --count day.flows", "Count the records."},
           {"flowcat 'https://bucket.s3.amazonaws.com/AWSLogs/...log.gz?X-Amz-Signature=...'",
            "Read an S3 object through a pre-signed URL."},
-          {"flowcat --post http://es:9200/flows/_bulk --post-format elasticsearch -H 'Authorization: ApiKey KEY' day.flows",
+          {"flowcat --post http://es:9200/flows/_bulk --post-format elasticsearch -H 'Authorization: ApiKey KEY' "
+           "day.flows",
            "Index a day of records in Elasticsearch or OpenSearch."},
-          {"flowcat --post https://splunk:8088/services/collector/event --post-format splunk -H 'Authorization: Splunk TOKEN' --gzip flows.log",
+          {"flowcat --post https://splunk:8088/services/collector/event --post-format splunk -H 'Authorization: Splunk "
+           "TOKEN' --gzip flows.log",
            "Send records to a Splunk HTTP Event Collector, compressed."},
           {"FLOW_FIREHOSE_ACCESS_KEY=secret flowcat --listen :8443 -o /var/flows/",
            "Be a Kinesis Data Firehose HTTP endpoint; one file an hour."},
       },
-      {{"EXIT STATUS", "0 success; 1 a data or I/O error; 2 a usage error. A closed pipe downstream "
-                       "(e.g. | head) ends flowcat quietly with 0."},
+      {{"EXIT STATUS",
+        "0 success; 1 a data or I/O error; 2 a usage error. A closed pipe downstream "
+        "(e.g. | head) ends flowcat quietly with 0."},
        {"NETWORK",
         "URLs. An http(s) input is fetched with GET and streamed (at most 8 MiB held, whatever its size); "
         "gzip and zstd are recognised by content as for files. Redirects are followed (at most 20). "
@@ -116,8 +119,7 @@ void define_cat_options(CLI::App& app, CatOptions& o) {
       ->type_name("TIME")
       ->group("Selection");
   app.add_option("--until", o.until, "Keep records starting before TIME")->type_name("TIME")->group("Selection");
-  app.add_flag("--merge", o.merge, "Interleave the inputs in start-time order (each input sorted)")
-      ->group("Selection");
+  app.add_flag("--merge", o.merge, "Interleave the inputs in start-time order (each input sorted)")->group("Selection");
   app.add_flag("-c,--count", o.count, "Print only the number of records")->group("Output");
   add_post_options(app, o.post);
   add_listen_options(app, o.listen);

@@ -14,11 +14,11 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include "flow/units.hpp"
 #include "flow/error.hpp"
-#include "net_options.hpp"
 #include "flow/firehose.hpp"
+#include "flow/units.hpp"
 #include "listen_output.hpp"
+#include "net_options.hpp"
 
 namespace flow {
 namespace {
@@ -53,7 +53,10 @@ struct Refusal {
 class Receiver {
  public:
   Receiver(const ListenOptions& o, const CommonOptions& common, Tool& tool)
-      : o_(o), tool_(tool), cfg_(tool.input_config(common)), max_body_(parse_size(o.max_body)),
+      : o_(o),
+        tool_(tool),
+        cfg_(tool.input_config(common)),
+        max_body_(parse_size(o.max_body)),
         out_(listen_output(common, tool)) {}
 
   void handle(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
@@ -83,7 +86,8 @@ class Receiver {
           throw Refusal{400, e.what()};
         }
         for (size_t i = 0; i < fr.records.size(); ++i)
-          parts.push_back({std::move(fr.records[i]), fmt::format("{} (Firehose {} record {})", name, printable(id), i + 1)});
+          parts.push_back(
+              {std::move(fr.records[i]), fmt::format("{} (Firehose {} record {})", name, printable(id), i + 1)});
       } else {
         parts.push_back({std::move(body), name});
       }
@@ -256,7 +260,9 @@ void run_listen(const ListenOptions& o, const CommonOptions& common, Tool& tool)
     receiver.handle(req, res, reader);
   });
   int bound = port == 0 ? svr.bind_to_any_port(host) : (svr.bind_to_port(host, port) ? port : -1);
-  if (bound < 0) throw DataError(fmt::format("--listen {}: cannot listen there (in use, or not an address of this host?)", o.address));
+  if (bound < 0)
+    throw DataError(
+        fmt::format("--listen {}: cannot listen there (in use, or not an address of this host?)", o.address));
   if (!o.port_file.empty()) {
     std::ofstream f(o.port_file);
     f << bound << "\n";

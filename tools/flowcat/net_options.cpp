@@ -17,7 +17,8 @@ void add_post_options(CLI::App& app, PostOptions& o) {
       ->check(CLI::IsMember({"ndjson", "elasticsearch", "opensearch", "splunk"}))
       ->capture_default_str()
       ->group(g);
-  app.add_option("--es-index", o.es_index, "elasticsearch: the index named in each action line (else the URL's /INDEX/_bulk)")
+  app.add_option("--es-index", o.es_index,
+                 "elasticsearch: the index named in each action line (else the URL's /INDEX/_bulk)")
       ->type_name("NAME")
       ->group(g);
   app.add_option("-H,--header", o.headers,

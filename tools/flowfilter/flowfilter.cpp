@@ -18,9 +18,9 @@ namespace flow {
 
 struct FilterCmdOptions {
   CommonOptions common;
-  std::string expr;       ///< -e
+  std::string expr;         ///< -e
   bool expr_given = false;  ///< -e was given (even empty: then every argument is an input)
-  std::string expr_file;  ///< -f
+  std::string expr_file;    ///< -f
   bool invert = false;
   bool count = false;
   bool check = false;
@@ -93,7 +93,8 @@ void define_filter_options(CLI::App& app, FilterCmdOptions& o) {
   app.add_option("--policy", o.policy, "Check the flows against the network policy in FILE (flow-policy(5))")
       ->type_name("FILE")
       ->group("Policy");
-  app.add_option("--report", o.reports, "With --policy: junit=FILE, sarif=FILE, github (annotations) or text=FILE; repeatable")
+  app.add_option("--report", o.reports,
+                 "With --policy: junit=FILE, sarif=FILE, github (annotations) or text=FILE; repeatable")
       ->allow_extra_args(false)  // one report per --report, so that the inputs after it stay inputs
       ->type_name("KIND[=FILE]")
       ->group("Policy");

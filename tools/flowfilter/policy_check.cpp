@@ -19,9 +19,10 @@ void run_policy_check(PolicyCheck& check, const CommonOptions& common, Tool& too
   check.finish();
   tool.report_skips(in->skipped());
   if (check.checked() == 0 && check.unjudged() > 0)
-    throw DataError(fmt::format("no record could be checked: {} record{} without addresses, protocol or action "
-                                "(Transit Gateway logs carry no action)",
-                                check.unjudged(), check.unjudged() == 1 ? "" : "s"));
+    throw DataError(
+        fmt::format("no record could be checked: {} record{} without addresses, protocol or action "
+                    "(Transit Gateway logs carry no action)",
+                    check.unjudged(), check.unjudged() == 1 ? "" : "s"));
 
   RecordOutput out(output_config(common));
   for (size_t idx : check.record_of()) out.write(*check.records()[idx]);
@@ -30,8 +31,8 @@ void run_policy_check(PolicyCheck& check, const CommonOptions& common, Tool& too
   for (const auto& rep : check.reports()) {
     auto eq = rep.find('=');
     std::string kind = rep.substr(0, eq), path = eq == std::string::npos ? "" : rep.substr(eq + 1);
-    std::string text = kind == "junit"   ? junit_report(check)
-                       : kind == "sarif" ? sarif_report(check)
+    std::string text = kind == "junit"    ? junit_report(check)
+                       : kind == "sarif"  ? sarif_report(check)
                        : kind == "github" ? github_report(check)
                                           : policy_summary(check);
     if (path.empty() || path == "-") {

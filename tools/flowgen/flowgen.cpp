@@ -6,11 +6,11 @@
 #include <ctime>
 #include <memory>
 
-#include "flow/error.hpp"
 #include "common/tool.hpp"
+#include "flow/error.hpp"
+#include "flow/gen_output.hpp"
 #include "flow/gen_sim.hpp"
 #include "flow/time.hpp"
-#include "flow/gen_output.hpp"
 
 namespace flow {
 
@@ -70,8 +70,9 @@ const ToolSpec& gen_spec() {
       {{"TOPOLOGY FILE",
         "Lines of 'KEY VALUE' ('#' starts a comment): vpcs, accounts, azs, web, app, db, cache, spare "
         "(idle instances), clients and region. Options given on the command line win over the file."},
-       {"EXIT STATUS", "0 success; 1 an I/O error; 2 a usage error. A closed pipe downstream (e.g. | head) "
-                       "ends flowgen quietly with 0."},
+       {"EXIT STATUS",
+        "0 success; 1 an I/O error; 2 a usage error. A closed pipe downstream (e.g. | head) "
+        "ends flowgen quietly with 0."},
        {"SEE ALSO", "flowcat(1), flowfilter(1), flow-policy(5), flow-formats(5)"}},
   };
   return spec;
@@ -80,39 +81,93 @@ const ToolSpec& gen_spec() {
 void define_gen_options(CLI::App& app, GenOptions& o) {
   add_output_options(app, o.common);
   app.add_option("--seed", o.seed, "Random seed: the same seed and options give the same bytes")
-      ->type_name("N")->capture_default_str()->group("Simulation");
+      ->type_name("N")
+      ->capture_default_str()
+      ->group("Simulation");
   app.add_option("--start", o.start, "Start of the time range (epoch, ISO 8601, now-1d)")
-      ->type_name("TIME")->capture_default_str()->group("Simulation");
+      ->type_name("TIME")
+      ->capture_default_str()
+      ->group("Simulation");
   app.add_option("--duration", o.duration, "Length of the time range (90s, 15m, 6h, 30d, 2w)")
-      ->type_name("DURATION")->capture_default_str()->group("Simulation");
+      ->type_name("DURATION")
+      ->capture_default_str()
+      ->group("Simulation");
   auto* flows = app.add_option("--flows", o.flows, "Write N records (connection rate chosen to fill the time range)")
-      ->type_name("N")->group("Simulation");
+                    ->type_name("N")
+                    ->group("Simulation");
   app.add_option("--rate", o.rate, "New connections per second, daily mean (traffic follows the day)")
-      ->type_name("R")->capture_default_str()->excludes(flows)->group("Simulation");
+      ->type_name("R")
+      ->capture_default_str()
+      ->excludes(flows)
+      ->group("Simulation");
   std::vector<std::string> names = gen::scenario_names();
   names.push_back("all");
   app.add_option("--scenario", o.scenarios, "Scenarios to add (comma-separated, or all)")
-      ->delimiter(',')->allow_extra_args(false)->check(CLI::IsMember(names))->type_name("LIST")->group("Simulation");
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->check(CLI::IsMember(names))
+      ->type_name("LIST")
+      ->group("Simulation");
   app.add_option("--skipdata-rate", o.skipdata, "Share of interface windows whose records are lost (SKIPDATA)")
-      ->type_name("P")->capture_default_str()->check(CLI::Range(0.0, 1.0))->group("Simulation");
-  auto* version = app.add_option("--log-version", o.log_version,
-                                 "Fields of AWS version N: 2 (the default format), 3, 4, 5, 7 or 8 (every VPC field up to N)")
-      ->type_name("N")->capture_default_str()->check(CLI::IsMember({2, 3, 4, 5, 7, 8}))->group("Output");
+      ->type_name("P")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0))
+      ->group("Simulation");
+  auto* version =
+      app.add_option("--log-version", o.log_version,
+                     "Fields of AWS version N: 2 (the default format), 3, 4, 5, 7 or 8 (every VPC field up to N)")
+          ->type_name("N")
+          ->capture_default_str()
+          ->check(CLI::IsMember({2, 3, 4, 5, 7, 8}))
+          ->group("Output");
   app.add_option("--aws-format", o.aws_format, "Custom field list, e.g. '${version} ${vpc-id} ${srcaddr} ...'")
-      ->type_name("FORMAT")->excludes(version)->group("Output");
+      ->type_name("FORMAT")
+      ->excludes(version)
+      ->group("Output");
   app.add_option("--s3", o.s3, "Write hourly S3 objects (.log.gz, header first) under DIR/AWSLogs/...")
-      ->type_name("FILE")->group("Output");
-  app.add_option("--truth", o.truth, "Write the scenarios' ground truth (JSON Lines) to FILE")->type_name("FILE")->group("Side outputs");
-  app.add_option("--connections", o.connections, "Write every simulated connection (JSON Lines) to FILE")->type_name("FILE")->group("Side outputs");
-  app.add_option("--estate", o.estate, "Write the interfaces (CSV: interface, instance, subnet, VPC, tier, owner...) to FILE")->type_name("FILE")->group("Side outputs");
-  app.add_option("--policy", o.policy, "Write the intended network policy (flowfilter --policy syntax) to FILE")->type_name("FILE")->group("Side outputs");
-  app.add_option("--topology", o.topology, "Read the estate's sizes from FILE (see TOPOLOGY FILE)")->type_name("FILE")->group("Estate");
-  app.add_option("--vpcs", o.vpcs, "VPCs (each with every tier)")->type_name("N")->capture_default_str()->check(CLI::Range(1, 200))->group("Estate");
-  app.add_option("--accounts", o.accounts, "Accounts the VPCs are spread over")->type_name("N")->capture_default_str()->check(CLI::Range(1, 200))->group("Estate");
-  app.add_option("--azs", o.azs, "Availability zones")->type_name("N")->capture_default_str()->check(CLI::Range(1, 6))->group("Estate");
+      ->type_name("FILE")
+      ->group("Output");
+  app.add_option("--truth", o.truth, "Write the scenarios' ground truth (JSON Lines) to FILE")
+      ->type_name("FILE")
+      ->group("Side outputs");
+  app.add_option("--connections", o.connections, "Write every simulated connection (JSON Lines) to FILE")
+      ->type_name("FILE")
+      ->group("Side outputs");
+  app.add_option("--estate", o.estate,
+                 "Write the interfaces (CSV: interface, instance, subnet, VPC, tier, owner...) to FILE")
+      ->type_name("FILE")
+      ->group("Side outputs");
+  app.add_option("--policy", o.policy, "Write the intended network policy (flowfilter --policy syntax) to FILE")
+      ->type_name("FILE")
+      ->group("Side outputs");
+  app.add_option("--topology", o.topology, "Read the estate's sizes from FILE (see TOPOLOGY FILE)")
+      ->type_name("FILE")
+      ->group("Estate");
+  app.add_option("--vpcs", o.vpcs, "VPCs (each with every tier)")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 200))
+      ->group("Estate");
+  app.add_option("--accounts", o.accounts, "Accounts the VPCs are spread over")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 200))
+      ->group("Estate");
+  app.add_option("--azs", o.azs, "Availability zones")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 6))
+      ->group("Estate");
   app.add_option("--hosts", o.hosts, "Instances per VPC in the web, app, db and cache tiers (at least 4)")
-      ->type_name("N")->capture_default_str()->check(CLI::Range(4, 5000))->group("Estate");
-  app.add_option("--clients", o.clients, "Internet client addresses")->type_name("N")->capture_default_str()->check(CLI::Range(1, 1000000))->group("Estate");
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 5000))
+      ->group("Estate");
+  app.add_option("--clients", o.clients, "Internet client addresses")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000))
+      ->group("Estate");
   app.add_option("--region", o.region, "AWS Region")->type_name("REGION")->capture_default_str()->group("Estate");
 }
 
@@ -129,12 +184,14 @@ gen::GenConfig make_config(const GenOptions& o, CLI::App& app) {
   if (o.flows > 0 && app.get_option("--duration")->count() > 0) cfg.fit_rate = true;
   // The run stops at N records, so a range too long costs nothing; one too short gives fewer
   // (night traffic is half the mean, and connections average fewer records than 4.5).
-  else if (o.flows > 0) cfg.duration = std::max<int64_t>(3600, static_cast<int64_t>(double(o.flows) / (4.5 * o.rate) * 4));
+  else if (o.flows > 0)
+    cfg.duration = std::max<int64_t>(3600, static_cast<int64_t>(double(o.flows) / (4.5 * o.rate) * 4));
   if (!(o.rate > 0)) throw UsageError("--rate: must be more than 0");
   cfg.skipdata = o.skipdata;
   for (const auto& s : o.scenarios) {
     if (s == "all") cfg.scenarios = gen::scenario_names();
-    else if (std::find(cfg.scenarios.begin(), cfg.scenarios.end(), s) == cfg.scenarios.end()) cfg.scenarios.push_back(s);
+    else if (std::find(cfg.scenarios.begin(), cfg.scenarios.end(), s) == cfg.scenarios.end())
+      cfg.scenarios.push_back(s);
   }
   gen::EstateSize& z = cfg.size;
   if (!o.topology.empty()) gen::read_topology(o.topology, z);
@@ -170,7 +227,8 @@ gen::GenConfig make_config(const GenOptions& o, CLI::App& app) {
                                      near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
       }
       if (field_info(*c.id).family == Family::Tgw)
-        throw UsageError(fmt::format("--aws-format: '{}' is a Transit Gateway field; flowgen writes VPC flow logs", c.name));
+        throw UsageError(
+            fmt::format("--aws-format: '{}' is a Transit Gateway field; flowgen writes VPC flow logs", c.name));
     }
   } else {
     cfg.schema = gen::version_schema(o.log_version);
@@ -195,7 +253,7 @@ void run_gen(const GenOptions& o, CLI::App& app, Tool& tool) {
   finish_sink(*sink);
   if (o.flows > 0 && g.records_written() < o.flows)
     tool.warn(fmt::format("--flows {}: only {} records fit in the time range (raise --rate or --duration)", o.flows,
-                         g.records_written()));
+                          g.records_written()));
   if (!o.truth.empty()) write_file(o.truth, truth_json(g.scenarios()));
 }
 

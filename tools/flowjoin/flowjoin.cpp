@@ -35,7 +35,8 @@ const ToolSpec& join_spec() {
       "are undone) to each record whose FIELD equals the table's key: the column named like FIELD, else the "
       "first (flowgen --estate writes such a table: --table interface-id=estate.csv gives instance, tier, "
       "service and owner). A column named like a known field has that field's type; another is a number when "
-      "all its values are whole numbers, an address when all are addresses, text otherwise. --cidr FIELD=FILE looks an address up in a table of "
+      "all its values are whole numbers, an address when all are addresses, text otherwise. --cidr FIELD=FILE looks an "
+      "address up in a table of "
       "prefixes (IPv4 and IPv6; the column named cidr, prefix, network or subnet, else the first) and adds "
       "the columns of the longest prefix holding it, named after the field: --cidr srcaddr=subnets.csv adds "
       "src.COLUMN, pkt-dstaddr gives pkt-dst.COLUMN. --ip-ranges FIELD=ip-ranges.json (the file AWS "
@@ -86,7 +87,8 @@ const ToolSpec& join_spec() {
           {"flowjoin --ip-ranges dstaddr=ip-ranges.json flows.log | flowagg -k dst.aws-service",
            "Traffic per AWS service reached."},
           {"flowjoin --cidr srcaddr=inventory.csv --join anti flows.log", "Flows from addresses in no known prefix."},
-          {"flowjoin --stitch -O table flows.log", "Conversations: initiator, responder, bytes each way, who saw them."},
+          {"flowjoin --stitch -O table flows.log",
+           "Conversations: initiator, responder, bytes each way, who saw them."},
           {"flowjoin --stitch flows.log | flowagg -k dstaddr,dstport --top 10 -a count,fwd-bytes,rev-bytes",
            "The busiest services by conversations."},
           {"flowjoin --dedup flows.log | flowagg -k srcaddr --top 10", "Top talkers without counting a packet twice."},
@@ -130,7 +132,9 @@ void define_join_options(CLI::App& app, JoinCmdOptions& o) {
       ->type_name("FIELD=FILE")
       ->allow_extra_args(false)
       ->group("Enrichment");
-  app.add_option("--with", o.with, "Join with the records of FILE (read into memory)")->type_name("FILE")->group("Joins");
+  app.add_option("--with", o.with, "Join with the records of FILE (read into memory)")
+      ->type_name("FILE")
+      ->group("Joins");
   app.add_option("--on", o.on, "The fields that must be equal: FIELD or FIELD=WITH-FIELD, comma-separated")
       ->type_name("KEYS")
       ->group("Joins");
@@ -141,7 +145,8 @@ void define_join_options(CLI::App& app, JoinCmdOptions& o) {
       ->type_name("PREFIX")
       ->capture_default_str()
       ->group("Joins");
-  app.add_option("--join", o.join, "left: every record; inner: matched only; anti: unmatched only (--with, else the lookups)")
+  app.add_option("--join", o.join,
+                 "left: every record; inner: matched only; anti: unmatched only (--with, else the lookups)")
       ->type_name("KIND")
       ->check(CLI::IsMember({"left", "inner", "anti"}))
       ->capture_default_str()
@@ -153,22 +158,27 @@ namespace {
 enum class JoinKind { Left, Inner, Anti };
 
 void check_usage(const JoinCmdOptions& o) {
-  if (o.stitch && o.dedup) throw UsageError("--stitch and --dedup: give one (stitching already counts each direction once)");
+  if (o.stitch && o.dedup)
+    throw UsageError("--stitch and --dedup: give one (stitching already counts each direction once)");
   if (o.with.empty() && !o.on.empty()) throw UsageError("--on names the fields to join --with FILE on: give --with");
   if (!o.with.empty() && o.on.empty()) throw UsageError("--with FILE needs --on FIELD[=WITH-FIELD],...");
   if (o.with.empty() && !o.within.empty()) throw UsageError("--within applies to --with: give --with");
   if (!o.with_prefix.empty() && !is_field_name_syntax(o.with_prefix + "x"))
-    throw UsageError(fmt::format("--with-prefix '{}': a prefix of field names (lower case, digits, '-', '.')", o.with_prefix));
-  if (!o.stitch && !o.dedup && o.with.empty() && o.tables.empty() && o.cidrs.empty() && o.ip_ranges.empty() && o.mmdbs.empty())
-    throw UsageError("nothing to do: give --table, --cidr, --ip-ranges, --mmdb, --with, --stitch or --dedup (see --help)");
+    throw UsageError(
+        fmt::format("--with-prefix '{}': a prefix of field names (lower case, digits, '-', '.')", o.with_prefix));
+  if (!o.stitch && !o.dedup && o.with.empty() && o.tables.empty() && o.cidrs.empty() && o.ip_ranges.empty() &&
+      o.mmdbs.empty())
+    throw UsageError(
+        "nothing to do: give --table, --cidr, --ip-ranges, --mmdb, --with, --stitch or --dedup (see --help)");
 }
 
 /// The lookups in the order of the options: --table, --cidr, --ip-ranges, --mmdb, each as given.
 std::vector<LookupSpec> lookup_specs(const JoinCmdOptions& o) {
   std::vector<LookupSpec> specs;
-  for (auto& [kind, texts, name] : {std::tuple{LookupSpec::Key, &o.tables, "--table"}, std::tuple{LookupSpec::Cidr, &o.cidrs, "--cidr"},
-                                    std::tuple{LookupSpec::IpRanges, &o.ip_ranges, "--ip-ranges"},
-                                    std::tuple{LookupSpec::Mmdb, &o.mmdbs, "--mmdb"}})
+  for (auto& [kind, texts, name] :
+       {std::tuple{LookupSpec::Key, &o.tables, "--table"}, std::tuple{LookupSpec::Cidr, &o.cidrs, "--cidr"},
+        std::tuple{LookupSpec::IpRanges, &o.ip_ranges, "--ip-ranges"},
+        std::tuple{LookupSpec::Mmdb, &o.mmdbs, "--mmdb"}})
     for (const std::string& t : *texts) specs.push_back(parse_lookup_spec(kind, t, name));
   return specs;
 }
@@ -198,7 +208,7 @@ void run_join(const JoinCmdOptions& o, Tool& tool) {
     tool.report_skips(with_in->skipped());
     if (with->without_key())
       tool.warn(fmt::format("--with {}: {} of {} records have no value for a key field; they match nothing", o.with,
-                           with->without_key(), with->loaded()));
+                            with->without_key(), with->loaded()));
   }
 
   std::optional<Conversations> convs;
@@ -207,9 +217,9 @@ void run_join(const JoinCmdOptions& o, Tool& tool) {
   InputConfig cfg = tool.input_config(o.common);
   // Conversations read only these fields (the binary reader then decodes no others).
   if (o.stitch && o.with.empty())
-    cfg.read.fields.emplace(std::vector<std::string>{"interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol",
-                                                     "packets", "bytes", "start", "end", "action", "tcp-flags",
-                                                     "pkt-srcaddr", "pkt-dstaddr"});
+    cfg.read.fields.emplace(std::vector<std::string>{"interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
+                                                     "protocol", "packets", "bytes", "start", "end", "action",
+                                                     "tcp-flags", "pkt-srcaddr", "pkt-dstaddr"});
   auto in = sequential_stream(std::move(cfg));
   RecordOutput out(output_config(o.common));
   // Lookups last: they enrich conversations as well as records. --join filters by them when
@@ -250,17 +260,18 @@ void run_join(const JoinCmdOptions& o, Tool& tool) {
   if (convs) {
     const ConversationStats& s = convs->stats();
     if (s.late)
-      tool.warn(fmt::format("{} record{} came more than --idle ({}) after the input's time (first: {}): the input is not "
-                           "in time order, and their conversations may be split; sort it (flowcat --merge) or raise --idle",
-                           s.late, s.late == 1 ? "" : "s", o.idle, s.first_late));
+      tool.warn(
+          fmt::format("{} record{} came more than --idle ({}) after the input's time (first: {}): the input is not "
+                      "in time order, and their conversations may be split; sort it (flowcat --merge) or raise --idle",
+                      s.late, s.late == 1 ? "" : "s", o.idle, s.first_late));
     if (o.stitch)
       tool.note(fmt::format("stitched {} records into {} conversations{}", s.records, s.conversations,
-                           s.no_flow ? fmt::format(" ({} record{} without a flow left out: NODATA, SKIPDATA)", s.no_flow,
-                                                   s.no_flow == 1 ? "" : "s")
-                                     : ""));
+                            s.no_flow ? fmt::format(" ({} record{} without a flow left out: NODATA, SKIPDATA)",
+                                                    s.no_flow, s.no_flow == 1 ? "" : "s")
+                                      : ""));
     else
-      tool.note(fmt::format("dedup: kept {} records, dropped {} second observations ({} bytes) of {} connections", s.kept,
-                           s.dropped, s.dropped_bytes, s.conversations));
+      tool.note(fmt::format("dedup: kept {} records, dropped {} second observations ({} bytes) of {} connections",
+                            s.kept, s.dropped, s.dropped_bytes, s.conversations));
   }
 }
 

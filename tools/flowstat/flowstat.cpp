@@ -7,10 +7,10 @@
 
 #include <cstdlib>
 
-#include "flow/units.hpp"
 #include "flow/error.hpp"
 #include "flow/io.hpp"
 #include "flow/stat.hpp"
+#include "flow/units.hpp"
 
 namespace flow {
 
@@ -46,16 +46,19 @@ const ToolSpec& stat_spec() {
       "attach to a ticket.",
       {
           {"flowstat flows.log", "The report, on the terminal."},
-          {"zcat 2024/06/01/*.log.gz | flowstat --report day.html", "A day of S3 objects: the report, and a page for the ticket."},
+          {"zcat 2024/06/01/*.log.gz | flowstat --report day.html",
+           "A day of S3 objects: the report, and a page for the ticket."},
           {"flowstat -O json flows.log | jq '.top.sources_by_bytes[0]'", "The biggest sender, for a script."},
-          {"flowfilter 'vpc-id == \"vpc-0a1b\"' flows.log | flowstat --top 20", "The report for one VPC, with longer top lists."},
+          {"flowfilter 'vpc-id == \"vpc-0a1b\"' flows.log | flowstat --top 20",
+           "The report for one VPC, with longer top lists."},
       },
       {{"JSON SCHEMA",
         "flowstat -O json writes one object: schema (\"flowstat/1\"); totals {records, packets, bytes, interfaces, "
         "first, last} (times in Unix seconds, null when absent); log_status {STATUS: records}; actions {ACTION: "
         "{records, packets, bytes}} (\"-\" for records without an action); top {sources_by_bytes, sources_by_records, "
         "destinations_by_bytes, destinations_by_records, pairs_by_bytes, pairs_by_records, ports_by_bytes, "
-        "ports_by_records, protocols}, each a list of {key fields..., records, bytes}; distributions {bytes, duration}, "
+        "ports_by_records, protocols}, each a list of {key fields..., records, bytes}; distributions {bytes, "
+        "duration}, "
         "each {unit, p50, p90, p99, max, histogram: [{le, records}]} (le null for the last bucket); timeline "
         "{bin_seconds, bins: [{start, records, bytes}]}; rejected {records, top_sources: [{srcaddr, records, ports}], "
         "top_ports: [{protocol, dstport, records}]}. Key fields keep their types (protocol is a number; the text, "
@@ -80,13 +83,19 @@ void define_stat_options(CLI::App& app, StatCmdOptions& o) {
   app.add_option("--report", o.report, "Also write the report to FILE: HTML (.html) or Markdown (.md)")
       ->type_name("FILE")
       ->group("Output");
-  app.add_option("--top", o.top, "Length of the top lists")->type_name("N")->capture_default_str()->check(CLI::Range(1, 10000))->group("Output");
+  app.add_option("--top", o.top, "Length of the top lists")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000))
+      ->group("Output");
   app.add_flag("--ascii", o.ascii, "Bars and charts in ASCII only")->group("Output");
   app.add_option("--memory", o.memory, "Group state kept in memory before spilling to disk (per question)")
       ->type_name("SIZE")
       ->capture_default_str()
       ->group("Scale");
-  app.add_option("--tmpdir", o.tmpdir, "Where spill files go (default: $TMPDIR or /tmp)")->type_name("DIR")->group("Scale");
+  app.add_option("--tmpdir", o.tmpdir, "Where spill files go (default: $TMPDIR or /tmp)")
+      ->type_name("DIR")
+      ->group("Scale");
 }
 
 namespace {
@@ -96,8 +105,8 @@ bool utf8_locale() {
     const char* v = std::getenv(var);
     if (v && *v) {
       std::string s(v);
-      return s.find("UTF-8") != std::string::npos || s.find("utf8") != std::string::npos || s.find("UTF8") != std::string::npos ||
-             s.find("utf-8") != std::string::npos;
+      return s.find("UTF-8") != std::string::npos || s.find("utf8") != std::string::npos ||
+             s.find("UTF8") != std::string::npos || s.find("utf-8") != std::string::npos;
     }
   }
   return false;

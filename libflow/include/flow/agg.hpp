@@ -22,8 +22,8 @@ struct Driver;
 
 /// One grouping key, e.g. "dstport", "srcaddr/24", "dstaddr/24/64", "start/5m".
 struct KeySpec {
-  std::string text;  ///< as written
-  Column column;     ///< the output column: the field's name and type
+  std::string text;                 ///< as written
+  Column column;                    ///< the output column: the field's name and type
   int v4_bits = 32, v6_bits = 128;  ///< address keys: the prefix kept
   int64_t bin = 0;                  ///< time keys: bin width in seconds (0: none), aligned to UTC
 };
@@ -34,9 +34,9 @@ enum class AggKind { Count, Sum, Min, Max, Mean, Distinct, ApproxDistinct, Quant
 struct ValueSpec {
   std::string text;  ///< as written
   AggKind kind = AggKind::Count;
-  Column field;      ///< the field aggregated (none for count)
-  double q = 0;      ///< Quantile: 0..1
-  Column column;     ///< the output column
+  Column field;   ///< the field aggregated (none for count)
+  double q = 0;   ///< Quantile: 0..1
+  Column column;  ///< the output column
 };
 
 struct AggSpec {
@@ -136,10 +136,10 @@ class Aggregator {
   /// The spec a partial file was made with (its -k, -a and --bidir).
   static AggSpec partial_spec(const std::string& path);
 
-  uint64_t groups() const;     ///< groups so far, in memory (before finish)
-  uint64_t spills() const;     ///< runs written to disk
-  uint64_t records() const;    ///< records added
-  uint64_t deferred() const;   ///< rows of deferred partitions kept to be grouped at finish()
+  uint64_t groups() const;    ///< groups so far, in memory (before finish)
+  uint64_t spills() const;    ///< runs written to disk
+  uint64_t records() const;   ///< records added
+  uint64_t deferred() const;  ///< rows of deferred partitions kept to be grouped at finish()
 
  private:
   // The protocol of threads reading one input together (agg/driver.hpp drives it for read()).

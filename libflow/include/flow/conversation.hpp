@@ -21,13 +21,13 @@ struct ConversationOptions {
 
 /// What a run saw, for the end-of-run note.
 struct ConversationStats {
-  uint64_t records = 0;        ///< records with a connection (added)
-  uint64_t no_flow = 0;        ///< NODATA, SKIPDATA and records without addresses or protocol
-  uint64_t conversations = 0;  ///< conversations closed so far
+  uint64_t records = 0;            ///< records with a connection (added)
+  uint64_t no_flow = 0;            ///< NODATA, SKIPDATA and records without addresses or protocol
+  uint64_t conversations = 0;      ///< conversations closed so far
   uint64_t kept = 0, dropped = 0;  ///< dedup: records kept and second observations dropped
   uint64_t dropped_bytes = 0;
-  uint64_t late = 0;           ///< records older than the input's time by more than the idle time
-  std::string first_late;      ///< "FILE:LINE" of the first of them
+  uint64_t late = 0;       ///< records older than the input's time by more than the idle time
+  std::string first_late;  ///< "FILE:LINE" of the first of them
 };
 
 /// Tracks the conversations open at the input's current time. Bounded memory on input in time

@@ -43,8 +43,12 @@ using WarnFn = std::function<void(const std::string&)>;
 struct Messages {
   WarnFn warn;  ///< something went wrong but the run goes on
   WarnFn note;  ///< what was done ("delivered 100 records to ...")
-  void warning(const std::string& m) const { if (warn) warn(m); }
-  void notice(const std::string& m) const { if (note) note(m); }
+  void warning(const std::string& m) const {
+    if (warn) warn(m);
+  }
+  void notice(const std::string& m) const {
+    if (note) note(m);
+  }
 };
 
 /// A bad command line: exit 2.

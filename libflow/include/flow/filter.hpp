@@ -68,8 +68,8 @@ class Filter {
   bool eval(const Record& r) const;
 
   std::unique_ptr<filter::Node> root_;
-  std::string text_;          // the expression and its settings, to compile it again for an
-  FilterSettings settings_;   // input whose ${name} columns are typed (numbers, addresses)
+  std::string text_;         // the expression and its settings, to compile it again for an
+  FilterSettings settings_;  // input whose ${name} columns are typed (numbers, addresses)
   std::vector<Key> keys_;
   std::vector<int> slots_;
   SchemaPtr bound_;

@@ -29,7 +29,7 @@ struct ReadOptions {
   /// Every schema given (aws_schema first): a line that does not read with the current one is
   /// read with the one of its number of fields. Empty with aws_schema set: that one only.
   std::vector<SchemaPtr> aws_schemas;
-  WarnFn warn;           ///< receives "FILE:LINE: ..." warnings; may be empty
+  WarnFn warn;  ///< receives "FILE:LINE: ..." warnings; may be empty
   /// GCP: keep both reports of a flow logged at both ends (by default the second is dropped).
   bool gcp_both_ends = false;
   /// The caller reads only these fields (by name). A reader may then deliver records whose

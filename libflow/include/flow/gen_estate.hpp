@@ -40,7 +40,8 @@ struct Interface {
     // Intervals are 60 or 600 s: constant divisors make the divisions multiplications, and
     // computing both and picking one spares a branch that interfaces of both kinds, taking turns,
     // would mispredict.
-    if (interval != 60 && interval != 600) [[unlikely]] return floor_div(t - phase, interval);
+    if (interval != 60 && interval != 600) [[unlikely]]
+      return floor_div(t - phase, interval);
     const int64_t q60 = floor_div(t - phase, 60), q600 = floor_div(t - phase, 600);
     return interval == 60 ? q60 : q600;
   }

@@ -15,10 +15,10 @@ namespace flow::gen {
 /// addresses that interface reports.
 struct Obs {
   uint32_t eni = 0;
-  uint8_t dir = 0;       // 0: initiator -> responder packets, 1: the replies
-  bool egress = false;   // flow-direction relative to the interface
-  bool reject = false;   // the interface's security group dropped these packets
-  uint8_t path = 0;      // traffic-path (egress only; 0 = none)
+  uint8_t dir = 0;      // 0: initiator -> responder packets, 1: the replies
+  bool egress = false;  // flow-direction relative to the interface
+  bool reject = false;  // the interface's security group dropped these packets
+  uint8_t path = 0;     // traffic-path (egress only; 0 = none)
   uint16_t sport = 0, dport = 0;
   Ip src, dst, pkt_src, pkt_dst;
   const char* src_svc = nullptr;  // pkt-src-aws-service
@@ -32,7 +32,7 @@ struct Conn {
   uint8_t proto = 6;
   Ip init, resp;
   uint16_t init_port = 0, resp_port = 0;
-  uint64_t packets[2] = {0, 0}, bytes[2] = {0, 0};  // [0] initiator -> responder, [1] back
+  uint64_t packets[2] = {0, 0}, bytes[2] = {0, 0};            // [0] initiator -> responder, [1] back
   enum Close : uint8_t { Fin, Rst, Open, None } close = Fin;  // None: never established
   bool rejected = false;
   int scenario = -1;  // index into Generator::scenarios(), or -1
@@ -58,9 +58,9 @@ struct GenConfig {
   uint64_t seed = 1;
   int64_t start = 1717372800;  // 2024-06-03T00:00:00Z, a Monday
   int64_t duration = 3600;
-  double rate = 10;      // new connections per second (daily mean); ignored when flows > 0
-  uint64_t flows = 0;    // stop after this many records (0: run the whole time range)
-  bool fit_rate = false; // choose the rate so that `flows` records fill the time range
+  double rate = 10;       // new connections per second (daily mean); ignored when flows > 0
+  uint64_t flows = 0;     // stop after this many records (0: run the whole time range)
+  bool fit_rate = false;  // choose the rate so that `flows` records fill the time range
   std::vector<std::string> scenarios;
   double skipdata = 0.0005;  // share of interface windows whose records AWS skips
   SchemaPtr schema;          // the records' fields

@@ -33,7 +33,10 @@ class InputStream {
   const char* data() const { return buf_.data() + begin_; }
   size_t size() const { return end_ - begin_; }
   std::string_view view() const { return {data(), size()}; }
-  void consume(size_t n) { begin_ += n; offset_ += n; }
+  void consume(size_t n) {
+    begin_ += n;
+    offset_ += n;
+  }
   /// Reads more bytes, keeping the unconsumed ones; false when the source is exhausted.
   /// With `want`, reads until at least `want` bytes are buffered or the source ends.
   bool fill(size_t want = 0);
@@ -116,7 +119,10 @@ class Output {
   }
   void advance(char* end) { used_ = static_cast<size_t>(end - buf_.data()); }
   void write(std::string_view s);
-  void put(char c) { *space(1) = c; ++used_; }
+  void put(char c) {
+    *space(1) = c;
+    ++used_;
+  }
   void flush();
   /// Flushes, and for a file makes it durable and renames it into place.
   void commit();

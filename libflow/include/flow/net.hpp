@@ -26,15 +26,15 @@ std::unique_ptr<ByteSource> http_source(const std::string& url, const NetTimeout
 /// How flowcat --post delivers records.
 struct PostOptions {
   std::string url;
-  std::string shape = "ndjson";  ///< ndjson, elasticsearch (_bulk), splunk (HEC)
-  std::string es_index;          ///< elasticsearch: "_index" of each action line ("" = the URL's)
+  std::string shape = "ndjson";      ///< ndjson, elasticsearch (_bulk), splunk (HEC)
+  std::string es_index;              ///< elasticsearch: "_index" of each action line ("" = the URL's)
   std::vector<std::string> headers;  ///< "Name: value"
   bool gzip = false;
   uint64_t batch_records = 1000;
   std::string batch_bytes = "4Mi";
-  unsigned retries = 8;          ///< attempts after the first
-  double retry_time = 120;       ///< seconds, in all, of retrying one batch
-  double backoff = 0.5;          ///< seconds before the first retry (then doubled, with jitter)
+  unsigned retries = 8;     ///< attempts after the first
+  double retry_time = 120;  ///< seconds, in all, of retrying one batch
+  double backoff = 0.5;     ///< seconds before the first retry (then doubled, with jitter)
 };
 /// A Writer that posts the records as JSON in batches, with retries. finish() sends the rest,
 /// reports how many records were delivered, and throws DataError when some were not.

@@ -15,11 +15,10 @@
 
 namespace flow {
 
-
 /// Protocol and destination ports a rule covers.
 struct PolicyService {
-  std::optional<uint8_t> protocol;                     ///< nullopt = any protocol
-  std::vector<std::pair<uint16_t, uint16_t>> ports;    ///< inclusive ranges; empty = any port
+  std::optional<uint8_t> protocol;                   ///< nullopt = any protocol
+  std::vector<std::pair<uint16_t, uint16_t>> ports;  ///< inclusive ranges; empty = any port
   bool matches(uint8_t proto, uint16_t port) const;
 };
 
@@ -114,14 +113,13 @@ class PolicyCheck {
   bool is_required(int rule) const;
 
   std::map<Connection, Seen> candidates_;  // connections that may violate the policy
-  RecentSet refused_;   // forbidden connections seen rejected
-  RecentSet answered_;  // required connections seen answered
+  RecentSet refused_;                      // forbidden connections seen rejected
+  RecentSet answered_;                     // required connections seen answered
   std::vector<std::unique_ptr<Record>> kept_;
   std::vector<Violation> violations_;
   std::vector<size_t> record_of_;
   uint64_t checked_ = 0, unjudged_ = 0;
 };
-
 
 /// The reports (--report): JUnit XML, SARIF 2.1.0, GitHub workflow annotations, text summary.
 std::string policy_summary(const PolicyCheck& c);

@@ -53,22 +53,20 @@ class Schema {
 using SchemaPtr = std::shared_ptr<const Schema>;
 
 /// True when both point at equal schemas (cheap when they are the same object).
-inline bool same_schema(const SchemaPtr& a, const SchemaPtr& b) {
-  return a == b || (a && b && *a == *b);
-}
+inline bool same_schema(const SchemaPtr& a, const SchemaPtr& b) { return a == b || (a && b && *a == *b); }
 
 /// One field's value. Which union member is live follows the column's Type; strings point into
 /// storage owned by the reader (or the record's arena) and stay valid until the next read.
 struct Value {
   enum State : uint8_t { Null = 0, Set = 1 };
   union {
-    uint64_t u;               // Type::UInt
-    int64_t t;                // Type::Time
-    struct {                  // Type::String
+    uint64_t u;  // Type::UInt
+    int64_t t;   // Type::Time
+    struct {     // Type::String
       const char* data;
       uint32_t size;
     } s;
-    uint8_t ip[16];           // Type::Ip
+    uint8_t ip[16];  // Type::Ip
   };
   State state = Null;
   bool v6 = false;  // Type::Ip only
@@ -87,8 +85,14 @@ struct Value {
     std::memset(ip, 0, sizeof ip);
     state = Null;
   }
-  void set_uint(uint64_t v) { u = v; state = Set; }
-  void set_time(int64_t v) { t = v; state = Set; }
+  void set_uint(uint64_t v) {
+    u = v;
+    state = Set;
+  }
+  void set_time(int64_t v) {
+    t = v;
+    state = Set;
+  }
   void set_str(std::string_view v) {
     s.data = v.data();
     s.size = static_cast<uint32_t>(v.size());

@@ -27,7 +27,7 @@ struct TopList {
 };
 
 struct Distribution {
-  std::string unit;                                      ///< "bytes", "seconds"
+  std::string unit;  ///< "bytes", "seconds"
   uint64_t p50 = 0, p90 = 0, p99 = 0, max = 0;
   std::vector<std::pair<uint64_t, uint64_t>> histogram;  ///< (upper bound, records); last: UINT64_MAX
 };
@@ -41,7 +41,7 @@ struct Stats {
   uint64_t records = 0, packets = 0, bytes = 0, interfaces = 0;
   std::optional<int64_t> first, last;
   std::vector<std::pair<std::string, uint64_t>> log_status;  ///< OK, NODATA, SKIPDATA, -
-  std::vector<StatRow> actions;                             ///< keys[0]: ACCEPT, REJECT, -
+  std::vector<StatRow> actions;                              ///< keys[0]: ACCEPT, REJECT, -
   std::vector<TopList> tops;
   Distribution sizes, durations;
   int64_t bin = 0;  ///< seconds per timeline bin
@@ -61,8 +61,8 @@ struct StatOptions {
 Stats compute_stats(RecordStream& in, const StatOptions& o);
 
 struct RenderOptions {
-  bool color = false;    ///< ANSI colours (a terminal, and NO_COLOR unset)
-  bool unicode = true;   ///< block characters for bars; ASCII otherwise
+  bool color = false;   ///< ANSI colours (a terminal, and NO_COLOR unset)
+  bool unicode = true;  ///< block characters for bars; ASCII otherwise
   size_t width = 80;
 };
 std::string render_text(const Stats& s, const RenderOptions& o);

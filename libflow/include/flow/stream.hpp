@@ -18,9 +18,9 @@ ErrorPolicy parse_error_policy(std::string_view name);  // throws UsageError
 
 /// Counts what a source skipped, for the end-of-run report.
 struct SkipReport {
-  uint64_t records = 0;      ///< malformed records skipped (a damaged block counts its records)
-  uint64_t errors = 0;       ///< errors met (one damaged block = one error)
-  std::string first;         ///< message of the first error
+  uint64_t records = 0;  ///< malformed records skipped (a damaged block counts its records)
+  uint64_t errors = 0;   ///< errors met (one damaged block = one error)
+  std::string first;     ///< message of the first error
 };
 
 /// Observer of input progress (bytes of the current file), for progress bars.

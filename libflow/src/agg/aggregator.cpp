@@ -28,7 +28,8 @@ constexpr std::string_view kMagic = "flowagg-partial 2\n";
 // ---- the public face ----
 
 Aggregator::Aggregator(AggSpec spec, AggLimits limits)
-    : spec_(std::make_shared<const AggSpec>(std::move(spec))), impl_(std::make_unique<Impl>(*spec_, std::move(limits))) {}
+    : spec_(std::make_shared<const AggSpec>(std::move(spec))),
+      impl_(std::make_unique<Impl>(*spec_, std::move(limits))) {}
 Aggregator::~Aggregator() = default;
 Aggregator::Aggregator(Aggregator&&) noexcept = default;
 Aggregator& Aggregator::operator=(Aggregator&&) noexcept = default;
@@ -216,7 +217,9 @@ uint32_t Aggregator::partitions() const { return static_cast<uint32_t>(impl_->ta
 void Aggregator::limit_memory(uint64_t bytes) { impl_->limits.memory = bytes; }
 
 std::shared_ptr<AggLanes> Aggregator::make_lanes(unsigned n) { return std::make_shared<AggLanes>(n); }
-void Aggregator::join_lanes(std::shared_ptr<AggLanes> lanes, unsigned lane) { impl_->join_lanes(std::move(lanes), lane); }
+void Aggregator::join_lanes(std::shared_ptr<AggLanes> lanes, unsigned lane) {
+  impl_->join_lanes(std::move(lanes), lane);
+}
 void Aggregator::leave_lanes() { impl_->leave_lanes(); }
 
 void Aggregator::write_partial(Output& out) {

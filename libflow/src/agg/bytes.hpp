@@ -111,10 +111,8 @@ inline Value decode_ordered(ByteReader& r, Type t, Arena& arena) {
     case Type::Time: {
       uint64_t x = 0;
       for (int i = 0; i < 8; ++i) x = x << 8 | r.u8();
-      if (t == Type::Time)
-        v.set_time(static_cast<int64_t>(x ^ (uint64_t{1} << 63)));
-      else
-        v.set_uint(x);
+      if (t == Type::Time) v.set_time(static_cast<int64_t>(x ^ (uint64_t{1} << 63)));
+      else v.set_uint(x);
       break;
     }
     case Type::Ip: {

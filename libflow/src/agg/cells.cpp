@@ -135,9 +135,7 @@ void write_cell(const ValueSpec& spec, const Cell& c, const Store& s, ByteWriter
     case AggKind::Distinct: s.sets[c.a].write(w); break;
     case AggKind::ApproxDistinct: s.hlls[c.a].write(w); break;
     case AggKind::Quantile: s.quants[c.a].write(w); break;
-    default:
-      w.u64(c.a);
-      w.u64(c.b);
+    default: w.u64(c.a); w.u64(c.b);
   }
 }
 
@@ -201,10 +199,8 @@ Value final_value(const ValueSpec& spec, const Cell& c, const Store& s) {
     case AggKind::First:
     case AggKind::Last:
       if (c.b) {
-        if (spec.column.type == Type::Time)
-          v.set_time(static_cast<int64_t>(c.a));
-        else
-          v.set_uint(c.a);
+        if (spec.column.type == Type::Time) v.set_time(static_cast<int64_t>(c.a));
+        else v.set_uint(c.a);
       }
       break;
     case AggKind::Distinct: v.set_uint(s.sets[c.a].count()); break;

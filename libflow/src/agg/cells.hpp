@@ -26,7 +26,7 @@ class CellLayout {
   /// Where one value's cell is: its a at `off`; a flag b as `mask` of the word at `word`.
   struct Slot {
     uint32_t off = 0, word = 0;
-    uint64_t mask = 0;  // 0: b is not a flag
+    uint64_t mask = 0;   // 0: b is not a flag
     bool whole = false;  // b is the 8 bytes after a
   };
   explicit CellLayout(const AggSpec& spec);
@@ -101,7 +101,9 @@ void write_cell(const ValueSpec& spec, const Cell& c, const Store& s, ByteWriter
 void merge_cell(const ValueSpec& spec, Cell& c, Store& s, ByteReader& r);
 /// Combines another group's cell of a kind without a sketch (count, sum, mean, min, max, first, last).
 void combine_cell(const ValueSpec& spec, Cell& c, const Cell& from);
-inline bool has_sketch(AggKind k) { return k == AggKind::Distinct || k == AggKind::ApproxDistinct || k == AggKind::Quantile; }
+inline bool has_sketch(AggKind k) {
+  return k == AggKind::Distinct || k == AggKind::ApproxDistinct || k == AggKind::Quantile;
+}
 /// The value that comes out (null when the group had none).
 Value final_value(const ValueSpec& spec, const Cell& c, const Store& s);
 

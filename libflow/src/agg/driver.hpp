@@ -14,7 +14,9 @@ namespace flow::agg {
 /// absorb_rest() once combine them into the first.
 struct Driver {
   static std::shared_ptr<AggLanes> make_lanes(unsigned n) { return Aggregator::make_lanes(n); }
-  static void join_lanes(Aggregator& a, std::shared_ptr<AggLanes> l, unsigned lane) { a.join_lanes(std::move(l), lane); }
+  static void join_lanes(Aggregator& a, std::shared_ptr<AggLanes> l, unsigned lane) {
+    a.join_lanes(std::move(l), lane);
+  }
   static void leave_lanes(Aggregator& a) { a.leave_lanes(); }
   static void defer(Aggregator& a, uint32_t n) { a.defer(n); }
   static void flush(Aggregator& a) { a.flush(); }

@@ -121,7 +121,8 @@ struct RowLog {
 
   /// Room for a row of n bytes; commit(n) once written.
   uint8_t* room(size_t n) {
-    if (chunks.empty() || chunks.back().used + n > kChunk) chunks.push_back({std::make_unique_for_overwrite<uint8_t[]>(kChunk), 0});
+    if (chunks.empty() || chunks.back().used + n > kChunk)
+      chunks.push_back({std::make_unique_for_overwrite<uint8_t[]>(kChunk), 0});
     return chunks.back().data.get() + chunks.back().used;
   }
   void commit(size_t n) {
@@ -155,7 +156,7 @@ struct Aggregator::Impl {
   // The groups, in partitions by key hash (several only for keys without strings, whose bytes
   // mean the same in every table): threads then merge their partitions side by side.
   std::vector<GroupTable> tables;
-  unsigned shift = 64;  // partition = hash >> shift
+  unsigned shift = 64;          // partition = hash >> shift
   std::vector<uint8_t> keybuf;  // a whole key built by key_of()
 
   Impl(const AggSpec& s, AggLimits l) : spec(s), limits(std::move(l)), out_schema(s.output_schema()) {
@@ -267,8 +268,8 @@ struct Aggregator::Impl {
   // Rows are passed on only once the groups outgrow the caches: below that, grouping them here
   // and merging the few groups at the end costs less than passing every other row.
   static constexpr uint64_t kRouteAbove = uint64_t{1} << 16;
-  std::shared_ptr<AggLanes> lanes;  // null: not a lane (or no longer)
-  unsigned lane = 0;  // this lane's number
+  std::shared_ptr<AggLanes> lanes;           // null: not a lane (or no longer)
+  unsigned lane = 0;                         // this lane's number
   std::vector<std::vector<uint8_t>> outbox;  // rows for each lane
 
   /// Groups the rows other lanes posted here; with `wait`, until every lane has left.
@@ -308,7 +309,7 @@ struct Aggregator::Impl {
   // settles them first. While rows are logged, the memory their groups may take is kept within
   // the budget: past it they are settled and logging stops.
   uint32_t defer_from = ~0u;
-  bool loggable = false;  // the bound input's rows can log
+  bool loggable = false;           // the bound input's rows can log
   std::vector<uint8_t> log_modes;  // the modes of a row that logs: count one, or sum fast
   size_t log_sums = 0, log_bytes = 0;
   std::vector<RowLog> logs;  // by partition

@@ -38,7 +38,8 @@ std::vector<std::string> Aggregator::fields_read() const {
       f.push_back(v.field.name);
     }
   if (spec.bidir)
-    f.insert(f.end(), {"srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr", "protocol", "srcport", "dstport", "tcp-flags"});
+    f.insert(f.end(),
+             {"srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr", "protocol", "srcport", "dstport", "tcp-flags"});
   return f;
 }
 
@@ -70,7 +71,8 @@ SkipReport read_into(Aggregator& agg, InputConfig cfg, const AggRead& how, unsig
   // Each lane keeps its share of the memory budget while reading; the merged groups, all of it.
   const uint64_t lane_memory = limits.memory / streams.size();
   std::vector<Aggregator> shares;
-  for (size_t i = 1; i < streams.size(); ++i) shares.emplace_back(agg.spec(), AggLimits{lane_memory, limits.tmpdir, limits.partitions});
+  for (size_t i = 1; i < streams.size(); ++i)
+    shares.emplace_back(agg.spec(), AggLimits{lane_memory, limits.tmpdir, limits.partitions});
   Driver::limit_memory(agg, lane_memory);
   std::vector<std::exception_ptr> errors(streams.size());
   // The threads are lanes: each groups the partitions it owns and passes the others' rows on.

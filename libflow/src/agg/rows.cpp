@@ -91,8 +91,8 @@ void Aggregator::Impl::bind(const SchemaPtr& s, const std::string& file) {
     // Columns we do not know arrive as text from AWS text input: read their numbers.
     val_text[v] = !any && !vs.field.id && t == Type::String && vs.field.type == Type::UInt;
     if (!any && t != vs.field.type && !val_text[v])
-      throw DataError(fmt::format("{}: -a {}: column '{}' is a {} field here, not a {}", file, vs.text,
-                                  vs.field.name, type_name(t), type_name(vs.field.type)));
+      throw DataError(fmt::format("{}: -a {}: column '{}' is a {} field here, not a {}", file, vs.text, vs.field.name,
+                                  type_name(t), type_name(vs.field.type)));
   }
   val_fast.assign(nv, Fast::No);
   for (size_t v = 0; v < nv; ++v) {

@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -86,7 +86,8 @@ int FrameWriter::finish() {
   put(end.out);
   flush();
   if (out_) return -1;
-  if (lseek(fd_, 0, SEEK_SET) < 0) throw DataError(fmt::format("{}: cannot read back: {}", name_, std::strerror(errno)));
+  if (lseek(fd_, 0, SEEK_SET) < 0)
+    throw DataError(fmt::format("{}: cannot read back: {}", name_, std::strerror(errno)));
   int fd = fd_;
   fd_ = -1;
   return fd;

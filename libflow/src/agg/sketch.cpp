@@ -113,7 +113,9 @@ uint64_t Quantiles::rounded(double x) {
   return static_cast<uint64_t>(x + 0.5);
 }
 
-int Quantiles::index_of(uint64_t x) { return static_cast<int>(std::ceil(std::log(static_cast<double>(x)) / kLogGamma)); }
+int Quantiles::index_of(uint64_t x) {
+  return static_cast<int>(std::ceil(std::log(static_cast<double>(x)) / kLogGamma));
+}
 double Quantiles::value_of(int index) { return 2 * std::pow(kGamma, index) / (kGamma + 1); }
 
 void Quantiles::add_bucket(int i, uint64_t n) {
@@ -134,10 +136,8 @@ void Quantiles::add(uint64_t x, uint64_t n) {
   count_ += n;
   min_ = std::min(min_, x);
   max_ = std::max(max_, x);
-  if (x == 0)
-    zeros_ += n;
-  else
-    add_bucket(index_of(x), n);
+  if (x == 0) zeros_ += n;
+  else add_bucket(index_of(x), n);
 }
 
 uint64_t Quantiles::quantile(double q) const {

@@ -29,7 +29,7 @@ class Hll {
  private:
   void densify();
   void set_register(uint64_t hash);
-  std::vector<uint64_t> sparse_;   // distinct hashes while small (unsorted)
+  std::vector<uint64_t> sparse_;    // distinct hashes while small (unsorted)
   std::vector<uint8_t> registers_;  // empty while sparse
 };
 
@@ -57,8 +57,8 @@ class Quantiles {
   void add_bucket(int index, uint64_t n);
   uint64_t zeros_ = 0, count_ = 0;
   uint64_t min_ = UINT64_MAX, max_ = 0;  // of the values added (none: min_ > max_)
-  int base_ = 0;                  // bucket index of counts_[0]
-  std::vector<uint64_t> counts_;  // dense over [base_, base_ + size)
+  int base_ = 0;                         // bucket index of counts_[0]
+  std::vector<uint64_t> counts_;         // dense over [base_, base_ + size)
 };
 
 /// An exact distinct count: the set of values themselves (encoded with encode_ordered).

@@ -18,8 +18,10 @@ void ValueSorter::add(const Record& r) {
   sort_key.clear();
   const Value& v = r.values[spec_.keys.size() + static_cast<size_t>(order_.value)];
   sort_key.push_back(v.null() ? 1 : 0);  // groups without the value last, either way
-  uint64_t x = v.null() ? 0 : spec_.values[static_cast<size_t>(order_.value)].column.type == Type::Time
-                                  ? static_cast<uint64_t>(v.t) ^ (uint64_t{1} << 63) : v.u;
+  uint64_t x = v.null() ? 0
+               : spec_.values[static_cast<size_t>(order_.value)].column.type == Type::Time
+                   ? static_cast<uint64_t>(v.t) ^ (uint64_t{1} << 63)
+                   : v.u;
   if (order_.descending) x = ~x;
   for (int i = 7; i >= 0; --i) sort_key.push_back(static_cast<char>(x >> (8 * i)));
   for (size_t k = 0; k < spec_.keys.size(); ++k) encode_ordered(sort_key, r.values[k], spec_.keys[k].column.type);

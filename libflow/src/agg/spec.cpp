@@ -38,8 +38,7 @@ std::vector<std::string> split_list(const std::vector<std::string>& items) {
 Column input_column(std::string_view name, std::string_view what, Type other) {
   if (auto id = find_field(name)) return Column{std::string(name), field_info(*id).type, id};
   if (name == "duration") return Column{"duration", Type::UInt, std::nullopt};
-  if (!is_field_name_syntax(name))
-    throw UsageError(fmt::format("{}: '{}' is not a field name", what, name));
+  if (!is_field_name_syntax(name)) throw UsageError(fmt::format("{}: '{}' is not a field name", what, name));
   return Column{std::string(name), other, std::nullopt};
 }
 
@@ -57,7 +56,8 @@ KeySpec parse_key(const std::string& text) {
   auto slash = text.find('/');
   std::string_view name = std::string_view(text).substr(0, slash);
   k.column = input_column(name, "-k", Type::String);
-  if (k.column.name == "duration") throw UsageError("-k duration: group by a field (duration is a value: -a p99(duration))");
+  if (k.column.name == "duration")
+    throw UsageError("-k duration: group by a field (duration is a value: -a p99(duration))");
   if (slash == std::string::npos) return k;
   std::string_view rest = std::string_view(text).substr(slash + 1);
   if (k.column.type == Type::Ip) {
@@ -73,7 +73,8 @@ KeySpec parse_key(const std::string& text) {
     k.bin = parse_duration(rest, "-k " + text);
     return k;
   }
-  throw UsageError(fmt::format("-k {}: only address fields take a prefix (srcaddr/24) and time fields a bin (start/5m)", text));
+  throw UsageError(
+      fmt::format("-k {}: only address fields take a prefix (srcaddr/24) and time fields a bin (start/5m)", text));
 }
 
 struct Func {
@@ -81,12 +82,18 @@ struct Func {
   AggKind kind;
 };
 constexpr Func kFuncs[] = {
-    {"count", AggKind::Count},        {"sum", AggKind::Sum},
-    {"min", AggKind::Min},            {"max", AggKind::Max},
-    {"mean", AggKind::Mean},          {"avg", AggKind::Mean},
-    {"distinct", AggKind::Distinct},  {"approx-distinct", AggKind::ApproxDistinct},
-    {"approx_distinct", AggKind::ApproxDistinct}, {"median", AggKind::Quantile},
-    {"first", AggKind::First},        {"last", AggKind::Last},
+    {"count", AggKind::Count},
+    {"sum", AggKind::Sum},
+    {"min", AggKind::Min},
+    {"max", AggKind::Max},
+    {"mean", AggKind::Mean},
+    {"avg", AggKind::Mean},
+    {"distinct", AggKind::Distinct},
+    {"approx-distinct", AggKind::ApproxDistinct},
+    {"approx_distinct", AggKind::ApproxDistinct},
+    {"median", AggKind::Quantile},
+    {"first", AggKind::First},
+    {"last", AggKind::Last},
 };
 
 std::string_view kind_prefix(AggKind k) {
@@ -118,7 +125,8 @@ ValueSpec parse_value(const std::string& text) {
   if (auto eq = body.find('='); eq != std::string_view::npos) {
     alias = body.substr(0, eq);
     body = body.substr(eq + 1);
-    if (!is_field_name_syntax(alias)) throw UsageError(fmt::format("-a {}: '{}' is not a column name (letters, digits, dashes)", text, alias));
+    if (!is_field_name_syntax(alias))
+      throw UsageError(fmt::format("-a {}: '{}' is not a column name (letters, digits, dashes)", text, alias));
   }
   std::string_view func = body, arg;
   if (auto open = body.find('('); open != std::string_view::npos) {
@@ -145,8 +153,10 @@ ValueSpec parse_value(const std::string& text) {
     v.q = 0.5;
   }
   if (!known)
-    throw UsageError(fmt::format("-a {}: unknown function '{}' (count, sum, min, max, mean, distinct, approx-distinct, "
-                                 "p50, p90, p99, median, first, last)", text, func));
+    throw UsageError(
+        fmt::format("-a {}: unknown function '{}' (count, sum, min, max, mean, distinct, approx-distinct, "
+                    "p50, p90, p99, median, first, last)",
+                    text, func));
   if (v.kind == AggKind::Count) {
     if (!arg.empty()) throw UsageError(fmt::format("-a {}: count takes no field", text));
     v.column = Column{"records", Type::UInt, std::nullopt};
@@ -159,18 +169,21 @@ ValueSpec parse_value(const std::string& text) {
     bool any_type = v.kind == AggKind::Distinct || v.kind == AggKind::ApproxDistinct;
     v.field = input_column(arg, "-a " + text, any_type ? Type::String : Type::UInt);
     Type t = v.field.type;
-    if (!any_type && t != Type::UInt && !(t == Type::Time && v.kind != AggKind::Sum && v.kind != AggKind::Mean && v.kind != AggKind::Quantile))
+    if (!any_type && t != Type::UInt &&
+        !(t == Type::Time && v.kind != AggKind::Sum && v.kind != AggKind::Mean && v.kind != AggKind::Quantile))
       throw UsageError(fmt::format("-a {}: {} is a {} field; {} needs a number{}", text, arg, type_name(t), func,
                                    v.kind == AggKind::Sum ? " (count distinct values with distinct(...))" : ""));
     if ((v.kind == AggKind::First || v.kind == AggKind::Last) && t != Type::Time)
       throw UsageError(fmt::format("-a {}: first and last take a time field (start, end)", text));
     std::string name;
     if (v.kind == AggKind::Sum) name = v.field.name;
-    else if (v.kind == AggKind::Quantile) name = fmt::format("{}-{}", func == "median" ? "p50" : std::string(func), v.field.name);
+    else if (v.kind == AggKind::Quantile)
+      name = fmt::format("{}-{}", func == "median" ? "p50" : std::string(func), v.field.name);
     else if (v.kind == AggKind::First && arg == "start") name = "first";
     else if (v.kind == AggKind::Last && arg == "end") name = "last";
     else name = fmt::format("{}-{}", kind_prefix(v.kind), v.field.name);
-    bool keeps_type = v.kind == AggKind::Min || v.kind == AggKind::Max || v.kind == AggKind::First || v.kind == AggKind::Last;
+    bool keeps_type =
+        v.kind == AggKind::Min || v.kind == AggKind::Max || v.kind == AggKind::First || v.kind == AggKind::Last;
     v.column = Column{name, keeps_type ? t : Type::UInt, std::nullopt};
   }
   if (!alias.empty()) v.column.name = std::string(alias);
@@ -190,10 +203,12 @@ AggSpec AggSpec::parse(const std::vector<std::string>& keys, const std::vector<s
   for (const auto& v : vals) s.values.push_back(parse_value(v));
   std::set<std::string> names;
   for (const auto& k : s.keys)
-    if (!names.insert(k.column.name).second) throw UsageError(fmt::format("-k {}: the key '{}' is given twice", k.text, k.column.name));
+    if (!names.insert(k.column.name).second)
+      throw UsageError(fmt::format("-k {}: the key '{}' is given twice", k.text, k.column.name));
   for (const auto& c : s.values)
     if (!names.insert(c.column.name).second)
-      throw UsageError(fmt::format("two output columns are named '{}': name one, e.g. -a total={}", c.column.name, c.text));
+      throw UsageError(
+          fmt::format("two output columns are named '{}': name one, e.g. -a total={}", c.column.name, c.text));
   return s;
 }
 

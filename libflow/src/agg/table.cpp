@@ -1,6 +1,5 @@
 #include "agg/table.hpp"
 
-
 #include <bit>
 #include <cstring>
 
@@ -142,7 +141,8 @@ uint32_t GroupTable::find_or_add(const uint8_t* key, uint64_t hash) {
     if ((s & ~kGroup) == tag) {
       auto g = static_cast<uint32_t>((s & kGroup) - 1);
       const uint8_t* e = entry(g);
-      if (whole ? e[0] == kAside && same_words(aside_key(e), key, key_width_) : same_words(e, kept, kept_width_)) return g;
+      if (whole ? e[0] == kAside && same_words(aside_key(e), key, key_width_) : same_words(e, kept, kept_width_))
+        return g;
     }
     pos = (pos + 1) & mask;
   }

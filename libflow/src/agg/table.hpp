@@ -120,8 +120,8 @@ class GroupTable {
   bool sketches_ = false;  // some value has one (allocated with the group)
   std::vector<size_t> key_off_, narrow_off_;
   size_t key_width_ = 0, kept_width_ = 0, cells_off_ = 0, entry_width_ = 0;
-  bool narrow_ = false;            // keys are kept narrower than they come
-  std::vector<uint8_t> query_;     // a key being looked up, narrowed
+  bool narrow_ = false;              // keys are kept narrower than they come
+  std::vector<uint8_t> query_;       // a key being looked up, narrowed
   std::vector<uint8_t> aside_keys_;  // whole keys that did not fit narrow, key_width_ each
   std::vector<std::unique_ptr<uint8_t[]>> chunks_;
   uint32_t n_ = 0;

@@ -12,8 +12,7 @@ namespace {
 
 class CidrTable : public Lookup {
  public:
-  CidrTable(const std::string& file, std::string_view field)
-      : table_(parse_text_table(read_table_file(file), file)) {
+  CidrTable(const std::string& file, std::string_view field) : table_(parse_text_table(read_table_file(file), file)) {
     int col = -1;
     for (auto name : {"cidr", "prefix", "network", "subnet"})
       if (col < 0) col = table_.find(name);
@@ -25,12 +24,14 @@ class CidrTable : public Lookup {
     for (size_t r = 0; r < table_.rows(); ++r) {
       auto text = table_.at(r, static_cast<size_t>(col));
       auto cidr = parse_cidr(text);  // a bare address is a /32 or /128
-      if (!cidr) throw DataError(file, table_.lines[r], col_name, fmt::format("'{}' is not an IPv4 or IPv6 prefix", text));
+      if (!cidr)
+        throw DataError(file, table_.lines[r], col_name, fmt::format("'{}' is not an IPv4 or IPv6 prefix", text));
       map_.add(*cidr, static_cast<uint32_t>(r));
     }
     map_.build([&](uint32_t a, uint32_t b) {
-      throw DataError(file, table_.lines[b], col_name,
-                      fmt::format("prefix '{}' already on line {}", table_.at(b, static_cast<size_t>(col)), table_.lines[a]));
+      throw DataError(
+          file, table_.lines[b], col_name,
+          fmt::format("prefix '{}' already on line {}", table_.at(b, static_cast<size_t>(col)), table_.lines[a]));
     });
     table_.cells.clear();
     table_.cells.shrink_to_fit();

@@ -48,9 +48,7 @@ std::optional<Value> parse_as(std::string_view text, Type t, std::optional<Field
       v.set_ip(*ip);
       return v;
     }
-    case Type::String:
-      v.set_str(text);
-      return v;
+    case Type::String: v.set_str(text); return v;
   }
   return std::nullopt;
 }

@@ -57,7 +57,8 @@ class IpRanges : public Lookup {
         auto cidr = parse_cidr(text);
         bool want6 = std::string_view(key) == "ipv6_prefix";
         if (!cidr || cidr->base.v6 != want6)
-          throw DataError(file, 0, where + "." + key, fmt::format("'{}' is not an {} prefix", text, want6 ? "IPv6" : "IPv4"));
+          throw DataError(file, 0, where + "." + key,
+                          fmt::format("'{}' is not an {} prefix", text, want6 ? "IPv6" : "IPv4"));
         // One entry per prefix, host bits cleared (so that 1.2.3.4/24 and 1.2.3.0/24 are one).
         Cidr c = *cidr;
         PrefixMap::mask(c);

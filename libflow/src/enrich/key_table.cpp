@@ -34,8 +34,7 @@ namespace {
 
 class KeyTable : public Lookup {
  public:
-  KeyTable(const std::string& file, std::string_view field)
-      : table_(parse_text_table(read_table_file(file), file)) {
+  KeyTable(const std::string& file, std::string_view field) : table_(parse_text_table(read_table_file(file), file)) {
     // The column named like the field, else the first.
     int key = std::max(table_.find(field), 0);
     const std::string& key_name = table_.names[static_cast<size_t>(key)];
@@ -54,7 +53,9 @@ class KeyTable : public Lookup {
       if (TextTable::is_null(k)) throw DataError(file, table_.lines[r], key_name, "empty key");
       if (type != Type::String) {
         auto v = parse_as(k, type, id);
-        if (!v) throw DataError(file, table_.lines[r], key_name, fmt::format("'{}' is not a valid {} value", k, type_name(type)));
+        if (!v)
+          throw DataError(file, table_.lines[r], key_name,
+                          fmt::format("'{}' is not a valid {} value", k, type_name(type)));
         k = table_.arena.copy(key_text(*v, type, buf));
       }
       auto [it, fresh] = index_.emplace(k, static_cast<uint32_t>(r));

@@ -21,7 +21,8 @@ class Mmdb : public Lookup {
  public:
   Mmdb(const std::string& file, std::string_view field) : file_(file) {
     int status = MMDB_open(file.c_str(), MMDB_MODE_MMAP, &db_);
-    if (status != MMDB_SUCCESS) throw DataError(file, 0, "", fmt::format("cannot open MaxMind DB: {}", MMDB_strerror(status)));
+    if (status != MMDB_SUCCESS)
+      throw DataError(file, 0, "", fmt::format("cannot open MaxMind DB: {}", MMDB_strerror(status)));
     std::string type = db_.metadata.database_type ? db_.metadata.database_type : "";
     if (type.find("ASN") != std::string::npos) {
       kind_ = DbKind::Asn;
@@ -31,7 +32,8 @@ class Mmdb : public Lookup {
       kind_ = DbKind::Country;
     } else {
       MMDB_close(&db_);
-      throw DataError(file, 0, "", fmt::format("MaxMind DB of type '{}': only ASN, Country and City databases are read", type));
+      throw DataError(file, 0, "",
+                      fmt::format("MaxMind DB of type '{}': only ASN, Country and City databases are read", type));
     }
     auto pfx = column_prefix(field);
     if (kind_ == DbKind::Asn) {
@@ -85,8 +87,10 @@ class Mmdb : public Lookup {
   bool get(MMDB_entry_s entry, const char* const* path, Value& v) {
     MMDB_entry_data_s data{};
     int status = MMDB_aget_value(&entry, &data, path);
-    if (status == MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR || (status == MMDB_SUCCESS && !data.has_data)) return false;
-    if (status != MMDB_SUCCESS) throw DataError(file_, 0, "", fmt::format("MaxMind DB data: {}", MMDB_strerror(status)));
+    if (status == MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR || (status == MMDB_SUCCESS && !data.has_data))
+      return false;
+    if (status != MMDB_SUCCESS)
+      throw DataError(file_, 0, "", fmt::format("MaxMind DB data: {}", MMDB_strerror(status)));
     switch (data.type) {
       case MMDB_DATA_TYPE_UTF8_STRING:
         if (data.data_size == 0) return false;

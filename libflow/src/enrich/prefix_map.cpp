@@ -96,8 +96,6 @@ void PrefixMap::build(const std::function<void(uint32_t, uint32_t)>& on_duplicat
   v6_.build(on_duplicate);
 }
 
-uint32_t PrefixMap::find(const Ip& ip) const {
-  return ip.v6 ? v6_.find(to_u128(ip)) : v4_.find(ip.v4_value());
-}
+uint32_t PrefixMap::find(const Ip& ip) const { return ip.v6 ? v6_.find(to_u128(ip)) : v4_.find(ip.v4_value()); }
 
 }  // namespace flow::enrich

@@ -42,9 +42,9 @@ class Intervals {
 
  private:
   static constexpr int kShift = static_cast<int>(sizeof(T) * 8 - 16);
-  std::vector<T> starts_;          // starts_[0] == 0: the intervals cover every address
-  std::vector<uint32_t> labels_;   // label of [starts_[i], starts_[i+1])
-  std::vector<uint32_t> index_;    // 65537: the interval holding bucket k's first address
+  std::vector<T> starts_;         // starts_[0] == 0: the intervals cover every address
+  std::vector<uint32_t> labels_;  // label of [starts_[i], starts_[i+1])
+  std::vector<uint32_t> index_;   // 65537: the interval holding bucket k's first address
 };
 
 __extension__ typedef unsigned __int128 U128;

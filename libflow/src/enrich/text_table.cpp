@@ -88,7 +88,8 @@ class CsvParser {
     }
     while (i < s_.size() && (s_[i] == ' ' || s_[i] == '\t')) ++i;
     if (i < s_.size() && s_[i] != ',' && !at_end_of_line(i))
-      throw DataError(t_.file, line_, "", fmt::format("'{}' after a closing quote (a quote inside a quoted field is written \"\")", s_[i]));
+      throw DataError(t_.file, line_, "",
+                      fmt::format("'{}' after a closing quote (a quote inside a quoted field is written \"\")", s_[i]));
     p_ = i;
     return t_.arena.copy(v);
   }
@@ -108,8 +109,8 @@ void parse_csv(std::string_view s, TextTable& t) {
   while (csv.next(fields, line)) {
     if (fields.size() != t.names.size())
       throw DataError(t.file, line, "",
-                      fmt::format("{} field{} where the header line has {}", fields.size(), fields.size() == 1 ? "" : "s",
-                                  t.names.size()));
+                      fmt::format("{} field{} where the header line has {}", fields.size(),
+                                  fields.size() == 1 ? "" : "s", t.names.size()));
     t.cells.insert(t.cells.end(), fields.begin(), fields.end());
     t.lines.push_back(line);
   }
@@ -127,7 +128,8 @@ std::string_view json_cell(simdjson::dom::element v, TextTable& t, uint64_t line
     case element_type::BOOL: return v.get_bool().value_unsafe() ? "true" : "false";
     case element_type::NULL_VALUE: return {};
     default:
-      throw DataError(t.file, line, std::string(key), "nested JSON value: a cell must be a string, number, boolean or null");
+      throw DataError(t.file, line, std::string(key),
+                      "nested JSON value: a cell must be a string, number, boolean or null");
   }
 }
 
@@ -155,7 +157,8 @@ void parse_jsonl(std::string_view s, TextTable& t) {
         col = static_cast<int>(t.names.size() - 1);
       }
       for (auto& [c, v] : row)
-        if (c == static_cast<size_t>(col)) throw DataError(t.file, line, std::string(key), "key appears twice in the object");
+        if (c == static_cast<size_t>(col))
+          throw DataError(t.file, line, std::string(key), "key appears twice in the object");
       row.emplace_back(static_cast<size_t>(col), json_cell(value, t, line, key));
     }
     t.lines.push_back(line);

@@ -23,7 +23,8 @@ std::string render(std::string_view text, const filter::ExprError& e, const std:
   }
   size_t line_end = text.find('\n', pos);
   if (line_end == std::string_view::npos) line_end = text.size();
-  size_t line_no = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n'));
+  size_t line_no =
+      1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n'));
   std::string line(text.substr(line_start, line_end - line_start));
   // Columns count characters, not bytes (UTF-8 continuation bytes take no column); tabs become
   // spaces so that the caret lines up.
@@ -84,7 +85,8 @@ void Filter::retype(const Schema& s) {
   } catch (filter::ExprError& e) {
     std::string types;
     for (size_t i = settings_.columns.size(); i < typed.columns.size(); ++i)
-      types += fmt::format("{}{} is {}", types.empty() ? "" : ", ", typed.columns[i].name, type_name(typed.columns[i].type));
+      types +=
+          fmt::format("{}{} is {}", types.empty() ? "" : ", ", typed.columns[i].name, type_name(typed.columns[i].type));
     e.message += fmt::format(" (in this input {})", types);
     throw UsageError(render(text_, e, typed.source));
   }
@@ -108,7 +110,9 @@ void Filter::bind(const SchemaPtr& s) {
   bound_ = s;
 }
 
-bool Filter::eval(const Record& r) const { return root_->eval(filter::Ctx{r.values.data(), nullptr, 0, slots_.data()}); }
+bool Filter::eval(const Record& r) const {
+  return root_->eval(filter::Ctx{r.values.data(), nullptr, 0, slots_.data()});
+}
 
 void Filter::match(const ColumnBatch& c, uint8_t* keep) {
   if (c.schema != bound_) bind(c.schema);

@@ -39,13 +39,22 @@ std::vector<Token> lex(std::string_view s) {
       case '{': push(Tok::LBrace, i++, 1); continue;
       case '}': push(Tok::RBrace, i++, 1); continue;
       case ',': push(Tok::Comma, i++, 1); continue;
-      case '=': push(Tok::Eq, i, two('=') ? 2 : 1); i += two('=') ? 2 : 1; continue;
+      case '=':
+        push(Tok::Eq, i, two('=') ? 2 : 1);
+        i += two('=') ? 2 : 1;
+        continue;
       case '!':
         if (two('=')) push(Tok::Ne, i, 2), i += 2;
         else push(Tok::NotOp, i++, 1);
         continue;
-      case '<': push(two('=') ? Tok::Le : Tok::Lt, i, two('=') ? 2 : 1); i += two('=') ? 2 : 1; continue;
-      case '>': push(two('=') ? Tok::Ge : Tok::Gt, i, two('=') ? 2 : 1); i += two('=') ? 2 : 1; continue;
+      case '<':
+        push(two('=') ? Tok::Le : Tok::Lt, i, two('=') ? 2 : 1);
+        i += two('=') ? 2 : 1;
+        continue;
+      case '>':
+        push(two('=') ? Tok::Ge : Tok::Gt, i, two('=') ? 2 : 1);
+        i += two('=') ? 2 : 1;
+        continue;
       case '&':
         if (!two('&')) throw ExprError{"'&' is not an operator: use 'and' (or '&&')", i, 1};
         push(Tok::AndOp, i, 2), i += 2;
@@ -84,7 +93,8 @@ std::vector<Token> lex(std::string_view s) {
         // Show the whole UTF-8 character: typographic quotes and dashes come from copy and paste.
         size_t n = 1;
         while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
-        throw ExprError{fmt::format("unexpected character '{}' (use ASCII quotes \" or ' and hyphens -)", s.substr(i, n)), i, n};
+        throw ExprError{
+            fmt::format("unexpected character '{}' (use ASCII quotes \" or ' and hyphens -)", s.substr(i, n)), i, n};
       }
       throw ExprError{fmt::format("unexpected character '{}'", c), i, 1};
     }

@@ -11,9 +11,20 @@ enum class Tok {
   Word,      ///< field name, keyword, number, address, CIDR, time, constant, @file
   String,    ///< "..." or '...' (text holds the unescaped contents)
   FieldRef,  ///< ${name}: any column by name (text holds the name)
-  LParen, RParen, LBrace, RBrace, Comma,
-  Eq, Ne, Lt, Le, Gt, Ge,  ///< == (or =)  !=  <  <=  >  >=
-  AndOp, OrOp, NotOp,      ///< && || !
+  LParen,
+  RParen,
+  LBrace,
+  RBrace,
+  Comma,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,  ///< == (or =)  !=  <  <=  >  >=
+  AndOp,
+  OrOp,
+  NotOp,  ///< && || !
   End,
 };
 

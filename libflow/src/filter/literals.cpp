@@ -18,15 +18,23 @@ using Named = std::pair<std::string_view, uint64_t>;
 
 // Well-known ports that come up when reading flow logs.
 constexpr std::array<Named, 24> kServices{{
-    {"ftp", 21},      {"ssh", 22},     {"telnet", 23},  {"smtp", 25},        {"dns", 53},
-    {"domain", 53},   {"http", 80},    {"kerberos", 88}, {"ntp", 123},       {"netbios", 139},
-    {"snmp", 161},    {"ldap", 389},   {"https", 443},  {"smb", 445},        {"ldaps", 636},
-    {"mssql", 1433},  {"nfs", 2049},   {"mysql", 3306}, {"rdp", 3389},       {"postgres", 5432},
-    {"postgresql", 5432}, {"redis", 6379}, {"http-alt", 8080}, {"elasticsearch", 9200},
+    {"ftp", 21},          {"ssh", 22},      {"telnet", 23},     {"smtp", 25},
+    {"dns", 53},          {"domain", 53},   {"http", 80},       {"kerberos", 88},
+    {"ntp", 123},         {"netbios", 139}, {"snmp", 161},      {"ldap", 389},
+    {"https", 443},       {"smb", 445},     {"ldaps", 636},     {"mssql", 1433},
+    {"nfs", 2049},        {"mysql", 3306},  {"rdp", 3389},      {"postgres", 5432},
+    {"postgresql", 5432}, {"redis", 6379},  {"http-alt", 8080}, {"elasticsearch", 9200},
 }};
 // TCP header flag bits; AWS logs FIN, SYN, RST and SYN-ACK, the others may appear OR-ed in.
-constexpr std::array<Named, 9> kFlags{{{"FIN", 1}, {"SYN", 2}, {"RST", 4}, {"PSH", 8}, {"ACK", 16},
-                                       {"URG", 32}, {"ECE", 64}, {"CWR", 128}, {"SYN-ACK", 18}}};
+constexpr std::array<Named, 9> kFlags{{{"FIN", 1},
+                                       {"SYN", 2},
+                                       {"RST", 4},
+                                       {"PSH", 8},
+                                       {"ACK", 16},
+                                       {"URG", 32},
+                                       {"ECE", 64},
+                                       {"CWR", 128},
+                                       {"SYN-ACK", 18}}};
 
 template <size_t N>
 std::optional<uint64_t> lookup(const std::array<Named, N>& table, std::string_view word) {

@@ -17,7 +17,7 @@ namespace flow::filter {
 
 /// One record: a Record's values, or a row of a ColumnBatch.
 struct Ctx {
-  const Value* values;       // the record's values, or nullptr for a row of `columns`
+  const Value* values;  // the record's values, or nullptr for a row of `columns`
   const Value* const* columns;
   size_t row;
   const int* slots;  // ref -> slot in the schema, -1 when the field is absent
@@ -141,9 +141,14 @@ struct NumRanges {
 bool glob_match(std::string_view pattern, std::string_view text);
 
 struct NumCmp : Node {
-  Num x; Op op; uint64_t k;
+  Num x;
+  Op op;
+  uint64_t k;
   NumCmp(Num n, Op o, uint64_t v) : x(n), op(o), k(v) {}
-  bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && compare(v, op, k); }
+  bool eval(const Ctx& c) const override {
+    uint64_t v;
+    return x.get(c, v) && compare(v, op, k);
+  }
   bool by_column() const override { return x.single(); }
   void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
     if (!x.single()) return Node::eval_rows(c, n, out);
@@ -151,9 +156,14 @@ struct NumCmp : Node {
   }
 };
 struct NumIn : Node {
-  Num x; NumRanges set; bool negate;
+  Num x;
+  NumRanges set;
+  bool negate;
   NumIn(Num n, NumRanges s, bool neg) : x(n), set(std::move(s)), negate(neg) {}
-  bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && set.contains(v) != negate; }
+  bool eval(const Ctx& c) const override {
+    uint64_t v;
+    return x.get(c, v) && set.contains(v) != negate;
+  }
   bool by_column() const override { return x.single() && set.r.size() <= 8; }  // else searched
   void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
     if (!x.single()) return Node::eval_rows(c, n, out);
@@ -161,14 +171,22 @@ struct NumIn : Node {
   }
 };
 struct NumVsNum : Node {
-  Num x, y; Op op;
+  Num x, y;
+  Op op;
   NumVsNum(Num a, Op o, Num b) : x(a), y(b), op(o) {}
-  bool eval(const Ctx& c) const override { uint64_t a, b; return x.get(c, a) && y.get(c, b) && compare(a, op, b); }
+  bool eval(const Ctx& c) const override {
+    uint64_t a, b;
+    return x.get(c, a) && y.get(c, b) && compare(a, op, b);
+  }
 };
 struct FlagsHas : Node {
-  Num x; uint64_t mask;
+  Num x;
+  uint64_t mask;
   FlagsHas(Num n, uint64_t m) : x(n), mask(m) {}
-  bool eval(const Ctx& c) const override { uint64_t v; return x.get(c, v) && (v & mask) == mask; }
+  bool eval(const Ctx& c) const override {
+    uint64_t v;
+    return x.get(c, v) && (v & mask) == mask;
+  }
   bool by_column() const override { return x.single(); }
   void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
     if (!x.single()) return Node::eval_rows(c, n, out);
@@ -177,30 +195,41 @@ struct FlagsHas : Node {
 };
 
 struct IpCmp : Node {
-  int ref; Op op; Ip k;
+  int ref;
+  Op op;
+  Ip k;
   IpCmp(int r, Op o, Ip v) : ref(r), op(o), k(v) {}
   bool test(const Value& v) const {
     // Addresses of two families are different, and neither comes before the other.
     if (v.v6 != k.v6) return op == Op::Ne;
     return compare(v.addr(), op, k);
   }
-  bool eval(const Ctx& c) const override { const Value* v = c.get(ref); return v && test(*v); }
+  bool eval(const Ctx& c) const override {
+    const Value* v = c.get(ref);
+    return v && test(*v);
+  }
   bool by_column() const override { return true; }
   void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
     each_value(c, ref, n, out, [&](const Value& v) { return test(v); });
   }
 };
 struct IpIn : Node {
-  int ref; std::shared_ptr<const IpSet> set; bool negate;
+  int ref;
+  std::shared_ptr<const IpSet> set;
+  bool negate;
   IpIn(int r, std::shared_ptr<const IpSet> s, bool neg) : ref(r), set(std::move(s)), negate(neg) {}
-  bool eval(const Ctx& c) const override { const Value* v = c.get(ref); return v && set->contains(v->addr()) != negate; }
+  bool eval(const Ctx& c) const override {
+    const Value* v = c.get(ref);
+    return v && set->contains(v->addr()) != negate;
+  }
   // A search a row (the set may be a long @list): under and/or, only on the rows still open.
   void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
     each_value(c, ref, n, out, [&](const Value& v) { return set->contains(v.addr()) != negate; });
   }
 };
 struct IpVsIp : Node {
-  int a, b; Op op;
+  int a, b;
+  Op op;
   IpVsIp(int x, Op o, int y) : a(x), b(y), op(o) {}
   bool eval(const Ctx& c) const override {
     const Value *x = c.get(a), *y = c.get(b);
@@ -211,7 +240,9 @@ struct IpVsIp : Node {
 };
 
 struct StrCmp : Node {
-  int ref; Op op; std::string k;
+  int ref;
+  Op op;
+  std::string k;
   StrCmp(int r, Op o, std::string v) : ref(r), op(o), k(std::move(v)) {}
   bool test(const Value& v) const {
     if (op == Op::Eq) {
@@ -224,7 +255,10 @@ struct StrCmp : Node {
     }
     return compare(v.str(), op, std::string_view(k));
   }
-  bool eval(const Ctx& c) const override { const Value* v = c.get(ref); return v && test(*v); }
+  bool eval(const Ctx& c) const override {
+    const Value* v = c.get(ref);
+    return v && test(*v);
+  }
   bool by_column() const override { return true; }
   void eval_rows(const Ctx& c, size_t n, uint8_t* out) const override {
     each_value(c, ref, n, out, [&](const Value& v) { return test(v); });
@@ -233,7 +267,9 @@ struct StrCmp : Node {
 /// `${name} > 1000` where ${name} is text (an AWS text input's extra column): the value read as
 /// a whole number, as awk reads "strnum"s; a value that is not one does not match.
 struct StrNumCmp : Node {
-  int ref; Op op; uint64_t k;
+  int ref;
+  Op op;
+  uint64_t k;
   StrNumCmp(int r, Op o, uint64_t v) : ref(r), op(o), k(v) {}
   bool eval(const Ctx& c) const override {
     const Value* v = c.get(ref);
@@ -248,12 +284,15 @@ struct StrNumCmp : Node {
   }
 };
 struct StrIn : Node {
-  int ref; std::vector<std::string> exact, globs; bool negate;  // exact: sorted
+  int ref;
+  std::vector<std::string> exact, globs;
+  bool negate;  // exact: sorted
   StrIn(int r, std::vector<std::string> e, std::vector<std::string> g, bool neg);
   bool eval(const Ctx& c) const override;
 };
 struct StrVsStr : Node {
-  int a, b; Op op;
+  int a, b;
+  Op op;
   StrVsStr(int x, Op o, int y) : a(x), b(y), op(o) {}
   bool eval(const Ctx& c) const override {
     const Value *x = c.get(a), *y = c.get(b);
@@ -263,7 +302,9 @@ struct StrVsStr : Node {
 
 /// `is null` / `is not null`: a ref, or a numeric operand (computed values included).
 struct IsNull : Node {
-  Num num; bool use_num; bool want_null;
+  Num num;
+  bool use_num;
+  bool want_null;
   IsNull(Num n, bool numeric, bool null) : num(n), use_num(numeric), want_null(null) {}
   bool eval(const Ctx& c) const override {
     uint64_t ignored;

@@ -37,8 +37,8 @@ constexpr std::array<std::pair<std::string_view, Pseudo>, 6> kPseudo{{
     {"bits-per-second", Pseudo::BitsPerSecond},
     {"packets-per-second", Pseudo::PacketsPerSecond},
 }};
-constexpr std::array<std::string_view, 6> kPseudoNames{"addr", "port", "duration", "bytes-per-packet",
-                                                      "bits-per-second", "packets-per-second"};
+constexpr std::array<std::string_view, 6> kPseudoNames{
+    "addr", "port", "duration", "bytes-per-packet", "bits-per-second", "packets-per-second"};
 
 bool keyword(const Token& t, std::string_view kw) {
   if (t.kind != Tok::Word || t.text.size() != kw.size()) return false;
@@ -50,7 +50,8 @@ bool keyword(const Token& t, std::string_view kw) {
 /// Looks like someone meant a field: a letter, then letters, digits, - and _.
 bool name_like(std::string_view w) {
   if (w.empty() || !std::isalpha(static_cast<unsigned char>(w[0]))) return false;
-  return std::all_of(w.begin(), w.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+  return std::all_of(w.begin(), w.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
 }
 
 Op mirror(Op op) {
@@ -74,8 +75,8 @@ struct Operand {
   Type type = Type::String;
   std::optional<FieldId> id;  // Field: a known field (its constants and enumerations apply)
   Pseudo pseudo = Pseudo::None;
-  int ref = -1;               // Field
-  Num num;                    // Field of type UInt/Time, Computed
+  int ref = -1;  // Field
+  Num num;       // Field of type UInt/Time, Computed
   const Token* tok = nullptr;
   std::string name() const { return tok->kind == Tok::FieldRef ? "${" + tok->text + "}" : tok->text; }
 };
@@ -107,8 +108,9 @@ class Parser {
     size_t line = 1, start = 0;
     for (size_t k = 0; k < pos && k < text_.size(); ++k)
       if (text_[k] == '\n') ++line, start = k + 1;
-    return line == 1 && text_.find('\n') == std::string_view::npos ? fmt::format("column {}", pos - start + 1)
-                                                                     : fmt::format("line {}, column {}", line, pos - start + 1);
+    return line == 1 && text_.find('\n') == std::string_view::npos
+               ? fmt::format("column {}", pos - start + 1)
+               : fmt::format("line {}, column {}", line, pos - start + 1);
   }
   const FilterSettings& settings_;
   std::vector<Filter::Key> keys_;
@@ -117,7 +119,10 @@ class Parser {
   const Token& take() { return toks_[std::min(i_++, toks_.size() - 1)]; }
   static std::string shown(const Token& t) {
     if (t.kind == Tok::End) return "end of expression";
-    return t.kind == Tok::String ? "\"" + t.text + "\"" : t.kind == Tok::FieldRef ? "${" + t.text + "}" : t.kind == Tok::Word ? t.text : std::string(op_name(t.kind));
+    return t.kind == Tok::String     ? "\"" + t.text + "\""
+           : t.kind == Tok::FieldRef ? "${" + t.text + "}"
+           : t.kind == Tok::Word     ? t.text
+                                     : std::string(op_name(t.kind));
   }
   static std::string_view op_name(Tok k) {
     switch (k) {
@@ -235,7 +240,8 @@ class Parser {
     o.tok = &t;
     if (t.kind == Tok::String) return o;  // always a literal
     if (const Column* c = declared(t.text); c && (t.kind == Tok::FieldRef || t.kind == Tok::Word)) return column(t, *c);
-    if (settings_.columns_only && (t.kind == Tok::FieldRef || (t.kind == Tok::Word && (find_field(t.text) || is_pseudo(t.text))))) {
+    if (settings_.columns_only &&
+        (t.kind == Tok::FieldRef || (t.kind == Tok::Word && (find_field(t.text) || is_pseudo(t.text))))) {
       bool present = false;
       std::string names;
       for (const auto& c : settings_.columns) {
@@ -285,7 +291,9 @@ class Parser {
     switch (p) {
       case Pseudo::Duration: o.num = Num{Num::Duration, r(FieldId::start), r(FieldId::end)}; break;
       case Pseudo::BytesPerPacket: o.num = Num{Num::BytesPerPacket, r(FieldId::bytes), r(FieldId::packets)}; break;
-      case Pseudo::BitsPerSecond: o.num = Num{Num::BitsPerSecond, r(FieldId::bytes), r(FieldId::start), r(FieldId::end)}; break;
+      case Pseudo::BitsPerSecond:
+        o.num = Num{Num::BitsPerSecond, r(FieldId::bytes), r(FieldId::start), r(FieldId::end)};
+        break;
       default: o.num = Num{Num::PacketsPerSecond, r(FieldId::packets), r(FieldId::start), r(FieldId::end)}; break;
     }
     return o;
@@ -294,7 +302,8 @@ class Parser {
   /// The two concrete sides of addr/port.
   std::array<Operand, 2> sides(const Operand& o) {
     bool addr = o.pseudo == Pseudo::Addr;
-    return {field(*o.tok, addr ? FieldId::srcaddr : FieldId::srcport), field(*o.tok, addr ? FieldId::dstaddr : FieldId::dstport)};
+    return {field(*o.tok, addr ? FieldId::srcaddr : FieldId::srcport),
+            field(*o.tok, addr ? FieldId::dstaddr : FieldId::dstport)};
   }
 
   /// Builds a predicate for each side of addr/port: any side for positive tests, both sides for
@@ -322,7 +331,8 @@ class Parser {
       for (const auto& c : settings_.columns) names.push_back(c.name);
       auto near = nearest_name(t.text, names);
       if (!near.empty()) fail(t, fmt::format("unknown field '{}' — did you mean '{}'?", t.text, near));
-      fail(t, fmt::format("unknown field '{}' (flow-formats(5) lists the fields; ${{name}} names any other column)", t.text));
+      fail(t, fmt::format("unknown field '{}' (flow-formats(5) lists the fields; ${{name}} names any other column)",
+                          t.text));
     }
     fail(t, fmt::format("expected a field name, got {}", shown(t)));
   }
@@ -338,7 +348,8 @@ class Parser {
       if (lhs.kind == Operand::Literal) not_a_field(lt);
       bool want_null = true;
       if (keyword(peek(), "not")) take(), want_null = false;
-      if (!keyword(peek(), "null")) fail(peek(), fmt::format("expected 'null' after '{}', got {}", want_null ? "is" : "is not", shown(peek())));
+      if (!keyword(peek(), "null"))
+        fail(peek(), fmt::format("expected 'null' after '{}', got {}", want_null ? "is" : "is not", shown(peek())));
       take();
       return each_side(lhs, !want_null, [&](const Operand& o) -> NodePtr {
         bool numeric = o.kind == Operand::Computed || o.type == Type::UInt || o.type == Type::Time;
@@ -357,13 +368,18 @@ class Parser {
     if (keyword(t, "has")) {
       take();
       if (lhs.kind == Operand::Literal) not_a_field(lt);
-      if (lhs.type != Type::UInt || lhs.kind == Operand::Either) fail(t, fmt::format("'has' tests flag bits of a number field such as tcp-flags, not {}", lhs.name()));
+      if (lhs.type != Type::UInt || lhs.kind == Operand::Either)
+        fail(t, fmt::format("'has' tests flag bits of a number field such as tcp-flags, not {}", lhs.name()));
       const Token& v = take();
       uint64_t mask = uint_literal(lhs, v, v.text);
       return std::make_unique<FlagsHas>(lhs.num, mask);
     }
-    static constexpr std::array<std::pair<Tok, Op>, 6> kOps{
-        {{Tok::Eq, Op::Eq}, {Tok::Ne, Op::Ne}, {Tok::Lt, Op::Lt}, {Tok::Le, Op::Le}, {Tok::Gt, Op::Gt}, {Tok::Ge, Op::Ge}}};
+    static constexpr std::array<std::pair<Tok, Op>, 6> kOps{{{Tok::Eq, Op::Eq},
+                                                             {Tok::Ne, Op::Ne},
+                                                             {Tok::Lt, Op::Lt},
+                                                             {Tok::Le, Op::Le},
+                                                             {Tok::Gt, Op::Gt},
+                                                             {Tok::Ge, Op::Ge}}};
     for (const auto& [tok, op] : kOps) {
       if (t.kind != tok) continue;
       take();
@@ -385,13 +401,12 @@ class Parser {
     bool negative = op == Op::Ne;
     return each_side(f, negative, [&](const Operand& o) -> NodePtr {
       switch (o.type) {
-        case Type::UInt:
-          return std::make_unique<NumCmp>(o.num, op, uint_literal(o, lit, lit.text));
-        case Type::Time:
-          return std::make_unique<NumCmp>(o.num, op, time_literal(lit, lit.text));
+        case Type::UInt: return std::make_unique<NumCmp>(o.num, op, uint_literal(o, lit, lit.text));
+        case Type::Time: return std::make_unique<NumCmp>(o.num, op, time_literal(lit, lit.text));
         case Type::Ip: {
           if (lit.text.find('/') != std::string::npos) {
-            if (op != Op::Eq && op != Op::Ne) fail(lit, fmt::format("'{}' orders addresses; a prefix takes ==, != or in", op_text(written)));
+            if (op != Op::Eq && op != Op::Ne)
+              fail(lit, fmt::format("'{}' orders addresses; a prefix takes ==, != or in", op_text(written)));
             auto set = std::make_shared<IpSet>();
             add_ip_item(*set, o, lit, lit.text);
             set->finish();
@@ -405,8 +420,10 @@ class Parser {
             if (auto n = parse_number(lit.text, Units::SI)) return std::make_unique<StrNumCmp>(o.ref, op, *n);
           std::string s = string_value(o, lit, lit.text);
           if (s.find_first_of("*?") != std::string::npos) {
-            if (op != Op::Eq && op != Op::Ne) fail(lit, fmt::format("a glob pattern takes == or !=, not '{}'", op_text(written)));
-            return std::make_unique<StrIn>(o.ref, std::vector<std::string>{}, std::vector<std::string>{s}, op == Op::Ne);
+            if (op != Op::Eq && op != Op::Ne)
+              fail(lit, fmt::format("a glob pattern takes == or !=, not '{}'", op_text(written)));
+            return std::make_unique<StrIn>(o.ref, std::vector<std::string>{}, std::vector<std::string>{s},
+                                           op == Op::Ne);
           }
           return std::make_unique<StrCmp>(o.ref, op, std::move(s));
         }
@@ -417,10 +434,12 @@ class Parser {
 
   NodePtr field_vs_field(const Operand& a, Op op, const Operand& b, const Token& at) {
     if (a.kind == Operand::Either || b.kind == Operand::Either)
-      fail(at, fmt::format("{} stands for either side and compares with values only", a.kind == Operand::Either ? a.name() : b.name()));
+      fail(at, fmt::format("{} stands for either side and compares with values only",
+                           a.kind == Operand::Either ? a.name() : b.name()));
     bool a_num = a.type == Type::UInt || a.type == Type::Time, b_num = b.type == Type::UInt || b.type == Type::Time;
     if (a.type != b.type && !(a_num && b_num && a.num.kind != Num::Time && b.num.kind != Num::Time))
-      fail(at, fmt::format("cannot compare {} ({}) with {} ({})", a.name(), type_name(a.type), b.name(), type_name(b.type)));
+      fail(at, fmt::format("cannot compare {} ({}) with {} ({})", a.name(), type_name(a.type), b.name(),
+                           type_name(b.type)));
     if (a_num) return std::make_unique<NumVsNum>(a.num, op, b.num);
     if (a.type == Type::Ip) return std::make_unique<IpVsIp>(a.ref, op, b.ref);
     return std::make_unique<StrVsStr>(a.ref, op, b.ref);
@@ -441,7 +460,8 @@ class Parser {
       if (peek().kind == Tok::RBrace) fail(peek(), "empty set");
       while (true) {
         const Token& it = take();
-        if (it.kind != Tok::Word && it.kind != Tok::String) fail(it, fmt::format("expected a set item, got {}", shown(it)));
+        if (it.kind != Tok::Word && it.kind != Tok::String)
+          fail(it, fmt::format("expected a set item, got {}", shown(it)));
         if (it.kind == Tok::Word && it.text[0] == '@') fail(it, "@file stands alone after 'in', not inside { }");
         items.push_back({&it, it.text, {}});
         const Token& sep = take();
@@ -454,7 +474,8 @@ class Parser {
     } else if (first.kind == Tok::Word || first.kind == Tok::String) {
       items.push_back({&first, first.text, {}});
     } else {
-      fail(first, fmt::format("expected a set after 'in' ({{22, 80}}, 10.0.0.0/8, 1024..65535 or @file), got {}", shown(first)));
+      fail(first, fmt::format("expected a set after 'in' ({{22, 80}}, 10.0.0.0/8, 1024..65535 or @file), got {}",
+                              shown(first)));
     }
 
     // A bad entry of @file is named by its file and line.
@@ -471,13 +492,16 @@ class Parser {
         case Type::UInt:
         case Type::Time: {
           NumRanges set;
-          for (const auto& it : items) entry(it, [&] {
-            auto [lo, hi] = split_range(*it.tok, it.text);
-            uint64_t a = o.type == Type::Time ? time_literal(*it.tok, lo) : uint_literal(o, *it.tok, lo);
-            uint64_t b = hi.empty() ? a : o.type == Type::Time ? time_literal(*it.tok, hi) : uint_literal(o, *it.tok, hi);
-            if (b < a) fail(*it.tok, fmt::format("empty range {}: the end comes before the start", it.text));
-            set.r.emplace_back(a, b);
-          });
+          for (const auto& it : items)
+            entry(it, [&] {
+              auto [lo, hi] = split_range(*it.tok, it.text);
+              uint64_t a = o.type == Type::Time ? time_literal(*it.tok, lo) : uint_literal(o, *it.tok, lo);
+              uint64_t b = hi.empty()             ? a
+                           : o.type == Type::Time ? time_literal(*it.tok, hi)
+                                                  : uint_literal(o, *it.tok, hi);
+              if (b < a) fail(*it.tok, fmt::format("empty range {}: the end comes before the start", it.text));
+              set.r.emplace_back(a, b);
+            });
           set.finish();
           return std::make_unique<NumIn>(o.num, std::move(set), negate);
         }
@@ -489,10 +513,11 @@ class Parser {
         }
         case Type::String: {
           std::vector<std::string> exact, globs;
-          for (const auto& it : items) entry(it, [&] {
-            std::string s = string_value(o, *it.tok, it.text);
-            (s.find_first_of("*?") != std::string::npos ? globs : exact).push_back(std::move(s));
-          });
+          for (const auto& it : items)
+            entry(it, [&] {
+              std::string s = string_value(o, *it.tok, it.text);
+              (s.find_first_of("*?") != std::string::npos ? globs : exact).push_back(std::move(s));
+            });
           return std::make_unique<StrIn>(o.ref, std::move(exact), std::move(globs), negate);
         }
       }
@@ -544,9 +569,11 @@ class Parser {
     Units units = o.pseudo == Pseudo::Duration ? Units::Duration : Units::SI;
     if (auto v = parse_number(w, units)) return check_max(o, t, *v);
     std::string hint = o.id ? std::string(constant_examples(*o.id)) : "";
-    if (hint.empty()) hint = units == Units::Duration ? "seconds, or 90s, 5m, 2h, 1d" : "a number such as 1500, 10K, 10M, 1.5G, 64Ki";
+    if (hint.empty())
+      hint = units == Units::Duration ? "seconds, or 90s, 5m, 2h, 1d" : "a number such as 1500, 10K, 10M, 1.5G, 64Ki";
     if (!(o.id && !constant_examples(*o.id).empty()) && name_like(w) && !nearest_name(w, kPseudoNames).empty())
-      fail(t, fmt::format("'{}' is neither a value of {} nor a field — did you mean '{}'?", w, o.name(), nearest_name(w, kPseudoNames)));
+      fail(t, fmt::format("'{}' is neither a value of {} nor a field — did you mean '{}'?", w, o.name(),
+                          nearest_name(w, kPseudoNames)));
     fail(t, fmt::format("'{}' is not a value of {} (expected {})", w, o.name(), hint));
   }
 
@@ -578,7 +605,8 @@ class Parser {
       return;
     }
     if (auto c = parse_cidr(w)) return set.add(*c);
-    fail(t, fmt::format("'{}' is not an address or prefix for {} (expected e.g. 10.0.0.0/8 or 2001:db8::/32)", w, o.name()));
+    fail(t, fmt::format("'{}' is not an address or prefix for {} (expected e.g. 10.0.0.0/8 or 2001:db8::/32)", w,
+                        o.name()));
   }
 
   /// A string literal as written; enumerated fields (action, log-status, ...) check and
@@ -604,8 +632,7 @@ void NumRanges::finish() {
   for (size_t i = 0; i < r.size(); ++i) {
     if (out > 0 && (r[out - 1].second == UINT64_MAX || r[i].first <= r[out - 1].second + 1))
       r[out - 1].second = std::max(r[out - 1].second, r[i].second);
-    else
-      r[out++] = r[i];
+    else r[out++] = r[i];
   }
   r.resize(out);
 }
@@ -642,9 +669,8 @@ bool StrIn::eval(const Ctx& c) const {
   const Value* v = c.get(ref);
   if (!v) return false;
   auto s = v->str();
-  bool in = std::binary_search(exact.begin(), exact.end(), s, [](const auto& a, const auto& b) {
-    return std::string_view(a) < std::string_view(b);
-  });
+  bool in = std::binary_search(exact.begin(), exact.end(), s,
+                               [](const auto& a, const auto& b) { return std::string_view(a) < std::string_view(b); });
   for (size_t k = 0; !in && k < globs.size(); ++k) in = glob_match(globs[k], s);
   return in != negate;
 }

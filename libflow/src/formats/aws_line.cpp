@@ -15,14 +15,14 @@ namespace {
 inline unsigned digits8(const char* p, uint64_t& out) {
   uint64_t v;
   std::memcpy(&v, p, 8);
-  uint64_t x = v ^ 0x3030303030303030ULL;  // digit bytes become 0..9
+  uint64_t x = v ^ 0x3030303030303030ULL;                                    // digit bytes become 0..9
   uint64_t bad = ((x + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;  // bytes > 9
   unsigned n = bad ? static_cast<unsigned>(__builtin_ctzll(bad)) / 8 : 8;
   if (n == 0) return 0;
-  x <<= 8 * (8 - n);  // right-align: the digits after zeros (leading zeros)
-  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;       // pairs
-  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;     // quads
-  out = (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;          // eight
+  x <<= 8 * (8 - n);                                  // right-align: the digits after zeros (leading zeros)
+  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;    // pairs
+  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;  // quads
+  out = (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;      // eight
   return n;
 }
 
@@ -46,7 +46,7 @@ inline const char* field_end(const char* t, const char* e) {
   for (const char* p = t;; p += 8) {
     uint64_t v;
     std::memcpy(&v, p, 8);
-    const uint64_t x = v ^ 0x2020202020202020ULL;  // spaces become 0
+    const uint64_t x = v ^ 0x2020202020202020ULL;                                    // spaces become 0
     const uint64_t zero = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;  // lowest one exact
     if (zero) return std::min(e, p + __builtin_ctzll(zero) / 8);
     if (p + 8 >= e) return e;
@@ -91,7 +91,8 @@ const std::vector<SchemaPtr>& AwsLineParser::alternatives(const ReadOptions& opt
   return opts.aws_schema || header_seen ? none : defaults;
 }
 
-void AwsLineParser::parse(std::string_view line, Record& r, uint64_t line_no, const std::vector<SchemaPtr>& alternatives) {
+void AwsLineParser::parse(std::string_view line, Record& r, uint64_t line_no,
+                          const std::vector<SchemaPtr>& alternatives) {
   line_no_ = line_no;
   line_ = line;
   if (alternatives.empty()) return parse_fields(line, r);
@@ -168,7 +169,8 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
           uint64_t x;
           unsigned len = parse_digits_fast(q, x);
           q += len;
-          if (len == 0 || len >= 16 || (q < e && *q != ' ') || x > plan_[i].max) x = slow_uint(i, t, e), q = t + token_at(t, e).size();
+          if (len == 0 || len >= 16 || (q < e && *q != ' ') || x > plan_[i].max)
+            x = slow_uint(i, t, e), q = t + token_at(t, e).size();
           v.set_uint(x);
           break;
         }
@@ -177,13 +179,12 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
           unsigned len = parse_digits_fast(q, x);
           q += len;
           if (len == 0 || len >= 16 || (q < e && *q != ' ')) x = slow_uint(i, t, e), q = t + token_at(t, e).size();
-          if (x >= 100'000'000'000) note(millis_, line_no_, "time in milliseconds; kept as written, read as seconds/1000");
+          if (x >= 100'000'000'000)
+            note(millis_, line_no_, "time in milliseconds; kept as written, read as seconds/1000");
           v.set_time(static_cast<int64_t>(x));
           break;
         }
-        case Type::Ip:
-          q = parse_ip_field(i, t, e, v);
-          break;
+        case Type::Ip: q = parse_ip_field(i, t, e, v); break;
         case Type::String: {
           auto* sp = static_cast<const char*>(std::memchr(q, ' ', static_cast<size_t>(e - q)));
           q = sp ? sp : e;
@@ -193,7 +194,7 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
       }
     }
     if (q < e) {
-      ++q;  // the separator (the parsers stop only at a space or the end)
+      ++q;                       // the separator (the parsers stop only at a space or the end)
       if (q < e && *q == ' ') {  // runs of spaces: AWS's own doc sample has one
         while (q < e && *q == ' ') ++q;
         note(spaces_, line_no_, "runs of spaces between fields (read as one)");

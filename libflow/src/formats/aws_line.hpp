@@ -32,8 +32,8 @@ class AwsLineParser {
 
   /// Parses `line` into r, whose schema gives the fields (r.values sized to it). The line must be
   /// followed in memory by '\n', '\r' or a zero byte, then kLinePadding readable bytes (the
-  /// parsers read whole words without bounds checks). When the line does not read so and one of `alternatives` has its number of fields,
-  /// r is reset to that one: nothing in a header-less line says its format, and a stream may mix
+  /// parsers read whole words without bounds checks). When the line does not read so and one of `alternatives` has its
+  /// number of fields, r is reset to that one: nothing in a header-less line says its format, and a stream may mix
   /// AWS's two defaults (VPC v2, 14 fields; Transit Gateway, 36) or the formats the user gave.
   void parse(std::string_view line, Record& r, uint64_t line_no, const std::vector<SchemaPtr>& alternatives = {});
   /// The alternatives for a reader: the formats given (ReadOptions::aws_schemas), else AWS's

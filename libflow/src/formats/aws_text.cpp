@@ -43,7 +43,9 @@ class AwsTextReader : public Reader {
   AwsTextReader(std::unique_ptr<InputStream> in, const ReadOptions& opts)
       : in_(std::move(in)),
         opts_(opts),
-        schema_(opts.aws_schema ? opts.aws_schema : opts.initial_schema ? opts.initial_schema : aws_default_schema()),
+        schema_(opts.aws_schema       ? opts.aws_schema
+                : opts.initial_schema ? opts.initial_schema
+                                      : aws_default_schema()),
         parser_(in_->name(), opts.warn),
         line_no_(opts.first_line),
         header_seen_(opts.initial_schema != nullptr) {  // a piece after a header: that header's format
@@ -92,7 +94,8 @@ class AwsTextReader : public Reader {
       }
       scanned = n;
       if (n > kMaxLine) {
-        DataError e(in_->name(), line_no_ + 1, "", fmt::format("line longer than {} MiB; the rest of the input is not read", kMaxLine >> 20));
+        DataError e(in_->name(), line_no_ + 1, "",
+                    fmt::format("line longer than {} MiB; the rest of the input is not read", kMaxLine >> 20));
         e.fatal = true;
         throw e;
       }
@@ -113,7 +116,8 @@ class AwsTextReader : public Reader {
     try {
       return parse_header(line);
     } catch (const DataError& e) {
-      DataError d(in_->name(), line_no_, "", fmt::format("bad header line: {}; the lines after it are not read", e.what()));
+      DataError d(in_->name(), line_no_, "",
+                  fmt::format("bad header line: {}; the lines after it are not read", e.what()));
       d.fatal = true;
       throw d;
     }
@@ -122,8 +126,8 @@ class AwsTextReader : public Reader {
   void use_header(SchemaPtr h) {
     if (opts_.aws_schema) {
       if (!(*h == *opts_.aws_schema) && opts_.warn)
-        opts_.warn(fmt::format("{}:{}: header line differs from --aws-format; using --aws-format",
-                               in_->name(), line_no_));
+        opts_.warn(
+            fmt::format("{}:{}: header line differs from --aws-format; using --aws-format", in_->name(), line_no_));
       return;
     }
     header_seen_ = true;
@@ -183,7 +187,9 @@ class AwsTextWriter : public Writer {
     bool blank = false;
     for (char c : s) blank |= static_cast<unsigned char>(c) <= ' ';
     if (!blank && !s.empty() && s != "-") return;
-    const char* why = s.empty() ? "empty value" : s == "-" ? "the value '-' would read back as null" : "value contains white space";
+    const char* why = s.empty()  ? "empty value"
+                      : s == "-" ? "the value '-' would read back as null"
+                                 : "value contains white space";
     throw DataError("", r.line, r.schema->column(i).name,
                     fmt::format("record {}: {}; AWS text cannot carry it (use -O json)", r.line, why));
   }

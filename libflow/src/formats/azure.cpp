@@ -15,15 +15,56 @@ namespace od = simdjson::ondemand;
 
 // One schema for every Azure record; fields a log version lacks are null.
 enum Col {
-  kStart, kEnd, kSrc, kDst, kSport, kDport, kProto, kPackets, kBytes, kAction, kDirection,
-  kTime, kVersion, kResourceId, kFlowLogResourceId, kTargetResourceId, kFlowLogGuid, kSystemId,
-  kMac, kAclId, kRule, kState, kEncryption, kCounters, kColCount
+  kStart,
+  kEnd,
+  kSrc,
+  kDst,
+  kSport,
+  kDport,
+  kProto,
+  kPackets,
+  kBytes,
+  kAction,
+  kDirection,
+  kTime,
+  kVersion,
+  kResourceId,
+  kFlowLogResourceId,
+  kTargetResourceId,
+  kFlowLogGuid,
+  kSystemId,
+  kMac,
+  kAclId,
+  kRule,
+  kState,
+  kEncryption,
+  kCounters,
+  kColCount
 };
-constexpr std::string_view kNames[kColCount] = {
-    "start", "end", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes", "action",
-    "flow-direction", "azure.time", "azure.version", "azure.resource-id", "azure.flow-log-resource-id",
-    "azure.target-resource-id", "azure.flow-log-guid", "azure.system-id", "azure.mac", "azure.acl-id",
-    "azure.rule", "azure.flow-state", "azure.encryption", "azure.counters"};
+constexpr std::string_view kNames[kColCount] = {"start",
+                                                "end",
+                                                "srcaddr",
+                                                "dstaddr",
+                                                "srcport",
+                                                "dstport",
+                                                "protocol",
+                                                "packets",
+                                                "bytes",
+                                                "action",
+                                                "flow-direction",
+                                                "azure.time",
+                                                "azure.version",
+                                                "azure.resource-id",
+                                                "azure.flow-log-resource-id",
+                                                "azure.target-resource-id",
+                                                "azure.flow-log-guid",
+                                                "azure.system-id",
+                                                "azure.mac",
+                                                "azure.acl-id",
+                                                "azure.rule",
+                                                "azure.flow-state",
+                                                "azure.encryption",
+                                                "azure.counters"};
 
 const SchemaPtr& azure_schema() {
   static const SchemaPtr s = [] {
@@ -76,7 +117,7 @@ class AzureUnpacker : public Unpacker {
   }
 
  private:
-  struct Rec {  // what a record says about all its tuples
+  struct Rec {            // what a record says about all its tuples
     std::string version;  // NSG properties.Version or VNet flowLogVersion
     std::string_view time, resource_id, flow_log_resource_id, target_resource_id, guid, system_id, mac;
     bool vnet = false;
@@ -142,9 +183,10 @@ class AzureUnpacker : public Unpacker {
         std::string_view rule;
         ctx_.fields(q, flow, [&](std::string_view k, od::value y) {
           if (k == "rule") rule = ctx_.string(q + ".rule", y);
-          else if (k == "flows") ctx_.each(q + ".flows", y, [&](const std::string& q2, od::value z) {
-            read_group(Group{rec_index, rule, {}, {}, q2 + ".flowTuples"}, q2, z, "mac");
-          });
+          else if (k == "flows")
+            ctx_.each(q + ".flows", y, [&](const std::string& q2, od::value z) {
+              read_group(Group{rec_index, rule, {}, {}, q2 + ".flowTuples"}, q2, z, "mac");
+            });
         });
       });
     });
@@ -160,9 +202,10 @@ class AzureUnpacker : public Unpacker {
       std::string_view acl;
       ctx_.fields(q, flow, [&](std::string_view k, od::value y) {
         if (k == "aclID") acl = ctx_.string(q + ".aclID", y);
-        else if (k == "flowGroups") ctx_.each(q + ".flowGroups", y, [&](const std::string& q2, od::value z) {
-          read_group(Group{rec_index, {}, {}, acl, q2 + ".flowTuples"}, q2, z, "rule");
-        });
+        else if (k == "flowGroups")
+          ctx_.each(q + ".flowGroups", y, [&](const std::string& q2, od::value z) {
+            read_group(Group{rec_index, {}, {}, acl, q2 + ".flowTuples"}, q2, z, "rule");
+          });
       });
     });
   }
@@ -209,9 +252,10 @@ class AzureUnpacker : public Unpacker {
     // tutorial shows an NSG version 2 tuple in a VNet record, so that order is read too.
     bool vnet = rec.vnet && !(n == 13 && (f[5] == "T" || f[5] == "U"));
     if (rec.vnet && !vnet && nsg_style_++ == 0 && opts_.warn)
-      opts_.warn(fmt::format("{}:{}: {}[{}]: VNet flow tuple in the NSG version 2 order (T/U protocol, decision "
-                             "field); read as such",
-                             ctx_.file(), ctx_.line, g.path, t.index));
+      opts_.warn(
+          fmt::format("{}:{}: {}[{}]: VNet flow tuple in the NSG version 2 order (T/U protocol, decision "
+                      "field); read as such",
+                      ctx_.file(), ctx_.line, g.path, t.index));
     if (n != 8 && n != 13)
       bad(t, "", fmt::format("expected 8 (NSG version 1) or 13 comma-separated fields, found {}", n));
     if (rec.vnet && n != 13) bad(t, "", fmt::format("expected 13 comma-separated fields (VNet), found {}", n));

@@ -34,10 +34,10 @@ constexpr size_t kBlockSlack = 256;
 // ---- zstd frames (RFC 8878) ----------------------------------------------------------------------
 
 struct Literals {
-  unsigned type = 0;     // 0 raw, 1 RLE, 2 Huffman, 3 Huffman with the previous table
-  size_t header = 0;     // bytes of the literals section header
-  size_t size = 0;       // bytes of the section after its header
-  size_t regen = 0;      // literal bytes it decodes to
+  unsigned type = 0;  // 0 raw, 1 RLE, 2 Huffman, 3 Huffman with the previous table
+  size_t header = 0;  // bytes of the literals section header
+  size_t size = 0;    // bytes of the section after its header
+  size_t regen = 0;   // literal bytes it decodes to
 };
 
 /// The literals section at the start of a compressed block of n bytes; false if malformed.

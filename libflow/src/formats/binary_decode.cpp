@@ -160,7 +160,8 @@ void check_indexes(const IntSeq& s, uint64_t limit, const char* what) {
 
 size_t count_bits(const uint8_t* p, size_t nbytes) {
   size_t n = 0, i = 0;
-  for (; i + 8 <= nbytes; i += 8) n += static_cast<size_t>(std::popcount(get_u64(reinterpret_cast<const char*>(p + i))));
+  for (; i + 8 <= nbytes; i += 8)
+    n += static_cast<size_t>(std::popcount(get_u64(reinterpret_cast<const char*>(p + i))));
   for (; i < nbytes; ++i) n += static_cast<size_t>(std::popcount(p[i]));
   return n;
 }
@@ -233,7 +234,7 @@ FLOW_AVX2_CLONES void unpack_chunk(Group& g) {
         break;
       }
       case Type::Ip: {
-        if (c.ip4.size() != c.ip4_seq.count) {  // first chunk of the block: unpack here, where
+        if (c.ip4.size() != c.ip4_seq.count) {                 // first chunk of the block: unpack here, where
           unpack_all(c.ip4_seq, g.scratch, "IPv4 addresses");  // the lookups below hit the cache
           c.ip4.assign(g.scratch.begin(), g.scratch.end());
         }

@@ -23,7 +23,7 @@ inline constexpr size_t kChunkRows = 128;
 /// An integer sequence as stored: transform, frame of reference, byte planes.
 struct IntSeq {
   uint8_t transform = kPlain;
-  size_t ref = 0;  ///< kRef: the column the values are differences from
+  size_t ref = 0;      ///< kRef: the column the values are differences from
   unsigned width = 0;  ///< bytes per value (byte planes), 0 with bits
   unsigned bits = 0;   ///< bits per value (1, 2 or 4, packed), or 0
   uint64_t base = 0;
@@ -40,32 +40,32 @@ struct StrRef {
 /// Where a chunk lies in a block's payload, not yet decompressed (valid during decode only).
 struct ChunkRef {
   uint8_t codec = kCodecNone;
-  size_t raw = 0;              ///< bytes once decompressed
-  const char* bytes = nullptr; ///< the stored bytes
+  size_t raw = 0;               ///< bytes once decompressed
+  const char* bytes = nullptr;  ///< the stored bytes
   size_t stored = 0;
 };
 
 /// One column of a group: validated sequences and dictionaries, and the unpacked chunk.
 struct ColumnData {
-  Type file_type = Type::String;   ///< the type in the stream
-  bool convert = false;            ///< the field table knows this name with another type
-  bool loaded = false;             ///< decoded in this block (else skipped: nothing below is valid)
-  ChunkRef chunk;                  ///< the column's chunk
-  std::vector<char> data;          ///< the decompressed chunk: nulls, seq and strs point into it
-  const uint8_t* nulls = nullptr;  ///< bit set = null; nullptr when the column has no nulls
-  IntSeq seq;                      ///< the values, or the dictionary indexes
-  bool dictionary = false;         ///< integers: seq holds indexes into ints
-  std::vector<uint64_t> ints;      ///< integer dictionary
-  std::vector<StrRef> strs;        ///< string dictionary
-  IntSeq ip4_seq;                  ///< IPv4 dictionary as stored (validated)
-  std::vector<uint32_t> ip4;       ///< IPv4 dictionary, unpacked by the reading thread
+  Type file_type = Type::String;             ///< the type in the stream
+  bool convert = false;                      ///< the field table knows this name with another type
+  bool loaded = false;                       ///< decoded in this block (else skipped: nothing below is valid)
+  ChunkRef chunk;                            ///< the column's chunk
+  std::vector<char> data;                    ///< the decompressed chunk: nulls, seq and strs point into it
+  const uint8_t* nulls = nullptr;            ///< bit set = null; nullptr when the column has no nulls
+  IntSeq seq;                                ///< the values, or the dictionary indexes
+  bool dictionary = false;                   ///< integers: seq holds indexes into ints
+  std::vector<uint64_t> ints;                ///< integer dictionary
+  std::vector<StrRef> strs;                  ///< string dictionary
+  IntSeq ip4_seq;                            ///< IPv4 dictionary as stored (validated)
+  std::vector<uint32_t> ip4;                 ///< IPv4 dictionary, unpacked by the reading thread
   std::vector<std::array<uint8_t, 16>> ip6;  ///< IPv6 dictionary (indexes after the IPv4 ones)
   // Unpacking state (reading thread).
-  size_t next = 0;             ///< next value of seq to unpack
-  uint64_t acc = 0;            ///< kDelta: the last value unpacked
-  std::vector<uint64_t> buf;   ///< the current chunk's integers or indexes (0 for nulls)
-  std::vector<uint64_t> codes; ///< integer dictionary: the current chunk's indexes (0 for nulls)
-  std::vector<Value> image;    ///< the current chunk's values, ready to copy into records
+  size_t next = 0;              ///< next value of seq to unpack
+  uint64_t acc = 0;             ///< kDelta: the last value unpacked
+  std::vector<uint64_t> buf;    ///< the current chunk's integers or indexes (0 for nulls)
+  std::vector<uint64_t> codes;  ///< integer dictionary: the current chunk's indexes (0 for nulls)
+  std::vector<Value> image;     ///< the current chunk's values, ready to copy into records
 };
 
 /// The records of one schema inside a block.
@@ -116,9 +116,9 @@ class BlockDecoder {
   /// A stream schema and what is delivered of it.
   struct SchemaView {
     std::vector<std::pair<std::string, uint8_t>> key;  ///< names and type codes as stored
-    SchemaPtr full;                                     ///< the stream's schema
-    SchemaPtr delivered;                                ///< full, or its projection
-    std::vector<uint32_t> fields;                       ///< the column of each delivered field
+    SchemaPtr full;                                    ///< the stream's schema
+    SchemaPtr delivered;                               ///< full, or its projection
+    std::vector<uint32_t> fields;                      ///< the column of each delivered field
   };
 
   void load_group(Cursor& c, Group& g, uint32_t n);
@@ -133,7 +133,7 @@ class BlockDecoder {
 
   ZSTD_DCtx* dctx_;
   std::optional<std::vector<std::string>> fields_;  // the projection, sorted
-  size_t raw_left_ = 0;  // decompressed bytes the block may still use (kMaxRaw in all)
+  size_t raw_left_ = 0;                             // decompressed bytes the block may still use (kMaxRaw in all)
   std::vector<char> gid_chunk_;
   std::vector<uint64_t> scratch_;
   std::vector<size_t> chain_;

@@ -69,7 +69,7 @@ inline void planes_of(char* planes, size_t stride, const uint64_t* a, const uint
 }
 
 FLOW_AVX512_CLONES void put_planes(char* planes, size_t stride, const uint64_t* a, const uint64_t* b, size_t n,
-                                 uint64_t base, unsigned width) {
+                                   uint64_t base, unsigned width) {
   if (b) planes_of<true>(planes, stride, a, b, n, base, width);
   else planes_of<false>(planes, stride, a, b, n, base, width);
 }

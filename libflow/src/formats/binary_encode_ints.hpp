@@ -11,7 +11,6 @@ namespace flow::bin {
 
 /// Writes m values as an integer sequence: plain, delta from the previous value, or (with ref)
 /// difference from the aligned values of column ref_column, whichever looks smallest.
-void encode_ints(ByteBuf& out, const uint64_t* v, size_t m, const uint64_t* ref = nullptr,
-                 size_t ref_column = 0);
+void encode_ints(ByteBuf& out, const uint64_t* v, size_t m, const uint64_t* ref = nullptr, size_t ref_column = 0);
 
 }  // namespace flow::bin

@@ -47,12 +47,12 @@ inline constexpr uint8_t kCodecNone = 0;
 inline constexpr uint8_t kCodecZstd = 1;
 
 // Limits every reader enforces (and every writer respects).
-inline constexpr uint32_t kMaxStored = 32u << 20;     ///< stored payload bytes of a frame
-inline constexpr uint32_t kMaxRaw = 32u << 20;        ///< payload bytes after decompression
-inline constexpr uint32_t kMaxRecords = 1u << 20;     ///< records in one block
-inline constexpr uint32_t kMaxGroups = 255;           ///< schemas in one block
-inline constexpr uint32_t kMaxColumns = 4096;         ///< columns of one schema
-inline constexpr uint32_t kMaxNameSize = 1024;        ///< bytes of a column name
+inline constexpr uint32_t kMaxStored = 32u << 20;  ///< stored payload bytes of a frame
+inline constexpr uint32_t kMaxRaw = 32u << 20;     ///< payload bytes after decompression
+inline constexpr uint32_t kMaxRecords = 1u << 20;  ///< records in one block
+inline constexpr uint32_t kMaxGroups = 255;        ///< schemas in one block
+inline constexpr uint32_t kMaxColumns = 4096;      ///< columns of one schema
+inline constexpr uint32_t kMaxNameSize = 1024;     ///< bytes of a column name
 
 /// Column type codes in a schema (the values of flow::Type).
 inline constexpr uint8_t type_code(Type t) { return static_cast<uint8_t>(t); }
@@ -72,9 +72,21 @@ inline constexpr uint8_t kColumnDictionary = 2;  ///< integer column: dictionary
 inline void put_u16(char* p, uint16_t v) { std::memcpy(p, &v, 2); }  // little-endian hosts only
 inline void put_u32(char* p, uint32_t v) { std::memcpy(p, &v, 4); }
 inline void put_u64(char* p, uint64_t v) { std::memcpy(p, &v, 8); }
-inline uint16_t get_u16(const char* p) { uint16_t v; std::memcpy(&v, p, 2); return v; }
-inline uint32_t get_u32(const char* p) { uint32_t v; std::memcpy(&v, p, 4); return v; }
-inline uint64_t get_u64(const char* p) { uint64_t v; std::memcpy(&v, p, 8); return v; }
+inline uint16_t get_u16(const char* p) {
+  uint16_t v;
+  std::memcpy(&v, p, 2);
+  return v;
+}
+inline uint32_t get_u32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+inline uint64_t get_u64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
 static_assert(std::endian::native == std::endian::little, "the binary format code assumes a little-endian host");
 
 inline uint32_t check32(const char* p, size_t n) { return static_cast<uint32_t>(XXH3_64bits(p, n)); }
@@ -91,10 +103,10 @@ inline void encode_stream_header(char* p) {
 struct FrameHeader {
   uint8_t kind = 0;
   uint8_t codec = kCodecNone;
-  uint32_t records = 0;  ///< block: records in it; other frames: 0
-  uint32_t stored = 0;   ///< payload bytes following the header
-  uint32_t raw = 0;      ///< payload bytes after decompression
-  uint64_t checksum = 0; ///< XXH3-64 of header bytes 0..15 and the stored payload
+  uint32_t records = 0;   ///< block: records in it; other frames: 0
+  uint32_t stored = 0;    ///< payload bytes following the header
+  uint32_t raw = 0;       ///< payload bytes after decompression
+  uint64_t checksum = 0;  ///< XXH3-64 of header bytes 0..15 and the stored payload
 };
 
 /// Writes bytes 0..15 of a header (the part the payload checksum covers).

@@ -26,8 +26,8 @@ std::atomic<uint64_t> next_dictionaries{1};
 struct Job {
   FrameHeader header;
   const char* stored = nullptr;  // the payload, in the input's buffer until the job is done
-  std::string where;         // "block N (byte offset X)" for messages
-  uint64_t first_record = 0; // records in the input before this block
+  std::string where;             // "block N (byte offset X)" for messages
+  uint64_t first_record = 0;     // records in the input before this block
   DecodedBlock block;
   std::exception_ptr error;
   bool done = false;
@@ -202,8 +202,8 @@ class BinaryReader : public Reader {
         case Type::UInt:
         case Type::Time: {
           const uint64_t max = col.type == Type::Time ? uint64_t{INT64_MAX}
-                               : col.id            ? field_info(*col.id).max
-                                                   : UINT64_MAX;
+                               : col.id               ? field_info(*col.id).max
+                                                      : UINT64_MAX;
           uint64_t x = 0;
           ok = !text.empty();
           for (char ch : text) {
@@ -374,13 +374,15 @@ class BinaryReader : public Reader {
                             : fmt::format("byte offset {}: not a flow binary stream (no FLOWBIN magic)", off),
                         true);
     if (have >= 8 && static_cast<uint8_t>(p[7]) != kMajorVersion)
-      return push_error(0, fmt::format("byte offset {}: binary format version {} is not supported (this reader "
-                                       "reads version {})",
-                                       off, static_cast<unsigned>(static_cast<uint8_t>(p[7])), kMajorVersion),
+      return push_error(0,
+                        fmt::format("byte offset {}: binary format version {} is not supported (this reader "
+                                    "reads version {})",
+                                    off, static_cast<unsigned>(static_cast<uint8_t>(p[7])), kMajorVersion),
                         true);
     if (have < kStreamHeaderSize)
-      return push_error(0, fmt::format("byte offset {}: truncated: stream ends without its end frame{}", off,
-                                       have ? " (inside the stream header)" : " (empty input)"),
+      return push_error(0,
+                        fmt::format("byte offset {}: truncated: stream ends without its end frame{}", off,
+                                    have ? " (inside the stream header)" : " (empty input)"),
                         true);
     if (get_u32(p + 12) != check32(p, 12))
       return push_error(0, fmt::format("byte offset {}: damaged stream header", off), true);
@@ -392,23 +394,26 @@ class BinaryReader : public Reader {
   void read_frame() {
     const uint64_t off = in_->offset();
     if (!need(kFrameHeaderSize))
-      return push_error(0, fmt::format("byte offset {}: truncated: stream ends without its end frame{}", off,
-                                       in_->size() ? " (inside a frame header)" : ""),
+      return push_error(0,
+                        fmt::format("byte offset {}: truncated: stream ends without its end frame{}", off,
+                                    in_->size() ? " (inside a frame header)" : ""),
                         true);
     if (sniff({in_->data(), in_->size()}) == Magic::Binary) {
       state_ = State::AfterEnd;  // the new stream's header is read next
       return push_error(
-          0, fmt::format("byte offset {}: truncated: stream ends without its end frame (a new stream starts here)", off),
+          0,
+          fmt::format("byte offset {}: truncated: stream ends without its end frame (a new stream starts here)", off),
           false);
     }
     FrameHeader h;
     if (!decode_frame_header(in_->data(), h))
-      return push_error(0, fmt::format("byte offset {}: damaged frame header after block {}; the rest of the input "
-                                       "cannot be read",
-                                       off, blocks_),
+      return push_error(0,
+                        fmt::format("byte offset {}: damaged frame header after block {}; the rest of the input "
+                                    "cannot be read",
+                                    off, blocks_),
                         true);
     const bool block = h.kind == kFrameBlock;
-    std::string where = block                   ? fmt::format("block {} (byte offset {})", ++blocks_, off)
+    std::string where = block                 ? fmt::format("block {} (byte offset {})", ++blocks_, off)
                         : h.kind == kFrameEnd ? fmt::format("end frame (byte offset {})", off)
                                               : fmt::format("frame of kind {} (byte offset {})", h.kind, off);
     const uint64_t records = block ? h.records : 0;
@@ -459,7 +464,7 @@ class BinaryReader : public Reader {
   std::unique_ptr<InputStream> in_;
   const std::string name_;
   const std::optional<std::vector<std::string>> fields_;  // the projection (ReadOptions::fields)
-  const unsigned shard_, shards_;                            // this reader's share of the blocks
+  const unsigned shard_, shards_;                         // this reader's share of the blocks
   State state_ = State::Start;
   uint64_t records_ = 0, blocks_ = 0;  // in the whole input, damaged blocks included
   uint64_t stream_records_ = 0, stream_blocks_ = 0;
@@ -471,7 +476,7 @@ class BinaryReader : public Reader {
   size_t pending_blocks_ = 0;
   Job* cur_ = nullptr;
   size_t pos_ = 0;
-  uint64_t dictionaries_ = 0;  // ColumnBatch::dictionary of the block's first group
+  uint64_t dictionaries_ = 0;             // ColumnBatch::dictionary of the block's first group
   std::vector<std::vector<Value>> conv_;  // next_columns: converted columns
   Arena conv_arena_;
   std::vector<std::unique_ptr<Job>> pool_;

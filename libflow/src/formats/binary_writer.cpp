@@ -28,7 +28,7 @@ constexpr uint32_t kWriterGroups = 32;
 
 struct ColumnBuilder {
   Type type = Type::String;
-  int ref = -1;                // Time columns: the nearest earlier Time column (end - start)
+  int ref = -1;  // Time columns: the nearest earlier Time column (end - start)
   bool has_null = false;
   bool huff = false;           // Huffman won for this column's last chunk (kept across blocks)
   std::vector<uint8_t> nulls;  // bit i set: row i is null; only as long as the last null needs
@@ -54,7 +54,8 @@ struct ColumnBuilder {
     }
     switch (type) {
       case Type::UInt:
-        if (encode_dictionary(out, scratch)) out.data()[flags_at] = static_cast<char>(out.data()[flags_at] | kColumnDictionary);
+        if (encode_dictionary(out, scratch))
+          out.data()[flags_at] = static_cast<char>(out.data()[flags_at] | kColumnDictionary);
         else encode_ints(out, vals.data(), vals.size());
         break;
       case Type::Time: {
@@ -268,8 +269,9 @@ class BinaryWriter : public Writer {
     if (Group* g = find_group(s)) return *g;
     for (const auto& c : s->columns())
       if (c.name.size() > kMaxNameSize)
-        throw DataError("", 0, "", fmt::format("field name of {} bytes: the binary format takes at most {}",
-                                               c.name.size(), kMaxNameSize));
+        throw DataError(
+            "", 0, "",
+            fmt::format("field name of {} bytes: the binary format takes at most {}", c.name.size(), kMaxNameSize));
     if (ngroups_ == kWriterGroups) flush_block();
     if (groups_.size() == ngroups_) groups_.emplace_back();
     groups_[ngroups_].start(s);
@@ -348,7 +350,7 @@ class BinaryWriter : public Writer {
   Output& out_;
   const uint32_t block_records_;
   ChunkCompressor compressor_;
-  bool gids_huff_ = false;  // the group-ids chunk's last compression mode
+  bool gids_huff_ = false;     // the group-ids chunk's last compression mode
   std::vector<Group> groups_;  // the first ngroups_ are in use
   size_t ngroups_ = 0, last_ = 0;
   std::vector<uint8_t> gids_;  // group of each record of the block

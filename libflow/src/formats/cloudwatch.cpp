@@ -19,7 +19,9 @@ constexpr size_t kMaxDecoded = 64 << 20;  // CloudWatch Logs batches are at most
 class CloudWatchUnpacker : public Unpacker {
  public:
   CloudWatchUnpacker(const std::string& file, const ReadOptions& opts)
-      : ctx_(file), opts_(opts), lines_(file, opts.warn),
+      : ctx_(file),
+        opts_(opts),
+        lines_(file, opts.warn),
         schema_(opts.aws_schema ? opts.aws_schema : aws_default_schema()) {}
 
   void start(std::string_view text, uint64_t line) override {
@@ -61,7 +63,8 @@ class CloudWatchUnpacker : public Unpacker {
       buf_.push_back('\n');
       buf_.append(kLinePadding, '\0');
       try {
-        lines_.parse(std::string_view(buf_.data(), ev.message.size()), r, ctx_.line, AwsLineParser::alternatives(opts_, false));
+        lines_.parse(std::string_view(buf_.data(), ev.message.size()), r, ctx_.line,
+                     AwsLineParser::alternatives(opts_, false));
       } catch (const DataError& e) {
         std::string path = ev.index == SIZE_MAX ? "message" : fmt::format("logEvents[{}].message", ev.index);
         // The usual cause: a custom format, which the envelope does not say.
@@ -118,7 +121,7 @@ class CloudWatchUnpacker : public Unpacker {
     size_t bad = 0;
     if (!base64_decode(data, raw_, bad))
       ctx_.fail("awslogs.data", bad < data.size() ? fmt::format("not base64: '{}' at character {}", data[bad], bad + 1)
-                                                   : std::string("base64 text ends inside a group"));
+                                                  : std::string("base64 text ends inside a group"));
     try {
       inner_ = gunzip(std::move(raw_), "awslogs.data", kMaxDecoded);
     } catch (const DataError& e) {
@@ -128,7 +131,8 @@ class CloudWatchUnpacker : public Unpacker {
     prefix_ = "awslogs.data: ";
     od::object o;
     try {
-      o = ctx_.object(inner_parser_, inner_doc_, std::string_view(inner_.data(), inner_.size() - simdjson::SIMDJSON_PADDING));
+      o = ctx_.object(inner_parser_, inner_doc_,
+                      std::string_view(inner_.data(), inner_.size() - simdjson::SIMDJSON_PADDING));
     } catch (const DataError& e) {
       ctx_.fail("awslogs.data", fmt::format("decoded envelope: {}", e.what()));
     }

@@ -8,8 +8,8 @@
 namespace flow {
 namespace {
 
-constexpr size_t kSlack = 8;        // put_ip writes whole 4-byte octets
-constexpr size_t kMaxScalar = 40;   // a number or an address
+constexpr size_t kSlack = 8;       // put_ip writes whole 4-byte octets
+constexpr size_t kMaxScalar = 40;  // a number or an address
 
 bool needs_quotes(std::string_view s) {
   for (char c : s)
@@ -45,8 +45,7 @@ class CsvWriter : public Writer {
     }
     const size_t n = s.size();
     size_t need = n + kSlack;
-    for (size_t i = 0; i < n; ++i)
-      need += s.column(i).type == Type::String ? 2 * r.values[i].s.size + 2 : kMaxScalar;
+    for (size_t i = 0; i < n; ++i) need += s.column(i).type == Type::String ? 2 * r.values[i].s.size + 2 : kMaxScalar;
     char* p = out_.space(need);
     for (size_t i = 0; i < n; ++i) {
       if (i) *p++ = ',';

@@ -20,8 +20,9 @@ namespace od = simdjson::ondemand;
 
 // The fields every GCP record has, first and in this order (null when the entry lacks them).
 enum Std { kSrc, kDst, kSport, kDport, kProto, kPackets, kBytes, kStart, kEnd, kAction, kDirection, kStdCount };
-constexpr std::string_view kStdNames[kStdCount] = {"srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets",
-                                                  "bytes", "start", "end", "action", "flow-direction"};
+constexpr std::string_view kStdNames[kStdCount] = {"srcaddr",  "dstaddr", "srcport",       "dstport",
+                                                   "protocol", "packets", "bytes",         "start",
+                                                   "end",      "action",  "flow-direction"};
 constexpr size_t kRecentSchemas = 16;
 
 /// "src_instance" -> "src-instance", "insertId" -> "insert-id".
@@ -83,9 +84,10 @@ class GcpUnpacker : public Unpacker {
 
   void finish() override {
     if (dropped_ && opts_.warn)
-      opts_.warn(fmt::format("{}: {} record{} not read: the other end's report of the same flow came first "
-                             "(--gcp-both-ends keeps them)",
-                             ctx_.file(), dropped_, dropped_ == 1 ? "" : "s"));
+      opts_.warn(
+          fmt::format("{}: {} record{} not read: the other end's report of the same flow came first "
+                      "(--gcp-both-ends keeps them)",
+                      ctx_.file(), dropped_, dropped_ == 1 ? "" : "s"));
     dropped_ = 0;
   }
 
@@ -129,7 +131,8 @@ class GcpUnpacker : public Unpacker {
       std::string p = path("jsonPayload.connection.", key);
       od::value x = f.value();
       if (key == "src_ip" || key == "dest_ip") std_[key[0] == 's' ? kSrc : kDst].set_ip(ctx_.address(p, x));
-      else if (key == "src_port" || key == "dest_port") std_[key[0] == 's' ? kSport : kDport].set_uint(ctx_.integer(p, x, 65535));
+      else if (key == "src_port" || key == "dest_port")
+        std_[key[0] == 's' ? kSport : kDport].set_uint(ctx_.integer(p, x, 65535));
       else if (key == "protocol") std_[kProto].set_uint(ctx_.integer(p, x, 255));
       else {
         path_.assign("gcp.connection.");

@@ -159,7 +159,7 @@ class JsonReader : public Reader {
       if (nl || !in_->fill()) {
         if (!nl && n == 0) return false;
         size_t len = nl ? static_cast<size_t>(nl - p) : n;  // the last line may lack its newline
-        p = in_->data();  // fill() may have moved the window
+        p = in_->data();                                    // fill() may have moved the window
         line = std::string_view(p, len);
         if (is_lone_brace(line)) {
           pretty = true;
@@ -170,7 +170,9 @@ class JsonReader : public Reader {
         return true;
       }
       scanned = n;
-      if (n > kMaxRecord) fatal(line_no_ + 1, fmt::format("line longer than {} MiB; the rest of the input is not read", kMaxRecord >> 20));
+      if (n > kMaxRecord)
+        fatal(line_no_ + 1,
+              fmt::format("line longer than {} MiB; the rest of the input is not read", kMaxRecord >> 20));
     }
   }
 
@@ -257,7 +259,9 @@ class JsonReader : public Reader {
     size_t i = 0;  // may pass the end by one after a backslash: the escaped byte is skipped
     for (;;) {
       if (i >= in_->size()) {
-        if (i > kMaxRecord) fatal(line, fmt::format("JSON value longer than {} MiB; the rest of the input is not read", kMaxRecord >> 20));
+        if (i > kMaxRecord)
+          fatal(line,
+                fmt::format("JSON value longer than {} MiB; the rest of the input is not read", kMaxRecord >> 20));
         if (in_->fill(i + 1)) continue;
         if (depth == 0 && !in_string) return i;
         fatal(line, unterminated);
@@ -278,12 +282,18 @@ class JsonReader : public Reader {
       }
       switch (p[i]) {
         case '"': in_string = true; break;
-        case '{': case '[': ++depth; break;
-        case '}': case ']':
+        case '{':
+        case '[': ++depth; break;
+        case '}':
+        case ']':
           if (depth == 0) return i;
           if (--depth == 0) return i + 1;
           break;
-        case ',': case ' ': case '\t': case '\r': case '\n':
+        case ',':
+        case ' ':
+        case '\t':
+        case '\r':
+        case '\n':
           if (depth == 0) return i;
           break;
         default: break;
@@ -442,9 +452,8 @@ class JsonReader : public Reader {
     if (dup != sorted.end()) fail(*dup, "duplicate key in the object");
     // Inputs that alternate between a few key sets keep one schema object per set.
     for (const auto& s : recent_) {
-      if (s->size() == keys_.size() &&
-          std::equal(keys_.begin(), keys_.end(), s->columns().begin(),
-                     [](const std::string& k, const Column& c) { return k == c.name; })) {
+      if (s->size() == keys_.size() && std::equal(keys_.begin(), keys_.end(), s->columns().begin(),
+                                                  [](const std::string& k, const Column& c) { return k == c.name; })) {
         schema_ = s;
         return;
       }
@@ -582,10 +591,10 @@ class JsonReader : public Reader {
   std::unique_ptr<InputStream> in_;
   ReadOptions opts_;
   Mode mode_ = Mode::Unknown;
-  bool wrapped_ = false;        // inside {"records": [...]}
-  std::string_view rest_;       // values still to read on the current line
+  bool wrapped_ = false;                    // inside {"records": [...]}
+  std::string_view rest_;                   // values still to read on the current line
   std::unique_ptr<Unpacker> unpackers_[4];  // by JsonKind, made when first needed
-  Unpacker* active_ = nullptr;  // the one with records of the current element left
+  Unpacker* active_ = nullptr;              // the one with records of the current element left
   ArrayState array_ = ArrayState::Open;
   uint64_t line_no_ = 0;  // lines consumed so far
   uint64_t line_ = 0;     // line of the record being parsed

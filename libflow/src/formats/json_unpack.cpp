@@ -33,7 +33,8 @@ const char* type_phrase(od::json_type t) {
 
 namespace {
 std::string shorten(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
   if (s.size() <= 40) return std::string(s);
   size_t cut = 37;
   while (cut > 0 && (static_cast<uint8_t>(s[cut]) & 0xC0) == 0x80) --cut;
@@ -122,7 +123,9 @@ uint64_t Extractor::integer(std::string_view path, od::value v, uint64_t max) co
     ok = text[i] == '.' && i + 1 < text.size();
     for (size_t j = i + 1; ok && j < text.size(); ++j) ok = text[j] == '0';
   }
-  if (!ok) fail(path, fmt::format("expected a whole number of at least 0, got {}", t == od::json_type::string ? fmt::format("\"{}\"", shorten(text)) : shorten(text)));
+  if (!ok)
+    fail(path, fmt::format("expected a whole number of at least 0, got {}",
+                           t == od::json_type::string ? fmt::format("\"{}\"", shorten(text)) : shorten(text)));
   if (overflow || x > max) fail(path, fmt::format("{} is out of range (at most {})", shorten(text), max));
   return x;
 }

@@ -15,9 +15,8 @@ struct Name {
   bool input, output;
 };
 constexpr Name kNames[] = {
-    {Format::Auto, "auto", true, false}, {Format::Aws, "aws", true, true},
-    {Format::Json, "json", true, true},  {Format::Csv, "csv", false, true},
-    {Format::Table, "table", false, true}, {Format::Binary, "bin", true, true},
+    {Format::Auto, "auto", true, false}, {Format::Aws, "aws", true, true},      {Format::Json, "json", true, true},
+    {Format::Csv, "csv", false, true},   {Format::Table, "table", false, true}, {Format::Binary, "bin", true, true},
 };
 }  // namespace
 

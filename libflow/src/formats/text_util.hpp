@@ -18,9 +18,7 @@ inline char* put_value(char* p, const Value& v, Type t) {
     case Type::UInt: return put_u64(p, v.u);
     case Type::Time: return put_i64(p, v.t);
     case Type::Ip: return fast::put_ip(p, v);
-    case Type::String:
-      std::memcpy(p, v.s.data, v.s.size);
-      return p + v.s.size;
+    case Type::String: std::memcpy(p, v.s.data, v.s.size); return p + v.s.size;
   }
   return p;
 }

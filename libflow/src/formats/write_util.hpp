@@ -18,9 +18,18 @@ inline char* put_u64(char* p, uint64_t v) {
   unsigned n = 1;
   for (uint64_t x = v;; x /= 10000, n += 4) {
     if (x < 10) break;
-    if (x < 100) { n += 1; break; }
-    if (x < 1000) { n += 2; break; }
-    if (x < 10000) { n += 3; break; }
+    if (x < 100) {
+      n += 1;
+      break;
+    }
+    if (x < 1000) {
+      n += 2;
+      break;
+    }
+    if (x < 10000) {
+      n += 3;
+      break;
+    }
   }
   char* e = p + n;
   char* q = e;

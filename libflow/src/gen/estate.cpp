@@ -18,7 +18,8 @@ namespace {
 // Per VPC: a product name and the teams owning its tiers, so joins have something to show.
 const char* const kProducts[] = {"shop", "billing", "search", "media", "auth", "reports", "mail", "maps"};
 const char* const kTierService[kTiers] = {"lb", "web", "api", "db", "cache", "bastion", "nat", "spare"};
-const char* const kTierOwner[kTiers] = {"platform", "storefront", "backend", "data", "data", "platform", "platform", "platform"};
+const char* const kTierOwner[kTiers] = {"platform", "storefront", "backend",  "data",
+                                        "data",     "platform",   "platform", "platform"};
 
 std::string hex_id(Rng& rng, const char* prefix) {
   return fmt::format("{}{:017x}", prefix, rng.next() & 0x1FFFFFFFFFFFFFFFull);
@@ -30,7 +31,7 @@ std::string az_prefix(const std::string& region) {
   if (a == std::string::npos || a == b) return region;
   std::string dir = region.substr(a + 1, b - a - 1);
   static const std::pair<const char*, const char*> kCodes[] = {
-      {"north", "n"}, {"south", "s"}, {"east", "e"}, {"west", "w"}, {"central", "c"},
+      {"north", "n"},      {"south", "s"},      {"east", "e"},       {"west", "w"},      {"central", "c"},
       {"northeast", "ne"}, {"southeast", "se"}, {"northwest", "nw"}, {"southwest", "sw"}};
   for (const auto& [name, code] : kCodes)
     if (dir == name) dir = code;
@@ -67,7 +68,8 @@ Estate build_estate(const EstateSize& size, uint64_t seed) {
   Estate e;
   e.region = size.region;
   const std::string azp = az_prefix(size.region);
-  for (int i = 0; i < size.accounts; ++i) e.accounts.push_back(fmt::format("{:012}", 100000000000ull + rng.below(899999999999ull)));
+  for (int i = 0; i < size.accounts; ++i)
+    e.accounts.push_back(fmt::format("{:012}", 100000000000ull + rng.below(899999999999ull)));
 
   for (int v = 0; v < size.vpcs; ++v) {
     Vpc vpc;
@@ -77,7 +79,11 @@ Estate build_estate(const EstateSize& size, uint64_t seed) {
     vpc.cidr = *parse_cidr(vpc.cidr_text);
     vpc.flow_log_id = fmt::format("fl-{:017x}", rng.next() & 0x1FFFFFFFFFFFFFFFull);
     // Subnets per AZ: public (LB, NAT, bastion), private (web, app, spare), data (db, cache).
-    struct Subnet { std::string id; uint32_t base; uint32_t next; };
+    struct Subnet {
+      std::string id;
+      uint32_t base;
+      uint32_t next;
+    };
     std::vector<Subnet> subnets;  // [az * 3 + kind]
     for (int a = 0; a < size.azs; ++a)
       for (int kind = 0; kind < 3; ++kind) {
@@ -86,7 +92,9 @@ Estate build_estate(const EstateSize& size, uint64_t seed) {
       }
     const std::string product = kProducts[v % 8] + (v >= 8 ? std::to_string(v / 8) : std::string());
     auto add = [&](Tier t, int az, bool instance) {
-      const int kind = t == Tier::Lb || t == Tier::Nat || t == Tier::Bastion ? 0 : t == Tier::Db || t == Tier::Cache ? 2 : 1;
+      const int kind = t == Tier::Lb || t == Tier::Nat || t == Tier::Bastion ? 0
+                       : t == Tier::Db || t == Tier::Cache                   ? 2
+                                                                             : 1;
       Subnet& sn = subnets[static_cast<size_t>(az * 3 + kind)];
       Interface n;
       n.id = hex_id(rng, "eni-");
@@ -147,9 +155,12 @@ Estate build_estate(const EstateSize& size, uint64_t seed) {
   }
   e.office = *parse_cidr("203.0.113.0/24");
   const uint32_t s3 = (52u << 24) | (216u << 16), ddb = (52u << 24) | (94u << 16), api = (54u << 24) | (239u << 16);
-  for (int i = 0; i < 4; ++i) e.endpoints.push_back({Ip::v4(s3 + static_cast<uint32_t>(rng.below(1u << 17))), "S3", true});
-  for (int i = 0; i < 2; ++i) e.endpoints.push_back({Ip::v4(ddb + static_cast<uint32_t>(rng.below(1u << 16))), "DYNAMODB", true});
-  for (int i = 0; i < 2; ++i) e.endpoints.push_back({Ip::v4(api + static_cast<uint32_t>(rng.below(1u << 16))), "AMAZON", false});
+  for (int i = 0; i < 4; ++i)
+    e.endpoints.push_back({Ip::v4(s3 + static_cast<uint32_t>(rng.below(1u << 17))), "S3", true});
+  for (int i = 0; i < 2; ++i)
+    e.endpoints.push_back({Ip::v4(ddb + static_cast<uint32_t>(rng.below(1u << 16))), "DYNAMODB", true});
+  for (int i = 0; i < 2; ++i)
+    e.endpoints.push_back({Ip::v4(api + static_cast<uint32_t>(rng.below(1u << 16))), "AMAZON", false});
   return e;
 }
 
@@ -202,10 +213,18 @@ void read_topology(const std::string& path, EstateSize& size) {
       size.region = words[1];
       continue;
     }
-    int* slot = k == "vpcs" ? &size.vpcs : k == "accounts" ? &size.accounts : k == "azs" ? &size.azs
-              : k == "web" ? &size.web : k == "app" ? &size.app : k == "db" ? &size.db : k == "cache" ? &size.cache
-              : k == "spare" ? &size.spare : k == "clients" ? &size.clients : nullptr;
-    if (!slot) throw bad(fmt::format("unknown key '{}' (vpcs, accounts, azs, web, app, db, cache, spare, clients, region)", k));
+    int* slot = k == "vpcs"       ? &size.vpcs
+                : k == "accounts" ? &size.accounts
+                : k == "azs"      ? &size.azs
+                : k == "web"      ? &size.web
+                : k == "app"      ? &size.app
+                : k == "db"       ? &size.db
+                : k == "cache"    ? &size.cache
+                : k == "spare"    ? &size.spare
+                : k == "clients"  ? &size.clients
+                                  : nullptr;
+    if (!slot)
+      throw bad(fmt::format("unknown key '{}' (vpcs, accounts, azs, web, app, db, cache, spare, clients, region)", k));
     try {
       size_t used = 0;
       *slot = std::stoi(words[1], &used);
@@ -217,7 +236,9 @@ void read_topology(const std::string& path, EstateSize& size) {
 }
 
 std::string estate_csv(const Estate& e) {
-  std::string s = "interface-id,instance-id,subnet-id,vpc-id,account-id,region,az-id,tier,service,owner,private-ip,public-ip,capture-window\n";
+  std::string s =
+      "interface-id,instance-id,subnet-id,vpc-id,account-id,region,az-id,tier,service,owner,private-ip,public-ip,"
+      "capture-window\n";
   for (const Interface& n : e.enis)
     s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.id, n.instance_id.empty() ? "-" : n.instance_id,
                      n.subnet_id, n.vpc_id, n.account_id, e.region, n.az_id, tier_name(n.tier), n.service, n.owner,
@@ -228,7 +249,8 @@ std::string estate_csv(const Estate& e) {
 std::string estate_policy(const Estate& e, uint64_t seed) {
   std::string s = fmt::format(
       "# Intended network policy of the flowgen estate (seed {}), in the syntax flowfilter --policy reads.\n"
-      "# Rules apply to connections (initiator -> responder port); the first match wins.\n\n", seed);
+      "# Rules apply to connections (initiator -> responder port); the first match wins.\n\n",
+      seed);
   std::string vpc;
   for (const Vpc& v : e.vpcs) {
     if (!vpc.empty()) vpc += ' ';

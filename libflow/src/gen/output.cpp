@@ -38,7 +38,9 @@ class ConnectionLog {
     if (!path.empty()) out_ = Output::open(path);
   }
   void add(const gen::Conn& c, bool complete) {
-    if (out_) out_->write(connection_json(c, estate_, c.scenario < 0 ? "" : runs_[static_cast<size_t>(c.scenario)].name, complete));
+    if (out_)
+      out_->write(
+          connection_json(c, estate_, c.scenario < 0 ? "" : runs_[static_cast<size_t>(c.scenario)].name, complete));
   }
   void finish() {
     if (out_) out_->commit();
@@ -106,12 +108,12 @@ class S3Sink : public FinishingSink {
     const gen::Vpc& vpc = estate_.vpcs[v];
     const std::string t = format_time(hour_ * 3600);  // 2024-06-03T10:00:00Z
     const std::string y = t.substr(0, 4), m = t.substr(5, 2), d = t.substr(8, 2), h = t.substr(11, 2);
-    const std::string folder = fmt::format("{}/AWSLogs/{}/vpcflowlogs/{}/{}/{}/{}/{}", dir_, vpc.account,
-                                           estate_.region, y, m, d, h);
+    const std::string folder =
+        fmt::format("{}/AWSLogs/{}/vpcflowlogs/{}/{}/{}/{}/{}", dir_, vpc.account, estate_.region, y, m, d, h);
     std::filesystem::create_directories(folder);
     const uint32_t hash = static_cast<uint32_t>(gen::hash3(seed_, v, static_cast<uint64_t>(hour_)));
-    obj.path = fmt::format("{}/{}_vpcflowlogs_{}_{}_{}{}{}T{}00Z_{:08x}.log.gz", folder, vpc.account,
-                           estate_.region, vpc.flow_log_id, y, m, d, h, hash);
+    obj.path = fmt::format("{}/{}_vpcflowlogs_{}_{}_{}{}{}T{}00Z_{:08x}.log.gz", folder, vpc.account, estate_.region,
+                           vpc.flow_log_id, y, m, d, h, hash);
     obj.out = Output::open(obj.path.substr(0, obj.path.size() - 3));
     WriteOptions w;
     w.header = header_;
@@ -187,7 +189,8 @@ std::string connection_json(const gen::Conn& c, const gen::Estate& e, std::strin
     if (ifs.find(id) == std::string::npos) ifs += fmt::format("{}\"{}\"", ifs.empty() ? "" : ",", id);
   }
   return fmt::format(
-      "{{\"id\":{},\"protocol\":{},\"initiator\":\"{}\",\"initiator_port\":{},\"responder\":\"{}\",\"responder_port\":{},"
+      "{{\"id\":{},\"protocol\":{},\"initiator\":\"{}\",\"initiator_port\":{},\"responder\":\"{}\",\"responder_port\":{"
+      "},"
       "\"start\":{},\"end\":{},\"packets_fwd\":{},\"bytes_fwd\":{},\"packets_rev\":{},\"bytes_rev\":{},"
       "\"verdict\":\"{}\",\"close\":\"{}\",\"interfaces\":[{}],\"records\":{},\"scenario\":{},\"complete\":{}}}\n",
       c.id, c.proto, to_string(c.init), c.init_port, to_string(c.resp), c.resp_port, c.start, c.end, c.packets[0],
@@ -202,7 +205,8 @@ std::string truth_json(const std::vector<gen::ScenarioRun>& runs) {
         "{{\"scenario\":{},\"start\":{},\"end\":{},\"description\":{},\"sources\":{},\"targets\":{},\"protocol\":{},"
         "\"ports\":{},\"connections\":{},\"accepted\":{},\"rejected\":{},\"records\":{},\"policy\":{},\"rule\":{}}}\n",
         json_quote(r.name), r.start, r.end, json_quote(r.description), ip_list(r.sources), ip_list(r.targets), r.proto,
-        json_quote(r.ports), r.connections, r.accepted, r.rejected, r.records, json_quote(r.violation), json_quote(r.rule));
+        json_quote(r.ports), r.connections, r.accepted, r.rejected, r.records, json_quote(r.violation),
+        json_quote(r.rule));
   return s;
 }
 

@@ -16,8 +16,8 @@ constexpr double kAt[] = {0.20, 0.30, 0.50, 0.60, 0.40, 0.25};
 }  // namespace
 
 const std::vector<std::string>& scenario_names() {
-  static const std::vector<std::string> names = {"port-scan", "ssh-brute-force", "exfiltration",
-                                                 "ddos", "lateral-movement", "misconfigured-sg"};
+  static const std::vector<std::string> names = {"port-scan", "ssh-brute-force",  "exfiltration",
+                                                 "ddos",      "lateral-movement", "misconfigured-sg"};
   return names;
 }
 
@@ -48,7 +48,8 @@ void Generator::Impl::plan_scenarios() {
         r.rule = "https-in allows 80 and 443; the rest is rejected";
         break;
       case SshBruteForce:
-        r.description = "an internet host tries SSH passwords on the bastion, one connection every 2-4 s for 10 minutes";
+        r.description =
+            "an internet host tries SSH passwords on the bastion, one connection every 2-4 s for 10 minutes";
         r.sources.push_back(random_public_ip(sc.rng));
         sc.targets = {tier(Tier::Bastion)[0]};
         r.ports = "22";
@@ -112,7 +113,10 @@ void Generator::Impl::tick_scenarios(int64_t s) {
       bool made = true;
       switch (sc.kind) {
         case PortScan: {
-          if (sc.step >= sc.ports.size()) { made = false; break; }
+          if (sc.step >= sc.ports.size()) {
+            made = false;
+            break;
+          }
           ci = new_conn(s);
           Conn& c = pool[ci];
           from_internet(c, runs[si].sources[0], 61234, sc.targets[0], sc.ports[sc.step++]);
@@ -128,12 +132,16 @@ void Generator::Impl::tick_scenarios(int64_t s) {
           break;
         }
         case SshBruteForce: {
-          if (sc.next > double(runs[si].start + 600)) { made = false; break; }
+          if (sc.next > double(runs[si].start + 600)) {
+            made = false;
+            break;
+          }
           ci = new_conn(s);
           Conn& c = pool[ci];
           // One attacking host: its OS hands out ephemeral ports in turn, so no 5-tuple repeats
           // (random ports would collide, and two connections would look like one).
-          from_internet(c, runs[si].sources[0], static_cast<uint16_t>(32768 + (sc.step++ + 4099) % 28232), sc.targets[0], 22);
+          from_internet(c, runs[si].sources[0], static_cast<uint16_t>(32768 + (sc.step++ + 4099) % 28232),
+                        sc.targets[0], 22);
           c.end = c.start + r.range(2, 6);
           c.packets[0] = static_cast<uint64_t>(r.range(12, 20));
           c.packets[1] = static_cast<uint64_t>(r.range(12, 22));
@@ -144,7 +152,10 @@ void Generator::Impl::tick_scenarios(int64_t s) {
           break;
         }
         case Exfiltration: {
-          if (sc.step >= 3) { made = false; break; }
+          if (sc.step >= 3) {
+            made = false;
+            break;
+          }
           ++sc.step;
           ci = new_conn(s);
           Conn& c = pool[ci];
@@ -159,7 +170,10 @@ void Generator::Impl::tick_scenarios(int64_t s) {
           break;
         }
         case Ddos: {
-          if (sc.next > double(runs[si].start + 90)) { made = false; break; }
+          if (sc.next > double(runs[si].start + 90)) {
+            made = false;
+            break;
+          }
           ci = new_conn(s);
           Conn& c = pool[ci];
           const Ip& src = runs[si].sources[r.below(runs[si].sources.size())];
@@ -174,7 +188,10 @@ void Generator::Impl::tick_scenarios(int64_t s) {
           break;
         }
         case LateralMovement: {
-          if (sc.step >= sc.targets.size()) { made = false; break; }
+          if (sc.step >= sc.targets.size()) {
+            made = false;
+            break;
+          }
           ci = new_conn(s);
           Conn& c = pool[ci];
           intra(c, static_cast<uint32_t>(estate.find(runs[si].sources[0])), sc.targets[sc.step++], 22);
@@ -189,9 +206,7 @@ void Generator::Impl::tick_scenarios(int64_t s) {
           sc.next += 15;
           break;
         }
-        default:
-          made = false;
-          break;
+        default: made = false; break;
       }
       if (!made) {  // the scenario is over (or, like misconfigured-sg, has no connections of its own)
         sc.next = 1e300;

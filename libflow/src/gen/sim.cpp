@@ -15,7 +15,8 @@ namespace flow::gen {
 
 SchemaPtr version_schema(int v) {
   if (v == 2) return Schema::parse_aws(kAwsDefaultFormat);
-  if (v < 2 || v == 6 || v > 8) throw UsageError("--log-version: expected 2, 3, 4, 5, 7 or 8 (6 is Transit Gateway only)");
+  if (v < 2 || v == 6 || v > 8)
+    throw UsageError("--log-version: expected 2, 3, 4, 5, 7 or 8 (6 is Transit Gateway only)");
   std::vector<std::string> names;
   for (const FieldInfo& f : all_fields())
     if (f.family != Family::Tgw && f.version <= v) names.emplace_back(f.name);
@@ -68,7 +69,8 @@ Generator::Impl::Impl(const GenConfig& c, Estate& e) : cfg(c), estate(e), rng(ha
   rate = cfg.rate;
   if (cfg.flows > 0 && cfg.fit_rate) {
     double weight = 0;
-    for (int64_t s = cfg.start; s < range_end; s += 60) weight += rate_at(s) / cfg.rate * double(std::min<int64_t>(60, range_end - s));
+    for (int64_t s = cfg.start; s < range_end; s += 60)
+      weight += rate_at(s) / cfg.rate * double(std::min<int64_t>(60, range_end - s));
     rate = double(cfg.flows) / (3.5 * std::max(weight, 1.0)) * 1.2;
   }
 }

@@ -59,8 +59,8 @@ struct Generator::Impl {
   std::vector<std::vector<Item>> ring;
   std::vector<EniState> enis;
   std::vector<uint16_t> client_port;
-  std::vector<double> client_cdf;  // Zipf-like popularity
-  std::vector<Ip> partners;        // external APIs the apps call
+  std::vector<double> client_cdf;         // Zipf-like popularity
+  std::vector<Ip> partners;               // external APIs the apps call
   std::vector<const Endpoint*> gateways;  // the estate's gateway endpoints, in order
   std::vector<Scenario> scenarios;
   std::vector<ScenarioRun> runs;

@@ -23,8 +23,7 @@ size_t Generator::Impl::pick_client() {
   const double u = rng.uniform();
   // std::lower_bound without branches: its comparisons, on random draws, mispredict half the time.
   const double* base = client_cdf.data();
-  for (size_t n = client_cdf.size(); n > 1; n -= n / 2)
-    base = base[n / 2] < u ? base + n / 2 : base;
+  for (size_t n = client_cdf.size(); n > 1; n -= n / 2) base = base[n / 2] < u ? base + n / 2 : base;
   const size_t first = static_cast<size_t>(base - client_cdf.data()) + (*base < u);  // first x >= u
   return first % client_cdf.size();
 }
@@ -41,7 +40,8 @@ void Generator::Impl::shape(Conn& c, double req, double ratio, double dur, bool 
   c.packets[0] = static_cast<uint64_t>(p0);
   c.packets[1] = static_cast<uint64_t>(p1);
   // Requests are small packets, replies mostly full ones.
-  const double s0 = 60 + double(rng.below(300)), s1 = ratio > 1.2 ? 900 + double(rng.below(560)) : 60 + double(rng.below(600));
+  const double s0 = 60 + double(rng.below(300)),
+               s1 = ratio > 1.2 ? 900 + double(rng.below(560)) : 60 + double(rng.below(600));
   c.bytes[0] = static_cast<uint64_t>(double(c.packets[0]) * s0) + rng.below(c.packets[0]);
   c.bytes[1] = static_cast<uint64_t>(double(c.packets[1]) * s1) + rng.below(c.packets[1]);
   c.close = c.proto != 6 ? Conn::None : rng.chance(0.03) ? Conn::Rst : Conn::Fin;
@@ -63,8 +63,8 @@ namespace {
 /// an Obs by value and copying it in was slower: its 17-byte addresses sit at odd offsets, and
 /// the copy read them back with wide loads over the narrow stores just made, which the CPU
 /// cannot forward from its store buffer.
-void obs(Conn& c, uint32_t eni, uint8_t dir, bool egress, const Ip& src, uint16_t sport, const Ip& dst,
-         uint16_t dport, const Ip& pkt_src, const Ip& pkt_dst, uint8_t path = 0) {
+void obs(Conn& c, uint32_t eni, uint8_t dir, bool egress, const Ip& src, uint16_t sport, const Ip& dst, uint16_t dport,
+         const Ip& pkt_src, const Ip& pkt_dst, uint8_t path = 0) {
   Obs& o = c.obs[c.nobs++];
   o.eni = eni;
   o.dir = dir;
@@ -155,7 +155,21 @@ void Generator::Impl::via_gateway(Conn& c, uint32_t init, const Endpoint& ep, ui
 
 void Generator::Impl::spawn_normal(int64_t t) {
   // Kinds of connection and their weights (per 1000).
-  enum Kind { WebIn, LbWeb, WebApp, AppDb, AppCache, AppNat, Ntp, Gateway, AwsApi, Noise, IcmpNoise, Admin, BastionSsh };
+  enum Kind {
+    WebIn,
+    LbWeb,
+    WebApp,
+    AppDb,
+    AppCache,
+    AppNat,
+    Ntp,
+    Gateway,
+    AwsApi,
+    Noise,
+    IcmpNoise,
+    Admin,
+    BastionSsh
+  };
   static constexpr int kWeights[] = {300, 200, 180, 70, 100, 40, 10, 40, 10, 30, 8, 6, 6};
   int pick = static_cast<int>(rng.below(1000));
   int kind = 0;

@@ -121,13 +121,13 @@ std::unique_ptr<ByteSource> base64_source(std::unique_ptr<InputStream> in) {
 }
 
 std::string gunzip(std::string bytes, const std::string& name, size_t limit) {
-  if (sniff(bytes) != Magic::Gzip)
-    throw DataError(fmt::format("{}: not gzip data", name));
+  if (sniff(bytes) != Magic::Gzip) throw DataError(fmt::format("{}: not gzip data", name));
   auto src = gzip_source(std::make_unique<InputStream>(memory_source(std::move(bytes)), name));
   std::string out;
   char buf[64 * 1024];
   while (size_t n = src->read(buf, sizeof buf)) {
-    if (out.size() + n > limit) throw DataError(fmt::format("{}: more than {} MiB once decompressed", name, limit >> 20));
+    if (out.size() + n > limit)
+      throw DataError(fmt::format("{}: more than {} MiB once decompressed", name, limit >> 20));
     out.append(buf, n);
   }
   return out;

@@ -59,12 +59,13 @@ class GzipSource : public DecoderSource {
     in_->consume(used);
     out_total_ += out;
     if (ret == ISAL_INCORRECT_CHECKSUM)
-      fail(fmt::format("gzip checksum mismatch in member {} (CRC32 or length in the trailer, or the "
-                       "header CRC; after {} bytes of output)",
-                       member_, out_total_));
+      fail(
+          fmt::format("gzip checksum mismatch in member {} (CRC32 or length in the trailer, or the "
+                      "header CRC; after {} bytes of output)",
+                      member_, out_total_));
     else if (ret < 0 || ret == ISAL_NEED_DICT)
-      fail(fmt::format("corrupt gzip data in member {}: {} (after {} bytes of output)", member_,
-                       inflate_error(ret), out_total_));
+      fail(fmt::format("corrupt gzip data in member {}: {} (after {} bytes of output)", member_, inflate_error(ret),
+                       out_total_));
     // No progress and nothing more to read: the member never ended.
     else if (used == 0 && out == 0 && st_.block_state != ISAL_BLOCK_FINISH && !in_->fill())
       fail(fmt::format("truncated gzip data (after {} bytes of output)", out_total_));
@@ -98,8 +99,7 @@ class GzipSource : public DecoderSource {
         }
       }
     }
-    fail(fmt::format("trailing garbage after gzip member {} (after {} bytes of output)", member_,
-                     out_total_));
+    fail(fmt::format("trailing garbage after gzip member {} (after {} bytes of output)", member_, out_total_));
   }
 
   inflate_state st_;

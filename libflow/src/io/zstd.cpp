@@ -37,10 +37,8 @@ class ZstdSource : public DecoderSource {
     // Without progress a non-zero hint says nothing (between frames it sizes the next header).
     if (input.pos || output.pos || ret == 0) in_frame_ = ret != 0;
     if (input.pos == 0 && output.pos == 0 && !in_->fill()) {
-      if (in_frame_)
-        fail(fmt::format("truncated zstd data (after {} bytes of output)", out_total_));
-      else
-        done_ = true;
+      if (in_frame_) fail(fmt::format("truncated zstd data (after {} bytes of output)", out_total_));
+      else done_ = true;
     }
     return output.pos;
   }

@@ -5,9 +5,9 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <map>
 #include <array>
 #include <cstring>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -64,7 +64,7 @@ struct Conv {
   int64_t first = INT64_MAX, last = INT64_MIN;
   uint64_t records = 0;
   std::vector<Vantage> vantages;
-  std::vector<Key> aliases;  // the NAT gateway's public legs that belong to it
+  std::vector<Key> aliases;    // the NAT gateway's public legs that belong to it
   int64_t bucket = INT64_MIN;  // where it waits in Impl::expiry
 };
 

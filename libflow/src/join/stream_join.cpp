@@ -5,10 +5,10 @@
 
 #include <unordered_map>
 
+#include "enrich/lookup.hpp"
 #include "flow/error.hpp"
 #include "flow/field.hpp"
 #include "flow/format.hpp"
-#include "enrich/lookup.hpp"
 #include "join/held.hpp"
 
 namespace flow {
@@ -23,8 +23,8 @@ std::vector<std::pair<std::string, std::string>> parse_join_keys(const std::stri
     std::string l = part.substr(0, eq), r = eq == std::string::npos ? l : part.substr(eq + 1);
     for (const std::string& n : {l, r})
       if (!is_field_name_syntax(n))
-        throw UsageError(fmt::format("{} '{}': '{}' is not a field name (give FIELD or FIELD=WITH-FIELD, comma-separated)",
-                                     option, text, n));
+        throw UsageError(fmt::format(
+            "{} '{}': '{}' is not a field name (give FIELD or FIELD=WITH-FIELD, comma-separated)", option, text, n));
     keys.emplace_back(std::move(l), std::move(r));
     at = comma + 1;
   }
@@ -83,7 +83,8 @@ struct StreamJoin::Impl {
     std::vector<Column> cols = left.schema->columns();
     for (const Column& c : added) {
       if (left.schema->slot(c.name) >= 0)
-        throw UsageError(fmt::format("--with: column '{}' is already a field of the input; choose another --with-prefix", c.name));
+        throw UsageError(
+            fmt::format("--with: column '{}' is already a field of the input; choose another --with-prefix", c.name));
       cols.push_back(c);
     }
     out_schema = std::make_shared<const Schema>(std::move(cols));
@@ -105,7 +106,8 @@ StreamJoin::StreamJoin(RecordStream& with, StreamJoinOptions opts) : impl_(std::
       for (const Column& c : r.schema->columns()) {
         const std::string name = m.opts.prefix + c.name;
         auto same = [&](const Column& a) { return a.name == name; };
-        if (std::find_if(m.added.begin(), m.added.end(), same) == m.added.end()) m.added.push_back({name, c.type, std::nullopt});
+        if (std::find_if(m.added.begin(), m.added.end(), same) == m.added.end())
+          m.added.push_back({name, c.type, std::nullopt});
       }
       last = r.schema.get();
     }

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "flow/units.hpp"
 #include "flow/error.hpp"
 #include "flow/net.hpp"
+#include "flow/units.hpp"
 #include "net/bulk.hpp"
 #include "net/url.hpp"
 
@@ -40,8 +40,13 @@ struct Attempt {
 class HttpWriter : public Writer {
  public:
   HttpWriter(const PostOptions& o, const NetTimeouts& t, Messages messages)
-      : o_(o), messages_(std::move(messages)), url_(redact_url(o.url)), docs_(net::parse_shape(o.shape), o.es_index),
-        shape_(net::parse_shape(o.shape)), max_bytes_(parse_size(o.batch_bytes)), rng_(std::random_device{}()) {
+      : o_(o),
+        messages_(std::move(messages)),
+        url_(redact_url(o.url)),
+        docs_(net::parse_shape(o.shape), o.es_index),
+        shape_(net::parse_shape(o.shape)),
+        max_bytes_(parse_size(o.batch_bytes)),
+        rng_(std::random_device{}()) {
     if (o.batch_records == 0 || max_bytes_ == 0) throw UsageError("--batch-records and --batch-bytes must be above 0");
     if (!is_url(o.url)) throw UsageError(fmt::format("--post '{}': not an http:// or https:// URL", redact_url(o.url)));
     headers_ = parse_headers(o.headers);

@@ -19,9 +19,11 @@ PolicyCheck::PolicyCheck(Policy policy, std::optional<Filter> prefilter, std::ve
     auto kind = rep.substr(0, rep.find('='));
     bool has_file = rep.find('=') != std::string::npos && rep.size() > kind.size() + 1;
     if (kind != "junit" && kind != "sarif" && kind != "github" && kind != "text")
-      throw UsageError(fmt::format("--report {}: unknown kind '{}' (expected junit=FILE, sarif=FILE, github or text=FILE)", rep, kind));
+      throw UsageError(fmt::format(
+          "--report {}: unknown kind '{}' (expected junit=FILE, sarif=FILE, github or text=FILE)", rep, kind));
     if ((kind == "junit" || kind == "sarif") && !has_file)
-      throw UsageError(fmt::format("--report {}: give a file, e.g. --report {}=policy.{}", rep, kind, kind == "junit" ? "xml" : "sarif"));
+      throw UsageError(fmt::format("--report {}: give a file, e.g. --report {}=policy.{}", rep, kind,
+                                   kind == "junit" ? "xml" : "sarif"));
   }
 }
 
@@ -96,7 +98,7 @@ void PolicyCheck::add(const Record& r, const std::string& file) {
   (accepted ? count.accepted : count.rejected)++;
 
   bool permitted = is_permitted(rule), required = is_required(rule);
-  if (permitted && !required) return;  // can never violate
+  if (permitted && !required) return;     // can never violate
   const bool answer = accepted && reply;  // the responder's side got through: the connection worked
   auto it = candidates_.find(*conn);
   if (it == candidates_.end()) {
@@ -116,8 +118,14 @@ void PolicyCheck::add(const Record& r, const std::string& file) {
     auto copy = std::make_unique<Record>();
     copy_record(r, *copy);
     kept_.push_back(std::move(copy));
-    Seen seen{rule, false, !permitted && refused_.contains(hash_of(*conn)),
-              required && answered_.contains(hash_of(*conn)), 0, kept_.size() - 1, file, r.line};
+    Seen seen{rule,
+              false,
+              !permitted && refused_.contains(hash_of(*conn)),
+              required && answered_.contains(hash_of(*conn)),
+              0,
+              kept_.size() - 1,
+              file,
+              r.line};
     it = candidates_.emplace(*conn, std::move(seen)).first;
   }
   Seen& s = it->second;

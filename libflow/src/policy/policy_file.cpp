@@ -125,7 +125,8 @@ class Loader {
       file_ = here, line_ = here_line;
     } else if (head == "group") {
       if (w.size() < 4 || w[2] != "=") fail("expected: group NAME = ITEM ... (prefixes, addresses or groups)");
-      if (!valid_name(w[1]) || w[1] == "any") fail(fmt::format("'{}' cannot name a group (letters, digits, - _ .)", w[1]));
+      if (!valid_name(w[1]) || w[1] == "any")
+        fail(fmt::format("'{}' cannot name a group (letters, digits, - _ .)", w[1]));
       if (groups_.count(w[1])) fail(fmt::format("group '{}' is defined twice", w[1]));
       std::vector<Cidr> cidrs;
       for (const auto& item : split_commas({w.begin() + 3, w.end()})) add_endpoint_items(item, cidrs);
@@ -180,7 +181,9 @@ class Loader {
     if (proto != "any") {
       std::optional<uint64_t> p = protocol_number(proto);
       if (!p) p = small_number(proto, 255);
-      if (!p) fail(fmt::format("unknown protocol '{}' in '{}' (expected tcp, udp, icmp, icmpv6, a number, or any)", proto, text));
+      if (!p)
+        fail(fmt::format("unknown protocol '{}' in '{}' (expected tcp, udp, icmp, icmpv6, a number, or any)", proto,
+                         text));
       s.protocol = static_cast<uint8_t>(*p);
     }
     if (slash == std::string::npos || ports == "any") return s;
@@ -236,9 +239,12 @@ class Loader {
     if (arrow == std::string::npos) fail(fmt::format("expected 'SRC -> DST' after '{}:'", r.name));
     auto src = split_words(rest.substr(0, arrow));
     auto after = split_words(rest.substr(arrow + 2));
-    if (src.size() != 1) fail(src.empty() ? "missing the source before '->'" : "one source before '->' (a group, prefix, address or any; list them in a group)");
+    if (src.size() != 1)
+      fail(src.empty() ? "missing the source before '->'"
+                       : "one source before '->' (a group, prefix, address or any; list them in a group)");
     if (after.empty()) fail("missing the destination after '->'");
-    if (after.size() < 2) fail(fmt::format("missing the service after '{}' (e.g. tcp/443, udp/53, icmp, any)", after[0]));
+    if (after.size() < 2)
+      fail(fmt::format("missing the service after '{}' (e.g. tcp/443, udp/53, icmp, any)", after[0]));
     r.src = endpoint(src[0]);
     r.dst = endpoint(after[0]);
     for (auto word = after.begin() + 1; word != after.end(); ++word) {
@@ -251,7 +257,8 @@ class Loader {
         first = false;
       }
     }
-    if (r.services.empty()) fail(fmt::format("missing the service after '{}' (e.g. tcp/443, udp/53, icmp, any)", after[0]));
+    if (r.services.empty())
+      fail(fmt::format("missing the service after '{}' (e.g. tcp/443, udp/53, icmp, any)", after[0]));
     size_t b = line.find_first_not_of(" \t");
     size_t e = line.find_last_not_of(" \t\r");
     r.text = line.substr(b, e - b + 1);

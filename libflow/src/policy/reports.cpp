@@ -42,8 +42,8 @@ std::vector<Group> groups(const PolicyCheck& c) {
                                v.conn.responder_port, v.conn.protocol);
     auto [it, fresh] = index.emplace(key, out.size());
     if (fresh)
-      out.push_back(Group{v.kind, v.rule, v.conn.initiator, v.conn.responder, v.conn.responder_port, v.conn.protocol, 0, 0,
-                          v.file, v.line});
+      out.push_back(Group{v.kind, v.rule, v.conn.initiator, v.conn.responder, v.conn.responder_port, v.conn.protocol, 0,
+                          0, v.file, v.line});
     Group& g = out[it->second];
     g.connections++;
     g.records += v.records;
@@ -52,10 +52,11 @@ std::vector<Group> groups(const PolicyCheck& c) {
 }
 
 std::string describe(const Group& g) {
-  std::string to = g.to.v6 ? fmt::format("[{}]:{}", to_string(g.to), g.port) : fmt::format("{}:{}", to_string(g.to), g.port);
+  std::string to =
+      g.to.v6 ? fmt::format("[{}]:{}", to_string(g.to), g.port) : fmt::format("{}:{}", to_string(g.to), g.port);
   bool one = g.connections == 1;
-  return fmt::format("{} -> {} {}: {} connection{} {}, but {}", to_string(g.from), to, proto_name(g.protocol), g.connections,
-                     one ? "" : "s", g.kind == Violation::TooOpen ? "accepted" : "rejected",
+  return fmt::format("{} -> {} {}: {} connection{} {}, but {}", to_string(g.from), to, proto_name(g.protocol),
+                     g.connections, one ? "" : "s", g.kind == Violation::TooOpen ? "accepted" : "rejected",
                      g.kind == Violation::TooOpen ? (one ? "no rule allows it" : "no rule allows them")
                                                   : (one ? "the policy requires it" : "the policy requires them"));
 }
@@ -106,7 +107,8 @@ std::string uri(std::string_view path) {
   if (path == "(stdin)" || path == "-") return "stdin";
   std::string out;
   for (char c : path) {
-    bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    bool plain =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
     out += plain ? std::string(1, c) : fmt::format("%{:02X}", static_cast<unsigned char>(c));
   }
   return out;
@@ -148,9 +150,9 @@ std::string rule_text(const PolicyCheck& c, int rule) {
 std::string policy_summary(const PolicyCheck& c) {
   size_t too_open = 0, broken = 0;
   for (const auto& v : c.violations()) (v.kind == Violation::TooOpen ? too_open : broken)++;
-  std::string s = fmt::format("policy {}: {} records checked, {} violation{} ({} too open, {} broken)\n",
-                              c.policy().path, c.checked(), c.violations().size(),
-                              c.violations().size() == 1 ? "" : "s", too_open, broken);
+  std::string s =
+      fmt::format("policy {}: {} records checked, {} violation{} ({} too open, {} broken)\n", c.policy().path,
+                  c.checked(), c.violations().size(), c.violations().size() == 1 ? "" : "s", too_open, broken);
   if (c.unjudged())
     s += fmt::format("  {} record{} without addresses, protocol or action {} not judged\n", c.unjudged(),
                      c.unjudged() == 1 ? "" : "s", c.unjudged() == 1 ? "was" : "were");
@@ -183,7 +185,8 @@ std::string junit_report(const PolicyCheck& c) {
   for (int r : rules) failures += count_of(c, r).too_open + count_of(c, r).broken > 0;
   std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   s += fmt::format("<testsuites name=\"flowfilter --policy\" tests=\"{}\" failures=\"{}\">\n", rules.size(), failures);
-  s += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xml(c.policy().path), rules.size(), failures);
+  s += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xml(c.policy().path), rules.size(),
+                   failures);
   for (int r : rules) {
     const auto& n = count_of(c, r);
     std::string attrs = fmt::format("classname=\"{}\" name=\"{}\"", xml(c.policy().path), xml(c.rule_name(r)));
@@ -198,10 +201,11 @@ std::string junit_report(const PolicyCheck& c) {
     std::string detail;
     for (const auto& g : groups(c))
       if (g.rule == r) detail += fmt::format("{}: {} ({})\n", kind_label(g.kind), describe(g), where(g));
-    s += fmt::format("    <testcase {}>\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n", attrs,
-                     n.broken ? "broken" : "too-open",
-                     xml(fmt::format("{} connection(s) too open, {} broken: {}", n.too_open, n.broken, rule_text(c, r))),
-                     xml(detail));
+    s +=
+        fmt::format("    <testcase {}>\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
+                    attrs, n.broken ? "broken" : "too-open",
+                    xml(fmt::format("{} connection(s) too open, {} broken: {}", n.too_open, n.broken, rule_text(c, r))),
+                    xml(detail));
   }
   s += "  </testsuite>\n</testsuites>\n";
   return s;
@@ -210,14 +214,17 @@ std::string junit_report(const PolicyCheck& c) {
 std::string sarif_report(const PolicyCheck& c) {
   auto rules = rule_order(c);
   // Rule names cannot hold ':', so the default's id never collides with a rule's.
-  auto rule_id = [&](int r) { return r < 0 ? std::string(c.policy().default_allow ? "default:allow" : "default:deny") : c.rule_name(r); };
+  auto rule_id = [&](int r) {
+    return r < 0 ? std::string(c.policy().default_allow ? "default:allow" : "default:deny") : c.rule_name(r);
+  };
   std::string s = "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n";
   s += "  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n";
   s += fmt::format("          \"name\": \"flowfilter\",\n          \"version\": {},\n", json_quote(FLOW_VERSION));
   s += "          \"rules\": [\n";
   for (size_t i = 0; i < rules.size(); ++i) {
-    s += fmt::format("            {{\"id\": {}, \"shortDescription\": {{\"text\": {}}}}}{}\n", json_quote(rule_id(rules[i])),
-                     json_quote(rule_text(c, rules[i])), i + 1 < rules.size() ? "," : "");
+    s +=
+        fmt::format("            {{\"id\": {}, \"shortDescription\": {{\"text\": {}}}}}{}\n",
+                    json_quote(rule_id(rules[i])), json_quote(rule_text(c, rules[i])), i + 1 < rules.size() ? "," : "");
   }
   s += "          ]\n        }\n      },\n      \"results\": [\n";
   auto gs = groups(c);
@@ -225,12 +232,15 @@ std::string sarif_report(const PolicyCheck& c) {
     const auto& g = gs[i];
     size_t index = g.rule < 0 ? rules.size() - 1 : static_cast<size_t>(g.rule);
     s += fmt::format(
-        "        {{\"ruleId\": {}, \"ruleIndex\": {}, \"level\": \"error\", \"kind\": \"fail\", \"message\": {{\"text\": {}}},\n"
-        "         \"locations\": [{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {}}}, \"region\": {{\"startLine\": {}}}}}}}],\n"
+        "        {{\"ruleId\": {}, \"ruleIndex\": {}, \"level\": \"error\", \"kind\": \"fail\", \"message\": "
+        "{{\"text\": {}}},\n"
+        "         \"locations\": [{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {}}}, \"region\": "
+        "{{\"startLine\": {}}}}}}}],\n"
         "         \"properties\": {{\"violation\": {}, \"connections\": {}, \"records\": {}}}}}{}\n",
-        json_quote(rule_id(g.rule)), index, json_quote(fmt::format("{} ({})", describe(g), kind_label(g.kind))), json_quote(uri(g.file)),
-        std::max<uint64_t>(g.line, 1), json_quote(g.kind == Violation::TooOpen ? "too-open" : "broken"), g.connections,
-        g.records, i + 1 < gs.size() ? "," : "");
+        json_quote(rule_id(g.rule)), index, json_quote(fmt::format("{} ({})", describe(g), kind_label(g.kind))),
+        json_quote(uri(g.file)), std::max<uint64_t>(g.line, 1),
+        json_quote(g.kind == Violation::TooOpen ? "too-open" : "broken"), g.connections, g.records,
+        i + 1 < gs.size() ? "," : "");
   }
   s += "      ]\n    }\n  ]\n}\n";
   return s;
@@ -240,7 +250,8 @@ std::string github_report(const PolicyCheck& c) {
   std::string s;
   for (const auto& g : groups(c)) {
     s += fmt::format("::error file={},line={},title={}::{}\n", gh(g.file, true), std::max<uint64_t>(g.line, 1),
-                     gh(fmt::format("Policy {}: {}", kind_label(g.kind), c.rule_name(g.rule)), true), gh(describe(g), false));
+                     gh(fmt::format("Policy {}: {}", kind_label(g.kind), c.rule_name(g.rule)), true),
+                     gh(describe(g), false));
   }
   return s;
 }

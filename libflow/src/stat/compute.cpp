@@ -33,10 +33,13 @@ std::unique_ptr<Question> question(const std::vector<std::string>& keys, const s
 uint64_t u(const Value& v) { return v.null() ? 0 : v.u; }
 
 /// Every group of a finished aggregation.
-void each_group(Aggregator& a, const std::function<void(const Record&)>& f) { a.finish(AggOrder{AggOrder::None}, {}, f); }
+void each_group(Aggregator& a, const std::function<void(const Record&)>& f) {
+  a.finish(AggOrder{AggOrder::None}, {}, f);
+}
 
 /// Top lists of one aggregation, each by one of its values (largest first, then by key).
-void top_lists(Question& q, size_t n, std::vector<TopList> lists, const std::vector<int>& by, std::vector<TopList>& out) {
+void top_lists(Question& q, size_t n, std::vector<TopList> lists, const std::vector<int>& by,
+               std::vector<TopList>& out) {
   const AggSpec& spec = q.agg.spec();
   size_t nk = spec.keys.size();
   for (auto& l : lists)
@@ -48,7 +51,9 @@ void top_lists(Question& q, size_t n, std::vector<TopList> lists, const std::vec
     StatRow row;
   };
   std::vector<std::vector<Candidate>> best(lists.size());
-  auto worse = [](const Candidate& a, const Candidate& b) { return a.value != b.value ? a.value > b.value : a.order < b.order; };
+  auto worse = [](const Candidate& a, const Candidate& b) {
+    return a.value != b.value ? a.value > b.value : a.order < b.order;
+  };
   each_group(q.agg, [&](const Record& g) {
     std::string order;
     for (size_t k = 0; k < nk; ++k) agg::encode_ordered(order, g.values[k], spec.keys[k].column.type);
@@ -80,7 +85,8 @@ void top_lists(Question& q, size_t n, std::vector<TopList> lists, const std::vec
   }
 }
 
-Distribution distribution(Question& q, std::string unit, std::vector<uint64_t> bounds, const std::vector<uint64_t>& counts) {
+Distribution distribution(Question& q, std::string unit, std::vector<uint64_t> bounds,
+                          const std::vector<uint64_t>& counts) {
   Distribution d;
   d.unit = std::move(unit);
   each_group(q.agg, [&](const Record& g) {
@@ -116,12 +122,15 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
   auto ports = question({"protocol", "dstport"}, {"count", "bytes"}, o, "dstport is not null");
   auto protocols = question({"protocol"}, {"count", "bytes"}, o, "protocol is not null");
   auto sizes = question({}, {"p50(bytes)", "p90(bytes)", "p99(bytes)", "max(bytes)"}, o);
-  auto durations = question({}, {"p50(duration)", "p90(duration)", "p99(duration)", "max(duration)"}, o, "bytes is not null");
+  auto durations =
+      question({}, {"p50(duration)", "p90(duration)", "p99(duration)", "max(duration)"}, o, "bytes is not null");
   auto minutes = question({"start/1m"}, {"count", "bytes"}, o, "start is not null");
-  auto rej_sources = question({"srcaddr"}, {"count", "ports=distinct(dstport)"}, o, "action == REJECT and srcaddr is not null");
+  auto rej_sources =
+      question({"srcaddr"}, {"count", "ports=distinct(dstport)"}, o, "action == REJECT and srcaddr is not null");
   auto rej_ports = question({"protocol", "dstport"}, {"count"}, o, "action == REJECT and dstport is not null");
-  std::vector<Question*> all{totals.get(), status.get(), actions.get(), sources.get(), dests.get(), pairs.get(), ports.get(),
-                             protocols.get(), sizes.get(), durations.get(), minutes.get(), rej_sources.get(), rej_ports.get()};
+  std::vector<Question*> all{totals.get(),  status.get(),      actions.get(),   sources.get(), dests.get(),
+                             pairs.get(),   ports.get(),       protocols.get(), sizes.get(),   durations.get(),
+                             minutes.get(), rej_sources.get(), rej_ports.get()};
 
   std::vector<uint64_t> size_counts(kSizeBounds.size() + 1), duration_counts(kDurationBounds.size() + 1);
   Stats s;
@@ -157,7 +166,9 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
     if (!g.values[4].null()) s.last = time_seconds(g.values[4].t);
     s.interfaces = u(g.values[5]);
   });
-  each_group(status->agg, [&](const Record& g) { s.log_status.emplace_back(value_text(g.values[0], Type::String), u(g.values[1])); });
+  each_group(status->agg, [&](const Record& g) {
+    s.log_status.emplace_back(value_text(g.values[0], Type::String), u(g.values[1]));
+  });
   each_group(actions->agg, [&](const Record& g) {
     StatRow row;
     row.keys.push_back(value_text(g.values[0], Type::String));
@@ -170,12 +181,22 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
   std::sort(s.actions.begin(), s.actions.end(), [](auto& x, auto& y) { return x.records > y.records; });
 
   const size_t n = o.top;
-  top_lists(*sources, n, {{"sources_by_bytes", "Sources by bytes", {}, {}}, {"sources_by_records", "Sources by records", {}, {}}}, {1, 0}, s.tops);
-  top_lists(*dests, n, {{"destinations_by_bytes", "Destinations by bytes", {}, {}}, {"destinations_by_records", "Destinations by records", {}, {}}}, {1, 0}, s.tops);
-  top_lists(*pairs, n, {{"pairs_by_bytes", "Pairs by bytes", {}, {}}, {"pairs_by_records", "Pairs by records", {}, {}}}, {1, 0}, s.tops);
-  top_lists(*ports, n, {{"ports_by_bytes", "Destination ports by bytes", {}, {}}, {"ports_by_records", "Destination ports by records", {}, {}}}, {1, 0}, s.tops);
+  top_lists(*sources, n,
+            {{"sources_by_bytes", "Sources by bytes", {}, {}}, {"sources_by_records", "Sources by records", {}, {}}},
+            {1, 0}, s.tops);
+  top_lists(*dests, n,
+            {{"destinations_by_bytes", "Destinations by bytes", {}, {}},
+             {"destinations_by_records", "Destinations by records", {}, {}}},
+            {1, 0}, s.tops);
+  top_lists(*pairs, n, {{"pairs_by_bytes", "Pairs by bytes", {}, {}}, {"pairs_by_records", "Pairs by records", {}, {}}},
+            {1, 0}, s.tops);
+  top_lists(*ports, n,
+            {{"ports_by_bytes", "Destination ports by bytes", {}, {}},
+             {"ports_by_records", "Destination ports by records", {}, {}}},
+            {1, 0}, s.tops);
   top_lists(*protocols, n, {{"protocols", "Protocols by bytes", {}, {}}}, {1}, s.tops);
-  top_lists(*rej_sources, n, {{"rejected_sources", "Rejected sources (ports: distinct destination ports)", {}, {}}}, {0}, s.rejected_tops);
+  top_lists(*rej_sources, n, {{"rejected_sources", "Rejected sources (ports: distinct destination ports)", {}, {}}},
+            {0}, s.rejected_tops);
   top_lists(*rej_ports, n, {{"rejected_ports", "Rejected destination ports", {}, {}}}, {0}, s.rejected_tops);
 
   s.sizes = distribution(*sizes, "bytes", kSizeBounds, size_counts);

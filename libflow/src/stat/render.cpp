@@ -68,7 +68,7 @@ std::string span_text(const Stats& s) {
   if (!s.first || !s.last) return "-";
   int64_t secs = time_seconds(*s.last) - time_seconds(*s.first);
   return fmt::format("{} .. {} ({})", format_time(time_seconds(*s.first)), format_time(time_seconds(*s.last)),
-                     secs >= 86400 ? fmt::format("{:.1f} days", static_cast<double>(secs) / 86400)
+                     secs >= 86400  ? fmt::format("{:.1f} days", static_cast<double>(secs) / 86400)
                      : secs >= 3600 ? fmt::format("{:.1f} hours", static_cast<double>(secs) / 3600)
                                     : fmt::format("{} s", secs));
 }
@@ -78,7 +78,8 @@ std::string row_key(const TopList& l, const StatRow& r) {
   for (size_t i = 0; i < r.keys.size(); ++i) {
     std::string_view x = r.keys[i], name;
     uint64_t n = 0;
-    if (l.key_columns[i].name == "protocol" && std::from_chars(x.data(), x.data() + x.size(), n).ptr == x.data() + x.size())
+    if (l.key_columns[i].name == "protocol" &&
+        std::from_chars(x.data(), x.data() + x.size(), n).ptr == x.data() + x.size())
       name = protocol_name(n);
     if (!k.empty()) k += ' ';
     k += name.empty() ? x : name;
@@ -102,14 +103,16 @@ std::string render_text(const Stats& s, const RenderOptions& o) {
     out += o.color ? fmt::format("\n\x1b[1m{}\x1b[0m\n", t) : fmt::format("\n{}\n", t);
   };
   head("Totals");
-  out += fmt::format("  records     {:>14}   packets {:>10}   bytes {:>10}\n", s.records, human(s.packets, ""), human(s.bytes, "B"));
+  out += fmt::format("  records     {:>14}   packets {:>10}   bytes {:>10}\n", s.records, human(s.packets, ""),
+                     human(s.bytes, "B"));
   out += fmt::format("  interfaces  {:>14}   time    {}\n", s.interfaces, span_text(s));
   std::string st;
-  for (const auto& [k, n] : s.log_status) st += fmt::format("{}{} {} ({})", st.empty() ? "" : ", ", k, n, percent(n, s.records));
+  for (const auto& [k, n] : s.log_status)
+    st += fmt::format("{}{} {} ({})", st.empty() ? "" : ", ", k, n, percent(n, s.records));
   out += fmt::format("  log-status  {}\n", st);
   for (const auto& a : s.actions)
-    out += fmt::format("  {:<11} {:>14} records ({:>6})   {:>10}  {}\n", a.keys[0], a.records, percent(a.records, s.records),
-                       human(a.bytes, "B"), bar(a.records, s.records, 20, o.unicode));
+    out += fmt::format("  {:<11} {:>14} records ({:>6})   {:>10}  {}\n", a.keys[0], a.records,
+                       percent(a.records, s.records), human(a.bytes, "B"), bar(a.records, s.records, 20, o.unicode));
   out += "  (every record counts: a connection inside the VPC is recorded at both ends)\n";
 
   auto table = [&](const TopList& l, bool show_ports) {
@@ -144,12 +147,14 @@ std::string render_text(const Stats& s, const RenderOptions& o) {
       total += n;
     }
     for (const auto& [b, n] : d.histogram)
-      out += fmt::format("  {:>11} {:>12} {:>6}  {}\n", bound_text(b, d.unit), n, percent(n, total), bar(n, max, 30, o.unicode));
+      out += fmt::format("  {:>11} {:>12} {:>6}  {}\n", bound_text(b, d.unit), n, percent(n, total),
+                         bar(n, max, 30, o.unicode));
   };
   dist(s.sizes, "Bytes per record (capture window)");
   dist(s.durations, "Window duration (end - start)");
 
-  head(fmt::format("Traffic over time (bytes per {})", s.bin >= 3600 ? fmt::format("{} h", s.bin / 3600) : fmt::format("{} min", s.bin / 60)));
+  head(fmt::format("Traffic over time (bytes per {})",
+                   s.bin >= 3600 ? fmt::format("{} h", s.bin / 3600) : fmt::format("{} min", s.bin / 60)));
   if (s.timeline.empty()) {
     out += "  (no times)\n";
   } else {
@@ -160,7 +165,8 @@ std::string render_text(const Stats& s, const RenderOptions& o) {
       max = std::max(max, t.bytes);
     }
     out += fmt::format("  {}  max {}\n", spark(bytes, o.unicode), human(max, "B"));
-    out += fmt::format("  {} .. {}\n", format_time(s.timeline.front().start), format_time(s.timeline.back().start + s.bin));
+    out += fmt::format("  {} .. {}\n", format_time(s.timeline.front().start),
+                       format_time(s.timeline.back().start + s.bin));
   }
 
   head(fmt::format("Rejected: {} records ({})", s.rejected, percent(s.rejected, s.records)));
@@ -170,27 +176,31 @@ std::string render_text(const Stats& s, const RenderOptions& o) {
 
 std::string render_markdown(const Stats& s) {
   std::string out = "# Flow log report\n\n";
-  out += fmt::format("| records | packets | bytes | interfaces | time |\n|---:|---:|---:|---:|---|\n| {} | {} | {} | {} | {} |\n\n",
-                     s.records, s.packets, s.bytes, s.interfaces, span_text(s));
+  out += fmt::format(
+      "| records | packets | bytes | interfaces | time |\n|---:|---:|---:|---:|---|\n| {} | {} | {} | {} | {} |\n\n",
+      s.records, s.packets, s.bytes, s.interfaces, span_text(s));
   out += "| log-status | records |\n|---|---:|\n";
   for (const auto& [k, n] : s.log_status) out += fmt::format("| {} | {} |\n", k, n);
   out += "\n| action | records | share | packets | bytes |\n|---|---:|---:|---:|---:|\n";
   for (const auto& a : s.actions)
-    out += fmt::format("| {} | {} | {} | {} | {} |\n", a.keys[0], a.records, percent(a.records, s.records), a.packets, a.bytes);
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", a.keys[0], a.records, percent(a.records, s.records), a.packets,
+                       a.bytes);
   auto table = [&](const TopList& l, bool ports) {
     if (l.id == "rejected_ports") {
       out += fmt::format("\n## {}\n\n| {} | records |\n|---|---:|\n", l.title, key_header(l));
       for (const auto& r : l.rows) out += fmt::format("| {} | {} |\n", row_key(l, r), r.records);
       return;
     }
-    out += fmt::format("\n## {}\n\n| {} | records | {} |\n|---|---:|---:|\n", l.title, key_header(l), ports ? "ports" : "bytes");
-    for (const auto& r : l.rows) out += fmt::format("| {} | {} | {} |\n", row_key(l, r), r.records, ports ? r.ports : r.bytes);
+    out += fmt::format("\n## {}\n\n| {} | records | {} |\n|---|---:|---:|\n", l.title, key_header(l),
+                       ports ? "ports" : "bytes");
+    for (const auto& r : l.rows)
+      out += fmt::format("| {} | {} | {} |\n", row_key(l, r), r.records, ports ? r.ports : r.bytes);
   };
   for (const auto& l : s.tops) table(l, false);
   for (const auto* d : {&s.sizes, &s.durations}) {
     out += fmt::format("\n## Distribution of {}\n\np50 {}, p90 {}, p99 {}, max {} {}\n\n| {} | records |\n|---|---:|\n",
-                       d->unit == "bytes" ? "bytes per record" : "window duration", d->p50, d->p90, d->p99, d->max, d->unit,
-                       d->unit);
+                       d->unit == "bytes" ? "bytes per record" : "window duration", d->p50, d->p90, d->p99, d->max,
+                       d->unit, d->unit);
     for (const auto& [b, n] : d->histogram) out += fmt::format("| {} | {} |\n", bound_text(b, d->unit), n);
   }
   out += fmt::format("\n## Traffic over time ({} s bins)\n\n", s.bin);

@@ -36,8 +36,8 @@ std::string dist(const Distribution& d) {
     const auto& [b, n] = d.histogram[i];
     h += fmt::format("{}{{\"le\":{},\"records\":{}}}", i ? "," : "", b == UINT64_MAX ? "null" : std::to_string(b), n);
   }
-  return fmt::format("{{\"unit\":\"{}\",\"p50\":{},\"p90\":{},\"p99\":{},\"max\":{},\"histogram\":{}]}}", d.unit, d.p50, d.p90,
-                     d.p99, d.max, h);
+  return fmt::format("{{\"unit\":\"{}\",\"p50\":{},\"p90\":{},\"p99\":{},\"max\":{},\"histogram\":{}]}}", d.unit, d.p50,
+                     d.p90, d.p99, d.max, h);
 }
 
 std::string opt_time(const std::optional<int64_t>& t) { return t ? std::to_string(*t) : "null"; }
@@ -46,24 +46,28 @@ std::string opt_time(const std::optional<int64_t>& t) { return t ? std::to_strin
 
 std::string render_json(const Stats& s) {
   std::string out = "{\"schema\":\"flowstat/1\",";
-  out += fmt::format("\"totals\":{{\"records\":{},\"packets\":{},\"bytes\":{},\"interfaces\":{},\"first\":{},\"last\":{}}},",
-                     s.records, s.packets, s.bytes, s.interfaces, opt_time(s.first), opt_time(s.last));
+  out += fmt::format(
+      "\"totals\":{{\"records\":{},\"packets\":{},\"bytes\":{},\"interfaces\":{},\"first\":{},\"last\":{}}},",
+      s.records, s.packets, s.bytes, s.interfaces, opt_time(s.first), opt_time(s.last));
   out += "\"log_status\":{";
   for (size_t i = 0; i < s.log_status.size(); ++i)
     out += fmt::format("{}{}:{}", i ? "," : "", json_quote(s.log_status[i].first), s.log_status[i].second);
   out += "},\"actions\":{";
   for (size_t i = 0; i < s.actions.size(); ++i)
-    out += fmt::format("{}{}:{{\"records\":{},\"packets\":{},\"bytes\":{}}}", i ? "," : "", json_quote(s.actions[i].keys[0]),
-                       s.actions[i].records, s.actions[i].packets, s.actions[i].bytes);
+    out +=
+        fmt::format("{}{}:{{\"records\":{},\"packets\":{},\"bytes\":{}}}", i ? "," : "",
+                    json_quote(s.actions[i].keys[0]), s.actions[i].records, s.actions[i].packets, s.actions[i].bytes);
   out += "},\"top\":{";
-  for (size_t i = 0; i < s.tops.size(); ++i) out += fmt::format("{}{}:{}", i ? "," : "", json_quote(s.tops[i].id), rows(s.tops[i]));
+  for (size_t i = 0; i < s.tops.size(); ++i)
+    out += fmt::format("{}{}:{}", i ? "," : "", json_quote(s.tops[i].id), rows(s.tops[i]));
   out += fmt::format("}},\"distributions\":{{\"bytes\":{},\"duration\":{}}},", dist(s.sizes), dist(s.durations));
   out += fmt::format("\"timeline\":{{\"bin_seconds\":{},\"bins\":[", s.bin);
   for (size_t i = 0; i < s.timeline.size(); ++i)
-    out += fmt::format("{}{{\"start\":{},\"records\":{},\"bytes\":{}}}", i ? "," : "", s.timeline[i].start, s.timeline[i].records,
-                       s.timeline[i].bytes);
+    out += fmt::format("{}{{\"start\":{},\"records\":{},\"bytes\":{}}}", i ? "," : "", s.timeline[i].start,
+                       s.timeline[i].records, s.timeline[i].bytes);
   out += fmt::format("]}},\"rejected\":{{\"records\":{}", s.rejected);
-  for (const auto& l : s.rejected_tops) out += fmt::format(",{}:{}", json_quote(l.id == "rejected_sources" ? "top_sources" : "top_ports"), rows(l));
+  for (const auto& l : s.rejected_tops)
+    out += fmt::format(",{}:{}", json_quote(l.id == "rejected_sources" ? "top_sources" : "top_ports"), rows(l));
   return out + "}}\n";
 }
 

@@ -13,7 +13,7 @@ std::string human(uint64_t n, const char* unit);  ///< "1.2 GB", "340 B"
 std::string percent(uint64_t part, uint64_t whole);
 std::string bar(uint64_t v, uint64_t max, size_t width, bool unicode);
 std::string spark(const std::vector<uint64_t>& values, bool unicode);  ///< one block per value
-std::string bound_text(uint64_t bound, const std::string& unit);      ///< a histogram bucket
+std::string bound_text(uint64_t bound, const std::string& unit);       ///< a histogram bucket
 std::string span_text(const Stats& s);
 /// A row's keys for people: protocols by name (tcp 443), as flowfilter takes them; JSON keeps
 /// the numbers.

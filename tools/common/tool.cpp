@@ -132,6 +132,13 @@ void add_output_options(CLI::App& app, CommonOptions& o) {
   app.add_flag("--force", o.force, "Write binary output even to a terminal")->group("Output");
 }
 
+void add_spill_options(CLI::App& app, std::string& memory, std::string& tmpdir, const std::string& what) {
+  app.add_option("--memory", memory, what)->type_name("SIZE")->capture_default_str()->group("Scale");
+  app.add_option("--tmpdir", tmpdir, "Where spill files go (default: $TMPDIR or /tmp)")
+      ->type_name("DIR")
+      ->group("Scale");
+}
+
 Tool::Tool(std::string name) : name_(std::move(name)) {}
 
 void Tool::warn(const std::string& msg) {

@@ -43,6 +43,8 @@ struct CommonOptions {
 
 void add_input_options(CLI::App& app, CommonOptions& o);
 void add_output_options(CLI::App& app, CommonOptions& o);
+/// --memory SIZE (help: `what`) and --tmpdir DIR, of the tools whose groups spill to disk.
+void add_spill_options(CLI::App& app, std::string& memory, std::string& tmpdir, const std::string& what);
 
 /// A running tool: its name, where its diagnostics go, and its settings from the command line.
 class Tool {

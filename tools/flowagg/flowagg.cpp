@@ -129,13 +129,7 @@ void define_agg_options(CLI::App& app, AggCmdOptions& o) {
   app.add_option("--by", o.by, "Sort by this value column, largest first")->type_name("VALUE")->group("Selection");
   app.add_flag("--asc", o.ascending, "With --by or --top: smallest first")->group("Selection");
   app.add_flag("--unsorted", o.unsorted, "Groups in the order they first appeared (fastest)")->group("Selection");
-  app.add_option("--memory", o.memory, "Group state kept in memory before spilling to disk")
-      ->type_name("SIZE")
-      ->capture_default_str()
-      ->group("Scale");
-  app.add_option("--tmpdir", o.tmpdir, "Where spill files go (default: $TMPDIR or /tmp)")
-      ->type_name("DIR")
-      ->group("Scale");
+  add_spill_options(app, o.memory, o.tmpdir, "Group state kept in memory before spilling to disk");
   app.add_option("--threads", o.threads, "Read and group with N threads (default: one per core, at most 8)")
       ->type_name("N")
       ->check(CLI::Range(1, 256))

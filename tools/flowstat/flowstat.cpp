@@ -89,13 +89,7 @@ void define_stat_options(CLI::App& app, StatCmdOptions& o) {
       ->check(CLI::Range(1, 10000))
       ->group("Output");
   app.add_flag("--ascii", o.ascii, "Bars and charts in ASCII only")->group("Output");
-  app.add_option("--memory", o.memory, "Group state kept in memory before spilling to disk (per question)")
-      ->type_name("SIZE")
-      ->capture_default_str()
-      ->group("Scale");
-  app.add_option("--tmpdir", o.tmpdir, "Where spill files go (default: $TMPDIR or /tmp)")
-      ->type_name("DIR")
-      ->group("Scale");
+  add_spill_options(app, o.memory, o.tmpdir, "Group state kept in memory before spilling to disk (per question)");
 }
 
 namespace {

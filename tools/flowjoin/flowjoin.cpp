@@ -215,11 +215,8 @@ void run_join(const JoinCmdOptions& o, Tool& tool) {
   if (o.stitch || o.dedup) convs.emplace(ConversationOptions{idle, o.dedup});
 
   InputConfig cfg = tool.input_config(o.common);
-  // Conversations read only these fields (the binary reader then decodes no others).
-  if (o.stitch && o.with.empty())
-    cfg.read.fields.emplace(std::vector<std::string>{"interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
-                                                     "protocol", "packets", "bytes", "start", "end", "action",
-                                                     "tcp-flags", "pkt-srcaddr", "pkt-dstaddr"});
+  // Stitching reads only its fields (the binary reader then decodes no others).
+  if (o.stitch && o.with.empty()) cfg.read.fields.emplace(Conversations::fields_read());
   auto in = sequential_stream(std::move(cfg));
   RecordOutput out(output_config(o.common));
   // Lookups last: they enrich conversations as well as records. --join filters by them when

@@ -47,6 +47,9 @@ class Conversations {
   Conversations(const Conversations&) = delete;
   Conversations& operator=(const Conversations&) = delete;
 
+  /// The fields stitching reads (a reader may skip the others: ReadOptions::fields).
+  static std::vector<std::string> fields_read();
+
   /// Adds a record read from `file`. Returns false, and keeps nothing, for a record that has no
   /// connection (NODATA, SKIPDATA; dedup passes those through).
   bool add(const Record& r, const std::string& file);

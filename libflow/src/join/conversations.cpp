@@ -215,6 +215,11 @@ struct Conversations::Impl {
   void emit_conversation(const Conv& c, const std::function<void(const Record&)>& emit);
 };
 
+std::vector<std::string> Conversations::fields_read() {
+  return {"interface-id", "srcaddr", "dstaddr", "srcport", "dstport",   "protocol",    "packets",
+          "bytes",        "start",   "end",     "action",  "tcp-flags", "pkt-srcaddr", "pkt-dstaddr"};
+}
+
 Conversations::Conversations(ConversationOptions opts) : impl_(std::make_unique<Impl>()) {
   impl_->opts = opts;
   impl_->out.reset(conversation_schema());

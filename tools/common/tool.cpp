@@ -15,6 +15,9 @@
 #ifndef FLOW_VERSION
 #define FLOW_VERSION "0"
 #endif
+#ifndef FLOW_COMMIT
+#define FLOW_COMMIT "unknown"
+#endif
 
 namespace flow {
 namespace {
@@ -217,7 +220,7 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
   std::signal(SIGXFSZ, SIG_IGN);
 
   CLI::App app{spec.summary, spec.name};
-  app.set_version_flag("--version", std::string(spec.name) + " " + FLOW_VERSION);
+  app.set_version_flag("--version", fmt::format("{} {} (commit {})", spec.name, FLOW_VERSION, FLOW_COMMIT));
   app.footer(examples_text(spec));
   std::string generate;
   bool quiet = false, no_progress = false;

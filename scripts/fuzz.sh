@@ -11,16 +11,22 @@
 # input is left in build-fuzz/artifacts/TARGET/ and the command to reproduce it is printed);
 # exit 2 when the build fails or a target is unknown.
 # Environment: CXX (default clang++, else clang++-14), FUZZ_ARGS (extra libFuzzer flags),
-# JOBS (build jobs).
+# JOBS (build jobs), FUZZ_BUDGET (without SECONDS: a total in seconds that the targets share
+# equally, at least 10 s each, so that a new target does not lengthen CI).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-fuzz
 mapfile -t all < <(grep -l LLVMFuzzerTestOneInput "$root"/fuzz/*.cpp | xargs -n1 basename | sed 's/\.cpp$//' | sort)
 
 seconds=30
-if [[ $# -gt 0 && $1 =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
+given=0
+if [[ $# -gt 0 && $1 =~ ^[0-9]+$ ]]; then seconds=$1 given=1; shift; fi
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all[@]}")
+if [[ -n ${FUZZ_BUDGET:-} && $given == 0 ]]; then
+  seconds=$((FUZZ_BUDGET / ${#targets[@]}))
+  ((seconds >= 10)) || seconds=10
+fi
 for t in "${targets[@]}"; do
   [[ " ${all[*]} " == *" $t "* ]] || { echo "fuzz.sh: unknown target '$t' (${all[*]})" >&2; exit 2; }
 done
@@ -31,8 +37,10 @@ if [[ -z $cxx ]]; then
   command -v clang++ >/dev/null || cxx=clang++-14
 fi
 mkdir -p "$build"
+# -O1 as libFuzzer's documentation builds it, -g1 (line tables) for stack traces: most of CI's
+# fuzz stage is this build.
 cmake -S "$root" -B "$build" -DFLOW_FUZZ=ON -DFLOW_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_COMPILER="$cxx" > "$build/configure.log" 2>&1 \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_COMPILER="$cxx" > "$build/configure.log" 2>&1 \
   || { cat "$build/configure.log" >&2; exit 2; }
 cmake --build "$build" -j"${JOBS:-$(nproc)}" --target fuzz flowcat flowagg > "$build/build.log" 2>&1 \
   || { grep -E -B2 -A10 'error' "$build/build.log" >&2 || cat "$build/build.log" >&2; exit 2; }

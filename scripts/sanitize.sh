@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 build=${1:-build-asan}
 flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 # Warnings are the normal build's job: with sanitizers GCC 12 warns falsely inside std::regex.
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOW_WERROR=OFF \
-  -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+# -O1 -g1 (line tables: stack traces keep file and line): half the compile time of -O2 -g
+# (rows.cpp and binary_reader.cpp with ASan: 19.4 -> 10.5 s), which is most of this stage.
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+  -DFLOW_WERROR=OFF -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 # LeakSanitizer stops the world with ptrace; some containers forbid that. Then leaks cannot be

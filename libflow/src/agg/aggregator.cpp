@@ -99,12 +99,17 @@ void Aggregator::add_partial(const std::string& path) { add_partial(open_partial
 
 void Aggregator::add_partial(PartialInput p) {
   const std::string path = p.in->name();
-  auto check = [&](const AggSpec& theirs) {
-    if (theirs.canonical() != spec_->canonical())
-      throw UsageError(fmt::format("{}: made with {}, not {}: only states of the same keys and values merge", path,
-                                   theirs.describe(), spec_->describe()));
+  // A file made with other keys than the run's is a usage error (exit 2: the -k/-a given, or the
+  // first file's, do not fit it); one state inside a stream that differs from the states before
+  // it is damaged input (exit 1).
+  auto check = [&](const AggSpec& theirs, bool in_stream) {
+    if (theirs.canonical() == spec_->canonical()) return;
+    std::string what = fmt::format("{}: made with {}, not {}: only states of the same keys and values merge", path,
+                                   theirs.describe(), spec_->describe());
+    if (in_stream) throw DataError(what + " (a state concatenated after others of another spec)");
+    throw UsageError(what);
   };
-  check(p.spec);
+  check(p.spec, false);
   Impl& m = *impl_;
   m.drain();  // a spill below empties the interners that staged keys refer to
   FrameReader fr(std::move(p.in));
@@ -131,7 +136,7 @@ void Aggregator::add_partial(PartialInput p) {
     // Partial files concatenated (cat *.part | flowagg --merge): the next one's header follows.
     InputStream& in = fr.stream();
     if (in.size() == 0 && !in.fill()) break;
-    check(read_header(in));
+    check(read_header(in), true);
     fr.restart();
   }
 }

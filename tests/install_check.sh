@@ -16,6 +16,9 @@ fail() {
   failed=1
 }
 prefix=$tmp/prefix
+# The example is built as libflow was (a sanitizer build's archive needs the sanitizer runtimes).
+cache() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt"; }
+cxx=$(cache CMAKE_CXX_COMPILER) cxxflags=$(cache CMAKE_CXX_FLAGS) ldflags=$(cache CMAKE_EXE_LINKER_FLAGS)
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log" >&2; exit 1; }
 
 libdir=$(sed -n 's/^libdir=\${prefix}\///p' "$build/flowlogs.pc")
@@ -37,22 +40,24 @@ sample=$src/tests/data/samples/aws-docs/v2-nodata-skipdata.log
 expect=$("$prefix/bin/flowcat" --count "$sample")
 
 # find_package(flowlogs) -> flowlogs::flow
-if cmake -S "$src/examples/count" -B "$tmp/count-cmake" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/cmake.log" 2>&1 &&
+if cmake -S "$src/examples/count" -B "$tmp/count-cmake" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_COMPILER="$cxx" \
+  -DCMAKE_CXX_FLAGS="$cxxflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >"$tmp/cmake.log" 2>&1 &&
   cmake --build "$tmp/count-cmake" >>"$tmp/cmake.log" 2>&1; then
   got=$("$tmp/count-cmake/count" "$sample")
   [ "$got" = "$expect" ] || fail "find_package build counts $got records, flowcat --count $expect"
 else
-  cat "$tmp/cmake.log" >&2
+  tail -30 "$tmp/cmake.log" >&2
   fail "examples/count does not build with find_package(flowlogs)"
 fi
 
 # pkg-config: libflow is a static library, so --static brings what it links.
 if flags=$(PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" pkg-config --cflags --libs --static flowlogs) &&
-  g++ -std=c++20 -O1 "$src/examples/count/count.cpp" -o "$tmp/count-pc" $flags 2>"$tmp/pc.log"; then
+  # shellcheck disable=SC2086 # flags are words
+  "$cxx" -std=c++20 -O1 $cxxflags "$src/examples/count/count.cpp" -o "$tmp/count-pc" $flags $ldflags 2>"$tmp/pc.log"; then
   got=$("$tmp/count-pc" "$sample")
   [ "$got" = "$expect" ] || fail "pkg-config build counts $got records, flowcat --count $expect"
 else
-  cat "$tmp/pc.log" >&2
+  tail -30 "$tmp/pc.log" >&2
   fail "examples/count does not build with pkg-config flowlogs"
 fi
 

@@ -93,10 +93,12 @@ TextContext text_context(const std::string& file, uint64_t end) {
     }
     hi = lo;
   }
-  if (!header && !bad && line_end > 0) {
-    char c;
-    read_at(0, &c, 1);
-    if ((c >= 'a' && c <= 'z') || c == '$') check(0);
+  if (!header && !bad && line_end > 0) {  // the first line, after a byte-order mark if any
+    char head[4] = {};
+    read_at(0, head, std::min<uint64_t>(line_end, 4));
+    const uint64_t first = std::string_view(head, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    const char c = head[first];
+    if ((c >= 'a' && c <= 'z') || c == '$') check(first);
   }
   close(fd);
   return {header, lines, bad};

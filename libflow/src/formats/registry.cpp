@@ -74,6 +74,9 @@ std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadO
     decoded->fill(2);
     in = std::make_unique<InputStream>(gzip_source(std::move(decoded)), name);
   }
+  // A UTF-8 byte-order mark (editors and Windows tools write one) is not data: without this the
+  // first field of a text file or the first JSON value would start with three invisible bytes.
+  if (in->view().starts_with("\xEF\xBB\xBF")) in->consume(3);
   Format f = opts.format == Format::Auto ? detect_format(*in) : opts.format;
   switch (f) {
     case Format::Aws: return aws_text_reader(std::move(in), opts);

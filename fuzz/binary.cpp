@@ -1,5 +1,9 @@
 // libFuzzer target: the binary format reader, whole records and projected (skipping columns),
-// read record by record and again as columns (Reader::next_columns), which must agree.
+// read record by record and again as columns (Reader::next_columns), which must agree; and
+// complete_length, which walks the frames of a file a receiver appends to.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <map>
 #include <tuple>
 
@@ -56,6 +60,22 @@ std::vector<std::string> trace(const std::string& bytes, const flow::ReadOptions
   return out;
 }
 
+/// complete_length of the bytes as a file: at most their size, and the same again once cut there.
+void check_complete_length(const std::string& bytes) {
+  const int fd = memfd_create("complete_length", 0);
+  if (fd < 0) return;
+  try {
+    if (write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size())) {
+      const uint64_t n = flow::complete_length(fd, flow::Format::Binary);
+      if (n > bytes.size() || ftruncate(fd, static_cast<off_t>(n)) != 0 ||
+          flow::complete_length(fd, flow::Format::Binary) != n)
+        std::abort();
+    }
+  } catch (const flow::DataError&) {
+  }
+  close(fd);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -72,6 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     default: break;
   }
   const std::string bytes(reinterpret_cast<const char*>(data), size);
+  check_complete_length(bytes);
   if (trace(bytes, opts, false) != trace(bytes, opts, true)) {
     std::fprintf(stderr, "records and columns read differently\n");
     std::abort();

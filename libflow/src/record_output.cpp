@@ -5,13 +5,13 @@
 namespace flow {
 
 RecordOutput::RecordOutput(const OutputConfig& c) : projection_(c.fields) {
-  out_ = Output::open(c.path);
-  const Format f = c.format == Format::Auto ? (out_->is_terminal() ? Format::Table : Format::Aws) : c.format;
-  if (f == Format::Binary && out_->is_terminal() && !c.force)
+  append_ = c.append;
+  out_ = append_ ? Output::open_append(c.path) : Output::open(c.path);
+  format_ = c.format == Format::Auto ? (out_->is_terminal() ? Format::Table : Format::Aws) : c.format;
+  if (format_ == Format::Binary && out_->is_terminal() && !c.force)
     throw UsageError("refusing to write binary data to a terminal (use -o FILE, a pipe, or --force)");
-  WriteOptions w;
-  w.header = c.header;
-  writer_ = make_writer(f, *out_, w);
+  write_options_.header = c.header;
+  writer_ = make_writer(format_, *out_, write_options_);
 }
 
 RecordOutput::RecordOutput(std::unique_ptr<Writer> writer, std::vector<std::string> fields)
@@ -23,8 +23,23 @@ void RecordOutput::flush() {
 }
 
 void RecordOutput::close() {
-  writer_->finish();
+  // An appended file that holds data ends at a checkpoint, and is made durable; one still empty
+  // gets what the format writes for no records (the binary format's empty stream).
+  if (append_ && out_->bytes_written() > 0) writer_->checkpoint();
+  else writer_->finish();
   if (out_) out_->commit();
+  if (append_) out_->sync();
+}
+
+uint64_t RecordOutput::checkpoint() {
+  writer_->checkpoint();
+  out_->flush();
+  return out_->bytes_written();
+}
+
+void RecordOutput::truncate(uint64_t length) {
+  writer_ = make_writer(format_, *out_, write_options_);
+  out_->truncate(length);
 }
 
 }  // namespace flow

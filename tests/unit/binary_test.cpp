@@ -1,5 +1,6 @@
 // Tests of the binary format: round trips, schema changes, concatenation, the golden file, damage,
 // projected reading.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
@@ -500,6 +501,71 @@ TEST_CASE("binary: truncation is reported, at a frame boundary or inside a frame
   REQUIRE(empty.errors.size() == 1);
   CHECK(empty.errors[0].message() ==
         "t.flows: byte offset 0: truncated: stream ends without its end frame (empty input)");
+}
+
+/// complete_length of `bytes` written to a file.
+uint64_t complete_length_of(const std::string& bytes, Format f = Format::Binary) {
+  const std::string path = temp_path();
+  std::ofstream(path, std::ios::binary) << bytes;
+  const int fd = open(path.c_str(), O_RDONLY);
+  std::filesystem::remove(path);
+  REQUIRE(fd >= 0);
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{fd};
+  return complete_length(fd, f);
+}
+
+TEST_CASE("binary: a checkpoint ends the stream and the next record starts another; each reads whole") {
+  Corpus c;
+  add_every_type(c, 30, 11);
+  const std::string path = temp_path();
+  std::vector<size_t> ends;
+  {
+    auto out = Output::open(path);
+    auto w = binary_writer(*out, WriteOptions{});
+    for (size_t i = 0; i < c.records.size(); ++i) {
+      w->write(c.records[i]);
+      if (i % 10 == 9) {
+        w->checkpoint();
+        w->checkpoint();  // nothing written since: nothing to end
+        ends.push_back(out->bytes_written());
+      }
+    }
+    w->finish();  // after a checkpoint: nothing left to end
+    out->commit();
+  }
+  const std::string bytes = slurp(path);
+  std::filesystem::remove(path);
+  CHECK(ends.back() == bytes.size());
+  const std::vector<Rec> want = c.expected();
+  for (size_t k = 0; k < ends.size(); ++k) {
+    Decoded d = decode(bytes.substr(0, ends[k]));
+    CHECK(d.errors.empty());
+    CHECK(d.recs == std::vector<Rec>(want.begin(), want.begin() + static_cast<long>(10 * (k + 1))));
+  }
+  const auto frames = frames_of(bytes);
+  CHECK(std::count_if(frames.begin(), frames.end(), [](const Frame& f) { return f.records == 0; }) == 3);  // ends
+}
+
+TEST_CASE("binary: complete_length of streams cut anywhere is the end of the last whole stream") {
+  Corpus a, b;
+  add_every_type(a, 20, 12);
+  add_every_type(b, 20, 13);
+  const std::string first = encode(a.records, 5), both = first + encode(b.records, 5);
+  for (size_t n = 0; n <= both.size(); ++n) {
+    INFO("cut at " << n);
+    CHECK(complete_length_of(both.substr(0, n)) == (n == both.size() ? n : n >= first.size() ? first.size() : 0));
+  }
+  // What does not look like a binary stream, or is damaged, is never cut: it is refused.
+  CHECK_THROWS_WITH(complete_length_of("version srcaddr\n"), "byte offset 0: not a flow binary stream");
+  CHECK_THROWS_WITH(complete_length_of("FLOWX"), "byte offset 0: not a flow binary stream");
+  CHECK(complete_length_of("FLOWB") == 0);  // a stream header cut short
+  std::string damaged = both;
+  damaged[first.size() + bin::kStreamHeaderSize + 3] ^= 1;  // the second stream's first frame header
+  CHECK_THROWS_WITH(complete_length_of(damaged),
+                    fmt::format("byte offset {}: damaged frame header", first.size() + bin::kStreamHeaderSize));
 }
 
 /// Flips every byte of `bytes` (three masks each): every damage is reported (check_damaged).

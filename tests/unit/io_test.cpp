@@ -1,4 +1,5 @@
 // Tests of the I/O layer: the InputStream window, gzip and zstd decoding, atomic output files.
+#include <fcntl.h>
 #include <isa-l/igzip_lib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "flow/error.hpp"
+#include "flow/format.hpp"
 #include "flow/io.hpp"
 
 namespace fs = std::filesystem;
@@ -631,6 +633,60 @@ TEST_CASE("output: more open outputs than can be registered is an error, not an 
   auto again = flow::Output::open((dir.path / "again.txt").string());
   again->commit();
   CHECK(dir.entries() == std::vector<std::string>{"again.txt"});
+}
+
+TEST_CASE("output: open_append adds to the file in place, truncate takes back what came after", "[io][output]") {
+  TempDir dir;
+  auto target = dir.path / "out.txt";
+  write_file(target, "kept\n");
+  {
+    auto out = flow::Output::open_append(target.string());
+    CHECK(out->bytes_written() == 5);  // counted from the start of the file
+    out->write("one\n");
+    out->flush();
+    out->sync();
+    CHECK(read_file(target) == "kept\none\n");
+    out->write(std::string(3 << 20, 'x'));  // past the buffer: some of it reaches the file
+    out->truncate(9);                       // taken back, what was buffered too
+    out->write("two\n");
+    out->flush();
+    CHECK(out->bytes_written() == 13);
+  }  // no commit: an appended file keeps what was flushed, and nothing more
+  CHECK(read_file(target) == "kept\none\ntwo\n");
+  {
+    auto out = flow::Output::open_append(target.string());
+    out->write("unflushed\n");
+  }
+  CHECK(read_file(target) == "kept\none\ntwo\n");
+  CHECK(dir.entries() == std::vector<std::string>{"out.txt"});  // never a temporary file
+  auto fresh = flow::Output::open_append((dir.path / "new.txt").string());
+  CHECK(fs::exists(dir.path / "new.txt"));
+  CHECK_THROWS_WITH(flow::Output::open("-")->truncate(0), "(stdout): what was written cannot be taken back");
+}
+
+TEST_CASE("output: complete_length of text ends after its last line; binary data is refused", "[io][output]") {
+  TempDir dir;
+  auto length = [&](const std::string& bytes) {
+    write_file(dir.path / "f", bytes);
+    const int fd = open((dir.path / "f").c_str(), O_RDONLY);
+    REQUIRE(fd >= 0);
+    try {
+      uint64_t n = flow::complete_length(fd, flow::Format::Aws);
+      close(fd);
+      return n;
+    } catch (...) {
+      close(fd);
+      throw;
+    }
+  };
+  CHECK(length("") == 0);
+  CHECK(length("a b\nc d\n") == 8);
+  CHECK(length("a b\nc d\nhalf a rec") == 8);
+  CHECK(length("no line end") == 0);
+  const std::string big = std::string(200000, 'x') + "\n" + std::string(100000, 'y');  // over many reads
+  CHECK(length(big) == 200001);
+  CHECK_THROWS_WITH(length(std::string("FLOWBIN\x01", 8) + "rest\n"), "it holds binary or compressed data, not text");
+  CHECK_THROWS_WITH(length("\x1f\x8b\x08 gzip\n"), "it holds binary or compressed data, not text");
 }
 
 TEST_CASE("io: output into a slow pipe arrives whole and in order (writes paced to the pipe's room)", "[io]") {

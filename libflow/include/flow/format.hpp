@@ -114,6 +114,9 @@ class Writer {
   /// Hands every record written so far to the Output (binary: ends the block), so that a flush
   /// of the Output holds them all. The table, which aligns columns over many rows, does not.
   virtual void flush() {}
+  /// Like flush(), and ends the data where a reader takes it whole, as if finished (binary: ends
+  /// the stream; the next record starts another): what a receiver makes durable.
+  virtual void checkpoint() { flush(); }
 };
 
 std::unique_ptr<Writer> make_writer(Format f, Output& out, const WriteOptions& opts);
@@ -126,6 +129,12 @@ std::unique_ptr<Writer> binary_writer(Output& out, const WriteOptions& opts);
 /// The schema an AWS text header line names ("version account-id ..."), or null if `line` is
 /// not a header line.
 SchemaPtr aws_header_schema(std::string_view line);
+
+/// How much of a file (open as `fd`) that a writer of format `f` was appending to when it was
+/// killed a reader takes whole: up to the end of its last line (text) or of its last stream
+/// (binary). Throws DataError when the file does not hold that format (then it must not be cut
+/// or added to): binary data or compression for a text format, damage for the binary one.
+uint64_t complete_length(int fd, Format f);
 
 /// Decimal text of a value, as AWS text writes it ("-" for null). For writers and messages.
 std::string value_text(const Value& v, Type t);

@@ -104,6 +104,10 @@ class Output {
  public:
   /// path "" or "-" = stdout.
   static std::unique_ptr<Output> open(const std::string& path);
+  /// A file written in place and appended to, never removed: a receiver's output, made durable
+  /// piece by piece by sync(), with truncate() to take back what was not (flowcat --listen).
+  /// A missing file is created; "" or "-" is stdout; a device or FIFO is written as open() does.
+  static std::unique_ptr<Output> open_append(const std::string& path);
   /// An output that collects the bytes in memory, handed over by take() (an HTTP body).
   static std::unique_ptr<Output> memory();
   /// Memory output: everything written since the last take().
@@ -126,6 +130,13 @@ class Output {
   void flush();
   /// Flushes, and for a file makes it durable and renames it into place.
   void commit();
+  /// Makes what was flushed durable (fsync) when the output is a regular file; nothing for a
+  /// pipe or terminal. Touches only the descriptor: another thread may write meanwhile.
+  void sync();
+  /// Drops what is buffered and cuts the file back to `length` bytes (an open_append file,
+  /// whose bytes_written() counts from the start of the file); throws DataError for an output
+  /// that cannot be cut (stdout, a device or FIFO).
+  void truncate(uint64_t length);
   bool is_terminal() const { return terminal_; }
   const std::string& name() const { return name_; }
   uint64_t bytes_written() const { return written_ + used_; }
@@ -149,6 +160,8 @@ class Output {
   bool committed_ = false;
   int temp_slot_ = -1;  ///< where the temporary file is registered for signal handlers
   bool in_memory_ = false;
+  bool regular_ = false;    ///< a regular file (sync() makes it durable)
+  bool appending_ = false;  ///< open_append(): truncate() may cut it
   std::string memory_;
 };
 

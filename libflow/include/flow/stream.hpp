@@ -152,6 +152,9 @@ struct OutputConfig {
   std::vector<std::string> fields;  ///< --fields: these, in this order (empty = all)
   bool header = true;               ///< AWS text and CSV: the field names first
   bool force = false;               ///< binary data even to a terminal
+  /// A receiver's output: the file is appended to in place (Output::open_append), made durable
+  /// by checkpoint() and sync(), and what was not can be taken back by truncate().
+  bool append = false;
 };
 
 /// An opened destination: the output and the writer for the chosen format, with projection.
@@ -165,11 +168,23 @@ class RecordOutput {
   void write(const Record& r) { writer_->write(projection_.apply(r)); }
   /// Makes every record written so far reach the file or pipe (not the fsync of commit).
   void flush();
-  /// Finishes the format and commits the file (renames it into place).
+  /// Finishes the format and commits the file (renames it into place; an appended file: fsync).
   void close();
+
+  /// Appended outputs: ends the data where a reader takes it whole (Writer::checkpoint) and
+  /// writes it to the file; returns the file's length then.
+  uint64_t checkpoint();
+  /// Appended outputs: fsync of what checkpoint() wrote. Safe while another thread writes.
+  void sync() { out_->sync(); }
+  /// Appended outputs: takes back everything after `length` (a checkpoint's) and starts the
+  /// format afresh (a header before the next record, a new binary stream).
+  void truncate(uint64_t length);
 
  private:
   std::unique_ptr<Output> out_;
+  bool append_ = false;
+  Format format_ = Format::Aws;
+  WriteOptions write_options_;
   std::unique_ptr<Writer> writer_;
   Projection projection_;
 };

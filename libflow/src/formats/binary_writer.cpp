@@ -204,7 +204,11 @@ class BinaryWriter : public Writer {
       : out_(out), block_records_(std::clamp<uint32_t>(block_records, 1, kBlockRecords)) {}
 
   void write(const Record& r) override {
-    if (finished_) throw DataError("binary output: write after finish");
+    if (finished_ && !checkpointed_) throw DataError("binary output: write after finish");
+    if (finished_) {
+      started_ = finished_ = checkpointed_ = false;
+      stream_records_ = stream_blocks_ = 0;
+    }
     if (!r.schema || r.values.size() != r.schema->size())
       throw DataError("", r.line, "", fmt::format("record {}: values do not match its fields", r.line));
     // The group of the record's schema, if this block has it already (almost always).
@@ -228,6 +232,12 @@ class BinaryWriter : public Writer {
 
   void flush() override {
     if (!finished_) flush_block();
+  }
+
+  void checkpoint() override {
+    if (finished_ || (!started_ && records_ == 0)) return;
+    finish();
+    checkpointed_ = true;  // the next record starts another stream
   }
 
   void finish() override {
@@ -360,6 +370,7 @@ class BinaryWriter : public Writer {
   std::vector<uint64_t> scratch_;  // dictionary indexes of the column being encoded
   uint64_t stream_records_ = 0, stream_blocks_ = 0;
   bool started_ = false, finished_ = false;
+  bool checkpointed_ = false;  ///< finished by checkpoint(): a record may start another stream
 };
 
 }  // namespace

@@ -119,6 +119,24 @@ std::unique_ptr<Output> Output::open(const std::string& path) {
   return out;
 }
 
+std::unique_ptr<Output> Output::open_append(const std::string& path) {
+  if (path.empty() || path == "-") return open(path);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  if (fd < 0) throw DataError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    throw DataError(fmt::format("{}: cannot open: {}", path, std::strerror(err)));
+  }
+  auto out = std::unique_ptr<Output>(new Output(fd, path, "", ""));
+  out->owns_fd_ = true;
+  // The offset is the file's length: bytes_written() and truncate() count from its start.
+  out->appending_ = S_ISREG(st.st_mode);
+  if (out->appending_) out->written_ = static_cast<uint64_t>(st.st_size);
+  return out;
+}
+
 void release_stdout() {
   const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (null < 0) return;
@@ -141,13 +159,16 @@ Output::Output(int fd, std::string name, std::string target, std::string temp)
     : fd_(fd), name_(std::move(name)), target_(std::move(target)), temp_(std::move(temp)), buf_(kBuffer) {
   terminal_ = fd_ >= 0 && isatty(fd_);
   if (fd_ >= 0) pipe_size_ = widen_pipe(fd_);
+  struct stat st;
+  regular_ = fd_ >= 0 && fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 Output::~Output() {
   if (temp_.empty()) {
     // stdout, or a device or FIFO written in place: flush what we can; errors here have no one
-    // to report to. A FIFO's reader sees the end once the descriptor we opened is closed.
-    if (!committed_ && used_) {
+    // to report to. A FIFO's reader sees the end once the descriptor we opened is closed. An
+    // open_append file keeps what was flushed: the rest was never its writer's to keep.
+    if (!committed_ && used_ && !appending_) {
       try {
         flush();
       } catch (...) {
@@ -246,6 +267,19 @@ void Output::commit() {
     throw DataError(fmt::format("{}: cannot rename into place: {}", name_, std::strerror(errno)));
   committed_ = true;
   release_temp_slot(temp_slot_);
+}
+
+void Output::sync() {
+  if (regular_ && fsync(fd_) != 0) throw DataError(fmt::format("{}: write error: {}", name_, std::strerror(errno)));
+}
+
+void Output::truncate(uint64_t length) {
+  used_ = 0;
+  if (!appending_) throw DataError(fmt::format("{}: what was written cannot be taken back", name_));
+  // O_APPEND: the next write goes to the new end.
+  if (ftruncate(fd_, static_cast<off_t>(length)) != 0)
+    throw DataError(fmt::format("{}: cannot cut back to {} bytes: {}", name_, length, std::strerror(errno)));
+  written_ = length;
 }
 
 }  // namespace flow

@@ -28,3 +28,11 @@ no_port() { sed -e "s/:$PORT\b/:PORT/g" -e 's/"timestamp":[0-9]*/"timestamp":T/g
 
 # curl with timeouts; prints the status and the body.
 post() { curl -sS --max-time 20 -w ' -> %{http_code}\n' "$@"; }
+
+# listen_kill: SIGKILL to the receiver itself (not to the timeout around it), as a crash or the
+# OOM killer would end it; then its exit status.
+listen_kill() {
+  kill -KILL "$(pgrep -P "$LISTEN_PID" flowcat)"
+  wait "$LISTEN_PID" 2>/dev/null # not bash's "Killed" notice
+  echo "listener: exit $?"
+}

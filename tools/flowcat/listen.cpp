@@ -1,4 +1,4 @@
-// flowcat --listen: Firehose HTTP-endpoint deliveries and plain POSTed flow logs, written out
+// flowcat --listen: Firehose HTTP-endpoint deliveries and plain POSTed flow logs, made durable
 // before they are acknowledged; SIGINT/SIGTERM/SIGHUP/SIGQUIT stop it gracefully.
 #include <pthread.h>
 #include <signal.h>
@@ -57,7 +57,7 @@ class Receiver {
         tool_(tool),
         cfg_(tool.input_config(common)),
         max_body_(parse_size(o.max_body)),
-        out_(listen_output(common, tool)) {}
+        out_(listen_output(common, tool, mu_)) {}
 
   void handle(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
     const bool firehose = req.has_header(kRequestIdHeader);
@@ -150,7 +150,8 @@ class Receiver {
     return body;
   }
 
-  /// Writes the records of every part and flushes; all or none under --on-error=fail.
+  /// Writes the records of every part and returns once they are durable; all or none under
+  /// --on-error=fail.
   uint64_t deliver(const std::vector<Part>& parts) {
     if (cfg_.on_error == ErrorPolicy::Fail) {
       // Read once without writing, so that a bad record refuses the request before anything
@@ -168,11 +169,15 @@ class Receiver {
         }
       }
     }
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (stopping_.load()) throw Refusal{503, "shutting down"};
     uint64_t n = 0;
-    for (const auto& p : parts) n += write_part(p);
-    out_->flush();
+    try {
+      for (const auto& p : parts) n += write_part(p);
+      out_->commit();  // lets the lock go while it waits
+    } catch (const TakenBack&) {
+      throw Refusal{500, "cannot write the records"};  // taken back out of the output, which goes on
+    }
     records_ += n;
     ++requests_;
     return n;

@@ -20,7 +20,7 @@ struct ListenOptions {
 void add_listen_options(CLI::App& app, ListenOptions& o);
 /// Serves Firehose HTTP-endpoint deliveries and plain POSTed flow logs until SIGINT, SIGTERM or
 /// SIGHUP, writing the records to the output of `common` (-o DIR/: hourly files). A request is
-/// answered 200 only after its records are written and flushed.
+/// answered 200 only once its records are durable (see listen_output.hpp).
 void run_listen(const ListenOptions& o, const CommonOptions& common, Tool& tool);
 
 }  // namespace flow

@@ -91,6 +91,7 @@ class Receiver {
       } else {
         parts.push_back({std::move(body), name});
       }
+      check_decoded_size(parts);
       uint64_t n = deliver(parts);
       answer(200, {}, n);
     } catch (const Refusal& r) {
@@ -148,6 +149,26 @@ class Receiver {
       throw Refusal{413, fmt::format("body over {} bytes", max_body_)};
     if (!ok) throw Refusal{400, "the body could not be read (cut short, too slow, or bad compression)"};
     return body;
+  }
+
+  /// Refuses (413) parts that decode to more than --max-body bytes together, however their
+  /// compression is found: by content (gzip, zstd) or as base64 gzip text. Reading them as
+  /// deliver() will, through the same decoders, bounds what it will decode.
+  void check_decoded_size(const std::vector<Part>& parts) {
+    uint64_t left = max_body_;
+    for (const auto& p : parts) {
+      std::unique_ptr<InputStream> in;
+      try {
+        in = undo_encoding(open_input(memory_source(p.bytes), p.name, left), cfg_.read);
+        do in->consume(in->size());
+        while (in->fill());
+      } catch (const InputTooLarge&) {
+        throw Refusal{413, fmt::format("body over {} bytes once decompressed", max_body_)};
+      } catch (const DataError&) {
+        // Damage: deliver() reports it, having decoded no more than was decoded here.
+      }
+      if (in) left -= in->offset() + in->size();
+    }
   }
 
   /// Writes the records of every part and flushes; all or none under --on-error=fail.

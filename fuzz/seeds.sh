@@ -75,6 +75,13 @@ seed table cidr.csv < <(printf '\001'; printf 'cidr,zone,tier\n172.31.0.0/16,vpc
 seed table cidr.jsonl < <(printf '\004'; printf '{"prefix": "10.0.0.0/8", "zone": "inside"}\n{"prefix": "::/0", "zone": "v6"}\n')
 seed table ip-ranges.json < <(printf '\002'; cat "$data/aws-ip-ranges-excerpt.json")
 
+# HTTP request heads (fuzz/http_head.cpp): what curl, Firehose and flowcat --post send, and a
+# chunked body after a head.
+seed http_head curl.http < <(printf 'POST /firehose HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\nContent-Length: 5\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\nhello')
+seed http_head firehose.http < <(printf 'POST / HTTP/1.1\r\nhost: example.com\r\nX-Amz-Firehose-Request-Id: ed4acda5-034f-9f42-bba1-f29aea6d7d8f\r\nX-Amz-Firehose-Access-Key: k3y\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nExpect: 100-continue\r\nConnection: keep-alive\r\nContent-Length: 2, 2\r\n\r\n{}')
+seed http_head chunked.http < <(printf 'POST /in?x=1 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\nA\r\n0123456789\r\n0\r\nTrailer: t\r\n\r\nGET / HTTP/1.0\r\n\r\n')
+seed http_head absolute.http < <(printf '\r\nGET http://h:1/p/q?r HTTP/1.0\nConnection: keep-alive\n\n')
+
 # Policies: the test policies, and the policies the CLI tests write with printf.
 for f in "$data"/policy/*.policy; do seed policy "$(basename "$f")" < "$f"; done
 # Filter expressions: the quoted expressions the flowfilter CLI tests and the README pass

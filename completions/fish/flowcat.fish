@@ -96,3 +96,6 @@ complete -c flowcat -l listen -x -d 'Receive records over HTTP at ADDR:PORT (Fir
 complete -c flowcat -l access-key -x -d 'Refuse requests (401) whose X-Amz-Firehose-Access-Key header is not KEY'
 complete -c flowcat -l max-body -x -d 'Largest request body, also once decompressed (larger: 413)'
 complete -c flowcat -l port-file -r -F -d 'Write the port listened on to FILE (with port 0)'
+complete -c flowcat -l header-timeout -x -d 'Seconds a client has to send the head of a request (else 408 and closed); a body then keeps up 1 kB/s after as many seconds'
+complete -c flowcat -l max-connections -x -d 'Open connections at most; one more is answered 503 and closed'
+complete -c flowcat -l grace -x -d 'Seconds requests in flight have to finish after a stop signal; then their connections are cut'

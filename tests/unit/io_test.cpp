@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "flow/error.hpp"
 #include "flow/format.hpp"
 #include "flow/io.hpp"
@@ -511,6 +513,25 @@ TEST_CASE("zstd: open_input recognises zstd by content", "[io][zstd]") {
   CHECK(in->view() == text);
   CHECK_FALSE(in->fill());
   CHECK(in->source().raw_position() == z.size());
+}
+
+TEST_CASE("io: open_input's limit bounds the decoded bytes, compressed or not", "[io]") {
+  std::string text = sample_text(5000);
+  auto drain = [](std::unique_ptr<InputStream> in) {
+    do in->consume(in->size());
+    while (in->fill());
+    return in->offset();
+  };
+  for (const std::string& bytes : {text, gzip(text), zstd(text)}) {
+    CHECK(drain(flow::open_input(flow::memory_source(bytes), "t", text.size())) == text.size());
+    try {
+      drain(flow::open_input(flow::memory_source(bytes), "t", text.size() - 1));
+      FAIL("no error");
+    } catch (const flow::InputTooLarge& e) {
+      CHECK(e.message() == fmt::format("t: more than {} bytes once decompressed", text.size() - 1));
+      CHECK(e.fatal);
+    }
+  }
 }
 
 // ---------------------------------------------------------------- Output

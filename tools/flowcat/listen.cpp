@@ -12,10 +12,10 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include "flow/error.hpp"
 #include "flow/firehose.hpp"
+#include "flow/http_server.hpp"
 #include "flow/units.hpp"
 #include "listen_output.hpp"
 #include "net_options.hpp"
@@ -59,24 +59,35 @@ class Receiver {
         max_body_(parse_size(o.max_body)),
         out_(listen_output(common, tool, mu_)) {}
 
-  void handle(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    const bool firehose = req.has_header(kRequestIdHeader);
-    const std::string id = req.get_header_value(kRequestIdHeader);
+  /// Called as soon as the head of a request is in: the key is checked before the body is read.
+  http::Response handle(const http::Request& req, http::Body& reader) {
+    const auto& head = req.head;
+    const auto id_field = head.field(kRequestIdHeader);
+    const bool firehose = id_field.has_value();
+    const std::string id = id_field.value_or("");
+    http::Response res;
     auto answer = [&](int status, std::string_view error, uint64_t records) {
       res.status = status;
+      res.content_type = "application/json";
       if (firehose) {
-        res.set_content(net::firehose_response(id, now_ms(), error), "application/json");
+        res.body = net::firehose_response(id, now_ms(), error);
       } else if (error.empty()) {
-        res.set_content(fmt::format("{{\"records\":{}}}\n", records), "application/json");
+        res.body = fmt::format("{{\"records\":{}}}\n", records);
       } else {
-        res.set_content(fmt::format("{}\n", printable(error)), "text/plain");
+        res.content_type = "text/plain";
+        res.body = fmt::format("{}\n", printable(error));
       }
     };
-    std::string name = fmt::format("POST {}", printable(req.path));
+    if (head.method != "POST") {  // not data that did not arrive: neither counted nor a warning
+      res.fields.emplace_back("Allow", "POST");
+      answer(405, "only POST is served", 0);
+      return res;
+    }
+    std::string name = fmt::format("POST {}", printable(head.path()));
     try {
-      if (!o_.access_key.empty() && !same_secret(req.get_header_value(kAccessKeyHeader), o_.access_key))
+      if (!o_.access_key.empty() && !same_secret(head.field(kAccessKeyHeader).value_or(""), o_.access_key))
         throw Refusal{401, "missing or wrong X-Amz-Firehose-Access-Key"};
-      std::string body = read_body(req, reader);
+      std::string body = read_body(reader);
       std::vector<Part> parts;
       if (firehose) {
         net::FirehoseRequest fr;
@@ -91,6 +102,7 @@ class Receiver {
       } else {
         parts.push_back({std::move(body), name});
       }
+      check_decoded_size(parts);
       uint64_t n = deliver(parts);
       answer(200, {}, n);
     } catch (const Refusal& r) {
@@ -104,19 +116,20 @@ class Receiver {
       stop_with(e);  // a write error: nothing more can be acknowledged
       answer(500, "cannot write the records", 0);
     }
+    return res;
   }
 
-  /// Waits for a signal (or a fatal error), then stops the server, letting requests in flight
-  /// finish; then commits the output.
-  void run(httplib::Server& svr, const sigset_t& signals) {
-    std::thread server([&] { svr.listen_after_bind(); });
+  /// Waits for a signal (or a fatal error), then stops the server, giving requests in flight
+  /// --grace seconds to finish; then commits the output.
+  void run(http::Server& svr, const sigset_t& signals) {
+    std::thread server([&] { svr.run(); });
     timespec tick{1, 0};
     while (!stopping_.load()) {
       if (sigtimedwait(&signals, nullptr, &tick) > 0) break;
       std::lock_guard lock(mu_);
       out_->rotate(std::time(nullptr));
     }
-    svr.stop();
+    svr.stop(o_.grace);
     server.join();
     std::lock_guard lock(mu_);
     if (fatal_) throw *fatal_;
@@ -131,23 +144,39 @@ class Receiver {
   }
 
  private:
-  std::string read_body(const httplib::Request& req, const httplib::ContentReader& reader) {
+  /// The body, Content-Encoding undone; the limit holds for the decompressed body too (a small
+  /// gzip body can inflate to any size), and a Content-Length over it is refused unread.
+  std::string read_body(http::Body& reader) {
     std::string body;
-    bool too_big = false;
-    bool ok = reader([&](const char* p, size_t n) {
-      // The limit holds for the decompressed body too (a small gzip body can inflate to any size).
-      if (body.size() + n > max_body_) {
-        too_big = true;
-        return false;
+    switch (reader.read(body, max_body_)) {
+      case http::Body::Ok: return body;
+      case http::Body::TooLarge: throw Refusal{413, fmt::format("body over {} bytes", max_body_)};
+      case http::Body::Unsupported: throw Refusal{415, reader.error()};
+      case http::Body::Stopped: throw Refusal{503, "shutting down"};
+      case http::Body::Busy: throw Refusal{503, "busy: too many request bodies at once; retry"};
+      case http::Body::Bad: break;
+    }
+    throw Refusal{400, fmt::format("the body could not be read: {}", reader.error())};
+  }
+
+  /// Refuses (413) parts that decode to more than --max-body bytes together, however their
+  /// compression is found: by content (gzip, zstd) or as base64 gzip text. Reading them as
+  /// deliver() will, through the same decoders, bounds what it will decode.
+  void check_decoded_size(const std::vector<Part>& parts) {
+    uint64_t left = max_body_;
+    for (const auto& p : parts) {
+      std::unique_ptr<InputStream> in;
+      try {
+        in = undo_encoding(open_input(memory_source(p.bytes), p.name, left), cfg_.read);
+        do in->consume(in->size());
+        while (in->fill());
+      } catch (const InputTooLarge&) {
+        throw Refusal{413, fmt::format("body over {} bytes once decompressed", max_body_)};
+      } catch (const DataError&) {
+        // Damage: deliver() reports it, having decoded no more than was decoded here.
       }
-      body.append(p, n);
-      return true;
-    });
-    // cpp-httplib refuses a Content-Length over the limit by not reading at all.
-    if (too_big || (!ok && std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > max_body_))
-      throw Refusal{413, fmt::format("body over {} bytes", max_body_)};
-    if (!ok) throw Refusal{400, "the body could not be read (cut short, too slow, or bad compression)"};
-    return body;
+      if (in) left -= in->offset() + in->size();
+    }
   }
 
   /// Writes the records of every part and returns once they are durable; all or none under
@@ -256,15 +285,14 @@ void run_listen(const ListenOptions& o, const CommonOptions& common, Tool& tool)
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&signals, sig);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  httplib::Server svr;
-  svr.set_payload_max_length(parse_size(o.max_body));  // by Content-Length: 413 before reading
-  svr.set_read_timeout(static_cast<time_t>(common.net.read), 0);
-  svr.set_write_timeout(static_cast<time_t>(common.net.read), 0);
-  svr.set_keep_alive_timeout(5);
-  svr.Post(".*", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    receiver.handle(req, res, reader);
-  });
-  int bound = port == 0 ? svr.bind_to_any_port(host) : (svr.bind_to_port(host, port) ? port : -1);
+  http::ServerOptions so;
+  so.header_timeout = o.header_timeout;
+  so.write_timeout = common.net.read;
+  so.max_connections = o.max_connections;
+  // Bodies held at once: eight of the largest, as many as cpp-httplib's eight threads held.
+  so.max_held_bytes = parse_size(o.max_body) > UINT64_MAX / 8 ? 0 : 8 * parse_size(o.max_body);
+  http::Server svr(so, [&](const http::Request& req, http::Body& body) { return receiver.handle(req, body); });
+  int bound = svr.bind(host, port);
   if (bound < 0)
     throw DataError(
         fmt::format("--listen {}: cannot listen there (in use, or not an address of this host?)", o.address));

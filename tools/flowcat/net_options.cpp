@@ -73,6 +73,25 @@ void add_listen_options(CLI::App& app, ListenOptions& o) {
   app.add_option("--port-file", o.port_file, "Write the port listened on to FILE (with port 0)")
       ->type_name("FILE")
       ->group(g);
+  app.add_option("--header-timeout", o.header_timeout,
+                 "Seconds a client has to send the head of a request (else 408 and closed); a body then keeps "
+                 "up 1 kB/s after as many seconds")
+      ->type_name("SECS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group(g);
+  app.add_option("--max-connections", o.max_connections,
+                 "Open connections at most; one more is answered 503 and closed")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group(g);
+  app.add_option("--grace", o.grace,
+                 "Seconds requests in flight have to finish after a stop signal; then their connections are cut")
+      ->type_name("SECS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(g);
 }
 
 }  // namespace flow

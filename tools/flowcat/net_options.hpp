@@ -16,6 +16,9 @@ struct ListenOptions {
   std::string access_key;         ///< required X-Amz-Firehose-Access-Key ("" = none)
   std::string max_body = "64Mi";  ///< request bodies, compressed and decompressed
   std::string port_file;          ///< where to write the port actually bound (tests, scripts)
+  double header_timeout = 10;     ///< seconds for a request's head; a body's allowance too
+  size_t max_connections = 256;   ///< open connections at most (more: 503)
+  double grace = 10;              ///< seconds requests in flight have after a stop signal
 };
 void add_listen_options(CLI::App& app, ListenOptions& o);
 /// Serves Firehose HTTP-endpoint deliveries and plain POSTed flow logs until SIGINT, SIGTERM or

@@ -91,6 +91,9 @@ class Reader {
   virtual bool next_columns(ColumnBatch&) { return false; }
 };
 
+/// The bytes open_reader() reads `in` as: base64 gzip text (Kinesis record data as the API
+/// shows it) decoded within in->limit(), a UTF-8 byte-order mark passed over.
+std::unique_ptr<InputStream> undo_encoding(std::unique_ptr<InputStream> in, const ReadOptions& opts);
 /// Detects the format (unless given) from the first bytes and returns its reader.
 std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
 /// The format of the data at the start of `in`.

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "flow/error.hpp"
+
 namespace flow {
 
 /// A source of bytes (a file, or a decoder over another source).
@@ -47,6 +49,10 @@ class InputStream {
   /// Bytes consumed so far from the (decompressed) stream.
   uint64_t offset() const { return offset_; }
   const ByteSource& source() const { return *src_; }
+  /// The most bytes this stream may deliver: fill() throws InputTooLarge past it. A small gzip
+  /// input can inflate to any size; a server bounds what one request costs with this.
+  void set_limit(uint64_t max_bytes) { limit_ = max_bytes; }
+  uint64_t limit() const { return limit_; }
 
  private:
   std::unique_ptr<ByteSource> src_;
@@ -54,7 +60,14 @@ class InputStream {
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;
   uint64_t offset_ = 0;
+  uint64_t limit_ = UINT64_MAX;
   bool eof_ = false;
+};
+
+/// An input that decodes to more bytes than its stream's limit() (fatal: nothing after it).
+struct InputTooLarge : DataError {
+  InputTooLarge(const std::string& name, uint64_t limit);
+  uint64_t limit;
 };
 
 /// Timeouts of network inputs and outputs, in seconds.
@@ -66,8 +79,10 @@ struct NetTimeouts {
 /// Opens a file ("-" = stdin) or an http(s) URL (streamed; see http_source in net.hpp) and
 /// undoes gzip (single or multi-member) or zstd compression, recognised by content, not by name.
 std::unique_ptr<InputStream> open_input(const std::string& path, const NetTimeouts& net = {});
-/// A stream over any source, with its compression undone as open_input() does.
-std::unique_ptr<InputStream> open_input(std::unique_ptr<ByteSource> src, std::string name);
+/// A stream over any source, with its compression undone as open_input() does; it delivers at
+/// most `max_bytes` (set_limit), however the compression was found.
+std::unique_ptr<InputStream> open_input(std::unique_ptr<ByteSource> src, std::string name,
+                                        uint64_t max_bytes = UINT64_MAX);
 
 /// Bytes [begin, end) of an uncompressed regular file, as is (a piece read in parallel).
 std::unique_ptr<InputStream> open_input_range(const std::string& path, uint64_t begin, uint64_t end);

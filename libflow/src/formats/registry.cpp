@@ -64,19 +64,27 @@ Format detect_format(InputStream& in) {
   return Format::Aws;
 }
 
-std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts) {
+std::unique_ptr<InputStream> undo_encoding(std::unique_ptr<InputStream> in, const ReadOptions& opts) {
   // "H4sI" is how base64 spells the gzip magic: Kinesis record data (CloudWatch Logs envelopes)
-  // as the API and the console show it. Decoded, it is read like any gzip input.
+  // as the API and the console show it. Decoded, it is read like any gzip input, within the
+  // same limit.
   in->fill(64);
   if (opts.format == Format::Auto && sniff(in->view()) == Magic::Base64Gzip) {
     std::string name = in->name();
+    const uint64_t limit = in->limit();
     auto decoded = std::make_unique<InputStream>(base64_source(std::move(in)), name);
     decoded->fill(2);
     in = std::make_unique<InputStream>(gzip_source(std::move(decoded)), name);
+    in->set_limit(limit);
   }
   // A UTF-8 byte-order mark (editors and Windows tools write one) is not data: without this the
   // first field of a text file or the first JSON value would start with three invisible bytes.
   if (in->view().starts_with("\xEF\xBB\xBF")) in->consume(3);
+  return in;
+}
+
+std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts) {
+  in = undo_encoding(std::move(in), opts);
   Format f = opts.format == Format::Auto ? detect_format(*in) : opts.format;
   switch (f) {
     case Format::Aws: return aws_text_reader(std::move(in), opts);

@@ -137,6 +137,7 @@ bool InputStream::fill(size_t want) {
     if (n == 0) eof_ = true;
     end_ += n;
   }
+  if (offset_ + size() > limit_) throw InputTooLarge(name_, limit_);
   std::memset(buf_.data() + end_, 0, kPadding);
   return size() > start_size;
 }
@@ -190,15 +191,22 @@ std::unique_ptr<InputStream> open_input(const std::string& path, const NetTimeou
   return open_input(std::move(src), std::move(name));
 }
 
-std::unique_ptr<InputStream> open_input(std::unique_ptr<ByteSource> src, std::string name) {
+InputTooLarge::InputTooLarge(const std::string& name, uint64_t max)
+    : DataError(name, 0, "", fmt::format("more than {} bytes once decompressed", max)), limit(max) {
+  fatal = true;
+}
+
+std::unique_ptr<InputStream> open_input(std::unique_ptr<ByteSource> src, std::string name, uint64_t max_bytes) {
   auto in = std::make_unique<InputStream>(std::move(src), name);
   // Compression is recognised by its magic bytes, so `zcat`-less pipes and misnamed files work.
   in->fill(4);
   switch (sniff(in->view())) {
-    case Magic::Gzip: return std::make_unique<InputStream>(gzip_source(std::move(in)), name);
-    case Magic::Zstd: return std::make_unique<InputStream>(zstd_source(std::move(in)), name);
-    default: return in;
+    case Magic::Gzip: in = std::make_unique<InputStream>(gzip_source(std::move(in)), name); break;
+    case Magic::Zstd: in = std::make_unique<InputStream>(zstd_source(std::move(in)), name); break;
+    default: break;
   }
+  in->set_limit(max_bytes);  // of what is read, decoded or not
+  return in;
 }
 
 }  // namespace flow

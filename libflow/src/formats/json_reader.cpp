@@ -103,19 +103,16 @@ class JsonReader : public Reader {
     in_->fill(3);
     if (in_->view().starts_with("\xEF\xBB\xBF")) in_->consume(3);  // UTF-8 byte-order mark
     mode_ = Mode::Lines;
-    // A JSON array starts with '[' after white space (its lines still count for messages).
-    for (size_t i = 0;; ++i) {
-      if (i == in_->size() && !in_->fill()) return;
-      char c = in_->data()[i];
-      if (c == '[' || (c == '{' && records_wrapper_length(i) > 0)) {
-        // In an array line_no_ is the line being read (in JSON Lines, the last line read).
-        line_no_ = 1 + static_cast<uint64_t>(std::count(in_->data(), in_->data() + i, '\n'));
-        in_->consume(i);
-        mode_ = Mode::Array;
-        enter_array();
-        return;
-      }
-      if (!is_space(c)) return;
+    // White space before the first value is consumed as it is read (its lines still count for
+    // messages), so that any amount of it costs no memory. In JSON Lines line_no_ is the last
+    // line read; a JSON array starts with '[' and there line_no_ is the line being read.
+    line_no_ = opts_.first_line;
+    if (!skip_space()) return;
+    char c = in_->data()[0];
+    if (c == '[' || (c == '{' && records_wrapper_length(0) > 0)) {
+      ++line_no_;
+      mode_ = Mode::Array;
+      enter_array();
     }
   }
 

@@ -406,6 +406,7 @@ class JsonReader : public Reader {
     if (same && i != cached->size()) diverge();  // a prefix of the previous keys
     if (!same) {
       if (JsonKind k = kind_of_keys(); k != JsonKind::Record) return k;
+      check_flow_keys();
       new_schema();
     }
     values_.resize(i);
@@ -417,16 +418,31 @@ class JsonReader : public Reader {
 
   /// Other services' objects whose keys together (not one alone) say what they are.
   JsonKind kind_of_keys() const {
-    bool known = false, message = false, properties = false, category = false;
+    bool known = false, message = false, properties = false, category = false, connection = false;
     for (const auto& k : keys_) {
       known = known || find_field(k).has_value();
       message = message || k == "message";
       properties = properties || k == "properties";
       category = category || k == "category";
+      connection = connection || k == "connection";
     }
     if (message && !known) return JsonKind::CloudWatch;  // Firehose's {"message": "<record>"}
     if (properties && category) return JsonKind::Azure;  // an NSG flow-log record
+    if (connection && !known) return JsonKind::Gcp;      // a GCP jsonPayload without its LogEntry
     return JsonKind::Record;
+  }
+
+  /// An object none of whose keys is a flow-log field is no flow log: read on, it would give
+  /// records with no traffic in them, and counts of nothing.
+  void check_flow_keys() {
+    for (const auto& k : keys_)
+      if (find_field(k) || is_source_field_name(k)) return;
+    std::string keys;
+    for (size_t i = 0; i < keys_.size() && i < 4; ++i)
+      keys += fmt::format("{}\"{}\"", i ? ", " : "", shorten(keys_[i]));
+    if (keys_.size() > 4) keys += ", ...";
+    fail("", keys_.empty() ? std::string("an empty object is not a flow-log record")
+                           : fmt::format("not a flow-log record: no flow-log field among its keys ({})", keys));
   }
 
   Unpacker& unpacker(JsonKind k) {

@@ -3,6 +3,7 @@
 // unpackers of json_unpack.hpp (simdjson On Demand).
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,10 +53,11 @@ struct FieldKind {
   Type type = Type::String;
   bool known = false;
   uint64_t max = UINT64_MAX;  // UInt and Time
+  std::optional<FieldId> id;
 };
 
 FieldKind kind_of(const Column& c) {
-  FieldKind k{c.type, c.id.has_value(), c.type == Type::Time ? uint64_t{INT64_MAX} : UINT64_MAX};
+  FieldKind k{c.type, c.id.has_value(), c.type == Type::Time ? uint64_t{INT64_MAX} : UINT64_MAX, c.id};
   if (c.id && c.type == Type::UInt) k.max = field_info(*c.id).max;
   return k;
 }
@@ -529,9 +531,20 @@ class JsonReader : public Reader {
         } else {
           fail(key, fmt::format("expected a string, got {}", type_phrase(t)));
         }
+        if (kind.id) check_known_string(out.str(), key, *kind.id);
         return;
       }
     }
+  }
+
+  /// A flow-log field's string holds no control character (JSON may escape one: "\u0000"), and
+  /// is one of the field's values where AWS documents a closed set.
+  void check_known_string(std::string_view s, std::string_view key, FieldId id) {
+    for (char c : s)
+      if (static_cast<unsigned char>(c) < 0x20)
+        fail(key,
+             fmt::format("'{}' holds a control character (byte 0x{:02x})", shorten(s), static_cast<unsigned char>(c)));
+    if (auto why = field_value_error(id, s); !why.empty()) fail(key, why);
   }
 
   // simdjson's own message for a misspelt literal is about types; say what is wrong.

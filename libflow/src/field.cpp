@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace flow {
 namespace {
 
@@ -53,6 +55,30 @@ std::string_view type_name(Type t) {
 std::span<const FieldInfo> all_fields() { return kFields; }
 
 const FieldInfo& field_info(FieldId id) { return kFields[static_cast<size_t>(id)]; }
+
+std::span<const std::string_view> field_values(FieldId id) {
+  static constexpr std::string_view kActions[] = {"ACCEPT", "REJECT"};
+  static constexpr std::string_view kLogStatus[] = {"OK", "NODATA", "SKIPDATA"};
+  static constexpr std::string_view kDirections[] = {"ingress", "egress"};
+  static constexpr std::string_view kTypes[] = {"IPv4", "IPv6", "EFA"};
+  switch (id) {
+    case FieldId::action: return kActions;
+    case FieldId::log_status: return kLogStatus;
+    case FieldId::flow_direction: return kDirections;
+    case FieldId::type: return kTypes;
+    default: return {};
+  }
+}
+
+std::string field_value_error(FieldId id, std::string_view s) {
+  auto values = field_values(id);
+  if (values.empty() || std::find(values.begin(), values.end(), s) != values.end()) return {};
+  std::string list;
+  for (auto v : values) list += fmt::format("{}{}", list.empty() ? "" : ", ", v);
+  std::string shown(s.substr(0, 40));
+  if (s.size() > 40) shown.replace(37, 3, "...");
+  return fmt::format("'{}' is not a value of {} (expected {})", shown, field_info(id).name, list);
+}
 
 std::optional<FieldId> find_field(std::string_view name) {
   // 58 short names: a linear scan is as fast as a hash and runs only per schema, not per record.

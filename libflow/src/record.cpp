@@ -93,8 +93,10 @@ std::optional<int64_t> start_seconds(const Record& r) {
   return time_seconds(v->t);
 }
 
+DataError::DataError(const std::string& what) : std::runtime_error(printable(what)) {}
+
 DataError::DataError(std::string f, uint64_t l, std::string fld, const std::string& what)
-    : std::runtime_error(what), file(std::move(f)), line(l), field(std::move(fld)) {}
+    : std::runtime_error(printable(what)), file(std::move(f)), line(l), field(std::move(fld)) {}
 
 std::string DataError::message() const {
   std::string m;
@@ -128,12 +130,12 @@ size_t utf8_length(std::string_view s, size_t i) {
 }
 }  // namespace
 
-std::string printable(std::string_view s) {
+std::string printable(std::string_view s, bool lines) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     auto c = static_cast<uint8_t>(s[i]);
-    if (c >= 0x20 && c < 0x7F) {
+    if ((c >= 0x20 && c < 0x7F) || (lines && c == '\n')) {
       out += static_cast<char>(c);
       ++i;
     } else if (size_t n = c >= 0x80 ? utf8_length(s, i) : 0) {

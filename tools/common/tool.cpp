@@ -144,15 +144,16 @@ void add_spill_options(CLI::App& app, std::string& memory, std::string& tmpdir, 
 
 Tool::Tool(std::string name) : name_(std::move(name)) {}
 
+// Messages may quote input (a NUL, an escape sequence): printable() shows what is not text.
 void Tool::warn(const std::string& msg) {
-  if (!quiet) say("{}: warning: {}\n", name_, msg);
+  if (!quiet) say("{}: warning: {}\n", name_, printable(msg, true));
 }
 
 void Tool::note(const std::string& msg) {
-  if (!quiet) say("{}: {}\n", name_, msg);
+  if (!quiet) say("{}: {}\n", name_, printable(msg, true));
 }
 
-void Tool::tell(const std::string& msg) { say("{}: {}\n", name_, msg); }
+void Tool::tell(const std::string& msg) { say("{}: {}\n", name_, printable(msg, true)); }
 
 void Tool::print_err(std::string_view text) { say("{}", text); }
 
@@ -244,7 +245,7 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
     std::cout << e.what() << "\n";
     return kExitOk;
   } catch (const CLI::ParseError& e) {
-    say("{}: error: {}\nTry '{} --help' for more information.\n", spec.name, e.what(), spec.name);
+    say("{}: error: {}\nTry '{} --help' for more information.\n", spec.name, printable(e.what(), true), spec.name);
     return kExitUsage;
   }
 
@@ -274,7 +275,7 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
     say("{}: error: out of memory\n", spec.name);
     return spec.data_error_exit;
   } catch (const std::exception& e) {
-    say("{}: error: {}\n", spec.name, e.what());
+    say("{}: error: {}\n", spec.name, printable(e.what(), true));
     return spec.data_error_exit;
   }
 }

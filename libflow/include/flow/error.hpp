@@ -13,9 +13,11 @@ namespace flow {
 enum ExitCode : int { kExitOk = 0, kExitData = 1, kExitUsage = 2 };
 
 /// Bad data or failed I/O: exit 1. Where the input is known it names file, line and field.
+/// The text of every error is printable() already: what() is a C string, which a NUL byte
+/// quoted from the input would cut short.
 class DataError : public std::runtime_error {
  public:
-  explicit DataError(const std::string& what) : std::runtime_error(what) {}
+  explicit DataError(const std::string& what);
   DataError(std::string file, uint64_t line, std::string field, const std::string& what);
 
   std::string file;   ///< empty when not tied to an input
@@ -31,9 +33,9 @@ class DataError : public std::runtime_error {
   std::string message() const;
 };
 
-/// `s` with control characters (also tab and newline), DEL and bytes outside valid UTF-8
-/// written as \xNN; valid UTF-8 text is kept as it is.
-std::string printable(std::string_view s);
+/// `s` with control characters (also tab, and newline unless `lines`), DEL and bytes outside
+/// valid UTF-8 written as \xNN; valid UTF-8 text is kept as it is.
+std::string printable(std::string_view s, bool lines = false);
 
 /// Receives a message for a person ("FILE:LINE: ..."); may be empty (then nothing is said).
 using WarnFn = std::function<void(const std::string&)>;
@@ -51,10 +53,11 @@ struct Messages {
   }
 };
 
-/// A bad command line: exit 2.
+/// A bad command line: exit 2. Its text is printable() (of several lines, as an expression's
+/// caret diagnostic).
 class UsageError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit UsageError(std::string_view what) : std::runtime_error(printable(what, true)) {}
 };
 
 /// The reader of our stdout went away: exit 0 quietly.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace flow {
@@ -110,6 +111,13 @@ struct FieldInfo {
 /// Every known field, in table order.
 std::span<const FieldInfo> all_fields();
 const FieldInfo& field_info(FieldId id);
+/// The values of a string field AWS documents as a closed set (action: ACCEPT, REJECT; log-status,
+/// flow-direction, type): the text and JSON readers refuse any other, expressions take them in
+/// any case. Empty for every other field.
+std::span<const std::string_view> field_values(FieldId id);
+/// Why `s` is not a value of field `id` ("'accept' is not a value of action (expected ACCEPT,
+/// REJECT)"), or empty when it is one (any string is, where field_values(id) is empty).
+std::string field_value_error(FieldId id, std::string_view s);
 /// The known field with this AWS name, if any.
 std::optional<FieldId> find_field(std::string_view name);
 /// The known field name nearest to `name` (for "did you mean"), or empty.

@@ -47,6 +47,7 @@ struct ReadOptions {
   /// there (until a header line changes it) and the number of the line before the piece.
   unsigned shard = 0, shards = 1;
   SchemaPtr initial_schema;
+  /// Text and JSON: the lines before the reader's first (a piece's, or blank lines passed over).
   uint64_t first_line = 0;
 };
 
@@ -96,7 +97,8 @@ class Reader {
 std::unique_ptr<InputStream> undo_encoding(std::unique_ptr<InputStream> in, const ReadOptions& opts);
 /// Detects the format (unless given) from the first bytes and returns its reader.
 std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
-/// The format of the data at the start of `in`.
+/// The format of the data at the start of `in`, from its first 64 KiB at most (white space
+/// beyond them reads as AWS text; open_reader passes over blank lines first).
 Format detect_format(InputStream& in);
 
 std::unique_ptr<Reader> aws_text_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);

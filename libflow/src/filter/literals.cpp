@@ -43,11 +43,6 @@ std::optional<uint64_t> lookup(const std::array<Named, N>& table, std::string_vi
   return std::nullopt;
 }
 
-const std::vector<std::string_view> kActions{"ACCEPT", "REJECT"};
-const std::vector<std::string_view> kLogStatus{"OK", "NODATA", "SKIPDATA"};
-const std::vector<std::string_view> kDirections{"ingress", "egress"};
-const std::vector<std::string_view> kTypes{"IPv4", "IPv6", "EFA"};
-
 }  // namespace
 
 std::optional<uint64_t> named_constant(FieldId id, std::string_view word) {
@@ -87,20 +82,9 @@ std::string_view constant_examples(FieldId id) {
   }
 }
 
-const std::vector<std::string_view>* enumerated_values(FieldId id) {
-  switch (id) {
-    case FieldId::action: return &kActions;
-    case FieldId::log_status: return &kLogStatus;
-    case FieldId::flow_direction: return &kDirections;
-    case FieldId::type: return &kTypes;
-    default: return nullptr;
-  }
-}
-
 std::optional<std::string_view> canonical_value(FieldId id, std::string_view word) {
-  if (const auto* values = enumerated_values(id))
-    for (auto v : *values)
-      if (iequal(v, word)) return v;
+  for (auto v : field_values(id))
+    if (iequal(v, word)) return v;
   return std::nullopt;
 }
 

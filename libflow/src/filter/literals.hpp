@@ -17,8 +17,6 @@ std::optional<uint64_t> named_constant(FieldId id, std::string_view word);
 /// Examples of the constants a field takes, for error messages ("tcp, udp, icmp, ..."); or empty.
 std::string_view constant_examples(FieldId id);
 
-/// The values of a string field AWS documents as a closed set (action: ACCEPT REJECT, ...).
-const std::vector<std::string_view>* enumerated_values(FieldId id);
 /// The canonical spelling of `word` among a field's enumerated values (case-insensitive).
 std::optional<std::string_view> canonical_value(FieldId id, std::string_view word);
 

@@ -613,11 +613,9 @@ class Parser {
   /// normalise it, whether quoted or not.
   std::string string_value(const Operand& o, const Token& t, std::string_view w) {
     if (o.id) {
-      if (const auto* values = enumerated_values(*o.id)) {
+      if (!field_values(*o.id).empty()) {
         if (auto c = canonical_value(*o.id, w)) return std::string(*c);
-        std::string list;
-        for (auto v : *values) list += (list.empty() ? "" : ", ") + std::string(v);
-        fail(t, fmt::format("'{}' is not a value of {} (expected {})", w, o.name(), list));
+        fail(t, field_value_error(*o.id, w));
       }
     }
     return std::string(w);

@@ -53,6 +53,18 @@ inline const char* field_end(const char* t, const char* e) {
   }
 }
 
+/// The end of the string at t: the first byte at or below ' ' (a space, or a control character
+/// the caller refuses), or e. Reads whole words (the line is padded).
+inline const char* string_end(const char* t, const char* e) {
+  for (const char* p = t;; p += 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    const uint64_t low = (v - 0x2121212121212121ULL) & ~v & 0x8080808080808080ULL;  // lowest one exact
+    if (low) return std::min(e, p + __builtin_ctzll(low) / 8);
+    if (p + 8 >= e) return e;
+  }
+}
+
 std::string_view token_at(const char* t, const char* e) {
   auto* sp = static_cast<const char*>(std::memchr(t, ' ', static_cast<size_t>(e - t)));
   return std::string_view(t, static_cast<size_t>((sp ? sp : e) - t));
@@ -145,7 +157,8 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
     plan_.clear();
     for (const auto& c : schema.columns()) {
       const bool skip = wanted_ && std::find(wanted_->begin(), wanted_->end(), c.name) == wanted_->end();
-      plan_.push_back({c.type, c.id ? field_info(*c.id).max : UINT64_MAX, skip});
+      plan_.push_back({c.type, c.id ? field_info(*c.id).max : UINT64_MAX, skip,
+                       c.id ? field_values(*c.id) : std::span<const std::string_view>{}});
     }
     plan_schema_ = r.schema;
   }
@@ -185,12 +198,7 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
           break;
         }
         case Type::Ip: q = parse_ip_field(i, t, e, v); break;
-        case Type::String: {
-          auto* sp = static_cast<const char*>(std::memchr(q, ' ', static_cast<size_t>(e - q)));
-          q = sp ? sp : e;
-          v.set_str(std::string_view(t, static_cast<size_t>(q - t)));
-          break;
-        }
+        case Type::String: q = parse_string(i, t, e, v); break;
       }
     }
     if (q < e) {
@@ -225,6 +233,26 @@ uint64_t AwsLineParser::slow_uint(size_t i, const char* t, const char* e) {
   uint64_t max = c.type == Type::Time ? static_cast<uint64_t>(INT64_MAX) : plan_[i].max;
   if (x > max) fail(c.name, fmt::format("{} is out of range (at most {})", tok, max));
   return x;
+}
+
+// A string is the token as it is, but no control character (a NUL is no part of any name),
+// and one of the field's values where AWS documents a closed set.
+const char* AwsLineParser::parse_string(size_t i, const char* t, const char* e, Value& v) {
+  const char* q = string_end(t, e);
+  if (q < e && *q != ' ') {
+    auto tok = token_at(t, e);
+    throw DataError(file_, line_no_, plan_schema_->column(i).name,
+                    fmt::format("'{}' holds a control character (byte 0x{:02x} at column {})", shorten(tok),
+                                static_cast<unsigned char>(*q), q - line_.data() + 1));
+  }
+  std::string_view s(t, static_cast<size_t>(q - t));
+  const auto& values = plan_[i].values;
+  if (!values.empty() && std::find(values.begin(), values.end(), s) == values.end()) {
+    const Column& c = plan_schema_->column(i);
+    fail(c.name, field_value_error(*c.id, s));
+  }
+  v.set_str(s);
+  return q;
 }
 
 // Dotted quads inline; anything else (IPv6, errors) through parse_ip.

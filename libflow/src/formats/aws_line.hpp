@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,7 +54,8 @@ class AwsLineParser {
   struct Plan {  // per-column facts, looked up once per schema rather than once per value
     Type type;
     uint64_t max;
-    bool skip;  // not read by the caller: found, not parsed
+    bool skip;                                 // not read by the caller: found, not parsed
+    std::span<const std::string_view> values;  // a string's only values (field_values), or empty
   };
 
   void parse_fields(std::string_view line, Record& r);
@@ -62,6 +64,7 @@ class AwsLineParser {
   uint64_t slow_uint(size_t i, const char* t, const char* e);
   const char* parse_ip_field(size_t i, const char* t, const char* e, Value& v);
   const char* parse_ip_slow(size_t i, const char* t, const char* e, Value& v);
+  const char* parse_string(size_t i, const char* t, const char* e, Value& v);
 
   std::string file_;
   WarnFn warn_;

@@ -1,6 +1,7 @@
-// GCP VPC Flow Logs as Cloud Logging exports them: one LogEntry (JSON) per flow report.
-// The connection, counters, times, reporter and disposition map onto our fields; every other
-// value of the entry is kept as a "gcp." field named after its JSON path.
+// GCP VPC Flow Logs as Cloud Logging exports them: one LogEntry (JSON) per flow report, or its
+// jsonPayload alone (as the client libraries hand it out). The connection, counters, times,
+// reporter and disposition map onto our fields; every other value of the entry is kept as a
+// "gcp." field named after its JSON path.
 #include <algorithm>
 #include <deque>
 #include <optional>
@@ -52,8 +53,12 @@ class GcpUnpacker : public Unpacker {
     drop_ = {};
     reporter_ = disposition_ = {};
     start_ns_ = end_ns_ = 0;
+    has_connection_ = false;
     od::object o = ctx_.object(parser_, doc_, text);
     bool payload = false;
+    // The envelope's keys are kept as "gcp." fields, as the payload's other keys are: so a bare
+    // payload is read by the same code as the one in an entry.
+    where_ = "";
     for (auto f : o) {
       std::string_view key;
       if (auto err = f.unescaped_key().get(key)) ctx_.malformed("", err);
@@ -61,12 +66,10 @@ class GcpUnpacker : public Unpacker {
         payload = true;
         read_payload(f.value());
       } else {
-        path_.assign("gcp.");
-        append_name(path_, key);
-        keep(f.value());
+        read_payload_field(key, f.value());
       }
     }
-    if (!payload) ctx_.fail("jsonPayload", "LogEntry without a jsonPayload");
+    if (!payload && !has_connection_) ctx_.fail("jsonPayload", "LogEntry without a jsonPayload");
     if (!has_connection_) ctx_.fail("jsonPayload.connection", "not a VPC flow log entry: no connection");
     finish_entry();
   }
@@ -100,35 +103,40 @@ class GcpUnpacker : public Unpacker {
 
   // jsonPayload: the flow. Its known fields map onto ours; the rest is kept under "gcp.".
   void read_payload(od::value v) {
-    has_connection_ = false;
+    where_ = "jsonPayload.";
     for (auto f : ctx_.object("jsonPayload", v)) {
       std::string_view key;
       if (auto err = f.unescaped_key().get(key)) ctx_.malformed("jsonPayload", err);
-      od::value x = f.value();
-      if (key == "connection") {
-        read_connection(x);
-      } else if (key == "bytes_sent" || key == "packets_sent") {
-        std_[key[0] == 'b' ? kBytes : kPackets].set_uint(ctx_.integer(path("jsonPayload.", key), x));
-      } else if (key == "bytes_dropped" || key == "packets_dropped") {
-        (key[0] == 'b' ? drop_.bytes : drop_.packets) = ctx_.integer(path("jsonPayload.", key), x);
-      } else if (key == "start_time" || key == "end_time") {
-        read_time(key, x);
-      } else {
-        path_.assign("gcp.");
-        append_name(path_, key);
-        if (key == "reporter") reporter_ = keep(x);
-        else if (key == "disposition") disposition_ = keep(x);
-        else keep(x);
-      }
+      read_payload_field(key, f.value());
+    }
+    where_ = "";
+  }
+
+  void read_payload_field(std::string_view key, od::value x) {
+    if (key == "connection") {
+      read_connection(x);
+    } else if (key == "bytes_sent" || key == "packets_sent") {
+      std_[key[0] == 'b' ? kBytes : kPackets].set_uint(ctx_.integer(path(key), x));
+    } else if (key == "bytes_dropped" || key == "packets_dropped") {
+      (key[0] == 'b' ? drop_.bytes : drop_.packets) = ctx_.integer(path(key), x);
+    } else if (key == "start_time" || key == "end_time") {
+      read_time(key, x);
+    } else {
+      path_.assign("gcp.");
+      append_name(path_, key);
+      if (key == "reporter") reporter_ = keep(x);
+      else if (key == "disposition") disposition_ = keep(x);
+      else keep(x);
     }
   }
 
   void read_connection(od::value v) {
     has_connection_ = true;
-    for (auto f : ctx_.object("jsonPayload.connection", v)) {
+    const std::string where = path("connection");
+    for (auto f : ctx_.object(where, v)) {
       std::string_view key;
-      if (auto err = f.unescaped_key().get(key)) ctx_.malformed("jsonPayload.connection", err);
-      std::string p = path("jsonPayload.connection.", key);
+      if (auto err = f.unescaped_key().get(key)) ctx_.malformed(where, err);
+      std::string p = fmt::format("{}.{}", where, key);
       od::value x = f.value();
       if (key == "src_ip" || key == "dest_ip") std_[key[0] == 's' ? kSrc : kDst].set_ip(ctx_.address(p, x));
       else if (key == "src_port" || key == "dest_port")
@@ -144,7 +152,7 @@ class GcpUnpacker : public Unpacker {
 
   // RFC 3339 with up to nanoseconds: the whole second in start/end, the exact text kept too.
   void read_time(std::string_view key, od::value v) {
-    std::string p = path("jsonPayload.", key);
+    std::string p = path(key);
     std::string_view s = ctx_.string(p, v);
     int64_t secs;
     uint32_t ns;
@@ -190,7 +198,8 @@ class GcpUnpacker : public Unpacker {
     values_.back().set_str(s);
   }
 
-  std::string path(std::string_view prefix, std::string_view key) const { return fmt::format("{}{}", prefix, key); }
+  /// A payload key's JSON path in messages.
+  std::string path(std::string_view key) const { return fmt::format("{}{}", where_, key); }
 
   void finish_entry() {
     // A drop record counts the dropped packets (AWS's REJECT records count the rejected ones).
@@ -258,6 +267,7 @@ class GcpUnpacker : public Unpacker {
   std::vector<Value> std_, values_;
   std::vector<std::string> names_;
   std::string path_;
+  std::string_view where_;  // "jsonPayload." inside an entry's payload, "" in a bare payload
   Arena arena_;
   std::string_view reporter_, disposition_;
   struct {

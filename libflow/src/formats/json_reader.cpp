@@ -3,6 +3,7 @@
 // unpackers of json_unpack.hpp (simdjson On Demand).
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,10 +53,11 @@ struct FieldKind {
   Type type = Type::String;
   bool known = false;
   uint64_t max = UINT64_MAX;  // UInt and Time
+  std::optional<FieldId> id;
 };
 
 FieldKind kind_of(const Column& c) {
-  FieldKind k{c.type, c.id.has_value(), c.type == Type::Time ? uint64_t{INT64_MAX} : UINT64_MAX};
+  FieldKind k{c.type, c.id.has_value(), c.type == Type::Time ? uint64_t{INT64_MAX} : UINT64_MAX, c.id};
   if (c.id && c.type == Type::UInt) k.max = field_info(*c.id).max;
   return k;
 }
@@ -103,19 +105,16 @@ class JsonReader : public Reader {
     in_->fill(3);
     if (in_->view().starts_with("\xEF\xBB\xBF")) in_->consume(3);  // UTF-8 byte-order mark
     mode_ = Mode::Lines;
-    // A JSON array starts with '[' after white space (its lines still count for messages).
-    for (size_t i = 0;; ++i) {
-      if (i == in_->size() && !in_->fill()) return;
-      char c = in_->data()[i];
-      if (c == '[' || (c == '{' && records_wrapper_length(i) > 0)) {
-        // In an array line_no_ is the line being read (in JSON Lines, the last line read).
-        line_no_ = 1 + static_cast<uint64_t>(std::count(in_->data(), in_->data() + i, '\n'));
-        in_->consume(i);
-        mode_ = Mode::Array;
-        enter_array();
-        return;
-      }
-      if (!is_space(c)) return;
+    // White space before the first value is consumed as it is read (its lines still count for
+    // messages), so that any amount of it costs no memory. In JSON Lines line_no_ is the last
+    // line read; a JSON array starts with '[' and there line_no_ is the line being read.
+    line_no_ = opts_.first_line;
+    if (!skip_space()) return;
+    char c = in_->data()[0];
+    if (c == '[' || (c == '{' && records_wrapper_length(0) > 0)) {
+      ++line_no_;
+      mode_ = Mode::Array;
+      enter_array();
     }
   }
 
@@ -409,6 +408,7 @@ class JsonReader : public Reader {
     if (same && i != cached->size()) diverge();  // a prefix of the previous keys
     if (!same) {
       if (JsonKind k = kind_of_keys(); k != JsonKind::Record) return k;
+      check_flow_keys();
       new_schema();
     }
     values_.resize(i);
@@ -420,16 +420,31 @@ class JsonReader : public Reader {
 
   /// Other services' objects whose keys together (not one alone) say what they are.
   JsonKind kind_of_keys() const {
-    bool known = false, message = false, properties = false, category = false;
+    bool known = false, message = false, properties = false, category = false, connection = false;
     for (const auto& k : keys_) {
       known = known || find_field(k).has_value();
       message = message || k == "message";
       properties = properties || k == "properties";
       category = category || k == "category";
+      connection = connection || k == "connection";
     }
     if (message && !known) return JsonKind::CloudWatch;  // Firehose's {"message": "<record>"}
     if (properties && category) return JsonKind::Azure;  // an NSG flow-log record
+    if (connection && !known) return JsonKind::Gcp;      // a GCP jsonPayload without its LogEntry
     return JsonKind::Record;
+  }
+
+  /// An object none of whose keys is a flow-log field is no flow log: read on, it would give
+  /// records with no traffic in them, and counts of nothing.
+  void check_flow_keys() {
+    for (const auto& k : keys_)
+      if (find_field(k) || is_source_field_name(k)) return;
+    std::string keys;
+    for (size_t i = 0; i < keys_.size() && i < 4; ++i)
+      keys += fmt::format("{}\"{}\"", i ? ", " : "", shorten(keys_[i]));
+    if (keys_.size() > 4) keys += ", ...";
+    fail("", keys_.empty() ? std::string("an empty object is not a flow-log record")
+                           : fmt::format("not a flow-log record: no flow-log field among its keys ({})", keys));
   }
 
   Unpacker& unpacker(JsonKind k) {
@@ -516,9 +531,20 @@ class JsonReader : public Reader {
         } else {
           fail(key, fmt::format("expected a string, got {}", type_phrase(t)));
         }
+        if (kind.id) check_known_string(out.str(), key, *kind.id);
         return;
       }
     }
+  }
+
+  /// A flow-log field's string holds no control character (JSON may escape one: "\u0000"), and
+  /// is one of the field's values where AWS documents a closed set.
+  void check_known_string(std::string_view s, std::string_view key, FieldId id) {
+    for (char c : s)
+      if (static_cast<unsigned char>(c) < 0x20)
+        fail(key,
+             fmt::format("'{}' holds a control character (byte 0x{:02x})", shorten(s), static_cast<unsigned char>(c)));
+    if (auto why = field_value_error(id, s); !why.empty()) fail(key, why);
   }
 
   // simdjson's own message for a misspelt literal is about types; say what is wrong.

@@ -17,7 +17,7 @@ namespace flow {
 enum class JsonKind {
   Record,      ///< our own record: its keys are field names
   CloudWatch,  ///< a CloudWatch Logs subscription envelope, its Lambda event, or a Firehose {"message": ...}
-  Gcp,         ///< a Cloud Logging LogEntry of VPC Flow Logs
+  Gcp,         ///< a Cloud Logging LogEntry of VPC Flow Logs, or its jsonPayload alone
   Azure,       ///< an Azure NSG or VNet flow-log record, or a whole {"records": [...]} blob
 };
 

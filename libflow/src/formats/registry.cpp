@@ -49,18 +49,40 @@ std::vector<std::string> input_format_names() {
   return v;
 }
 
+namespace {
+
+// Detection looks at this many bytes after the blank lines; white space beyond is read as text.
+constexpr size_t kDetectSize = 64 << 10;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/// Consumes the blank lines (spaces and CRs: blank to every reader) at the start of `in` as
+/// they are read and returns their number: an input of nothing but newlines costs no more
+/// memory than one line. Stops within a line of white space longer than kDetectSize (the
+/// reader then sees it and its length).
+uint64_t skip_blank_lines(InputStream& in) {
+  uint64_t lines = 0;
+  size_t scanned = 0;  // bytes of the window known to be blank, after the last newline
+  for (;;) {
+    std::string_view v = in.view();
+    size_t i = scanned, cut = 0;
+    for (; i < v.size() && (v[i] == ' ' || v[i] == '\r' || v[i] == '\n'); ++i)
+      if (v[i] == '\n') ++lines, cut = i + 1;
+    in.consume(cut);
+    if (i < v.size() || in.size() > kDetectSize || !in.fill(in.size() + 1)) return lines;
+    scanned = i - cut;
+  }
+}
+
+}  // namespace
+
 Format detect_format(InputStream& in) {
   in.fill(kSniffSize);
-  auto head = in.view();
-  if (sniff(head) == Magic::Binary) return Format::Binary;
+  if (sniff(in.view()) == Magic::Binary) return Format::Binary;
   // JSON starts with '{' or '[' after optional white space (and a UTF-8 byte-order mark).
-  size_t i = head.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-  for (;;) {
-    while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\n' || head[i] == '\r')) ++i;
-    if (i < head.size() || !in.fill(head.size() + 4096)) break;
-    head = in.view();
-  }
-  if (i < head.size() && (head[i] == '{' || head[i] == '[')) return Format::Json;
+  size_t i = in.view().starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  while (i < kDetectSize && (i < in.size() || in.fill(i + 1)) && is_space(in.data()[i])) ++i;
+  if (i < in.size() && (in.data()[i] == '{' || in.data()[i] == '[')) return Format::Json;
   return Format::Aws;
 }
 
@@ -85,11 +107,17 @@ std::unique_ptr<InputStream> undo_encoding(std::unique_ptr<InputStream> in, cons
 
 std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts) {
   in = undo_encoding(std::move(in), opts);
-  Format f = opts.format == Format::Auto ? detect_format(*in) : opts.format;
+  ReadOptions o = opts;
+  Format f = opts.format;
+  if (f == Format::Auto) {
+    // Blank lines before the data are passed over, counted so that line numbers stay the file's.
+    o.first_line += skip_blank_lines(*in);
+    f = detect_format(*in);
+  }
   switch (f) {
-    case Format::Aws: return aws_text_reader(std::move(in), opts);
-    case Format::Json: return json_reader(std::move(in), opts);
-    case Format::Binary: return binary_reader(std::move(in), opts);
+    case Format::Aws: return aws_text_reader(std::move(in), o);
+    case Format::Json: return json_reader(std::move(in), o);
+    case Format::Binary: return binary_reader(std::move(in), o);
     default: throw UsageError(fmt::format("{} cannot be read as input", format_name(f)));
   }
 }

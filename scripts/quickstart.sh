@@ -9,12 +9,12 @@ case $what in demo | test) ;; *) echo "usage: $0 demo|test" >&2; exit 2 ;; esac
 
 # Debian 12 packages: compiler and CMake, the five design dependencies, the codecs and hash we
 # chose (see README "Dependencies"), and what the tests use to check man pages, completions and
-# report files (xmllint for JUnit, jq for SARIF), man-db (man -w finds the installed pages), and
-# curl, which feeds flowcat --listen in tests.
+# report files (xmllint for JUnit, jq for SARIF), man-db (man -w finds the installed pages),
+# curl, which feeds flowcat --listen in tests, and GNU time, which measures a test's peak RSS.
 packages=(g++ cmake pkg-config make
   libcli11-dev libfmt-dev libsimdjson-dev libcpp-httplib-dev libssl-dev catch2
   libisal-dev libzstd-dev libxxhash-dev libmaxminddb-dev
-  gzip zstd groff-base man-db bash-completion zsh fish libxml2-utils jq curl)
+  gzip zstd groff-base man-db bash-completion zsh fish libxml2-utils jq curl time)
 ./scripts/install-packages.sh "${packages[@]}"
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFLOW_WERROR=ON >/dev/null

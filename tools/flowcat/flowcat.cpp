@@ -8,6 +8,7 @@
 
 #include "flow/error.hpp"
 #include "flow/time.hpp"
+#include "flow/units.hpp"
 
 namespace flow {
 
@@ -15,6 +16,8 @@ struct CatOptions {
   CommonOptions common;
   std::string since, until;
   bool merge = false;
+  std::string memory = "256Mi";  ///< --merge: for the inputs read at once
+  std::string tmpdir;
   bool count = false;
   PostOptions post;
   ListenOptions listen;
@@ -34,7 +37,11 @@ const ToolSpec& cat_spec() {
       "at the start and whenever the fields change.\n\n"
       "With --since and --until only records whose start lies in [SINCE, UNTIL) are kept, so "
       "consecutive windows split a stream without overlap. With --merge the inputs, each sorted by "
-      "start time, are interleaved into one stream sorted by start time.\n\n"
+      "start time, are interleaved into one stream sorted by start time (ties in input order). --merge "
+      "reads at most --memory / 8 MiB inputs at once (32 by default); more inputs are first merged in "
+      "groups into temporary files in the binary format in --tmpdir (removed at once, so none is left "
+      "behind), and those merged, giving the same order, so memory does not grow with the number of "
+      "inputs.\n\n"
       "An input may be an http:// or https:// URL (an S3 pre-signed URL, say): it is streamed, never held "
       "in memory whole, and read like a file. With --post the records go to an HTTP endpoint instead of "
       "standard output; with --listen flowcat is an HTTP endpoint itself (see NETWORK).",
@@ -120,6 +127,8 @@ void define_cat_options(CLI::App& app, CatOptions& o) {
       ->group("Selection");
   app.add_option("--until", o.until, "Keep records starting before TIME")->type_name("TIME")->group("Selection");
   app.add_flag("--merge", o.merge, "Interleave the inputs in start-time order (each input sorted)")->group("Selection");
+  add_spill_options(app, o.memory, o.tmpdir,
+                    "--merge: memory for the inputs read at once (8 MiB each); more inputs are merged in passes");
   app.add_flag("-c,--count", o.count, "Print only the number of records")->group("Output");
   add_post_options(app, o.post);
   add_listen_options(app, o.listen);
@@ -150,7 +159,8 @@ void run_cat(const CatOptions& o, Tool& tool) {
     if (windowed || o.merge) cfg.read.fields->push_back("start");
     cfg.read.check_every_field = o.count;  // counting is how a file is checked: every field of it
   }
-  auto in = o.merge ? merged_stream(std::move(cfg)) : sequential_stream(std::move(cfg));
+  auto in =
+      o.merge ? merged_stream(std::move(cfg), {parse_size(o.memory), o.tmpdir}) : sequential_stream(std::move(cfg));
   std::unique_ptr<RecordOutput> out;
   if (!o.post.url.empty()) {
     out = std::make_unique<RecordOutput>(http_writer(o.post, o.common.net, tool.messages()), o.common.fields);

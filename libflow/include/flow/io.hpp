@@ -71,6 +71,13 @@ std::unique_ptr<InputStream> open_input(std::unique_ptr<ByteSource> src, std::st
 
 /// Bytes [begin, end) of an uncompressed regular file, as is (a piece read in parallel).
 std::unique_ptr<InputStream> open_input_range(const std::string& path, uint64_t begin, uint64_t end);
+/// The same of an open file (not closed; it must outlive the stream), read by pread(), so that
+/// any number of ranges of it are read at once (the runs of a scratch file).
+std::unique_ptr<InputStream> open_input_range(int fd, std::string name, uint64_t begin, uint64_t end);
+/// A scratch file in `dir` ("" = $TMPDIR or /tmp), already removed from the directory, so that
+/// nothing is left behind whatever happens: its descriptor (the caller closes it). `name` gets
+/// "spill file in DIR", for messages. Throws DataError when it cannot be created.
+int scratch_file(const std::string& dir, std::string& name);
 
 /// Decoders, exposed for tests: wrap a source holding gzip or zstd data.
 std::unique_ptr<ByteSource> gzip_source(std::unique_ptr<InputStream> in);
@@ -106,6 +113,8 @@ class Output {
   static std::unique_ptr<Output> open(const std::string& path);
   /// An output that collects the bytes in memory, handed over by take() (an HTTP body).
   static std::unique_ptr<Output> memory();
+  /// Writes to an open file as it is: not closed, never renamed (a scratch file).
+  static std::unique_ptr<Output> to_fd(int fd, std::string name);
   /// Memory output: everything written since the last take().
   std::string take();
   ~Output();

@@ -22,6 +22,25 @@ class ByteSource {
   virtual uint64_t skip(uint64_t n);
 };
 
+/// An allocator whose elements are not zeroed when a vector grows: a window's bytes are read
+/// into before they are looked at, and an input then costs only the pages it fills, not its
+/// whole buffer (a merge of thousands of small files).
+template <class T>
+struct NoZeroAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = NoZeroAllocator<U>;
+  };
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    std::construct_at(p, std::forward<Args>(args)...);
+  }
+};
+
 /// A buffered window over a ByteSource, for readers that look at whole lines or blocks.
 /// The window is always followed by kPadding readable bytes (simdjson needs them).
 class InputStream {
@@ -51,7 +70,7 @@ class InputStream {
  private:
   std::unique_ptr<ByteSource> src_;
   std::string name_;
-  std::vector<char> buf_;
+  std::vector<char, NoZeroAllocator<char>> buf_;
   size_t begin_ = 0, end_ = 0;
   uint64_t offset_ = 0;
   bool eof_ = false;

@@ -242,6 +242,20 @@ TEST_CASE("http sink: _bulk items refused with 429 are sent again, other item fa
              Catch::Contains("1 of 4 records not delivered (3 delivered); first error: _bulk item status 400: t: r"));
 }
 
+TEST_CASE("http sink: stopped() says the counts so far, records not yet acknowledged as not delivered") {
+  TestServer server({});
+  flow::PostOptions o;
+  o.url = server.url();
+  o.batch_records = 4;
+  auto w = flow::http_writer(o, {}, {});
+  auto reader = flow::open_reader(flow::open_input(flow::memory_source(records_text(6)), "mem"), {});
+  flow::Record r;
+  while (reader->next(r)) w->write(r);
+  CHECK(w->stopped("interrupted by SIGTERM") ==
+        server.url() +
+            ": interrupted by SIGTERM; 4 records delivered, 2 not delivered; the rest of the input was not sent");
+}
+
 TEST_CASE("http sink: headers, gzip and the Splunk HEC shape") {
   TestServer server({});
   flow::PostOptions o;

@@ -1,10 +1,12 @@
 // flowcat: every input to one output, optionally merged by start time and cut to a time window.
+#include "common/signals.hpp"
 #include "common/tool.hpp"
 #include "net_options.hpp"
 
 #include <fmt/format.h>
 
 #include <ctime>
+#include <optional>
 
 #include "flow/error.hpp"
 #include "flow/time.hpp"
@@ -93,7 +95,9 @@ const ToolSpec& cat_spec() {
         "(not with -q). Records not delivered are never silent: a request refused with another 4xx, or "
         "out of retries, stops flowcat at once with the counts of records delivered and not delivered "
         "(the rest of the input is not read), and failed Elasticsearch items are counted at the end; "
-        "either way the exit status is 1.\n\n"
+        "either way the exit status is 1. Interrupted (SIGINT, SIGTERM, SIGHUP or SIGQUIT), flowcat says the "
+        "same counts, records sent but not yet acknowledged among those not delivered, and dies of the "
+        "signal (exit status 130 for SIGINT, 143 for SIGTERM).\n\n"
         "--listen ADDR:PORT. flowcat answers POST requests (any path) until SIGINT, SIGTERM, SIGHUP or "
         "SIGQUIT. A request with an X-Amz-Firehose-Request-Id header is an Amazon Kinesis Data Firehose "
         "HTTP endpoint delivery: JSON whose records[].data are base64; each record's data is read as an "
@@ -159,14 +163,18 @@ void run_cat(const CatOptions& o, Tool& tool) {
     if (windowed || o.merge) cfg.read.fields->push_back("start");
     cfg.read.check_every_field = o.count;  // counting is how a file is checked: every field of it
   }
+  std::unique_ptr<RecordOutput> out;
+  std::optional<SignalReport> interrupted;  // before `in`, whose readers may start threads
+  if (!o.post.url.empty()) {
+    // Interrupted, a post says what became of the records, as when it fails.
+    auto post = http_writer(o.post, o.common.net, tool.messages());
+    interrupted.emplace(
+        tool, [w = post.get()](const char* sig) { return w->stopped(fmt::format("interrupted by {}", sig)); });
+    out = std::make_unique<RecordOutput>(std::move(post), o.common.fields);
+  }
   auto in =
       o.merge ? merged_stream(std::move(cfg), {parse_size(o.memory), o.tmpdir}) : sequential_stream(std::move(cfg));
-  std::unique_ptr<RecordOutput> out;
-  if (!o.post.url.empty()) {
-    out = std::make_unique<RecordOutput>(http_writer(o.post, o.common.net, tool.messages()), o.common.fields);
-  } else if (!o.count) {
-    out = std::make_unique<RecordOutput>(output_config(o.common));
-  }
+  if (!out && !o.count) out = std::make_unique<RecordOutput>(output_config(o.common));
 
   Record r;
   uint64_t n = 0;

@@ -38,6 +38,12 @@ struct Attempt {
   std::string error;        ///< why it failed, for messages; empty on success
 };
 
+/// The start of an answer's body, for messages.
+std::string excerpt(std::string_view body) {
+  body = body.substr(0, std::min<size_t>(200, body.find_last_not_of(" \t\r\n") + 1));
+  return printable(body);
+}
+
 class HttpWriter : public PostWriter {
  public:
   HttpWriter(const PostOptions& o, const NetTimeouts& t, Messages messages)
@@ -118,9 +124,8 @@ class HttpWriter : public PostWriter {
     Attempt a;
     a.retry = status == 408 || status == 429 || status >= 500;
     a.error = fmt::format("HTTP {} {}", status, printable(res->reason));
-    std::string_view said(res->body);
-    said = said.substr(0, std::min<size_t>(200, said.find_last_not_of(" \t\r\n") + 1));
-    if (!said.empty()) a.error += ": " + printable(said);
+    const std::string said = excerpt(res->body);
+    if (!said.empty()) a.error += ": " + said;
     if (res->has_header("Retry-After")) {
       // Seconds only; an HTTP date falls back to our own backoff.
       const std::string& v = res->get_header_value("Retry-After");
@@ -132,15 +137,22 @@ class HttpWriter : public PostWriter {
   }
 
   /// A 2xx from _bulk: items that failed with 429 (or 5xx) are sent again, others are counted.
+  /// An answer that is not a _bulk response (a proxy's HTML page, say) delivers nothing known.
   Attempt bulk_outcome(const std::string& body) {
-    if (net::bulk_all_ok(body)) {
-      delivered_ += batch_.size();
-      batch_.clear();
-      return {};
+    std::vector<net::BulkItem> items;
+    try {
+      if (net::bulk_all_ok(body)) {
+        delivered_ += batch_.size();
+        batch_.clear();
+        return {};
+      }
+      items = net::bulk_items(body);
+    } catch (const DataError& e) {
+      const std::string said = excerpt(body);
+      give_up(said.empty() ? e.message() : fmt::format("{}: {}", e.message(), said));
     }
-    auto items = net::bulk_items(body);
     if (items.size() != batch_.size())
-      throw DataError(fmt::format("{}: _bulk answered {} items for {} documents", url_, items.size(), batch_.size()));
+      give_up(fmt::format("_bulk answered {} items for {} documents", items.size(), batch_.size()));
     std::vector<std::string> again;
     std::string why;
     for (size_t i = 0; i < items.size(); ++i) {

@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <queue>
 
 #include "flow/error.hpp"
 #include "flow/net.hpp"
+#include "formats/binary_writer.hpp"
 #include "io/sniff.hpp"
 
 namespace flow {
@@ -123,9 +125,12 @@ class PolicyReader {
       ro.shard = piece.shard;
       ro.shards = piece.shards;
     }
-    total_ = in->source().raw_size();
-    in_ = in.get();
-    reader_ = open_reader(std::move(in), ro);
+    open(std::move(in), ro);
+  }
+  /// An input already open (a run of a merge), read with cfg.read.
+  PolicyReader(std::unique_ptr<InputStream> in, const InputConfig& cfg, SkipReport& report)
+      : cfg_(cfg), report_(report), more_after_(false) {
+    open(std::move(in), cfg.read);
   }
 
   const std::string& name() const { return in_->name(); }
@@ -143,6 +148,12 @@ class PolicyReader {
   }
 
  private:
+  void open(std::unique_ptr<InputStream> in, const ReadOptions& ro) {
+    total_ = in->source().raw_size();
+    in_ = in.get();
+    reader_ = open_reader(std::move(in), ro);
+  }
+
   /// Reads (`read` returns the records read, 0 at the end) with the error policy applied.
   template <class Read>
   size_t guarded(Read&& read) {
@@ -222,22 +233,18 @@ class SequentialStream : public RecordStream {
   std::string file_;
 };
 
-class MergedStream : public RecordStream {
+/// The merge of a few inputs by start time (ties keep input order), each opened by open(i).
+class Merge {
  public:
-  explicit MergedStream(InputConfig cfg) : cfg_(std::move(cfg)) {
-    if (cfg_.files.empty()) cfg_.files.push_back("-");
-    size_t stdin_count = 0;
-    for (const auto& f : cfg_.files) stdin_count += f == "-";
-    if (stdin_count > 1) throw UsageError("--merge: stdin ('-') can be given only once");
-    inputs_.resize(cfg_.files.size());
-    for (size_t i = 0; i < inputs_.size(); ++i) {
-      inputs_[i].reader = std::make_unique<PolicyReader>(Piece{cfg_.files[i]}, cfg_, report_);
+  Merge(size_t n, const std::function<std::unique_ptr<PolicyReader>(size_t)>& open) : inputs_(n) {
+    for (size_t i = 0; i < n; ++i) {
+      inputs_[i].reader = open(i);
       names_.push_back(inputs_[i].reader->name());
       advance(i);
     }
   }
 
-  bool next(Record& r) override {
+  bool next(Record& r) {
     if (pending_ != SIZE_MAX) advance(pending_);  // the record handed out last time is done
     pending_ = SIZE_MAX;
     if (heap_.empty()) return false;
@@ -253,15 +260,13 @@ class MergedStream : public RecordStream {
     last_ = i;
     return true;
   }
-  const SkipReport& skipped() const override { return report_; }
-  const std::string& file() const override { return last_ < names_.size() ? names_[last_] : none_; }
+  const std::string& file() const { return last_ < names_.size() ? names_[last_] : none_; }
 
  private:
   struct Input {
     std::unique_ptr<PolicyReader> reader;
     Record rec;
   };
-  const std::string none_;
   using Key = std::pair<int64_t, size_t>;  // (start, input): ties keep input order
 
   void advance(size_t i) {
@@ -275,13 +280,105 @@ class MergedStream : public RecordStream {
     heap_.push({s, i});
   }
 
-  InputConfig cfg_;
-  SkipReport report_;
   std::vector<Input> inputs_;
   std::priority_queue<Key, std::vector<Key>, std::greater<Key>> heap_;
   size_t pending_ = SIZE_MAX;
   size_t last_ = SIZE_MAX;  // input of the last record handed out
   std::vector<std::string> names_;
+  const std::string none_;
+};
+
+/// Records of a merge pass: runs in the binary format one after the other in a scratch file.
+class RunFile {
+ public:
+  explicit RunFile(const std::string& tmpdir) : fd_(scratch_file(tmpdir, name_)), out_(Output::to_fd(fd_, name_)) {}
+  ~RunFile() { close(fd_); }
+  RunFile(const RunFile&) = delete;
+  RunFile& operator=(const RunFile&) = delete;
+
+  /// Writes what `m` delivers as the next run; its number.
+  size_t add(Merge& m) {
+    // Small blocks: a run is read back beside fan_in - 1 others, each holding a block or two.
+    constexpr uint32_t kBlockRecords = 4096;
+    const uint64_t begin = out_->bytes_written();
+    auto w = bin::binary_writer(*out_, kBlockRecords);
+    Record r;
+    while (m.next(r)) w->write(r);
+    w->finish();
+    runs_.emplace_back(begin, out_->bytes_written());
+    return runs_.size() - 1;
+  }
+  std::unique_ptr<InputStream> open(size_t run) {
+    out_->flush();
+    return open_input_range(fd_, name_, runs_[run].first, runs_[run].second);
+  }
+
+ private:
+  std::string name_;
+  int fd_;
+  std::unique_ptr<Output> out_;
+  std::vector<std::pair<uint64_t, uint64_t>> runs_;  // [begin, end) of each
+};
+
+/// The merge of any number of inputs: more than the fan-in are merged in passes, groups of
+/// consecutive inputs into runs (consecutive, so that ties still keep input order), until the
+/// fan-in is left. The order is that of one merge of every input (of unsorted inputs too: a
+/// merge takes each input's records in their order, so a run keeps that of its inputs).
+class MergedStream : public RecordStream {
+ public:
+  MergedStream(InputConfig cfg, const MergeLimits& limits) : cfg_(std::move(cfg)) {
+    if (cfg_.files.empty()) cfg_.files.push_back("-");
+    size_t stdin_count = 0;
+    for (const auto& f : cfg_.files) stdin_count += f == "-";
+    if (stdin_count > 1) throw UsageError("--merge: stdin ('-') can be given only once");
+    run_cfg_.read.format = Format::Binary;
+    run_cfg_.read.warn = cfg_.read.warn;
+    run_cfg_.on_error = cfg_.on_error;
+
+    const size_t fan_in = merge_fan_in(limits.memory);
+    std::vector<Source> sources;
+    for (const auto& f : cfg_.files) sources.push_back({f});
+    while (sources.size() > fan_in) {
+      // Merge groups of fan_in, but no more of them than it takes to get down to fan_in.
+      files_.push_back(std::make_unique<RunFile>(limits.tmpdir));
+      std::vector<Source> next;
+      for (size_t i = 0; i < sources.size();) {
+        const size_t left = sources.size() - i;
+        if (next.size() + left <= fan_in) {
+          next.insert(next.end(), sources.begin() + static_cast<ptrdiff_t>(i), sources.end());
+          break;
+        }
+        const size_t take = std::min({fan_in, left, next.size() + left - fan_in + 1});
+        Merge m(take, [&](size_t k) { return open(sources[i + k]); });
+        next.push_back({"", files_.back().get(), files_.back()->add(m)});
+        i += take;
+      }
+      sources = std::move(next);
+    }
+    merge_ = std::make_unique<Merge>(sources.size(), [&](size_t k) { return open(sources[k]); });
+  }
+
+  bool next(Record& r) override { return merge_->next(r); }
+  const SkipReport& skipped() const override { return report_; }
+  const std::string& file() const override { return merge_->file(); }
+
+ private:
+  /// An input given, or a run of an earlier pass.
+  struct Source {
+    std::string file;
+    RunFile* runs = nullptr;
+    size_t run = 0;
+  };
+
+  std::unique_ptr<PolicyReader> open(const Source& s) {
+    if (!s.runs) return std::make_unique<PolicyReader>(Piece{s.file}, cfg_, report_);
+    return std::make_unique<PolicyReader>(s.runs->open(s.run), run_cfg_, report_);
+  }
+
+  InputConfig cfg_, run_cfg_;
+  SkipReport report_;
+  std::vector<std::unique_ptr<RunFile>> files_;  // before merge_: its runs are read from them
+  std::unique_ptr<Merge> merge_;
 };
 
 }  // namespace
@@ -393,7 +490,11 @@ std::vector<std::unique_ptr<RecordStream>> parallel_streams(InputConfig cfg, siz
   return out;
 }
 
-std::unique_ptr<RecordStream> merged_stream(InputConfig cfg) { return std::make_unique<MergedStream>(std::move(cfg)); }
+size_t merge_fan_in(uint64_t memory) { return static_cast<size_t>(std::max<uint64_t>(2, memory / kMergeInputMemory)); }
+
+std::unique_ptr<RecordStream> merged_stream(InputConfig cfg, const MergeLimits& limits) {
+  return std::make_unique<MergedStream>(std::move(cfg), limits);
+}
 
 Projection::Projection(std::vector<std::string> names) : names_(std::move(names)) {
   for (const auto& n : names_)

@@ -21,7 +21,7 @@ using flow::DataError;
 namespace {
 
 /// What the test server does with one request, in order; after the script: accept.
-enum class Act { Ok, Status429, Status500, Status400, Drop, Slow, BulkPartial };
+enum class Act { Ok, Status429, Status500, Status400, Drop, Slow, BulkPartial, Html, Text };
 
 /// A server on a free loopback port that plays a script of failures and keeps the lines it
 /// accepted (the documents of the requests it answered with success).
@@ -79,6 +79,10 @@ class TestServer {
         res.status = 503;
         return;
       case Act::BulkPartial: return bulk_partial(req, res);
+      case Act::Html:  // 200 from something that is not Elasticsearch (a proxy's login page)
+        res.set_content("<html><body>Please log in</body></html>\n", "text/html");
+        return;
+      case Act::Text: res.set_content("OK", "text/plain"); return;
       case Act::Ok: break;
     }
     keep(req.body, 1);
@@ -240,6 +244,35 @@ TEST_CASE("http sink: _bulk items refused with 429 are sent again, other item fa
   for (size_t i = 0; i < lines.size(); i += 2) CHECK(lines[i] == "{\"index\":{}}");
   CHECK_THAT(res.error,
              Catch::Contains("1 of 4 records not delivered (3 delivered); first error: _bulk item status 400: t: r"));
+}
+
+TEST_CASE("http sink: a _bulk answer that is not JSON names the URL and the counts, and is not retried") {
+  for (Act act : {Act::Html, Act::Text}) {
+    TestServer server({Act::Ok, act});
+    flow::PostOptions o;
+    o.url = server.url("/flows/_bulk?token=secret");
+    o.shape = "elasticsearch";
+    o.batch_records = 3;
+    auto res = post(o, 10);
+    CHECK(server.requests() == 2);
+    CHECK_THAT(res.error, Catch::StartsWith(server.url("/flows/_bulk?…: not an Elasticsearch _bulk response")));
+    CHECK_THAT(res.error, Catch::Contains(act == Act::Html ? "<html><body>Please log in</body></html>" : ": OK"));
+    CHECK_THAT(res.error, Catch::Contains("3 records delivered, 3 not delivered; the rest of the input was not sent"));
+  }
+}
+
+TEST_CASE("http sink: stopped() says the counts so far, records not yet acknowledged as not delivered") {
+  TestServer server({});
+  flow::PostOptions o;
+  o.url = server.url();
+  o.batch_records = 4;
+  auto w = flow::http_writer(o, {}, {});
+  auto reader = flow::open_reader(flow::open_input(flow::memory_source(records_text(6)), "mem"), {});
+  flow::Record r;
+  while (reader->next(r)) w->write(r);
+  CHECK(w->stopped("interrupted by SIGTERM") ==
+        server.url() +
+            ": interrupted by SIGTERM; 4 records delivered, 2 not delivered; the rest of the input was not sent");
 }
 
 TEST_CASE("http sink: headers, gzip and the Splunk HEC shape") {

@@ -1,13 +1,16 @@
 // flowcat: every input to one output, optionally merged by start time and cut to a time window.
+#include "common/signals.hpp"
 #include "common/tool.hpp"
 #include "net_options.hpp"
 
 #include <fmt/format.h>
 
 #include <ctime>
+#include <optional>
 
 #include "flow/error.hpp"
 #include "flow/time.hpp"
+#include "flow/units.hpp"
 
 namespace flow {
 
@@ -15,6 +18,8 @@ struct CatOptions {
   CommonOptions common;
   std::string since, until;
   bool merge = false;
+  std::string memory = "256Mi";  ///< --merge: for the inputs read at once
+  std::string tmpdir;
   bool count = false;
   PostOptions post;
   ListenOptions listen;
@@ -34,7 +39,11 @@ const ToolSpec& cat_spec() {
       "at the start and whenever the fields change.\n\n"
       "With --since and --until only records whose start lies in [SINCE, UNTIL) are kept, so "
       "consecutive windows split a stream without overlap. With --merge the inputs, each sorted by "
-      "start time, are interleaved into one stream sorted by start time.\n\n"
+      "start time, are interleaved into one stream sorted by start time (ties in input order). --merge "
+      "reads at most --memory / 8 MiB inputs at once (32 by default); more inputs are first merged in "
+      "groups into temporary files in the binary format in --tmpdir (removed at once, so none is left "
+      "behind), and those merged, giving the same order, so memory does not grow with the number of "
+      "inputs.\n\n"
       "An input may be an http:// or https:// URL (an S3 pre-signed URL, say): it is streamed, never held "
       "in memory whole, and read like a file. With --post the records go to an HTTP endpoint instead of "
       "standard output; with --listen flowcat is an HTTP endpoint itself (see NETWORK).",
@@ -83,10 +92,13 @@ const ToolSpec& cat_spec() {
         "answer was lost is sent again, so the endpoint may see it twice. Elasticsearch answers 200 even "
         "when items failed (\"errors\": true): items refused with 429 or 5xx are sent again, other item "
         "failures are counted as not delivered. At the end flowcat says how many records were delivered "
-        "(not with -q). Records not delivered are never silent: a request refused with another 4xx, or "
-        "out of retries, stops flowcat at once with the counts of records delivered and not delivered "
+        "(not with -q). Records not delivered are never silent: a request refused with another 4xx, an "
+        "Elasticsearch answer that is not a _bulk response (a proxy's HTML page, say), or a request out "
+        "of retries stops flowcat at once with the counts of records delivered and not delivered "
         "(the rest of the input is not read), and failed Elasticsearch items are counted at the end; "
-        "either way the exit status is 1.\n\n"
+        "either way the exit status is 1. Interrupted (SIGINT, SIGTERM, SIGHUP or SIGQUIT), flowcat says the "
+        "same counts, records sent but not yet acknowledged among those not delivered, and dies of the "
+        "signal (exit status 130 for SIGINT, 143 for SIGTERM).\n\n"
         "--listen ADDR:PORT. flowcat answers POST requests (any path) until SIGINT, SIGTERM, SIGHUP or "
         "SIGQUIT. A request with an X-Amz-Firehose-Request-Id header is an Amazon Kinesis Data Firehose "
         "HTTP endpoint delivery: JSON whose records[].data are base64; each record's data is read as an "
@@ -139,6 +151,8 @@ void define_cat_options(CLI::App& app, CatOptions& o) {
       ->group("Selection");
   app.add_option("--until", o.until, "Keep records starting before TIME")->type_name("TIME")->group("Selection");
   app.add_flag("--merge", o.merge, "Interleave the inputs in start-time order (each input sorted)")->group("Selection");
+  add_spill_options(app, o.memory, o.tmpdir,
+                    "--merge: memory for the inputs read at once (8 MiB each); more inputs are merged in passes");
   app.add_flag("-c,--count", o.count, "Print only the number of records")->group("Output");
   add_post_options(app, o.post);
   add_listen_options(app, o.listen);
@@ -169,13 +183,18 @@ void run_cat(const CatOptions& o, Tool& tool) {
     if (windowed || o.merge) cfg.read.fields->push_back("start");
     cfg.read.check_every_field = o.count;  // counting is how a file is checked: every field of it
   }
-  auto in = o.merge ? merged_stream(std::move(cfg)) : sequential_stream(std::move(cfg));
   std::unique_ptr<RecordOutput> out;
+  std::optional<SignalReport> interrupted;  // before `in`, whose readers may start threads
   if (!o.post.url.empty()) {
-    out = std::make_unique<RecordOutput>(http_writer(o.post, o.common.net, tool.messages()), o.common.fields);
-  } else if (!o.count) {
-    out = std::make_unique<RecordOutput>(output_config(o.common));
+    // Interrupted, a post says what became of the records, as when it fails.
+    auto post = http_writer(o.post, o.common.net, tool.messages());
+    interrupted.emplace(
+        tool, [w = post.get()](const char* sig) { return w->stopped(fmt::format("interrupted by {}", sig)); });
+    out = std::make_unique<RecordOutput>(std::move(post), o.common.fields);
   }
+  auto in =
+      o.merge ? merged_stream(std::move(cfg), {parse_size(o.memory), o.tmpdir}) : sequential_stream(std::move(cfg));
+  if (!out && !o.count) out = std::make_unique<RecordOutput>(output_config(o.common));
 
   Record r;
   uint64_t n = 0;

@@ -24,6 +24,25 @@ class ByteSource {
   virtual uint64_t skip(uint64_t n);
 };
 
+/// An allocator whose elements are not zeroed when a vector grows: a window's bytes are read
+/// into before they are looked at, and an input then costs only the pages it fills, not its
+/// whole buffer (a merge of thousands of small files).
+template <class T>
+struct NoZeroAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = NoZeroAllocator<U>;
+  };
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    std::construct_at(p, std::forward<Args>(args)...);
+  }
+};
+
 /// A buffered window over a ByteSource, for readers that look at whole lines or blocks.
 /// The window is always followed by kPadding readable bytes (simdjson needs them).
 class InputStream {
@@ -57,7 +76,7 @@ class InputStream {
  private:
   std::unique_ptr<ByteSource> src_;
   std::string name_;
-  std::vector<char> buf_;
+  std::vector<char, NoZeroAllocator<char>> buf_;
   size_t begin_ = 0, end_ = 0;
   uint64_t offset_ = 0;
   uint64_t limit_ = UINT64_MAX;
@@ -86,6 +105,13 @@ std::unique_ptr<InputStream> open_input(std::unique_ptr<ByteSource> src, std::st
 
 /// Bytes [begin, end) of an uncompressed regular file, as is (a piece read in parallel).
 std::unique_ptr<InputStream> open_input_range(const std::string& path, uint64_t begin, uint64_t end);
+/// The same of an open file (not closed; it must outlive the stream), read by pread(), so that
+/// any number of ranges of it are read at once (the runs of a scratch file).
+std::unique_ptr<InputStream> open_input_range(int fd, std::string name, uint64_t begin, uint64_t end);
+/// A scratch file in `dir` ("" = $TMPDIR or /tmp), already removed from the directory, so that
+/// nothing is left behind whatever happens: its descriptor (the caller closes it). `name` gets
+/// "spill file in DIR", for messages. Throws DataError when it cannot be created.
+int scratch_file(const std::string& dir, std::string& name);
 
 /// Decoders, exposed for tests: wrap a source holding gzip or zstd data.
 std::unique_ptr<ByteSource> gzip_source(std::unique_ptr<InputStream> in);
@@ -125,6 +151,8 @@ class Output {
   static std::unique_ptr<Output> open_append(const std::string& path);
   /// An output that collects the bytes in memory, handed over by take() (an HTTP body).
   static std::unique_ptr<Output> memory();
+  /// Writes to an open file as it is: not closed, never renamed (a scratch file).
+  static std::unique_ptr<Output> to_fd(int fd, std::string name);
   /// Memory output: everything written since the last take().
   std::string take();
   ~Output();

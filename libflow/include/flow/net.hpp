@@ -38,6 +38,14 @@ struct PostOptions {
 };
 /// A Writer that posts the records as JSON in batches, with retries. finish() sends the rest,
 /// reports how many records were delivered, and throws DataError when some were not.
-std::unique_ptr<Writer> http_writer(const PostOptions& o, const NetTimeouts& t, Messages messages);
+class PostWriter : public Writer {
+ public:
+  /// What became of the records so far, for a stop now (a signal): "URL: WHY; N records
+  /// delivered, M not delivered; the rest of the input was not sent", the line of a post that
+  /// fails. Records sent but not yet acknowledged count as not delivered. Safe to call from
+  /// another thread while the writer sends.
+  virtual std::string stopped(std::string_view why) const = 0;
+};
+std::unique_ptr<PostWriter> http_writer(const PostOptions& o, const NetTimeouts& t, Messages messages);
 
 }  // namespace flow

@@ -121,9 +121,22 @@ std::vector<std::unique_ptr<RecordStream>> parallel_streams(InputConfig cfg, siz
 /// Where piece i of `parts` of a text file of `size` bytes ends, before it moves on to the next
 /// line start: later pieces are shorter, since their readers first count the lines before them.
 uint64_t text_piece_end(uint64_t size, size_t parts, size_t i);
+/// What a merge may hold open at once.
+struct MergeLimits {
+  uint64_t memory = uint64_t{256} << 20;  ///< for the inputs open at once: kMergeInputMemory each
+  std::string tmpdir;                     ///< where the runs of earlier passes go ("" = $TMPDIR or /tmp)
+};
+/// What one open input of a merge is allowed: its window (up to 1 MiB, only what it fills of
+/// it), gzip's state, a binary reader's decoded blocks (about 5 MB with 65536-record blocks).
+constexpr uint64_t kMergeInputMemory = uint64_t{8} << 20;
+/// How many inputs a merge with `memory` reads at once: memory / kMergeInputMemory, at least 2.
+size_t merge_fan_in(uint64_t memory);
 /// The inputs interleaved by start time (each input is expected in start order; ties keep input
-/// order). Opens every input at once.
-std::unique_ptr<RecordStream> merged_stream(InputConfig cfg);
+/// order). Up to merge_fan_in(limits.memory) inputs are read at once; with more, groups of them
+/// are first merged into runs in a scratch file in limits.tmpdir (in the binary format, removed
+/// from the directory at once), and the runs merged, so memory does not grow with the number of
+/// inputs. Any input that cannot be opened or read is an error before the first record then.
+std::unique_ptr<RecordStream> merged_stream(InputConfig cfg, const MergeLimits& limits = {});
 
 /// Keeps and orders the fields named by --fields. Names not known and not in the input are
 /// an error (with a suggestion); known fields missing from a record's schema come out null.

@@ -29,16 +29,7 @@ FrameWriter::FrameWriter(Output* out) : out_(out), hash_(XXH3_createState()) { X
 
 FrameWriter::FrameWriter(const std::string& tmpdir) : hash_(XXH3_createState()) {
   XXH3_64bits_reset(hash_);
-  std::string dir = tmpdir;
-  if (dir.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    dir = t && *t ? t : "/tmp";
-  }
-  std::string path = dir + "/flowagg-spill-XXXXXX";
-  fd_ = mkstemp(path.data());
-  if (fd_ < 0) throw DataError(fmt::format("{}: cannot create a spill file: {}", dir, std::strerror(errno)));
-  unlink(path.c_str());  // gone from the directory at once: nothing is left behind, whatever happens
-  name_ = fmt::format("spill file in {}", dir);
+  fd_ = scratch_file(tmpdir, name_);
 }
 
 FrameWriter::~FrameWriter() {

@@ -34,20 +34,21 @@ class FileSource : public ByteSource {
   ~FileSource() override {
     if (owned_) close(fd_);
   }
-  /// Reads only the next `limit` bytes (a piece of a file read in parallel).
-  void limit(uint64_t bytes) {
-    limited_ = true;
-    left_ = bytes;
+  /// Reads only bytes [begin, begin + bytes), by pread(): a piece of a file read in parallel,
+  /// or a run of a scratch file whose other runs are read at the same time.
+  void range(uint64_t begin, uint64_t bytes) {
+    ranged_ = true;
+    seekable_ = true;
+    base_ = begin;
     size_ = bytes;
   }
   size_t read(char* buf, size_t n) override {
-    if (limited_) n = static_cast<size_t>(std::min<uint64_t>(n, left_));
+    if (ranged_) n = static_cast<size_t>(std::min<uint64_t>(n, size_ - pos_));
     if (n == 0) return 0;
     for (;;) {
-      ssize_t r = ::read(fd_, buf, n);
+      ssize_t r = ranged_ ? ::pread(fd_, buf, n, static_cast<off_t>(base_ + pos_)) : ::read(fd_, buf, n);
       if (r >= 0) {
         pos_ += static_cast<uint64_t>(r);
-        left_ -= limited_ ? static_cast<uint64_t>(r) : 0;
         return static_cast<size_t>(r);
       }
       if (errno == EINTR) continue;
@@ -59,10 +60,9 @@ class FileSource : public ByteSource {
   uint64_t skip(uint64_t n) override {
     if (!seekable_) return ByteSource::skip(n);
     n = std::min(n, (size_ > pos_ ? size_ - pos_ : 0));  // a regular file, or a piece of one
-    if (lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0)
+    if (!ranged_ && lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0)
       throw DataError(fmt::format("{}: cannot seek: {}", name_, std::strerror(errno)));
     pos_ += n;
-    left_ -= limited_ ? n : 0;
     return n;
   }
 
@@ -72,8 +72,8 @@ class FileSource : public ByteSource {
   bool owned_;
   uint64_t pos_ = 0, size_ = 0;
   bool seekable_ = false;  // a regular file: passed over by seeking
-  bool limited_ = false;
-  uint64_t left_ = 0;
+  bool ranged_ = false;
+  uint64_t base_ = 0;
 };
 
 class MemorySource : public ByteSource {
@@ -150,10 +150,14 @@ std::unique_ptr<InputStream> open_input_range(const std::string& path, uint64_t 
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw DataError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   auto src = std::make_unique<FileSource>(fd, path, true);
-  if (lseek(fd, static_cast<off_t>(begin), SEEK_SET) < 0)
-    throw DataError(fmt::format("{}: cannot seek: {}", path, std::strerror(errno)));
-  src->limit(end - begin);
+  src->range(begin, end - begin);
   return std::make_unique<InputStream>(std::move(src), path);
+}
+
+std::unique_ptr<InputStream> open_input_range(int fd, std::string name, uint64_t begin, uint64_t end) {
+  auto src = std::make_unique<FileSource>(fd, name, false);
+  src->range(begin, end - begin);
+  return std::make_unique<InputStream>(std::move(src), std::move(name));
 }
 
 size_t widen_pipe(int fd) {

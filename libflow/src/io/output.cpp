@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <utility>
@@ -148,6 +149,24 @@ std::unique_ptr<Output> Output::memory() {
   auto out = std::unique_ptr<Output>(new Output(-1, "(memory)", "", ""));
   out->in_memory_ = true;
   return out;
+}
+
+std::unique_ptr<Output> Output::to_fd(int fd, std::string name) {
+  return std::unique_ptr<Output>(new Output(fd, std::move(name), "", ""));
+}
+
+int scratch_file(const std::string& dir, std::string& name) {
+  std::string d = dir;
+  if (d.empty()) {
+    const char* t = std::getenv("TMPDIR");
+    d = t && *t ? t : "/tmp";
+  }
+  std::string path = d + "/flow-spill-XXXXXX";
+  const int fd = mkostemp(path.data(), O_CLOEXEC);
+  if (fd < 0) throw DataError(fmt::format("{}: cannot create a spill file: {}", d, std::strerror(errno)));
+  unlink(path.c_str());
+  name = fmt::format("spill file in {}", d);
+  return fd;
 }
 
 std::string Output::take() {

@@ -55,7 +55,7 @@ namespace {
 namespace od = simdjson::ondemand;
 
 [[noreturn]] void not_bulk(const std::string& why) {
-  throw DataError(fmt::format("not an Elasticsearch _bulk response: {}", why));
+  throw DataError(fmt::format("not an Elasticsearch _bulk response ({})", why));
 }
 }  // namespace
 

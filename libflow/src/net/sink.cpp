@@ -1,5 +1,6 @@
 // flowcat --post: records as JSON documents in batches to an HTTP endpoint, retried with
 // exponential backoff; every record is counted as delivered or not delivered, never dropped.
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -37,7 +38,13 @@ struct Attempt {
   std::string error;        ///< why it failed, for messages; empty on success
 };
 
-class HttpWriter : public Writer {
+/// The start of an answer's body, for messages.
+std::string excerpt(std::string_view body) {
+  body = body.substr(0, std::min<size_t>(200, body.find_last_not_of(" \t\r\n") + 1));
+  return printable(body);
+}
+
+class HttpWriter : public PostWriter {
  public:
   HttpWriter(const PostOptions& o, const NetTimeouts& t, Messages messages)
       : o_(o),
@@ -66,11 +73,19 @@ class HttpWriter : public Writer {
   void finish() override {
     send();
     if (failed_ == 0) {
-      messages_.notice(fmt::format("delivered {} record{} to {}", delivered_, delivered_ == 1 ? "" : "s", url_));
+      const uint64_t n = delivered_.load();
+      messages_.notice(fmt::format("delivered {} record{} to {}", n, n == 1 ? "" : "s", url_));
       return;
     }
     throw DataError(fmt::format("{}: {} of {} records not delivered ({} delivered); first error: {}", url_, failed_,
-                                records_, delivered_, first_error_));
+                                records_.load(), delivered_.load(), first_error_));
+  }
+
+  std::string stopped(std::string_view why) const override {
+    // Read delivered first: records only grow, so the difference is never negative.
+    const uint64_t delivered = delivered_.load();
+    return fmt::format("{}: {}; {} records delivered, {} not delivered; the rest of the input was not sent", url_, why,
+                       delivered, records_.load() - delivered);
   }
 
  private:
@@ -109,9 +124,8 @@ class HttpWriter : public Writer {
     Attempt a;
     a.retry = status == 408 || status == 429 || status >= 500;
     a.error = fmt::format("HTTP {} {}", status, printable(res->reason));
-    std::string_view said(res->body);
-    said = said.substr(0, std::min<size_t>(200, said.find_last_not_of(" \t\r\n") + 1));
-    if (!said.empty()) a.error += ": " + printable(said);
+    const std::string said = excerpt(res->body);
+    if (!said.empty()) a.error += ": " + said;
     if (res->has_header("Retry-After")) {
       // Seconds only; an HTTP date falls back to our own backoff.
       const std::string& v = res->get_header_value("Retry-After");
@@ -123,15 +137,22 @@ class HttpWriter : public Writer {
   }
 
   /// A 2xx from _bulk: items that failed with 429 (or 5xx) are sent again, others are counted.
+  /// An answer that is not a _bulk response (a proxy's HTML page, say) delivers nothing known.
   Attempt bulk_outcome(const std::string& body) {
-    if (net::bulk_all_ok(body)) {
-      delivered_ += batch_.size();
-      batch_.clear();
-      return {};
+    std::vector<net::BulkItem> items;
+    try {
+      if (net::bulk_all_ok(body)) {
+        delivered_ += batch_.size();
+        batch_.clear();
+        return {};
+      }
+      items = net::bulk_items(body);
+    } catch (const DataError& e) {
+      const std::string said = excerpt(body);
+      give_up(said.empty() ? e.message() : fmt::format("{}: {}", e.message(), said));
     }
-    auto items = net::bulk_items(body);
     if (items.size() != batch_.size())
-      throw DataError(fmt::format("{}: _bulk answered {} items for {} documents", url_, items.size(), batch_.size()));
+      give_up(fmt::format("_bulk answered {} items for {} documents", items.size(), batch_.size()));
     std::vector<std::string> again;
     std::string why;
     for (size_t i = 0; i < items.size(); ++i) {
@@ -157,15 +178,14 @@ class HttpWriter : public Writer {
     return std::uniform_real_distribution<double>(0.5 * cap, cap)(rng_);
   }
 
-  void give_up(const std::string& why) {
+  [[noreturn]] void give_up(const std::string& why) {
     failed_ += batch_.size();
     if (first_error_.empty()) first_error_ = why;
     batch_.clear();
     bytes_ = 0;
     // The endpoint refuses or is gone: what is left of the input would fail the same way, and a
     // record not sent must not be counted as delivered. Stop here, saying what became of each.
-    throw DataError(fmt::format("{}: {}; {} records delivered, {} not delivered; the rest of the input was not sent",
-                                url_, why, delivered_, failed_));
+    throw DataError(stopped(why));
   }
 
   const PostOptions& o_;
@@ -177,14 +197,15 @@ class HttpWriter : public Writer {
   httplib::Headers headers_;
   std::unique_ptr<httplib::Client> client_;
   std::vector<std::string> batch_;
-  uint64_t bytes_ = 0, records_ = 0, delivered_ = 0, failed_ = 0;
+  uint64_t bytes_ = 0, failed_ = 0;
+  std::atomic<uint64_t> records_ = 0, delivered_ = 0;  // read by stopped() from a signal's thread
   std::string first_error_;
   std::minstd_rand rng_;
 };
 
 }  // namespace
 
-std::unique_ptr<Writer> http_writer(const PostOptions& o, const NetTimeouts& t, Messages messages) {
+std::unique_ptr<PostWriter> http_writer(const PostOptions& o, const NetTimeouts& t, Messages messages) {
   return std::make_unique<HttpWriter>(o, t, std::move(messages));
 }
 

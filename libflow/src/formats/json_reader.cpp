@@ -54,11 +54,7 @@ struct FieldKind {
   uint64_t max = UINT64_MAX;  // UInt and Time
 };
 
-FieldKind kind_of(const Column& c) {
-  FieldKind k{c.type, c.id.has_value(), c.type == Type::Time ? uint64_t{INT64_MAX} : UINT64_MAX};
-  if (c.id && c.type == Type::UInt) k.max = field_info(*c.id).max;
-  return k;
-}
+FieldKind kind_of(const Column& c) { return FieldKind{c.type, c.id.has_value(), value_max(c)}; }
 
 // The same answer as Schema::from_names gives for the column.
 FieldKind kind_of(std::string_view key) {
@@ -584,7 +580,7 @@ class JsonReader : public Reader {
     } else {
       fail(key, fmt::format("expected a number, got {}", describe(v, t)));
     }
-    if (d.overflow || d.value > max) fail(key, fmt::format("{} is out of range (at most {})", shorten(text), max));
+    if (d.overflow || d.value > max) fail(key, out_of_range(shorten(text), max));
     return d.value;
   }
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "agg/bytes.hpp"
+#include "agg/cells.hpp"
 #include "flow/agg.hpp"
 #include "flow/filter.hpp"
 #include "flow/format.hpp"
@@ -230,12 +231,26 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
     s.timeline.resize(bins_between(first_bin, floor_to(mins.back().start, s.bin), s.bin) + 1);
     for (size_t i = 0; i < s.timeline.size(); ++i)
       s.timeline[i].start = static_cast<int64_t>(static_cast<uint64_t>(first_bin) + i * static_cast<uint64_t>(s.bin));
+    uint64_t records_saturated = 0, bytes_saturated = 0;
     for (const auto& m : mins) {
       auto& t = s.timeline[bins_between(first_bin, floor_to(m.start, s.bin), s.bin)];
-      t.records += m.records;
-      t.bytes += m.bytes;
+      t.records = agg::add_saturated(t.records, m.records);
+      t.bytes = agg::add_saturated(t.bytes, m.bytes);
     }
+    for (const auto& t : s.timeline) {
+      records_saturated += t.records == UINT64_MAX;
+      bytes_saturated += t.bytes == UINT64_MAX;
+    }
+    if (records_saturated) s.saturated.emplace_back("records", records_saturated);
+    if (bytes_saturated) s.saturated.emplace_back("bytes", bytes_saturated);
   }
+  // Every sum that saturated, once a column.
+  for (Question* q : all)
+    for (const auto& sat : q->agg.saturated()) {
+      auto it = std::find_if(s.saturated.begin(), s.saturated.end(), [&](auto& x) { return x.first == sat.first; });
+      if (it == s.saturated.end()) s.saturated.push_back(sat);
+      else it->second += sat.second;
+    }
   return s;
 }
 

@@ -24,6 +24,16 @@ Schema::Schema(std::vector<Column> columns) : columns_(std::move(columns)) {
   }
 }
 
+uint64_t value_max(const Column& c) {
+  if (c.type == Type::Time) return INT64_MAX;
+  return c.type == Type::UInt && c.id ? field_info(*c.id).max : UINT64_MAX;
+}
+
+std::string out_of_range(std::string_view text, uint64_t max) {
+  if (text.starts_with('-')) return fmt::format("{} is out of range (at least 0)", text);
+  return fmt::format("{} is out of range (at most {})", text, max);
+}
+
 SchemaPtr Schema::from_names(const std::vector<std::string>& names) {
   std::vector<Column> cols;
   cols.reserve(names.size());

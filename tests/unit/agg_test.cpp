@@ -218,7 +218,7 @@ TEST_CASE("agg: keys kept narrow, or whole aside when they do not fit, group and
 
 TEST_CASE("agg: packed cells keep each value's state apart, past 64 flags", "[agg]") {
   // Sums, minimums and the like keep "has a value" as a bit of the flag words in front; a mean
-  // keeps its count; every other cell, its a alone.
+  // keeps its count and its sum's high word; every other cell, its a alone.
   std::vector<std::string> values;
   const std::vector<std::string> kinds{"count", "sum(bytes)", "mean(bytes)", "max(packets)", "p50(bytes)", "first"};
   for (size_t i = 0; i < 140; ++i) values.push_back(fmt::format("v{}={}", i, kinds[i % kinds.size()]));
@@ -231,15 +231,19 @@ TEST_CASE("agg: packed cells keep each value's state apart, past 64 flags", "[ag
     const size_t v = rng() % values.size();
     const AggKind k = spec.values[v].kind;
     agg::Cell c{rng(), 0};
-    if (k == AggKind::Mean) c.b = rng();
+    if (k == AggKind::Mean) {
+      c.b = rng();
+      c.hi = rng();
+    }
     if (k == AggKind::Sum || k == AggKind::Max || k == AggKind::First) c.b = rng() % 2;
     layout.set(p.data(), v, c);
     want[v] = c;
     const size_t u = rng() % values.size();
     CHECK(layout.get(p.data(), u).a == want[u].a);
     CHECK(layout.get(p.data(), u).b == want[u].b);
+    CHECK(layout.get(p.data(), u).hi == want[u].hi);
   }
-  CHECK(layout.width() == 8 * 2 + 140 * 8 + 23 * 8);  // 70 flags in 2 words; 23 means
+  CHECK(layout.width() == 8 * 2 + 140 * 8 + 23 * 16);  // 70 flags in 2 words; 23 means
 }
 
 TEST_CASE("agg: HyperLogLog within 3 standard errors (4.9%), exact while small", "[agg][sketch]") {
@@ -729,4 +733,31 @@ TEST_CASE("agg: binary columns of interleaved schemas, and runs whose rows are a
   std::vector<std::string> out;
   a.finish({}, {}, [&](const Record& g) { out.push_back(text_of(g)); });
   CHECK(out == V{"a 1"});
+}
+
+TEST_CASE("agg: counts and sums saturate at 2^64 - 1 and say so; a mean is exact", "[agg]") {
+  // Bytes of 10^19, 10^19 and 100 once summed to 1553255926290448484 (wrapped), its mean below
+  // its smallest value. The partial state goes through a spill (memory 1) and back.
+  const std::string data =
+      "version srcaddr packets bytes\n"
+      "2 10.0.0.1 1 10000000000000000000\n"
+      "2 10.0.0.1 1 10000000000000000000\n"
+      "2 10.0.0.1 1 100\n"
+      "2 10.0.0.2 18446744073709551615 5\n"
+      "2 10.0.0.2 1 18446744073709551615\n";
+  const std::vector<std::string> values{"count", "pk=sum(packets)", "bytes", "mean(bytes)", "min(bytes)", "max(bytes)"};
+  for (uint64_t memory : {uint64_t{1} << 30, uint64_t{1}}) {
+    Aggregator a(AggSpec::parse({"srcaddr"}, values, false), AggLimits{memory, ""});
+    auto reader = open_reader(std::make_unique<InputStream>(memory_source(data), "mem"), {});
+    Record r;
+    const std::string name = "mem";
+    while (reader->next(r)) a.add(r, name);
+    V out;
+    a.finish({}, {}, [&](const Record& g) { out.push_back(text_of(g)); });
+    CHECK(out == V{"10.0.0.1 3 3 18446744073709551615 6666666666666666700 100 10000000000000000000",
+                   "10.0.0.2 2 18446744073709551615 18446744073709551615 9223372036854775810 5 "
+                   "18446744073709551615"});
+    using S = std::vector<std::pair<std::string, uint64_t>>;
+    CHECK(a.saturated() == S{{"pk", 1}, {"bytes", 2}});
+  }
 }

@@ -192,6 +192,13 @@ InputConfig Tool::input_config(const CommonOptions& o) {
   return cfg;
 }
 
+void Tool::report_saturated(const std::vector<std::pair<std::string, uint64_t>>& columns, const char* group) {
+  for (const auto& [name, n] : columns)
+    tell(fmt::format("warning: {}: the sum went past 2^64 - 1 ({} {}{}): given as {}, less than the exact sum", name, n,
+                     group, n == 1 ? "" : "s", UINT64_MAX));
+  if (!columns.empty()) status = kExitData;
+}
+
 void Tool::report_skips(const SkipReport& s) {
   if (s.errors == 0) return;
   // Always said, even with --quiet: skipping is never silent.

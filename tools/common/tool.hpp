@@ -67,6 +67,10 @@ class Tool {
   InputConfig input_config(const CommonOptions& o);
   /// Reports what a stream skipped ("skipped N malformed records ...").
   void report_skips(const SkipReport& s);
+  /// Reports the counts and sums that went past 2^64 - 1 (Aggregator::saturated(): column, and
+  /// how many groups, or other things the sums were of), once a column, even with --quiet, and
+  /// makes the exit status 1: the answer is not exact.
+  void report_saturated(const std::vector<std::pair<std::string, uint64_t>>& columns, const char* group = "group");
   /// The progress bar, when progress is on; else null.
   ProgressSink* progress_sink();
   /// warn() and note() for libflow's engines, which never print themselves.

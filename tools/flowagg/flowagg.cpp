@@ -55,7 +55,10 @@ const ToolSpec& agg_spec() {
       "approx-distinct-F, p99-F; NAME=VALUE names one. The default is count,packets,bytes. Null values (-) "
       "are left out of every value, as in SQL; count counts records. "
       "A record that is itself a group (it has a records column) counts as that many records, so groups "
-      "can be grouped again: flowagg -k srcaddr/24 | flowagg -k srcaddr/16.\n\n"
+      "can be grouped again: flowagg -k srcaddr/24 | flowagg -k srcaddr/16. "
+      "A count or sum that goes past 2^64 - 1 stops at 18446744073709551615 instead of wrapping: flowagg "
+      "names the column in a warning, even with -q, and exits 1, as that answer is not exact. A mean is "
+      "exact whatever its sum (128 bits), so it always lies between min(F) and max(F).\n\n"
       "The four records of one TCP connection inside a VPC (each direction, at each end's interface) "
       "fall into two groups when keyed by srcaddr and dstaddr. --bidir puts both directions into one "
       "group, oriented from the side that opened the connection (tcp-flags where they say, the lower "
@@ -98,8 +101,9 @@ const ToolSpec& agg_spec() {
           {"flowagg --merge *.part --top 20", "The day's answer from the hours' states."},
       },
       {{"EXIT STATUS",
-        "0 success; 1 a data or I/O error (a malformed record, a damaged partial file, a full disk); 2 a usage "
-        "error. A closed pipe downstream (e.g. | head) ends flowagg quietly with 0."},
+        "0 success; 1 a data or I/O error (a malformed record, a damaged partial file, a full disk), or a count "
+        "or sum past 2^64 - 1 (the groups are written, that value saturated); 2 a usage error. A closed pipe "
+        "downstream (e.g. | head) ends flowagg quietly with 0."},
        {"SEE ALSO", "flowfilter(1), flowcat(1), flow-filter(7), flow-formats(5)"}},
   };
   return spec;
@@ -227,6 +231,7 @@ void run_agg(AggCmdOptions o, Tool& tool) {
   if (having) keep = [&](const Record& r) { return having->match(r); };
   agg.finish(order, keep, [&](const Record& r) { out.write(r); });
   out.close();
+  tool.report_saturated(agg.saturated());
   // A million groups take a while to free: the reader of the output need not wait for that.
   if (o.common.output.empty() || o.common.output == "-") release_stdout();
 }

@@ -98,8 +98,9 @@ const ToolSpec& join_spec() {
            "Today's flows between pairs never seen before."},
       },
       {{"EXIT STATUS",
-        "0 success; 1 a data or I/O error (a malformed record, an unreadable table); 2 a usage error. A closed "
-        "pipe downstream (e.g. | head) ends flowjoin quietly with 0."},
+        "0 success; 1 a data or I/O error (a malformed record, an unreadable table), or --stitch packets or bytes "
+        "past 2^64 - 1 (written as 18446744073709551615, saturated rather than wrapped, and named in a warning "
+        "even with -q); 2 a usage error. A closed pipe downstream (e.g. | head) ends flowjoin quietly with 0."},
        {"SEE ALSO", "flowagg(1), flowcat(1), flowfilter(1), flow-formats(5)"}},
   };
   return spec;
@@ -256,6 +257,10 @@ void run_join(const JoinCmdOptions& o, Tool& tool) {
   tool.report_skips(in->skipped());
   if (convs) {
     const ConversationStats& s = convs->stats();
+    std::vector<std::pair<std::string, uint64_t>> saturated;
+    if (s.saturated_packets) saturated.emplace_back("packets", s.saturated_packets);
+    if (s.saturated_bytes) saturated.emplace_back("bytes", s.saturated_bytes);
+    tool.report_saturated(saturated, "conversation");
     if (s.late)
       tool.warn(
           fmt::format("{} record{} came more than --idle ({}) after the input's time (first: {}): the input is not "

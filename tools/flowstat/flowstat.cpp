@@ -64,7 +64,9 @@ const ToolSpec& stat_spec() {
         "top_ports: [{protocol, dstport, records}]}. Key fields keep their types (protocol is a number; the text, "
         "Markdown and HTML reports name it: tcp, udp, icmp). Within flowstat/1, members are only ever added."},
        {"EXIT STATUS",
-        "0 success; 1 a data or I/O error; 2 a usage error. A closed pipe downstream ends flowstat quietly with 0."},
+        "0 success; 1 a data or I/O error, or a total past 2^64 - 1 (the report is written with that number at "
+        "18446744073709551615, saturated rather than wrapped, and a warning names the column even with -q); 2 a "
+        "usage error. A closed pipe downstream ends flowstat quietly with 0."},
        {"SEE ALSO", "flowagg(1), flowfilter(1), flowcat(1), flow-formats(5)"}},
   };
   return spec;
@@ -130,6 +132,7 @@ void run_stat(StatCmdOptions o, Tool& tool) {
   auto in = sequential_stream(tool.input_config(o.common));
   Stats s = compute_stats(*in, so);
   tool.report_skips(in->skipped());
+  tool.report_saturated(s.saturated, "sum");
 
   RenderOptions ro;
   const char *no_color = std::getenv("NO_COLOR"), *term = std::getenv("TERM");

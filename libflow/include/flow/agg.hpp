@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "flow/io.hpp"
@@ -136,6 +137,10 @@ class Aggregator {
   /// The spec a partial file was made with (its -k, -a and --bidir).
   static AggSpec partial_spec(const std::string& path);
 
+  /// After finish(): the value columns whose count or sum went past 2^64 - 1 in groups it gave
+  /// out, and in how many. Such a value saturates, coming out as 18446744073709551615 rather
+  /// than wrapping: the most a column holds, not the exact sum. (Means are exact.)
+  std::vector<std::pair<std::string, uint64_t>> saturated() const;
   uint64_t groups() const;    ///< groups so far, in memory (before finish)
   uint64_t spills() const;    ///< runs written to disk
   uint64_t records() const;   ///< records added

@@ -26,6 +26,9 @@ struct ConversationStats {
   uint64_t conversations = 0;      ///< conversations closed so far
   uint64_t kept = 0, dropped = 0;  ///< dedup: records kept and second observations dropped
   uint64_t dropped_bytes = 0;
+  /// Stitch: conversations written with packets / bytes (a direction's or the sum of both) past
+  /// 2^64 - 1, given as 2^64 - 1 (saturated) rather than wrapped.
+  uint64_t saturated_packets = 0, saturated_bytes = 0;
   uint64_t late = 0;       ///< records older than the input's time by more than the idle time
   std::string first_late;  ///< "FILE:LINE" of the first of them
 };

@@ -22,6 +22,13 @@ struct Column {
   friend bool operator==(const Column&, const Column&) = default;
 };
 
+/// The largest number any reader delivers in column c: a known UInt field's max (a port 65535,
+/// a protocol 255), INT64_MAX for a time (times are never negative: the text readers take digits
+/// only), else UINT64_MAX. Every reader holds numbers to it, so the engines see one range.
+uint64_t value_max(const Column& c);
+/// A reader's message for a number out of that range: "TEXT is out of range (at most MAX)".
+std::string out_of_range(std::string_view text, uint64_t max);
+
 /// The ordered fields of a stream of records. Immutable and shared between records.
 class Schema {
  public:
@@ -144,5 +151,11 @@ void copy_record(const Record& from, Record& to);
 std::optional<int64_t> start_seconds(const Record& r);
 /// Normalises a Time value that may be written in milliseconds.
 inline int64_t time_seconds(int64_t t) { return t >= 100'000'000'000 ? t / 1000 : t; }
+/// Seconds from start to end (Time values), 0 when end is not later. Without overflow for any
+/// two values (readers deliver times from 0 up, but a --partial file or a library user may not).
+inline uint64_t duration_seconds(int64_t start, int64_t end) {
+  const int64_t s = time_seconds(start), e = time_seconds(end);
+  return e > s ? static_cast<uint64_t>(e) - static_cast<uint64_t>(s) : 0;
+}
 
 }  // namespace flow

@@ -48,6 +48,9 @@ struct Stats {
   std::vector<TimeBin> timeline;
   uint64_t rejected = 0;
   std::vector<TopList> rejected_tops;
+  /// Columns (records, packets, bytes) whose sum went past 2^64 - 1 somewhere in the report,
+  /// and in how many sums: those are given as 2^64 - 1 (saturated), not exact.
+  std::vector<std::pair<std::string, uint64_t>> saturated;
 };
 
 struct StatOptions {

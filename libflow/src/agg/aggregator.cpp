@@ -20,8 +20,9 @@ namespace flow {
 
 namespace {
 
-// 2: percentile states carry their smallest and largest values.
-constexpr std::string_view kMagic = "flowagg-partial 2\n";
+// 2: percentile states carry their smallest and largest values. 3: a mean's state carries the
+// high 64 bits of its sum (three words, not two).
+constexpr std::string_view kMagic = "flowagg-partial 3\n";
 
 }  // namespace
 
@@ -268,6 +269,12 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
     if (m.memory() > m.limits.memory) m.spill();
   }
   const size_t nk = spec_->keys.size(), nv = spec_->values.size();
+  m.saturated.assign(nv, 0);
+  // The groups that go out, their saturated counts and sums counted (for saturated()).
+  auto out = [&](const Record& r) {
+    for (size_t v = 0; v < nv; ++v) m.saturated[v] += agg::saturated(spec_->values[v], r.values[nk + v]);
+    emit(r);
+  };
   Record rec;
   rec.reset(m.out_schema);
   std::optional<ValueSorter> sorter;
@@ -285,7 +292,7 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
       sorter->add(rec);
       return true;
     }
-    emit(rec);
+    out(rec);
     return !(order.top && ++emitted >= order.top);
   };
   if (m.runs.empty()) {
@@ -318,7 +325,14 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
       more = take();
     });
   }
-  if (sorter) sorter->emit(emit);
+  if (sorter) sorter->emit(out);
+}
+
+std::vector<std::pair<std::string, uint64_t>> Aggregator::saturated() const {
+  std::vector<std::pair<std::string, uint64_t>> s;
+  for (size_t v = 0; v < impl_->saturated.size(); ++v)
+    if (impl_->saturated[v]) s.emplace_back(spec_->values[v].column.name, impl_->saturated[v]);
+  return s;
 }
 
 }  // namespace flow

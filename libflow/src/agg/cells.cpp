@@ -2,7 +2,6 @@
 
 #include <xxhash.h>
 
-#include <cmath>
 #include <utility>
 
 namespace flow::agg {
@@ -17,11 +16,13 @@ bool less(uint64_t x, uint64_t y, Type t) {
   return std::pair(time_seconds(a), a) < std::pair(time_seconds(b), b);
 }
 
-/// A double rounded to the nearest integer, within [0, 2^64 - 1].
-uint64_t to_u64(double x) {
-  if (!(x > 0)) return 0;
-  if (x >= 18446744073709551615.0) return UINT64_MAX;
-  return static_cast<uint64_t>(x + 0.5);
+__extension__ using u128 = unsigned __int128;
+
+/// A mean's sum: x added to its 128 bits.
+void add_wide(Cell& c, uint64_t lo, uint64_t hi) {
+  const u128 sum = (u128{c.hi} << 64 | c.a) + (u128{hi} << 64 | lo);
+  c.a = static_cast<uint64_t>(sum);
+  c.hi = static_cast<uint64_t>(sum >> 64);
 }
 
 void keep_extreme(const ValueSpec& spec, Cell& c, uint64_t x) {
@@ -61,7 +62,7 @@ CellLayout::CellLayout(const AggSpec& spec) {
   uint32_t at = (flags + 63) / 64 * 8;
   for (auto& s : slots_) {
     s.off = at;
-    at += s.whole ? 16 : 8;
+    at += s.whole ? 24 : 8;
   }
   width_ = at;
 }
@@ -87,17 +88,17 @@ void init_cell(const ValueSpec& v, Cell& c, Store& s) {
 
 void add_to_cell(const ValueSpec& spec, Cell& c, Store& s, const Value& v, Type field_type) {
   if (spec.kind == AggKind::Count) {
-    c.a += v.null() ? 1 : v.u;
+    c.a = add_saturated(c.a, v.null() ? 1 : v.u);
     return;
   }
   if (v.null()) return;
   switch (spec.kind) {
     case AggKind::Sum:
-      c.a += v.u;
+      c.a = add_saturated(c.a, v.u);
       c.b = 1;
       break;
     case AggKind::Mean:
-      c.a += v.u;
+      add_wide(c, v.u, 0);
       c.b += 1;
       break;
     case AggKind::Min:
@@ -135,6 +136,11 @@ void write_cell(const ValueSpec& spec, const Cell& c, const Store& s, ByteWriter
     case AggKind::Distinct: s.sets[c.a].write(w); break;
     case AggKind::ApproxDistinct: s.hlls[c.a].write(w); break;
     case AggKind::Quantile: s.quants[c.a].write(w); break;
+    case AggKind::Mean:
+      w.u64(c.a);
+      w.u64(c.b);
+      w.u64(c.hi);
+      break;
     default: w.u64(c.a); w.u64(c.b);
   }
 }
@@ -165,18 +171,20 @@ void merge_cell(const ValueSpec& spec, Cell& c, Store& s, ByteReader& r) {
     }
     default: break;
   }
-  combine_cell(spec, c, Cell{r.u64(), r.u64()});
+  Cell from{r.u64(), r.u64()};
+  if (spec.kind == AggKind::Mean) from.hi = r.u64();
+  combine_cell(spec, c, from);
 }
 
 void combine_cell(const ValueSpec& spec, Cell& c, const Cell& from) {
   switch (spec.kind) {
-    case AggKind::Count: c.a += from.a; break;
+    case AggKind::Count: c.a = add_saturated(c.a, from.a); break;
     case AggKind::Sum:
-      c.a += from.a;
+      c.a = add_saturated(c.a, from.a);
       c.b |= from.b;
       break;
     case AggKind::Mean:
-      c.a += from.a;
+      add_wide(c, from.a, from.hi);
       c.b += from.b;
       break;
     default:
@@ -192,7 +200,13 @@ Value final_value(const ValueSpec& spec, const Cell& c, const Store& s) {
       if (c.b) v.set_uint(c.a);
       break;
     case AggKind::Mean:
-      if (c.b) v.set_uint(to_u64(static_cast<double>(c.a) / static_cast<double>(c.b)));
+      // Rounded to the nearest (halves up), in 128 bits: between the smallest and the largest
+      // value, so within 64 bits.
+      // (Beyond 64 bits only from a forged --partial state: saturated.)
+      if (c.b) {
+        const u128 mean = ((u128{c.hi} << 64 | c.a) + c.b / 2) / c.b;
+        v.set_uint(mean > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(mean));
+      }
       break;
     case AggKind::Min:
     case AggKind::Max:

@@ -13,21 +13,32 @@
 
 namespace flow::agg {
 
+// Counts and sums saturate at 2^64 - 1 rather than wrap (add_saturated): a value that comes
+// out as UINT64_MAX is reported (Aggregator::saturated) as not exact. A mean is exact: its sum
+// has 128 bits (a and hi), so it lies between the smallest and largest value whatever they are.
 struct Cell {
-  uint64_t a = 0;  // count, sum, min/max/first/last value, mean's sum, or a sketch's index
-  uint64_t b = 0;  // "has a value" for sum/min/max/first/last; mean's count
+  uint64_t a = 0;   // count, sum, min/max/first/last value, mean's sum, or a sketch's index
+  uint64_t b = 0;   // "has a value" for sum/min/max/first/last; mean's count
+  uint64_t hi = 0;  // mean's sum: the high 64 bits
 };
+
+/// a + x, or UINT64_MAX where that would wrap.
+inline uint64_t add_saturated(uint64_t a, uint64_t x) {
+  uint64_t s;
+  return __builtin_add_overflow(a, x, &s) ? UINT64_MAX : s;
+}
 
 /// How a table entry packs its group's cells: 8 bytes a value, the cell's a, where b is unused
 /// (count, the sketches' index) or a flag (sum, min, max, first, last: a bit of the flag words
-/// in front); 16 for a mean, whose b is a count. Count, sum and sum take 32 bytes instead of 48.
+/// in front); 24 for a mean, whose b is a count and hi its sum's high word. Count, sum and sum
+/// take 32 bytes instead of 48.
 class CellLayout {
  public:
   /// Where one value's cell is: its a at `off`; a flag b as `mask` of the word at `word`.
   struct Slot {
     uint32_t off = 0, word = 0;
     uint64_t mask = 0;   // 0: b is not a flag
-    bool whole = false;  // b is the 8 bytes after a
+    bool whole = false;  // b and hi are the 16 bytes after a (a mean)
   };
   explicit CellLayout(const AggSpec& spec);
   /// Bytes of a group's cells (zero: every cell empty).
@@ -39,20 +50,26 @@ class CellLayout {
   static Cell get(const uint8_t* p, const Slot& s) {
     Cell c;
     std::memcpy(&c.a, p + s.off, 8);
-    if (s.whole) std::memcpy(&c.b, p + s.off + 8, 8);
+    if (s.whole) {
+      std::memcpy(&c.b, p + s.off + 8, 8);
+      std::memcpy(&c.hi, p + s.off + 16, 8);
+    }
     if (s.mask) c.b = (word(p, s) & s.mask) != 0;
     return c;
   }
   static void set(uint8_t* p, const Slot& s, const Cell& c) {
     std::memcpy(p + s.off, &c.a, 8);
-    if (s.whole) std::memcpy(p + s.off + 8, &c.b, 8);
+    if (s.whole) {
+      std::memcpy(p + s.off + 8, &c.b, 8);
+      std::memcpy(p + s.off + 16, &c.hi, 8);
+    }
     if (s.mask) set_word(p, s, c.b ? word(p, s) | s.mask : word(p, s) & ~s.mask);
   }
-  /// The hot path's sum and count: a += x; and for a sum, b = 1 (mark).
+  /// The hot path's sum and count: a += x (saturated); and for a sum, b = 1 (mark).
   static void add(uint8_t* p, const Slot& s, uint64_t x) {
     uint64_t a;
     std::memcpy(&a, p + s.off, 8);
-    a += x;
+    a = add_saturated(a, x);
     std::memcpy(p + s.off, &a, 8);
   }
   static void mark(uint8_t* p, const Slot& s) { set_word(p, s, word(p, s) | s.mask); }
@@ -106,5 +123,9 @@ inline bool has_sketch(AggKind k) {
 }
 /// The value that comes out (null when the group had none).
 Value final_value(const ValueSpec& spec, const Cell& c, const Store& s);
+/// Whether a value that came out of final_value() is a count or sum that saturated.
+inline bool saturated(const ValueSpec& spec, const Value& v) {
+  return (spec.kind == AggKind::Count || spec.kind == AggKind::Sum) && !v.null() && v.u == UINT64_MAX;
+}
 
 }  // namespace flow::agg

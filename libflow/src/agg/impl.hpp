@@ -150,6 +150,7 @@ struct Aggregator::Impl {
   AggLimits limits;
   SchemaPtr out_schema;
   uint64_t records = 0, spills = 0;
+  std::vector<uint64_t> saturated;  // by value: groups finish() gave out with a saturated count or sum
 
   // ---- the groups: tables by partition ----
 

@@ -154,7 +154,7 @@ Value Aggregator::Impl::duration(const Record& r) {
   if (start_slot < 0 || end_slot < 0) return d;
   const Value &s = r.values[static_cast<size_t>(start_slot)], &e = r.values[static_cast<size_t>(end_slot)];
   if (s.null() || e.null()) return d;
-  d.set_uint(static_cast<uint64_t>(std::max<int64_t>(0, time_seconds(e.t) - time_seconds(s.t))));
+  d.set_uint(duration_seconds(s.t, e.t));
   return d;
 }
 

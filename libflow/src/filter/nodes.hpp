@@ -96,8 +96,7 @@ struct Num {
       case Duration: {
         const Value *s = x.get(a), *e = x.get(b);
         if (!s || !e) return false;
-        int64_t d = time_seconds(e->t) - time_seconds(s->t);
-        out = d > 0 ? static_cast<uint64_t>(d) : 0;
+        out = duration_seconds(s->t, e->t);
         return true;
       }
       case BytesPerPacket: {
@@ -110,8 +109,7 @@ struct Num {
       case PacketsPerSecond: {
         const Value *n = x.get(a), *s = x.get(b), *e = x.get(c);
         if (!n || !s || !e) return false;
-        int64_t d = time_seconds(e->t) - time_seconds(s->t);
-        uint64_t secs = d > 1 ? static_cast<uint64_t>(d) : 1;  // a one-instant window counts as 1 s
+        const uint64_t secs = std::max<uint64_t>(duration_seconds(s->t, e->t), 1);  // a one-instant window: 1 s
         // 128 bits: bytes * 8 must not wrap for byte counts above 2^61.
         __extension__ unsigned __int128 wide = kind == BitsPerSecond ? static_cast<unsigned __int128>(n->u) * 8 : n->u;
         wide /= secs;

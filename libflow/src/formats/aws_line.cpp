@@ -157,8 +157,8 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
     plan_.clear();
     for (const auto& c : schema.columns()) {
       const bool skip = wanted_ && std::find(wanted_->begin(), wanted_->end(), c.name) == wanted_->end();
-      plan_.push_back({c.type, c.id ? field_info(*c.id).max : UINT64_MAX, skip,
-                       c.id ? field_values(*c.id) : std::span<const std::string_view>{}});
+      plan_.push_back(
+          {c.type, value_max(c), skip, c.id ? field_values(*c.id) : std::span<const std::string_view>{}});
     }
     plan_schema_ = r.schema;
   }
@@ -230,8 +230,7 @@ uint64_t AwsLineParser::slow_uint(size_t i, const char* t, const char* e) {
     if (x > (UINT64_MAX - d) / 10) fail(c.name, fmt::format("{} is out of range", shorten(tok)));
     x = x * 10 + d;
   }
-  uint64_t max = c.type == Type::Time ? static_cast<uint64_t>(INT64_MAX) : plan_[i].max;
-  if (x > max) fail(c.name, fmt::format("{} is out of range (at most {})", tok, max));
+  if (x > plan_[i].max) fail(c.name, out_of_range(tok, plan_[i].max));
   return x;
 }
 

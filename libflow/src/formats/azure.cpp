@@ -332,7 +332,7 @@ class AzureUnpacker : public Unpacker {
   uint64_t number(const Tuple& t, std::string_view s, std::string_view field, uint64_t max) const {
     if (!is_digits(s) || s.size() > 19) bad(t, field, fmt::format("'{}' is not a number", s.substr(0, 40)));
     uint64_t x = std::stoull(std::string(s));
-    if (x > max) bad(t, field, fmt::format("{} is out of range (at most {})", s, max));
+    if (x > max) bad(t, field, out_of_range(s, max));
     return x;
   }
 

@@ -180,6 +180,18 @@ void check_reference(const Group& g, size_t index, size_t n) {
       throw BadBlock{fmt::format("column {} refers to a null in column {}", index, ref)};
 }
 
+/// Whether the n values are at most max, but for nulls (their bits set in `nulls`, if any): a
+/// block may hold any 64 bits, readers of text only what value_max() allows. One pass without
+/// branches over all the values, nulls too (which may hold anything); a second only if it fails.
+FLOW_AVX2_CLONES bool within(const uint64_t* v, size_t n, uint64_t max, const uint8_t* nulls) {
+  uint64_t top = 0;
+  for (size_t i = 0; i < n; ++i) top = std::max(top, v[i]);
+  if (top <= max) return true;
+  for (size_t i = 0; i < n; ++i)
+    if (v[i] > max && !(nulls && (nulls[i / 8] >> (i % 8) & 1))) return false;
+  return true;
+}
+
 }  // namespace
 
 FLOW_AVX2_CLONES void unpack_chunk(Group& g) {
@@ -222,6 +234,10 @@ FLOW_AVX2_CLONES void unpack_chunk(Group& g) {
         for (size_t i = 0; i < rows; ++i) {
           img[i].u = out[i];  // Time: the same bits as t
           img[i].state = Value::Set;
+        }
+        if (c.max != UINT64_MAX && !c.convert && !within(out, rows, c.max, bits)) {
+          c.convert = true;  // the reader checks each record: the one out of range is an error
+          g.convert = true;
         }
         break;
       case Type::String: {
@@ -328,6 +344,9 @@ void BlockDecoder::load_group(Cursor& c, Group& g, uint32_t n) {
     ColumnData& col = g.cols[i];
     col.file_type = static_cast<Type>(defs_[i].second);
     col.convert = col.file_type != view.full->column(i).type;
+    // Known fields hold to the range every reader enforces; a column the field table does not
+    // know (which no text reader makes a number or time of) keeps whatever it holds.
+    col.max = view.full->column(i).id ? value_max(view.full->column(i)) : UINT64_MAX;
     col.loaded = false;
     col.chunk = skip_chunk(c);
   }

@@ -48,7 +48,9 @@ struct ChunkRef {
 /// One column of a group: validated sequences and dictionaries, and the unpacked chunk.
 struct ColumnData {
   Type file_type = Type::String;             ///< the type in the stream
-  bool convert = false;                      ///< the field table knows this name with another type
+  bool convert = false;                      ///< the field table knows this name with another type, or a
+                                             ///< value is out of range: converted, or checked, record by record
+  uint64_t max = UINT64_MAX;                 ///< integers: the largest a reader delivers (value_max)
   bool loaded = false;                       ///< decoded in this block (else skipped: nothing below is valid)
   ChunkRef chunk;                            ///< the column's chunk
   std::vector<char> data;                    ///< the decompressed chunk: nulls, seq and strs point into it

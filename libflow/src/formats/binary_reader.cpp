@@ -188,6 +188,12 @@ class BinaryReader : public Reader {
 
   void convert_value(Value& v, const ColumnData& c, const flow::Column& col, Arena& arena, uint64_t line) {
     if (v.null()) return;
+    if (c.file_type == col.type) {  // an integer of the right type, checked for its range
+      if (v.u > c.max)
+        throw DataError(name_, 0, col.name,
+                        fmt::format("record {}: {}", line, out_of_range(value_text(v, col.type), c.max)));
+      return;
+    }
     {
       std::string text = value_text(v, c.file_type);
       bool ok = true;
@@ -201,9 +207,7 @@ class BinaryReader : public Reader {
         }
         case Type::UInt:
         case Type::Time: {
-          const uint64_t max = col.type == Type::Time ? uint64_t{INT64_MAX}
-                               : col.id               ? field_info(*col.id).max
-                                                      : UINT64_MAX;
+          const uint64_t max = c.max;
           uint64_t x = 0;
           ok = !text.empty();
           for (char ch : text) {

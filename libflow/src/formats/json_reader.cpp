@@ -56,11 +56,7 @@ struct FieldKind {
   std::optional<FieldId> id;
 };
 
-FieldKind kind_of(const Column& c) {
-  FieldKind k{c.type, c.id.has_value(), c.type == Type::Time ? uint64_t{INT64_MAX} : UINT64_MAX, c.id};
-  if (c.id && c.type == Type::UInt) k.max = field_info(*c.id).max;
-  return k;
-}
+FieldKind kind_of(const Column& c) { return FieldKind{c.type, c.id.has_value(), value_max(c), c.id}; }
 
 // The same answer as Schema::from_names gives for the column.
 FieldKind kind_of(std::string_view key) {
@@ -610,7 +606,7 @@ class JsonReader : public Reader {
     } else {
       fail(key, fmt::format("expected a number, got {}", describe(v, t)));
     }
-    if (d.overflow || d.value > max) fail(key, fmt::format("{} is out of range (at most {})", shorten(text), max));
+    if (d.overflow || d.value > max) fail(key, out_of_range(shorten(text), max));
     return d.value;
   }
 

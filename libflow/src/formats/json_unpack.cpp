@@ -126,7 +126,7 @@ uint64_t Extractor::integer(std::string_view path, od::value v, uint64_t max) co
   if (!ok)
     fail(path, fmt::format("expected a whole number of at least 0, got {}",
                            t == od::json_type::string ? fmt::format("\"{}\"", shorten(text)) : shorten(text)));
-  if (overflow || x > max) fail(path, fmt::format("{} is out of range (at most {})", shorten(text), max));
+  if (overflow || x > max) fail(path, out_of_range(shorten(text), max));
   return x;
 }
 

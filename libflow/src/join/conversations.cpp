@@ -87,6 +87,11 @@ int64_t plus(int64_t a, int64_t b) {
   int64_t r;
   return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
 }
+/// A sum of packets or bytes: UINT64_MAX rather than a wrap (ConversationStats::saturated_*).
+uint64_t sat_add(uint64_t a, uint64_t b) {
+  uint64_t r;
+  return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
 
 Key make_key(uint8_t proto, const Endpoint& a, const Endpoint& b) {
   Key k;
@@ -172,8 +177,8 @@ struct Conversations::Impl {
       Vantage& va = vantage(a, vb.iface, vb.src, vb.dst, map(vb.from));
       va.accept |= vb.accept;
       va.reject |= vb.reject;
-      va.packets += vb.packets;
-      va.bytes += vb.bytes;
+      va.packets = sat_add(va.packets, vb.packets);
+      va.bytes = sat_add(va.bytes, vb.bytes);
       for (HeldRecord& h : vb.held) va.held.push_back(std::move(h));
     }
   }
@@ -202,7 +207,7 @@ struct Conversations::Impl {
         stats.kept += v.held.size();
       } else {
         stats.dropped += v.held.size();
-        stats.dropped_bytes += v.bytes;
+        stats.dropped_bytes = sat_add(stats.dropped_bytes, v.bytes);
       }
     }
     std::sort(rows.begin(), rows.end(), [](const HeldRecord* a, const HeldRecord* b) { return a->seq() < b->seq(); });
@@ -317,8 +322,8 @@ bool Conversations::add(const Record& r, const std::string& file) {
   const Value* iface = r.get(FieldId::interface_id);
   Vantage& v = m.vantage(c, m.intern(iface && !iface->null() ? iface->str() : std::string_view("-")), src, dst, from);
   const Value *pk = r.get(FieldId::packets), *by = r.get(FieldId::bytes), *ac = r.get(FieldId::action);
-  if (pk && !pk->null()) v.packets += pk->u;
-  if (by && !by->null()) v.bytes += by->u;
+  if (pk && !pk->null()) v.packets = sat_add(v.packets, pk->u);
+  if (by && !by->null()) v.bytes = sat_add(v.bytes, by->u);
   if (ac && !ac->null()) (ac->str() == "REJECT" ? v.reject : v.accept) = true;
   if (m.opts.keep_records) v.held.emplace_back(r, m.seq);
   m.track(c);
@@ -414,13 +419,16 @@ void Conversations::Impl::emit_conversation(const Conv& c, const std::function<v
   ++i;
   if (c.last != INT64_MIN) v[i].set_time(c.last);
   ++i;
-  v[i++].set_uint(fp + rp);
-  v[i++].set_uint(fb + rb);
+  const uint64_t packets = sat_add(fp, rp), bytes = sat_add(fb, rb);
+  v[i++].set_uint(packets);
+  v[i++].set_uint(bytes);
   if (c.has_flags) v[i].set_uint(c.flags);
   ++i;
   if (reject || accept) v[i].set_str(reject ? "REJECT" : "ACCEPT");
   ++i;
   for (uint64_t n : {fp, fb, rp, rb, c.records}) v[i++].set_uint(n);
+  stats.saturated_packets += packets == UINT64_MAX;
+  stats.saturated_bytes += bytes == UINT64_MAX;
   v[i++].set_str(out.arena.copy(names));
   v[i++].set_str(out.arena.copy(verdicts));
   v[i++].set_str(kOrientName[c.orient]);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "agg/bytes.hpp"
+#include "agg/cells.hpp"
 #include "flow/agg.hpp"
 #include "flow/filter.hpp"
 #include "flow/format.hpp"
@@ -103,7 +104,16 @@ Distribution distribution(Question& q, std::string unit, std::vector<uint64_t> b
 const std::vector<uint64_t> kSizeBounds{100, 1000, 10'000, 100'000, 1'000'000, 10'000'000};
 const std::vector<uint64_t> kDurationBounds{0, 10, 30, 60, 120, 300, 600};
 
-int64_t floor_to(int64_t t, int64_t w) { return (t / w - (t % w < 0)) * w; }
+/// t rounded down to a multiple of w; the lowest such multiple where that would overflow.
+int64_t floor_to(int64_t t, int64_t w) {
+  int64_t x;
+  return __builtin_mul_overflow(t / w - (t % w < 0), w, &x) ? INT64_MIN / w * w : x;
+}
+
+/// Bins of width w from `from` to t (t >= from), in 64 bits whatever the two are.
+size_t bins_between(int64_t from, int64_t t, int64_t w) {
+  return static_cast<size_t>((static_cast<uint64_t>(t) - static_cast<uint64_t>(from)) / static_cast<uint64_t>(w));
+}
 
 void count_into(const std::vector<uint64_t>& bounds, std::vector<uint64_t>& counts, uint64_t x) {
   size_t i = static_cast<size_t>(std::lower_bound(bounds.begin(), bounds.end(), x) - bounds.begin());
@@ -140,8 +150,7 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
     if (b && !b->null()) {
       count_into(kSizeBounds, size_counts, b->u);
       if (st && en && !st->null() && !en->null())
-        count_into(kDurationBounds, duration_counts,
-                   static_cast<uint64_t>(std::max<int64_t>(0, time_seconds(en->t) - time_seconds(st->t))));
+        count_into(kDurationBounds, duration_counts, duration_seconds(st->t, en->t));
     }
     if (a && !a->null() && a->str() == "REJECT") ++s.rejected;
   };
@@ -219,14 +228,29 @@ Stats compute_stats(RecordStream& in, const StatOptions& o) {
       }
     if (s.bin == 0) s.bin = static_cast<int64_t>(std::min(std::ceil(span / (cols - 1) / 604800), 1e12)) * 604800;
     int64_t first_bin = floor_to(mins.front().start, s.bin);
-    s.timeline.resize(static_cast<size_t>((floor_to(mins.back().start, s.bin) - first_bin) / s.bin + 1));
-    for (size_t i = 0; i < s.timeline.size(); ++i) s.timeline[i].start = first_bin + static_cast<int64_t>(i) * s.bin;
+    s.timeline.resize(bins_between(first_bin, floor_to(mins.back().start, s.bin), s.bin) + 1);
+    for (size_t i = 0; i < s.timeline.size(); ++i)
+      s.timeline[i].start = static_cast<int64_t>(static_cast<uint64_t>(first_bin) + i * static_cast<uint64_t>(s.bin));
+    uint64_t records_saturated = 0, bytes_saturated = 0;
     for (const auto& m : mins) {
-      auto& t = s.timeline[static_cast<size_t>((floor_to(m.start, s.bin) - first_bin) / s.bin)];
-      t.records += m.records;
-      t.bytes += m.bytes;
+      auto& t = s.timeline[bins_between(first_bin, floor_to(m.start, s.bin), s.bin)];
+      t.records = agg::add_saturated(t.records, m.records);
+      t.bytes = agg::add_saturated(t.bytes, m.bytes);
     }
+    for (const auto& t : s.timeline) {
+      records_saturated += t.records == UINT64_MAX;
+      bytes_saturated += t.bytes == UINT64_MAX;
+    }
+    if (records_saturated) s.saturated.emplace_back("records", records_saturated);
+    if (bytes_saturated) s.saturated.emplace_back("bytes", bytes_saturated);
   }
+  // Every sum that saturated, once a column.
+  for (Question* q : all)
+    for (const auto& sat : q->agg.saturated()) {
+      auto it = std::find_if(s.saturated.begin(), s.saturated.end(), [&](auto& x) { return x.first == sat.first; });
+      if (it == s.saturated.end()) s.saturated.push_back(sat);
+      else it->second += sat.second;
+    }
   return s;
 }
 

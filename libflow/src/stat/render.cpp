@@ -64,9 +64,16 @@ std::string bound_text(uint64_t bound, const std::string& unit) {
   return unit == "bytes" ? "<= " + human(bound, "B") : fmt::format("<= {} s", bound);
 }
 
+std::string timeline_end(const Stats& s) {
+  int64_t end;
+  if (__builtin_add_overflow(s.timeline.back().start, s.bin, &end)) end = INT64_MAX;
+  return format_time(end);
+}
+
 std::string span_text(const Stats& s) {
   if (!s.first || !s.last) return "-";
-  int64_t secs = time_seconds(*s.last) - time_seconds(*s.first);
+  const int64_t first = time_seconds(*s.first), last = time_seconds(*s.last);
+  const uint64_t secs = last > first ? static_cast<uint64_t>(last) - static_cast<uint64_t>(first) : 0;
   return fmt::format("{} .. {} ({})", format_time(time_seconds(*s.first)), format_time(time_seconds(*s.last)),
                      secs >= 86400  ? fmt::format("{:.1f} days", static_cast<double>(secs) / 86400)
                      : secs >= 3600 ? fmt::format("{:.1f} hours", static_cast<double>(secs) / 3600)
@@ -165,8 +172,7 @@ std::string render_text(const Stats& s, const RenderOptions& o) {
       max = std::max(max, t.bytes);
     }
     out += fmt::format("  {}  max {}\n", spark(bytes, o.unicode), human(max, "B"));
-    out += fmt::format("  {} .. {}\n", format_time(s.timeline.front().start),
-                       format_time(s.timeline.back().start + s.bin));
+    out += fmt::format("  {} .. {}\n", format_time(s.timeline.front().start), timeline_end(s));
   }
 
   head(fmt::format("Rejected: {} records ({})", s.rejected, percent(s.rejected, s.records)));
@@ -208,7 +214,7 @@ std::string render_markdown(const Stats& s) {
     std::vector<uint64_t> bytes;
     for (const auto& t : s.timeline) bytes.push_back(t.bytes);
     out += fmt::format("```\n{}\n{} .. {}\n```\n", spark(bytes, true), format_time(s.timeline.front().start),
-                       format_time(s.timeline.back().start + s.bin));
+                       timeline_end(s));
   }
   out += fmt::format("\n## Rejected: {} records ({})\n", s.rejected, percent(s.rejected, s.records));
   for (const auto& l : s.rejected_tops) table(l, l.id == "rejected_sources");

@@ -47,7 +47,7 @@ std::string timeline_svg(const Stats& s) {
   svg += fmt::format(
       "<text x=\"0\" y=\"{}\" font-size=\"11\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"11\" "
       "text-anchor=\"end\">{}</text></svg>",
-      h + 15, format_time(s.timeline.front().start), w, h + 15, format_time(s.timeline.back().start + s.bin));
+      h + 15, format_time(s.timeline.front().start), w, h + 15, stat::timeline_end(s));
   return svg;
 }
 

@@ -15,6 +15,8 @@ std::string bar(uint64_t v, uint64_t max, size_t width, bool unicode);
 std::string spark(const std::vector<uint64_t>& values, bool unicode);  ///< one block per value
 std::string bound_text(uint64_t bound, const std::string& unit);       ///< a histogram bucket
 std::string span_text(const Stats& s);
+/// The end of the timeline's last bin, as time text (the latest time there is, past it).
+std::string timeline_end(const Stats& s);
 /// A row's keys for people: protocols by name (tcp 443), as flowfilter takes them; JSON keeps
 /// the numbers.
 std::string row_key(const TopList& l, const StatRow& r);

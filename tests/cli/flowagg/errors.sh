@@ -10,7 +10,7 @@ flowagg -k srcaddr --partial -o "$WORK/s" policy/flows.log && head -c 100 "$WORK
 cd "$WORK" || exit
 flowagg --merge cut; echo "exit $?"
 flowagg -k dstaddr --merge s; echo "exit $?"
-sed '1s/ 2$/ 1/' s > old; flowagg --merge old; echo "exit $?"
+sed '1s/ 3$/ 2/' s > old; flowagg --merge old; echo "exit $?"
 cd - > /dev/null || exit
 flowagg --merge policy/flows.log; echo "exit $?"
 flowgen --seed 2 --duration 1h | flowagg -k srcaddr --unsorted | head -1; echo "exit ${PIPESTATUS[1]}"

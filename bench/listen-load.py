@@ -3,6 +3,7 @@
 
     bench/listen-load.py                      # 50 clients x 100 requests, 16 slow-header clients
     CLIENTS=10 REQUESTS=5 bench/listen-load.py
+    DISK_FULL=1 bench/listen-load.py          # the output's disk fills half way through
 Knobs (environment): BUILD=build CLIENTS=50 REQUESTS=100 RECORDS=100 (per request) SLOW=16
 TIMEOUT=5 (seconds a normal client waits for an answer) GRACE=2 (flowcat --grace)
 HEADER_TIMEOUT=2 (flowcat --header-timeout) OUT=/dev/shm (where the output file goes).
@@ -16,11 +17,14 @@ clients are done, flowcat gets SIGTERM with the slow clients still connected. Ch
 - every record of a request answered 200 is in the output exactly once (and nothing else is);
 - no slow body is answered 200;
 - flowcat exits 0 within GRACE + 1 seconds of the SIGTERM.
+DISK_FULL=1 lets flowcat write only half of it: requests past that are answered 500, everything
+answered 200 must still be there once, and flowcat exits 1.
 """
 import base64
 import http.client
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -40,12 +44,12 @@ TIMEOUT = float(os.environ.get("TIMEOUT", 5))
 GRACE = float(os.environ.get("GRACE", 2))
 HEADER_TIMEOUT = float(os.environ.get("HEADER_TIMEOUT", 2))
 OUT = os.environ.get("OUT", "/dev/shm")
-# TODO(disk-full): once acknowledged records are durable (branch rx-durable), add a phase that
-# puts the output on a small tmpfs (e.g. `mount -t tmpfs -o size=2m`, root only) so that the
-# disk fills mid-run, then checks as below that every record answered 200 survives. The hook:
-# OUT names where the output goes; a DISK_FULL=1 run would mount there first.
-if os.environ.get("DISK_FULL"):
-    sys.exit("listen-load.py: the disk-full phase is not written yet (see the TODO)")
+# DISK_FULL=1: flowcat may write only about half of what the clients send (a file-size limit,
+# RLIMIT_FSIZE with SIGXFSZ ignored, so no root and no tmpfs are needed: a write past it fails
+# with EFBIG as on a full disk). Requests past the limit are answered 500, not failures; every
+# record answered 200 must still be in the output exactly once, and flowcat exits 1.
+DISK_FULL = bool(os.environ.get("DISK_FULL"))
+LINE_BYTES = 80  # about the length of one record's line in the output
 
 flowcat = os.path.join(BUILD, "flowcat")
 if not os.access(flowcat, os.X_OK):
@@ -63,6 +67,7 @@ def body(client, req):
 lock = threading.Lock()
 acked = set()  # accounts of requests answered 200
 failures = []  # (client, request, what)
+refused = [0]  # requests answered 500 once the disk is full (DISK_FULL=1)
 latencies = []
 done = threading.Event()
 
@@ -89,6 +94,8 @@ def normal(port, client):
                 latencies.append(took)
                 if resp.status == 200:
                     acked.add(account)
+                elif resp.status == 500 and DISK_FULL:
+                    refused[0] += 1
                 else:
                     failures.append((client, req, f"status {resp.status}"))
             if resp.getheader("Connection", "").lower() == "close":
@@ -166,9 +173,14 @@ def slow_body(port):
 def main():
     work = tempfile.mkdtemp(dir=OUT, prefix="flow-listen-load.")
     port_file, out = os.path.join(work, "port"), os.path.join(work, "out.log")
+    def full_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # kept across exec: a write gets EFBIG
+        limit = CLIENTS * REQUESTS * RECORDS * LINE_BYTES // 2
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     proc = subprocess.Popen([flowcat, "-q", "--listen", "127.0.0.1:0", "--port-file", port_file, "-o", out,
                              "--grace", str(GRACE), "--header-timeout", str(HEADER_TIMEOUT)],
-                            stderr=open(os.path.join(work, "stderr"), "w"))
+                            stderr=open(os.path.join(work, "stderr"), "w"), preexec_fn=full_disk if DISK_FULL else None)
     try:
         for _ in range(200):
             if os.path.exists(port_file) and open(port_file).read().strip():
@@ -214,7 +226,8 @@ def main():
     pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] if lat else 0
     total = CLIENTS * REQUESTS
     print(f"{total} requests of {RECORDS} records from {CLIENTS} clients beside {SLOW} slow-header clients "
-          f"in {load_time:.2f} s: {len(acked)} answered 200, {len(failures)} failed")
+          f"in {load_time:.2f} s: {len(acked)} answered 200, {refused[0]} answered 500 (disk full), "
+          f"{len(failures)} failed")
     print(f"latency: p50 {pct(0.5) * 1000:.0f} ms, p99 {pct(0.99) * 1000:.0f} ms, max {pct(1.0) * 1000:.0f} ms; "
           f"slow clients cut off {slow_cuts[0]} times")
     print(f"records in the output: {sum(counts.values())}; acknowledged and missing: {missing}; "
@@ -227,7 +240,10 @@ def main():
     checks = [(not failures, "every normal request answered 200 within its timeout"),
               (missing == 0 and twice == 0 and extra == 0, "every acknowledged record exactly once, nothing else"),
               (slow_bodies[0] == 0, "no slow body acknowledged"),
-              (status == 0 and stop_time <= GRACE + 1, "exit 0 within the grace period (+1 s)")]
+              (status == (1 if DISK_FULL else 0) and stop_time <= GRACE + 1,
+               f"exit {1 if DISK_FULL else 0} within the grace period (+1 s)")]
+    if DISK_FULL:
+        checks.append((refused[0] > 0 and acked, "the disk filled mid-run: some requests answered 200, then 500"))
     for good, what in checks:
         print(f"{'ok' if good else 'FAIL'}: {what}")
         ok = ok and good

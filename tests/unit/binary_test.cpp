@@ -1089,3 +1089,31 @@ TEST_CASE("binary: numbers out of the range every reader holds to are errors nam
   if (std::getenv("FLOW_UPDATE_FIXTURES")) std::ofstream(fixture, std::ios::binary) << bytes;
   CHECK(slurp(fixture) == bytes);
 }
+
+TEST_CASE("binary: strings of known fields are held to what the text readers take") {
+  auto s = Schema::from_names({"srcaddr", "vpc-id", "action"});
+  auto block = [&](std::string_view vpc, std::string_view action) {
+    Corpus c;
+    Record& r = c.add(s);
+    r.values[0].set_ip(*parse_ip("10.0.0.1"));
+    r.values[1].set_str(vpc);
+    r.values[2].set_str(action);
+    return encode(c.records);
+  };
+  const std::pair<std::string, std::string> bad[] = {
+      {block("vpc-1", "MAYBE"), "action: 'MAYBE' is not a value of action (expected ACCEPT, REJECT)"},
+      {block("vpc-1", "accept"), "action: 'accept' is not a value of action"},
+      {block(std::string_view("vpc\0x", 5), "ACCEPT"), "vpc-id: 'vpc\\x00x' holds a control character (byte 0x00)"},
+  };
+  for (const auto& [bytes, message] : bad) {
+    for (bool columns : {false, true}) {
+      Decoded d = columns ? decode_columns(bytes) : decode(bytes);
+      CHECK(d.recs.empty());
+      REQUIRE(d.errors.size() == 1);
+      CHECK_THAT(d.errors[0].message(), Catch::Contains(message));
+    }
+  }
+  Decoded good = decode(block("vpc-1", "REJECT"));
+  CHECK(good.recs.size() == 1);
+  CHECK(good.errors.empty());
+}

@@ -7,6 +7,7 @@
 #include <bit>
 
 #include "flow/error.hpp"
+#include "flow/field.hpp"
 
 namespace flow::bin {
 namespace {
@@ -347,6 +348,7 @@ void BlockDecoder::load_group(Cursor& c, Group& g, uint32_t n) {
     // Known fields hold to the range every reader enforces; a column the field table does not
     // know (which no text reader makes a number or time of) keeps whatever it holds.
     col.max = view.full->column(i).id ? value_max(view.full->column(i)) : UINT64_MAX;
+    col.id = view.full->column(i).id;
     col.loaded = false;
     col.chunk = skip_chunk(c);
   }
@@ -443,6 +445,25 @@ void BlockDecoder::load(Group& g, size_t index, size_t n) {
   for (size_t i : chain_) check_reference(g, i, n);
 }
 
+namespace {
+
+/// A known field's strings hold what the text and JSON readers let through: no control
+/// character, and one of the field's values where AWS documents a closed set. Checked once per
+/// dictionary entry, not per record.
+void check_strings(const ColumnData& col) {
+  for (const StrRef& r : col.strs) {
+    std::string_view s(r.data, r.size);
+    for (char ch : s)
+      if (static_cast<unsigned char>(ch) < 0x20)
+        throw BadBlock{fmt::format("{}: '{}' holds a control character (byte 0x{:02x})", field_info(*col.id).name,
+                                   s.substr(0, 40), static_cast<unsigned char>(ch))};
+    if (std::string e = field_value_error(*col.id, s); !e.empty())
+      throw BadBlock{fmt::format("{}: {}", field_info(*col.id).name, e)};
+  }
+}
+
+}  // namespace
+
 void BlockDecoder::load_column(Group& g, size_t index, size_t n) {
   ColumnData& col = g.cols[index];
   Cursor c = open_chunk(col.chunk, col.data);
@@ -487,6 +508,7 @@ void BlockDecoder::load_column(Group& g, size_t index, size_t n) {
         col.strs[i] = StrRef{bytes, static_cast<uint32_t>(scratch_[i])};
         bytes += scratch_[i];
       }
+      if (col.id) check_strings(col);
       col.seq = read_ints(c, m, "string indexes");
       check_indexes(col.seq, d, "string indexes");
       break;

@@ -51,6 +51,7 @@ struct ColumnData {
   bool convert = false;                      ///< the field table knows this name with another type, or a
                                              ///< value is out of range: converted, or checked, record by record
   uint64_t max = UINT64_MAX;                 ///< integers: the largest a reader delivers (value_max)
+  std::optional<FieldId> id;                 ///< strings of a known field: held to what text readers take
   bool loaded = false;                       ///< decoded in this block (else skipped: nothing below is valid)
   ChunkRef chunk;                            ///< the column's chunk
   std::vector<char> data;                    ///< the decompressed chunk: nulls, seq and strs point into it

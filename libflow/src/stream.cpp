@@ -106,6 +106,11 @@ TextContext text_context(const std::string& file, uint64_t end) {
   return {header, lines, bad};
 }
 
+/// An error of InputConfig::on_idle (the output's), carried past the error policy.
+struct IdleFailed {
+  std::exception_ptr error;
+};
+
 /// One input with the error policy applied: malformed records are counted and passed over.
 class PolicyReader {
  public:
@@ -152,6 +157,14 @@ class PolicyReader {
     total_ = in->source().raw_size();
     in_ = in.get();
     reader_ = open_reader(std::move(in), ro);
+    if (cfg_.on_idle)  // once the reader is open: its first read() is in guarded()
+      in_->on_idle([&idle = cfg_.on_idle] {
+        try {
+          idle();
+        } catch (...) {
+          throw IdleFailed{std::current_exception()};
+        }
+      });
   }
 
   /// Reads (`read` returns the records read, 0 at the end) with the error policy applied.
@@ -177,6 +190,8 @@ class PolicyReader {
         if (report_.first.empty()) report_.first = e.message();
         if (cfg_.on_error == ErrorPolicy::Warn && cfg_.read.warn) cfg_.read.warn("skipped: " + e.message());
         if (e.fatal) return 0;
+      } catch (const IdleFailed& f) {
+        std::rethrow_exception(f.error);
       }
     }
   }

@@ -768,3 +768,36 @@ TEST_CASE("io: output into a pipe whose reader has gone is a broken pipe, also w
   fs::remove_all(dir);
   CHECK(broken);
 }
+
+TEST_CASE("io: a read that would wait on a pipe calls on_idle first; a ready pipe or a file never", "[io]") {
+  int p[2];
+  REQUIRE(pipe(p) == 0);
+  InputStream in(flow::fd_source(p[0], "pipe"), "pipe");
+  int idle = 0;
+  in.on_idle([&] {  // the input waits: what the tool wrote goes on now (here: the writer answers)
+    ++idle;
+    REQUIRE(write(p[1], "c", 1) == 1);
+  });
+  REQUIRE(write(p[1], "ab", 2) == 2);
+  CHECK(in.ready());
+  REQUIRE(in.fill());
+  CHECK(idle == 0);
+  in.consume(2);
+  CHECK_FALSE(in.ready());
+  REQUIRE(in.fill());
+  CHECK(idle == 1);
+  CHECK(in.view() == "c");
+  in.consume(1);
+  close(p[1]);
+  CHECK_FALSE(in.fill());  // the end is ready at once: no call
+  CHECK(idle == 1);
+
+  auto path = fs::temp_directory_path() / fmt::format("flow-idle-{}", getpid());
+  std::ofstream(path) << "abc";
+  InputStream file(flow::fd_source(::open(path.c_str(), O_RDONLY), "file"), "file");
+  file.on_idle([&] { ++idle; });
+  CHECK(file.fill());
+  CHECK_FALSE(file.fill());
+  CHECK(idle == 1);
+  fs::remove(path);
+}

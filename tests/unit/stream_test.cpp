@@ -193,3 +193,27 @@ TEST_CASE("streams: a merge in passes through scratch files gives the order of o
                     Catch::Contains(dir + "/none: cannot create a spill file: No such file or directory"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("streams: an error of on_idle (the output's) ends the read, whatever the error policy", "[stream]") {
+  int p[2];
+  REQUIRE(pipe(p) == 0);
+  const std::string line =
+      "2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 1234 6 10 1000 1600000000 1600000060 ACCEPT OK\n";
+  REQUIRE(write(p[1], line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+  InputConfig cfg;
+  cfg.files = {fmt::format("/dev/fd/{}", p[0])};
+  cfg.on_error = ErrorPolicy::Skip;
+  int calls = 0;
+  cfg.on_idle = [&] {
+    ++calls;
+    throw DataError("out: write error: No space left on device");
+  };
+  auto s = sequential_stream(cfg);
+  Record r;
+  REQUIRE(s->next(r));
+  CHECK_THROWS_WITH(s->next(r), Catch::Contains("No space left"));  // not skipped as the input's
+  CHECK(calls == 1);
+  CHECK(s->skipped().errors == 0);
+  close(p[1]);
+  close(p[0]);
+}

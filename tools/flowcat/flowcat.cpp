@@ -192,6 +192,10 @@ void run_cat(const CatOptions& o, Tool& tool) {
         tool, [w = post.get()](const char* sig) { return w->stopped(fmt::format("interrupted by {}", sig)); });
     out = std::make_unique<RecordOutput>(std::move(post), o.common.fields);
   }
+  if (o.post.url.empty())  // a post sends by its own rules (--batch-records)
+    cfg.on_idle = [&] {    // a live input pauses: what was read so far goes on now
+      if (out) out->flush();
+    };
   auto in =
       o.merge ? merged_stream(std::move(cfg), {parse_size(o.memory), o.tmpdir}) : sequential_stream(std::move(cfg));
   if (!out && !o.count) out = std::make_unique<RecordOutput>(output_config(o.common));

@@ -149,8 +149,12 @@ void run_filter(FilterCmdOptions o, Tool& tool) {
   InputConfig cfg = tool.input_config(o.common);
   // Counting needs only the fields the expression reads (the binary reader skips the others).
   if (o.count) cfg.read.fields.emplace(filter->fields());
-  auto in = sequential_stream(std::move(cfg));
   std::unique_ptr<RecordOutput> out, rest;
+  cfg.on_idle = [&] {  // a live input pauses: what matched so far goes on now
+    if (out) out->flush();
+    if (rest) rest->flush();
+  };
+  auto in = sequential_stream(std::move(cfg));
   if (!o.count) out = std::make_unique<RecordOutput>(output_config(o.common));
   if (!o.rest.empty()) {
     CommonOptions r = o.common;

@@ -218,8 +218,13 @@ void run_join(const JoinCmdOptions& o, Tool& tool) {
   InputConfig cfg = tool.input_config(o.common);
   // Stitching reads only its fields (the binary reader then decodes no others).
   if (o.stitch && o.with.empty()) cfg.read.fields.emplace(Conversations::fields_read());
+  RecordOutput* live = nullptr;  // the output, once open
+  cfg.on_idle = [&] {            // a live input pauses: what was joined so far goes on now
+    if (live) live->flush();
+  };
   auto in = sequential_stream(std::move(cfg));
   RecordOutput out(output_config(o.common));
+  live = &out;
   // Lookups last: they enrich conversations as well as records. --join filters by them when
   // there is no --with to filter by.
   Record enriched;

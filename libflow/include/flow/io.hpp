@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,6 +23,12 @@ class ByteSource {
   virtual uint64_t raw_size() const { return 0; }
   /// Passes over up to n bytes; returns how many (fewer only at the end). Reads them by default.
   virtual uint64_t skip(uint64_t n);
+  /// False when a read would wait for data (a pipe, socket or terminal with none ready now).
+  virtual bool ready() const { return true; }
+  /// Has `idle` called, on the reading thread, before each read that would wait: a live
+  /// pipeline's consumer flushes its output then, so what it wrote reaches the next process
+  /// while the input pauses. Regular files and memory never wait, and never call it.
+  virtual void on_idle(std::function<void()> /*idle*/) {}
 };
 
 /// An allocator whose elements are not zeroed when a vector grows: a window's bytes are read
@@ -68,6 +75,11 @@ class InputStream {
   /// Bytes consumed so far from the (decompressed) stream.
   uint64_t offset() const { return offset_; }
   const ByteSource& source() const { return *src_; }
+  /// Bytes can be had without waiting: some are buffered, the stream ended, or the source is
+  /// ready (a binary reader reads ahead only then, not to hold back a block while it waits).
+  bool ready() const { return size() > 0 || eof_ || src_->ready(); }
+  /// See ByteSource::on_idle; set after the compression is undone, it reaches the file below.
+  void on_idle(std::function<void()> idle) { src_->on_idle(std::move(idle)); }
   /// The most bytes this stream may deliver: fill() throws InputTooLarge past it. A small gzip
   /// input can inflate to any size; a server bounds what one request costs with this.
   void set_limit(uint64_t max_bytes) { limit_ = max_bytes; }

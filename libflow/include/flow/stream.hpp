@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -101,6 +102,11 @@ struct InputConfig {
   ErrorPolicy on_error = ErrorPolicy::Fail;
   ProgressSink* progress = nullptr;
   NetTimeouts net;  ///< of http(s) inputs
+  /// Called on the reading thread when the next read would wait for data (a live pipe between
+  /// records): a tool flushes its output there, so that what it wrote is seen at once. Each
+  /// record read is handed over before the next read, so all are written by then. What it
+  /// throws ends the run, whatever the error policy: it is the output's error, not the input's.
+  std::function<void()> on_idle;
 };
 
 /// The inputs one after the other.

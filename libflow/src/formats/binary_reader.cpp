@@ -114,7 +114,7 @@ class BinaryReader : public Reader {
     while (!cur_ || pos_ == cur_->block.records) {
       if (cur_) release(cur_);
       cur_ = nullptr;
-      read_ahead();
+      read_ahead(true);
       if (fifo_.empty()) return false;
       Job* j = fifo_.front();
       {
@@ -123,7 +123,7 @@ class BinaryReader : public Reader {
       }
       fifo_.pop_front();
       if (j->header.kind == kFrameBlock) --pending_blocks_;
-      read_ahead();  // the worker decodes the next block while this one is delivered
+      read_ahead(false);  // the worker decodes the next block while this one is delivered
       if (j->error) {
         std::exception_ptr e = j->error;
         release(j);
@@ -247,9 +247,13 @@ class BinaryReader : public Reader {
   }
 
   /// Reads frames until one block is queued beyond the one being delivered, or the input ends
-  /// (or errors pile up: a long run of damaged blocks is reported a few at a time).
-  void read_ahead() {
-    while (pending_blocks_ == 0 && fifo_.size() < 8 && state_ != State::Done) advance();
+  /// (or errors pile up: a long run of damaged blocks is reported a few at a time). Without
+  /// `may_wait`, or with something queued, only while the input has bytes ready: on a live pipe
+  /// the blocks in hand are delivered, not held back while the next is awaited.
+  void read_ahead(bool may_wait) {
+    while (pending_blocks_ == 0 && fifo_.size() < 8 && state_ != State::Done &&
+           ((may_wait && fifo_.empty()) || in_->ready()))
+      advance();
   }
 
   void push_error(uint64_t records, const std::string& what, bool fatal) {

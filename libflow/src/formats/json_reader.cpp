@@ -115,22 +115,35 @@ class JsonReader : public Reader {
   }
 
   /// Azure writes a blob as one object, {"records": [...]}: its array is streamed element by
-  /// element like a top-level array. The length of that opening at offset i, or 0.
+  /// element like a top-level array. The length of that opening at offset i, or 0. Reads only
+  /// as far as it takes to tell (at most 256 bytes): a short first record of a live input that
+  /// then pauses is not held back.
   size_t records_wrapper_length(size_t i) {
+    for (;;) {
+      const std::string_view v = in_->view().substr(i + 1);
+      if (std::optional<size_t> n = wrapper_opening(v)) return *n;
+      if (v.size() >= 255 || !in_->fill(in_->size() + 1)) return 0;
+    }
+  }
+
+  /// The length of `{"records": [` when its '{' is just before v, 0 when v does not start so,
+  /// nullopt when v ends before that can be told.
+  static std::optional<size_t> wrapper_opening(std::string_view v) {
     static constexpr std::string_view kKey = "\"records\"";
-    in_->fill(i + 256);
-    std::string_view v = in_->view().substr(i + 1);
     size_t k = 0;
-    auto space = [&] {
+    auto more = [&] {  // past white space: is there a byte to look at?
       while (k < v.size() && is_space(v[k])) ++k;
+      return k < v.size();
     };
-    space();
-    if (v.substr(k, kKey.size()) != kKey) return 0;
+    if (!more()) return std::nullopt;
+    const std::string_view key = v.substr(k, kKey.size());
+    if (!kKey.starts_with(key)) return 0;
+    if (key.size() < kKey.size()) return std::nullopt;
     k += kKey.size();
-    space();
-    if (k == v.size() || v[k++] != ':') return 0;
-    space();
-    if (k == v.size() || v[k] != '[') return 0;
+    if (!more()) return std::nullopt;
+    if (v[k++] != ':') return 0;
+    if (!more()) return std::nullopt;
+    if (v[k] != '[') return 0;
     return k + 2;  // through the '['
   }
 

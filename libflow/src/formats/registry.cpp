@@ -90,7 +90,15 @@ std::unique_ptr<InputStream> undo_encoding(std::unique_ptr<InputStream> in, cons
   // "H4sI" is how base64 spells the gzip magic: Kinesis record data (CloudWatch Logs envelopes)
   // as the API and the console show it. Decoded, it is read like any gzip input, within the
   // same limit.
-  in->fill(64);
+  // Up to 64 bytes, or fewer once they tell: a short first record of a live input that then
+  // pauses is not held back.
+  while (in->size() < 64) {
+    const std::string_view v = in->view();
+    const size_t first = v.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && !std::string_view("H4sI").starts_with(v.substr(first, 4))) break;
+    if (first != std::string_view::npos && v.size() >= first + 4) break;
+    if (!in->fill(in->size() + 1)) break;
+  }
   if (opts.format == Format::Auto && sniff(in->view()) == Magic::Base64Gzip) {
     std::string name = in->name();
     const uint64_t limit = in->limit();

@@ -23,6 +23,8 @@ class DecoderSource : public ByteSource {
   }
   uint64_t raw_position() const final { return in_->source().raw_position(); }
   uint64_t raw_size() const final { return in_->source().raw_size(); }
+  bool ready() const final { return done_ || error_ || in_->ready(); }
+  void on_idle(std::function<void()> idle) final { in_->on_idle(std::move(idle)); }
 
  protected:
   explicit DecoderSource(std::unique_ptr<InputStream> in) : in_(std::move(in)) {}

@@ -1,5 +1,6 @@
 // Files and stdin as byte sources, the buffered InputStream, and compression detection.
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@ class FileSource : public ByteSource {
       size_ = static_cast<uint64_t>(st.st_size);
       seekable_ = lseek(fd_, 0, SEEK_CUR) >= 0;
     }
+    may_wait_ = fstat(fd_, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode));
 #ifdef POSIX_FADV_SEQUENTIAL
     posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -45,6 +47,7 @@ class FileSource : public ByteSource {
   size_t read(char* buf, size_t n) override {
     if (ranged_) n = static_cast<size_t>(std::min<uint64_t>(n, size_ - pos_));
     if (n == 0) return 0;
+    if (idle_ && !ready()) idle_();
     for (;;) {
       ssize_t r = ranged_ ? ::pread(fd_, buf, n, static_cast<off_t>(base_ + pos_)) : ::read(fd_, buf, n);
       if (r >= 0) {
@@ -57,6 +60,14 @@ class FileSource : public ByteSource {
   }
   uint64_t raw_position() const override { return pos_; }
   uint64_t raw_size() const override { return size_; }
+  bool ready() const override {
+    if (!may_wait_) return true;
+    pollfd p{fd_, POLLIN, 0};  // also ready at the end or on an error: read() then says which
+    return ::poll(&p, 1, 0) != 0;
+  }
+  void on_idle(std::function<void()> idle) override {
+    if (may_wait_) idle_ = std::move(idle);
+  }
   uint64_t skip(uint64_t n) override {
     if (!seekable_) return ByteSource::skip(n);
     n = std::min(n, (size_ > pos_ ? size_ - pos_ : 0));  // a regular file, or a piece of one
@@ -74,6 +85,8 @@ class FileSource : public ByteSource {
   bool seekable_ = false;  // a regular file: passed over by seeking
   bool ranged_ = false;
   uint64_t base_ = 0;
+  bool may_wait_ = false;  // a pipe, socket or terminal: poll()ed before a read, a file never
+  std::function<void()> idle_;
 };
 
 class MemorySource : public ByteSource {

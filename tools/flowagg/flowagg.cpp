@@ -21,6 +21,8 @@ struct AggCmdOptions {
   CommonOptions common;
   std::vector<std::string> keys, values;
   bool bidir = false;
+  bool spread = false;
+  bool fill = false;
   uint64_t top = 0;
   std::string by;
   bool ascending = false;
@@ -65,6 +67,17 @@ const ToolSpec& agg_spec() {
       "port otherwise: the same rule flowfilter --policy uses): srcaddr is then the client, dstaddr and "
       "dstport the service. Sums still include both ends' observations of the same packets; keep one "
       "interface's view (a -w filter on interface-id or flow-direction) where that matters.\n\n"
+      "A time bin key puts a record whole into the bin of its start, so a capture window of 600 s puts ten "
+      "minutes of traffic into one minute (its per-minute rate comes out ten times too high there and zero "
+      "in the nine minutes after). --spread shares each record's sums (packets, bytes, any sum(F)) out over "
+      "the bins of the TIME/BIN key that its [start, end) covers, in proportion to its time in each, in whole "
+      "numbers that add up to the record's value exactly (each within 1 of its exact share); a record without "
+      "an end, or whose end is not after its start, goes whole to its bin. A record still counts once (records) "
+      "in each bin it touches, the flows active in that bin, so records summed over the bins may exceed the "
+      "records read; the other values (min, max, mean, percentiles, distinct, first, last) see the record's "
+      "values as they are. --fill adds the bins no record touched, from the first bin seen to the last, for "
+      "every combination of the other keys seen (each series over the same range): their records and sums are "
+      "0 (with --fill a sum of nothing is 0 rather than null) and their other values null.\n\n"
       "Groups come out sorted by key; --by VALUE sorts by a value (largest first; --asc for smallest) and "
       "--top N keeps the first N (by bytes unless --by says otherwise); --unsorted leaves them in the order "
       "they came (with one thread: of first appearance), the fastest. --having EXPR keeps the groups "
@@ -93,6 +106,9 @@ const ToolSpec& agg_spec() {
            "Sources whose rejected traffic touched more than 20 ports (scans)."},
           {"flowagg -k start/1h -a count,bytes,p99(bytes) day.flows",
            "Hourly records, bytes and the 99th percentile of window size."},
+          {"flowfilter 'addr == 10.0.1.5 and addr == 10.0.2.9' f.log | flowagg -k start/1m -a bytes --spread --fill",
+           "Bandwidth between two hosts per minute: each record's bytes spread over the minutes it covers, quiet "
+           "minutes as 0."},
           {"flowagg -k srcaddr,dstaddr,dstport --bidir flows.log",
            "Conversations: both directions in one group, client first."},
           {"flowagg -k srcaddr/24 -a count,distinct(dstaddr) --by distinct-dstaddr flows.log",
@@ -122,6 +138,11 @@ void define_agg_options(CLI::App& app, AggCmdOptions& o) {
       ->type_name("VALUES")
       ->group("Grouping");
   app.add_flag("--bidir", o.bidir, "Both directions of a conversation in one group, client side first")
+      ->group("Grouping");
+  app.add_flag("--spread", o.spread,
+               "Share a record's sums out over the TIME/BIN bins its [start, end) covers, in proportion")
+      ->group("Grouping");
+  app.add_flag("--fill", o.fill, "Empty TIME/BIN bins as groups of zeros, from the first bin seen to the last")
       ->group("Grouping");
   app.add_option("-w,--where", o.where, "Group only the records matching EXPR (flow-filter(7))")
       ->type_name("EXPR")
@@ -183,12 +204,15 @@ void run_agg(AggCmdOptions o, Tool& tool) {
   if (o.merge && o.common.inputs.empty()) o.common.inputs.push_back("-");
   // --merge without -k/-a: the first file says what it holds (read once: it may be a pipe).
   std::optional<Aggregator::PartialInput> first;
-  if (o.merge && o.keys.empty() && o.values.empty() && !o.bidir)
+  if (o.merge && o.keys.empty() && o.values.empty() && !o.bidir && !o.spread)
     first = Aggregator::open_partial(o.common.inputs.front());
   AggSpec spec = first ? first->spec : AggSpec::parse(o.keys, o.values, o.bidir);
+  if (!first) spec.spread = o.spread;
+  if (o.fill) time_bin_key(spec, "--fill");
   AggOrder order = make_order(o, spec);
   if (o.partial && (!o.having.empty() || o.top || !o.by.empty() || o.unsorted))
     throw UsageError("--partial writes states; --having, --top, --by and --unsorted apply when they are merged");
+  if (o.partial && o.fill) throw UsageError("--partial writes states; --fill applies when they are merged");
   if (o.merge && !o.where.empty()) throw UsageError("-w selects records; --merge reads states, which have none");
 
   FilterSettings fs;
@@ -226,6 +250,7 @@ void run_agg(AggCmdOptions o, Tool& tool) {
     out->commit();
     return;
   }
+  if (o.fill) agg.fill();
   RecordOutput out(output_config(o.common));
   std::function<bool(const Record&)> keep;
   if (having) keep = [&](const Record& r) { return having->match(r); };

@@ -16,6 +16,8 @@ flowagg -k start/1m -a 'count,packets,bytes,max(bytes)' --spread -O table f.log
 echo '# spread and filled: minutes 11 to 14 as zeros, max null; the totals are the records'"'"' own'
 flowagg -k start/1m -a 'count,packets,bytes,max(bytes)' --spread --fill -O table f.log
 flowagg -k start/1d -a packets,bytes --spread -O table f.log
+echo '# the example of --help: bandwidth between two hosts per minute'
+flowfilter 'addr == 10.0.1.5 and addr == 10.0.2.9' f.log | flowagg -k start/1m -a bytes --spread --fill -O csv
 echo '# filled per source, each over the same range'
 flowagg -k srcaddr,start/5m -a bytes --spread --fill -O table f.log
 flowagg -k start/5m,srcaddr -a bytes --fill --having 'bytes == 0' -O table f.log

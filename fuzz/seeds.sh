@@ -49,6 +49,7 @@ if [[ -n $flowagg ]]; then
     -a 'count,bytes,min(packets),max(packets),mean(bytes),p50(bytes),p99(duration),first,last' --partial "$flows")
   seed partial sets.part < <("$flowagg" -k srcaddr,dstaddr,dstport --bidir \
     -a 'count,distinct(srcport),approx-distinct(dstaddr),distinct(action)' --partial "$flows")
+  seed partial spread.part < <("$flowagg" -k interface-id,start/1m -a count,bytes --spread --partial "$flows")
   seed partial strings.part < <("$flowagg" -k action,interface-id -a 'count,approx-distinct(srcport)' --partial "$flows" "$flows")
 fi
 

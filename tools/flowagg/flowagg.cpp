@@ -11,8 +11,10 @@
 #include <fmt/format.h>
 
 #include "flow/agg.hpp"
+#include "flow/agg_window.hpp"
 #include "flow/error.hpp"
 #include "flow/filter.hpp"
+#include "flow/time.hpp"
 #include "flow/units.hpp"
 
 namespace flow {
@@ -21,6 +23,9 @@ struct AggCmdOptions {
   CommonOptions common;
   std::vector<std::string> keys, values;
   bool bidir = false;
+  bool spread = false;
+  bool fill = false;
+  std::string window, lateness = "10m";
   uint64_t top = 0;
   std::string by;
   bool ascending = false;
@@ -65,6 +70,25 @@ const ToolSpec& agg_spec() {
       "port otherwise: the same rule flowfilter --policy uses): srcaddr is then the client, dstaddr and "
       "dstport the service. Sums still include both ends' observations of the same packets; keep one "
       "interface's view (a -w filter on interface-id or flow-direction) where that matters.\n\n"
+      "A time bin key puts a record whole into the bin of its start, so a capture window of 600 s puts ten "
+      "minutes of traffic into one minute (its per-minute rate comes out ten times too high there and zero "
+      "in the nine minutes after). --spread shares each record's sums (packets, bytes, any sum(F)) out over "
+      "the bins of the TIME/BIN key that its [start, end) covers, in proportion to its time in each, in whole "
+      "numbers that add up to the record's value exactly (each within 1 of its exact share); a record without "
+      "an end, or whose end is not after its start, goes whole to its bin. A record still counts once (records) "
+      "in each bin it touches, the flows active in that bin, so records summed over the bins may exceed the "
+      "records read; the other values (min, max, mean, percentiles, distinct, first, last) see the record's "
+      "values as they are. --fill adds the bins no record touched, from the first bin seen to the last, for "
+      "every combination of the other keys seen (each series over the same range): their records and sums are "
+      "0 (with --fill a sum of nothing is 0 rather than null) and their other values null.\n\n"
+      "A live stream: --window DUR groups the records by windows of DUR of their start (aligned to UTC; a first "
+      "column, window, holds each window's start) and writes each window's groups, flushed at once, when the "
+      "input's time (the latest end seen) has passed the window's end by --lateness, 10m by default: the longest "
+      "AWS capture window is 10 minutes, so by then every record of traffic that began within the window has "
+      "ended, and in an input that comes in order of end, been read. A record whose window was already written "
+      "is left out: flowagg says how many in a warning, as it does for records without a start, and exits 1. "
+      "--top, --by and --having apply to each window; --window reads with one thread and takes no --partial, "
+      "--merge, --fill or --spread.\n\n"
       "Groups come out sorted by key; --by VALUE sorts by a value (largest first; --asc for smallest) and "
       "--top N keeps the first N (by bytes unless --by says otherwise); --unsorted leaves them in the order "
       "they came (with one thread: of first appearance), the fastest. --having EXPR keeps the groups "
@@ -93,6 +117,12 @@ const ToolSpec& agg_spec() {
            "Sources whose rejected traffic touched more than 20 ports (scans)."},
           {"flowagg -k start/1h -a count,bytes,p99(bytes) day.flows",
            "Hourly records, bytes and the 99th percentile of window size."},
+          {"flowfilter 'addr == 10.0.1.5 and addr == 10.0.2.9' f.log | flowagg -k start/1m -a bytes --spread --fill",
+           "Bandwidth between two hosts per minute: each record's bytes spread over the minutes it covers, quiet "
+           "minutes as 0."},
+          {"flowcat --listen :8080 | flowagg --window 1m -k srcaddr -a count,ports=distinct(dstport) --having 'ports > "
+           "20' | flowfilter true",
+           "Scanners of each minute of a live stream, written as each minute closes (10 minutes later)."},
           {"flowagg -k srcaddr,dstaddr,dstport --bidir flows.log",
            "Conversations: both directions in one group, client first."},
           {"flowagg -k srcaddr/24 -a count,distinct(dstaddr) --by distinct-dstaddr flows.log",
@@ -101,8 +131,9 @@ const ToolSpec& agg_spec() {
           {"flowagg --merge *.part --top 20", "The day's answer from the hours' states."},
       },
       {{"EXIT STATUS",
-        "0 success; 1 a data or I/O error (a malformed record, a damaged partial file, a full disk), or a count "
-        "or sum past 2^64 - 1 (the groups are written, that value saturated); 2 a usage error. A closed pipe "
+        "0 success; 1 a data or I/O error (a malformed record, a damaged partial file, a full disk), a count "
+        "or sum past 2^64 - 1 (the groups are written, that value saturated), or with --window records left out "
+        "(late, or without a start); 2 a usage error. A closed pipe "
         "downstream (e.g. | head) ends flowagg quietly with 0."},
        {"SEE ALSO", "flowfilter(1), flowcat(1), flow-filter(7), flow-formats(5)"}},
   };
@@ -123,6 +154,11 @@ void define_agg_options(CLI::App& app, AggCmdOptions& o) {
       ->group("Grouping");
   app.add_flag("--bidir", o.bidir, "Both directions of a conversation in one group, client side first")
       ->group("Grouping");
+  app.add_flag("--spread", o.spread,
+               "Share a record's sums out over the TIME/BIN bins its [start, end) covers, in proportion")
+      ->group("Grouping");
+  app.add_flag("--fill", o.fill, "Empty TIME/BIN bins as groups of zeros, from the first bin seen to the last")
+      ->group("Grouping");
   app.add_option("-w,--where", o.where, "Group only the records matching EXPR (flow-filter(7))")
       ->type_name("EXPR")
       ->group("Grouping");
@@ -134,6 +170,17 @@ void define_agg_options(CLI::App& app, AggCmdOptions& o) {
   app.add_flag("--asc", o.ascending, "With --by or --top: smallest first")->group("Selection");
   app.add_flag("--unsorted", o.unsorted, "Groups in the order they first appeared (fastest)")->group("Selection");
   add_spill_options(app, o.memory, o.tmpdir, "Group state kept in memory before spilling to disk");
+  auto* window = app.add_option("--window", o.window,
+                                "A live stream: group by windows of DUR of the records' start, each written once it "
+                                "closed")
+                     ->type_name("DUR")
+                     ->group("Streaming");
+  app.add_option("--lateness", o.lateness,
+                 "With --window: how far the input's time (the latest end) passes a window's end before it is written")
+      ->type_name("DUR")
+      ->capture_default_str()
+      ->needs(window)
+      ->group("Streaming");
   app.add_option("--threads", o.threads, "Read and group with N threads (default: one per core, at most 8)")
       ->type_name("N")
       ->check(CLI::Range(1, 256))
@@ -174,6 +221,42 @@ AggOrder make_order(const AggCmdOptions& o, const AggSpec& spec) {
 
 }  // namespace
 
+/// --window: the groups of each window of the live input, written (and flushed) as it closes.
+void run_windows(const AggCmdOptions& o, const AggSpec& spec, const AggOrder& order,
+                 std::function<bool(const Record&)> keep, Tool& tool) {
+  if (o.partial || o.merge || o.fill || o.spread)
+    throw UsageError("--window writes each window's groups as it closes: no --partial, --merge, --fill or --spread");
+  std::unique_ptr<RecordOutput> out;
+  WindowAggregator::Options wo;
+  wo.width = parse_duration(o.window, "--window");
+  wo.lateness = o.lateness == "0" ? 0 : parse_duration(o.lateness, "--lateness");
+  wo.order = order;
+  wo.keep = std::move(keep);
+  wo.emit = [&](const Record& r) { out->write(r); };
+  wo.window_done = [&] { out->flush(); };  // a window's groups reach the next process at once
+  AggLimits limits{parse_size(o.memory), o.tmpdir, 1};
+  WindowAggregator win(spec, limits, std::move(wo));
+  out = std::make_unique<RecordOutput>(output_config(o.common));
+  InputConfig cfg = tool.input_config(o.common);
+  cfg.on_idle = [&] { out->flush(); };
+  AggRead how;
+  how.where = o.where;
+  how.now = std::time(nullptr);
+  tool.report_skips(win.read(std::move(cfg), how));
+  out->close();
+  tool.report_saturated(win.saturated());
+  // Never silent: records that came after their window was written are not in any output.
+  if (win.late())
+    tool.tell(
+        fmt::format("warning: {} record{} came after {} window was written (the first at {}): left out; a longer "
+                    "--lateness waits for them",
+                    win.late(), win.late() == 1 ? "" : "s", win.late() == 1 ? "its" : "their", win.first_late()));
+  if (win.timeless())
+    tool.tell(fmt::format("warning: {} record{} without a start time: in no window, left out", win.timeless(),
+                          win.timeless() == 1 ? "" : "s"));
+  if (win.late() || win.timeless()) tool.status = 1;
+}
+
 void run_agg(AggCmdOptions o, Tool& tool) {
   // Memory that the group tables free as they grow (slot arrays, passed rows) is kept for the
   // next to take, not handed back to the system and faulted in afresh: 8 M groups took 14% fewer
@@ -183,12 +266,15 @@ void run_agg(AggCmdOptions o, Tool& tool) {
   if (o.merge && o.common.inputs.empty()) o.common.inputs.push_back("-");
   // --merge without -k/-a: the first file says what it holds (read once: it may be a pipe).
   std::optional<Aggregator::PartialInput> first;
-  if (o.merge && o.keys.empty() && o.values.empty() && !o.bidir)
+  if (o.merge && o.keys.empty() && o.values.empty() && !o.bidir && !o.spread)
     first = Aggregator::open_partial(o.common.inputs.front());
   AggSpec spec = first ? first->spec : AggSpec::parse(o.keys, o.values, o.bidir);
+  if (!first) spec.spread = o.spread;
+  if (o.fill) time_bin_key(spec, "--fill");
   AggOrder order = make_order(o, spec);
   if (o.partial && (!o.having.empty() || o.top || !o.by.empty() || o.unsorted))
     throw UsageError("--partial writes states; --having, --top, --by and --unsorted apply when they are merged");
+  if (o.partial && o.fill) throw UsageError("--partial writes states; --fill applies when they are merged");
   if (o.merge && !o.where.empty()) throw UsageError("-w selects records; --merge reads states, which have none");
 
   FilterSettings fs;
@@ -201,6 +287,11 @@ void run_agg(AggCmdOptions o, Tool& tool) {
     having.emplace(Filter::compile(o.having, fs));
   }
 
+  if (!o.window.empty()) {
+    std::function<bool(const Record&)> keep;
+    if (having) keep = [&](const Record& r) { return having->match(r); };
+    return run_windows(o, spec, order, std::move(keep), tool);
+  }
   const unsigned threads = read_threads(o.threads);
   // Partitions by key hash, so that the shares of the threads combine one partition per thread.
   AggLimits limits{parse_size(o.memory), o.tmpdir, threads > 1 ? 4 * threads : 1};
@@ -226,6 +317,7 @@ void run_agg(AggCmdOptions o, Tool& tool) {
     out->commit();
     return;
   }
+  if (o.fill) agg.fill();
   RecordOutput out(output_config(o.common));
   std::function<bool(const Record&)> keep;
   if (having) keep = [&](const Record& r) { return having->match(r); };

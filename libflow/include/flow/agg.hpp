@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct AggSpec {
   std::vector<KeySpec> keys;
   std::vector<ValueSpec> values;
   bool bidir = false;  ///< both directions of a conversation in one group, client side first
+  /// Sums shared out over the bins of the TIME/BIN key that a record's [start, end) covers, in
+  /// proportion (whole numbers that add up exactly); the record counts in each bin it touches.
+  bool spread = false;
 
   /// Parses -k and -a lists (each item may itself be a comma-separated list). No values means
   /// the defaults: records, packets, bytes. Throws UsageError.
@@ -57,6 +61,10 @@ struct AggSpec {
   /// Index of the value column named `name`, or -1.
   int value_index(std::string_view name) const;
 };
+
+/// The index of the one TIME/BIN key, which --spread spreads over and --fill fills; throws
+/// UsageError naming `option` when there is none or more than one.
+size_t time_bin_key(const AggSpec& spec, std::string_view option);
 
 struct AggLimits {
   uint64_t memory = uint64_t{1} << 30;  ///< bytes of group state before spilling to disk
@@ -132,6 +140,12 @@ class Aggregator {
   /// filter; may be empty), then those kept, in `order` and up to order.top, to `emit`.
   void finish(const AggOrder& order, const std::function<bool(const Record&)>& keep,
               const std::function<void(const Record&)>& emit);
+  /// --fill, once the input is read: an empty group for every bin of the TIME/BIN key from the
+  /// first bin seen to the last, for every combination of the other keys seen (each series over
+  /// the same range), so that finish() gives a series without gaps; it then gives every sum of
+  /// nothing as 0 (a count is 0 anyway; other values stay null). Throws UsageError without one
+  /// TIME/BIN key, DataError past a million bins.
+  void fill();
   /// Ends the input and writes the groups' states (for --merge later) to `out`.
   void write_partial(Output& out);
   /// The spec a partial file was made with (its -k, -a and --bidir).

@@ -53,7 +53,7 @@ namespace {
 /// Reads the header of a partial file: the -k/-a/--bidir it was made with.
 AggSpec read_header(InputStream& in) {
   std::vector<std::string> keys, values;
-  bool bidir = false;
+  bool bidir = false, spread = false;
   auto line = [&in]() -> std::string {
     for (;;) {
       auto v = in.view();
@@ -77,10 +77,14 @@ AggSpec read_header(InputStream& in) {
     if (l.starts_with("k ")) keys.push_back(l.substr(2));
     else if (l.starts_with("v ")) values.push_back(l.substr(2));
     else if (l == "b") bidir = true;
+    else if (l == "s") spread = true;
     else throw DataError(in.name() + ": not a flowagg --partial file (bad header)");
   }
   try {
-    return AggSpec::parse(keys, values, bidir);
+    AggSpec spec = AggSpec::parse(keys, values, bidir);
+    spec.spread = spread;
+    if (spread) time_bin_key(spec, "--spread");  // one TIME/BIN key
+    return spec;
   } catch (const UsageError& e) {
     throw DataError(fmt::format("{}: bad header: {}", in.name(), e.what()));
   }
@@ -236,6 +240,7 @@ void Aggregator::write_partial(Output& out) {
   for (const auto& k : spec_->keys) header += "k " + k.text + "\n";
   for (const auto& v : spec_->values) header += "v " + v.text + "\n";
   if (spec_->bidir) header += "b\n";
+  if (spec_->spread) header += "s\n";
   header += ".\n";
   out.write(header);
   FrameWriter w(&out);
@@ -287,6 +292,9 @@ void Aggregator::finish(const AggOrder& order, const std::function<bool(const Re
   }
   // Returns false once --top groups are out (key or first-seen order).
   auto take = [&]() {
+    if (m.zero_sums)
+      for (size_t v = 0; v < nv; ++v)
+        if (spec_->values[v].kind == AggKind::Sum && rec.values[nk + v].null()) rec.values[nk + v].set_uint(0);
     if (keep && !keep(rec)) return true;
     if (sorter) {
       sorter->add(rec);

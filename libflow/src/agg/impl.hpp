@@ -81,6 +81,7 @@
 
 #include "agg/lanes.hpp"
 #include "agg/runs.hpp"
+#include "agg/spread.hpp"
 #include "agg/table.hpp"
 #include "flow/agg.hpp"
 #include "flow/error.hpp"
@@ -151,6 +152,7 @@ struct Aggregator::Impl {
   SchemaPtr out_schema;
   uint64_t records = 0, spills = 0;
   std::vector<uint64_t> saturated;  // by value: groups finish() gave out with a saturated count or sum
+  bool zero_sums = false;           // fill(): a sum of nothing comes out as 0, not null
 
   // ---- the groups: tables by partition ----
 
@@ -169,6 +171,7 @@ struct Aggregator::Impl {
     for (unsigned i = 0; i < p; ++i) tables.emplace_back(s);
     shift = p == 1 ? 64 : 64 - static_cast<unsigned>(std::countr_zero(p));
     keybuf.assign(tables[0].key_width() + 1, 0);
+    if (spec.spread) spread_k = time_bin_key(spec, "--spread");
     layout_rows();
   }
   /// The table of the partition that holds keys of this hash.
@@ -231,6 +234,8 @@ struct Aggregator::Impl {
 
   /// The layout of a row and of a logged row (offsets, modes, sizes); the stage buffer.
   void layout_rows();
+  /// The whole key of a record (kb: key_width() bytes).
+  void put_keys(const Record& r, uint8_t* kb);
   void add(const Record& r, const std::string& file);
   void add(const ColumnBatch& c, const uint8_t* keep, const std::string& file);
   /// Value v of a row into its cell (at `slot` of `cells` in `table`; mode: how, from the
@@ -262,6 +267,15 @@ struct Aggregator::Impl {
   /// (Mail: hashed, and all this lane's), or logged rows being settled (Log: hashed; no spill).
   enum class From { Staged, Mail, Log };
   void group_rows(uint8_t* rows, size_t n, From from);
+
+  // ---- --spread: a record staged as a row per time bin it covers (spread.cpp) ----
+
+  size_t spread_k = ~size_t{0};  // the key spread over (time_bin_key()); none without --spread
+  std::vector<SpreadBin> spread_buf;
+  std::vector<uint8_t> spread_row;  // the row add() staged: the pattern of each bin's
+  /// Stages the row add() built (at `staged`) once per bin of the record's [start, end), its sums
+  /// shared out; whole when the record has no such span.
+  void stage_spread(const Record& r, const std::string& file);
 
   // ---- lanes: threads reading one input pass each other rows by partition (lanes.hpp) ----
 

@@ -37,6 +37,7 @@ std::vector<std::string> Aggregator::fields_read() const {
     } else {
       f.push_back(v.field.name);
     }
+  if (spec.spread) f.insert(f.end(), {"start", "end"});
   if (spec.bidir)
     f.insert(f.end(),
              {"srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr", "protocol", "srcport", "dstport", "tcp-flags"});

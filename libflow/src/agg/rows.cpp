@@ -192,22 +192,26 @@ void Aggregator::Impl::rebind(const SchemaPtr& s, const std::string& file) {
     // Values read as they are (not numbers in text, not a duration worked out from two fields).
     coded_ok &= val_fast[v] != Fast::No || (val_slot[v] >= 0 && !val_text[v]);
   }
+  coded_ok &= spread_k >= spec.keys.size();  // a spread record is a row per bin
   stage_limit = strings ? 1 : kStage;
   loggable = val_mode == log_modes;
 }
 
-void Aggregator::Impl::add(const Record& r, const std::string& file) {
-  if (r.schema != bound) rebind(r.schema, file);
+void Aggregator::Impl::put_keys(const Record& r, uint8_t* kb) {
   bool reply = false;
   if (spec.bidir) connection_of(r, nullptr, &reply);
-  const size_t w = key_width(), nv = spec.values.size();
-  uint8_t* row = stage_buf.data() + staged * row_bytes;
-  uint8_t* kb = row + 8;
-  std::memset(kb, 0, w);
+  std::memset(kb, 0, key_width());
   for (size_t k = 0; k < spec.keys.size(); ++k) {
     int slot = reply && key_partner[k] >= 0 ? key_partner[k] : key_slot[k];
     put_key(k, slot >= 0 ? r.values[static_cast<size_t>(slot)] : kNull, key_type[k], kb + key_offset(k));
   }
+}
+
+void Aggregator::Impl::add(const Record& r, const std::string& file) {
+  if (r.schema != bound) rebind(r.schema, file);
+  const size_t nv = spec.values.size();
+  uint8_t* row = stage_buf.data() + staged * row_bytes;
+  put_keys(r, row + 8);
   std::memcpy(row + row_modes_at, val_mode.data(), nv);
   Value* vals = reinterpret_cast<Value*>(row + row_vals_at);
   for (size_t v = 0; v < nv; ++v) {
@@ -219,6 +223,7 @@ void Aggregator::Impl::add(const Record& r, const std::string& file) {
     else vals[v] = kNull;
   }
   ++records;
+  if (spread_k < spec.keys.size()) return stage_spread(r, file);
   if (++staged == stage_limit) drain();
 }
 

@@ -214,6 +214,7 @@ AggSpec AggSpec::parse(const std::vector<std::string>& keys, const std::vector<s
 
 std::string AggSpec::canonical() const {
   std::string out = bidir ? "bidir" : "";
+  if (spread) out += " spread";
   for (const auto& k : keys)
     out += fmt::format(" key {}:{}/{}/{}/{}", k.column.name, type_name(k.column.type), k.v4_bits, k.v6_bits, k.bin);
   for (const auto& v : values)
@@ -226,7 +227,8 @@ std::string AggSpec::describe() const {
   std::string k, v;
   for (const auto& x : keys) k += (k.empty() ? "" : ",") + x.text;
   for (const auto& x : values) v += (v.empty() ? "" : ",") + x.text;
-  return fmt::format("{}-a {}{}", k.empty() ? "" : "-k " + k + " ", v, bidir ? " --bidir" : "");
+  return fmt::format("{}-a {}{}{}", k.empty() ? "" : "-k " + k + " ", v, bidir ? " --bidir" : "",
+                     spread ? " --spread" : "");
 }
 
 SchemaPtr AggSpec::output_schema() const {

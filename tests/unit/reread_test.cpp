@@ -100,6 +100,9 @@ TEST_CASE("json: unknown keys typed from JSON; flat objects of any keys read bac
   CHECK(typed_rows("{\"records\":3}\n{\"records\":4}\n") == V{"records:uint=3", "records:uint=4"});
   CHECK(typed_rows("{\"srcaddr\":\"10.0.0.1\",\"records\":2,\"peer\":\"10.0.0.9\",\"r\":-1,\"f\":0.5}\n") ==
         V{"srcaddr:ip=10.0.0.1 records:uint=2 peer:ip=10.0.0.9 r:string=-1 f:string=0.5"});
+  // An address not as it prints would come back changed: a string.
+  CHECK(typed_rows("{\"peer\":\"::FFFF:1.2.3.4\"}\n{\"peer\":\"10.0.0.1\"}\n") ==
+        V{"peer:string=::FFFF:1.2.3.4", "peer:string=10.0.0.1"});
   // null first, then a number: typed by the number; then a string: widened, values kept.
   CHECK(typed_rows("{\"n\":null}\n{\"n\":5}\n{\"n\":\"x\"}\n{\"n\":6}\n") ==
         V{"n:string=-", "n:uint=5", "n:string=x", "n:string=6"});

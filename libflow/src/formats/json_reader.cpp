@@ -13,6 +13,7 @@
 #include "flow/error.hpp"
 #include "flow/format.hpp"
 #include "formats/json_unpack.hpp"
+#include "formats/sampled.hpp"
 
 namespace flow {
 namespace {
@@ -543,8 +544,10 @@ class JsonReader : public Reader {
       Digits d = leading_digits(tok);
       return d.count == tok.size() && !d.overflow && (tok[0] != '0' || d.count == 1) ? Type::UInt : Type::String;
     }
+    // An address only as it prints ("::FFFF:1.2.3.4" would come back changed), as in text.
+    Value ip;
     if (t == od::json_type::string && tok.size() >= 2 && tok.find('\\') == std::string_view::npos &&
-        parse_ip(tok.substr(1, tok.size() - 2)))
+        parse_sampled(Type::Ip, tok.substr(1, tok.size() - 2), ip))
       return Type::Ip;
     if (t == od::json_type::object || t == od::json_type::array) scalars_only_ = false;
     return Type::String;

@@ -25,6 +25,9 @@ mapfile -t logs < <(find "$data/samples" "$data/golden-v1.log" "$data/policy/flo
 for f in "${logs[@]}"; do seed aws_text "$(basename "$f")" < "$f"; done
 # JSON: the JSON samples (single records, CloudWatch envelopes).
 while IFS= read -r f; do seed json "$(basename "$f")" < "$f"; done < <(find "$data/samples" -type f -name '*.json' | sort)
+# CSV: Athena's query results (every value quoted, underscore names), quoting, a widened column.
+seed csv athena.csv < <(printf '"version","account_id","interface_id","srcaddr","dstaddr","srcport","dstport","protocol","packets","bytes","start","end","action","log_status","_col14"\r\n"2","123456789012","eni-1235b8ca123456789","172.31.16.139","172.31.16.21","20641","22","6","20","4249","1418530010","1418530070","ACCEPT","OK","a ""b"", c"\r\n"2","123456789012","eni-1235b8ca123456789","172.31.9.69","172.31.9.12","49761","3389","6","20","4249","1418530010","1418530070","REJECT","OK",\r\n')
+seed csv columns.csv < <(printf 'srcaddr,records,conns,peer\n10.0.0.1,3,2,10.0.0.9\n10.0.0.2,4,007,"x\ny"\n')
 # Conversations and stream joins: the flowjoin test data, each with a mode byte in front.
 for f in "$data"/join/*.log "$data/policy/flows.log"; do
   for m in '\x05' '\x45' '\xc6'; do { printf "$m"; cat "$f"; } | seed join "$(basename "$f")"; done
@@ -36,6 +39,7 @@ if [[ -n $flowcat ]]; then
     name=$(basename "$f" .log)
     "$flowcat" --on-error=skip -O json "$f" 2>/dev/null | seed json "$name.jsonl" || true
     "$flowcat" --on-error=skip -O bin "$f" 2>/dev/null | seed binary "$name.flows" || true
+    "$flowcat" --on-error=skip -O csv "$f" 2>/dev/null | seed csv "$name.csv" || true
   done
 fi
 find "$out/json" "$out/binary" -type f -empty -delete

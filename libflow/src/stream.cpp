@@ -15,6 +15,7 @@
 
 #include "flow/error.hpp"
 #include "flow/net.hpp"
+#include "formats/aws_line.hpp"
 #include "formats/binary_writer.hpp"
 #include "io/sniff.hpp"
 
@@ -65,13 +66,13 @@ TextContext text_context(const std::string& file, uint64_t end) {
       done += static_cast<size_t>(r);
     }
   };
-  auto check = [&](uint64_t line_start) {  // a line that may be a header: read it whole
+  auto check = [&](uint64_t line_start, bool first) {  // a line that may be a header: read it whole
     if (header || bad || line_end - line_start > (1 << 16)) return;
     std::string line(line_end - line_start, '\0');
     read_at(line_start, line.data(), line.size());
     if (!line.empty() && line.back() == '\r') line.pop_back();
     try {
-      header = aws_header_schema(line);
+      header = first ? aws_first_header_schema(line) : aws_header_schema(line);
     } catch (const DataError&) {
       bad = true;  // the reader of the piece before says so, and stops there
     }
@@ -89,7 +90,7 @@ TextContext text_context(const std::string& file, uint64_t end) {
       if (start < line_end && !header && !bad) {
         char c = start - lo < n ? buf[start - lo] : 0;
         if (start - lo >= n) read_at(start, &c, 1);
-        if ((c >= 'a' && c <= 'z') || c == '$') check(start);
+        if ((c >= 'a' && c <= 'z') || c == '$') check(start, false);
       }
       line_end = lo + i;
     }
@@ -100,7 +101,7 @@ TextContext text_context(const std::string& file, uint64_t end) {
     read_at(0, head, std::min<uint64_t>(line_end, 4));
     const uint64_t first = std::string_view(head, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     const char c = head[first];
-    if ((c >= 'a' && c <= 'z') || c == '$') check(first);
+    if ((c >= 'a' && c <= 'z') || c == '$') check(first, true);
   }
   close(fd);
   return {header, lines, bad};

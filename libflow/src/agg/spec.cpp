@@ -187,8 +187,16 @@ ValueSpec parse_value(const std::string& text) {
     v.column = Column{name, keeps_type ? t : Type::UInt, std::nullopt};
   }
   if (!alias.empty()) v.column.name = std::string(alias);
-  // An output column that is a known field carries its id, so that tools treat it as that field.
-  if (auto id = find_field(v.column.name); id && field_info(*id).type == v.column.type) v.column.id = id;
+  // An output column that is a known field carries its id, so that tools treat it as that field;
+  // one of another type would be read back (and written) as that field's type: wrong values.
+  if (auto id = find_field(v.column.name)) {
+    if (field_info(*id).type != v.column.type)
+      throw UsageError(
+          fmt::format("-a {}: '{}' is a flow-log field of type {} and this value is a {}: give it "
+                      "another name",
+                      text, v.column.name, type_name(field_info(*id).type), type_name(v.column.type)));
+    v.column.id = id;
+  }
   return v;
 }
 

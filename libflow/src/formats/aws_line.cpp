@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "flow/error.hpp"
+#include "formats/sampled.hpp"
 
 namespace flow {
 namespace {
@@ -74,7 +75,12 @@ std::string shorten(std::string_view s) {
   return s.size() <= 40 ? std::string(s) : std::string(s.substr(0, 37)) + "...";
 }
 
-size_t count_tokens(std::string_view line) {
+}  // namespace
+
+static_assert(static_cast<int>(Type::UInt) == 0 && static_cast<int>(Type::Time) == 1 &&
+              static_cast<int>(Type::Ip) == 2 && static_cast<int>(Type::String) == 3);
+
+size_t count_fields(std::string_view line) {
   size_t n = 0;
   for (size_t i = 0; i < line.size();) {
     while (i < line.size() && line[i] == ' ') ++i;
@@ -84,8 +90,6 @@ size_t count_tokens(std::string_view line) {
   }
   return n;
 }
-
-}  // namespace
 
 const SchemaPtr& aws_default_schema() {
   static const SchemaPtr s = Schema::parse_aws(kAwsDefaultFormat);
@@ -107,11 +111,12 @@ void AwsLineParser::parse(std::string_view line, Record& r, uint64_t line_no,
                           const std::vector<SchemaPtr>& alternatives) {
   line_no_ = line_no;
   line_ = line;
+  misfit_ = -1;
   if (alternatives.empty()) return parse_fields(line, r);
   try {
     parse_fields(line, r);
   } catch (const DataError&) {
-    size_t n = count_tokens(line);
+    size_t n = count_fields(line);
     for (const auto& other : alternatives)
       if (other != r.schema && other->size() == n) {
         r.reset(other);
@@ -157,8 +162,11 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
     plan_.clear();
     for (const auto& c : schema.columns()) {
       const bool skip = wanted_ && std::find(wanted_->begin(), wanted_->end(), c.name) == wanted_->end();
-      plan_.push_back(
-          {c.type, value_max(c), skip, c.id ? field_values(*c.id) : std::span<const std::string_view>{}});
+      const bool sampled = !c.id && (c.type == Type::UInt || c.type == Type::Ip);
+      const Kind kind = !sampled               ? static_cast<Kind>(c.type)
+                        : c.type == Type::UInt ? Kind::SampledUInt
+                                               : Kind::SampledIp;
+      plan_.push_back({kind, value_max(c), skip, c.id ? field_values(*c.id) : std::span<const std::string_view>{}});
     }
     plan_schema_ = r.schema;
   }
@@ -177,8 +185,8 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
       v.set_null();
       ++q;
     } else {
-      switch (plan_[i].type) {
-        case Type::UInt: {
+      switch (plan_[i].kind) {
+        case Kind::UInt: {
           uint64_t x;
           unsigned len = parse_digits_fast(q, x);
           q += len;
@@ -187,7 +195,7 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
           v.set_uint(x);
           break;
         }
-        case Type::Time: {
+        case Kind::Time: {
           uint64_t x;
           unsigned len = parse_digits_fast(q, x);
           q += len;
@@ -197,8 +205,10 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
           v.set_time(static_cast<int64_t>(x));
           break;
         }
-        case Type::Ip: q = parse_ip_field(i, t, e, v); break;
-        case Type::String: q = parse_string(i, t, e, v); break;
+        case Kind::Ip: q = parse_ip_field(i, t, e, v); break;
+        case Kind::String: q = parse_string(i, t, e, v); break;
+        case Kind::SampledUInt:
+        case Kind::SampledIp: q = parse_sampled(i, t, e, v); break;
       }
     }
     if (q < e) {
@@ -252,6 +262,19 @@ const char* AwsLineParser::parse_string(size_t i, const char* t, const char* e, 
   }
   v.set_str(s);
   return q;
+}
+
+// A column typed from a sample takes only what prints back as written: "007" or "::FFFF:1.2.3.4"
+// would come out changed (an account number losing its zero), so they are misfits, and the
+// reader makes the column a String.
+const char* AwsLineParser::parse_sampled(size_t i, const char* t, const char* e, Value& v) {
+  const auto tok = token_at(t, e);
+  const Column& c = plan_schema_->column(i);
+  if (!flow::parse_sampled(c.type, tok, v)) {
+    misfit_ = static_cast<int>(i);
+    fail(c.name, fmt::format("'{}' is not a {} as the column's other values are", shorten(tok), type_name(c.type)));
+  }
+  return tok.data() + tok.size();
 }
 
 // Dotted quads inline; anything else (IPv6, errors) through parse_ip.

@@ -20,6 +20,15 @@ const SchemaPtr& tgw_default_schema();
 /// padding provides them): the parsers read whole words past a field's end.
 inline constexpr size_t kLinePadding = 64;
 
+/// The number of space-separated fields of a line.
+size_t count_fields(std::string_view line);
+
+/// The schema the first line of a file names when every token is a field name, known or not
+/// (the header of a tool's output, of columns named anything), else null. Lines after the first
+/// are headers by aws_header_schema() (at least half the names known), or when they do not read
+/// as data in the format before them (the text reader's rule).
+SchemaPtr aws_first_header_schema(std::string_view line);
+
 class AwsLineParser {
  public:
   AwsLineParser(std::string file, WarnFn warn) : file_(std::move(file)), warn_(std::move(warn)) {}
@@ -40,6 +49,11 @@ class AwsLineParser {
   /// The alternatives for a reader: the formats given (ReadOptions::aws_schemas), else AWS's
   /// two defaults when no header line or single --aws-format fixes the format.
   static const std::vector<SchemaPtr>& alternatives(const ReadOptions& opts, bool header_seen);
+  /// After parse() threw: the slot of the column whose value did not fit the type its sample
+  /// gave it (a column unknown to the field table typed UInt or Ip from the text), else -1.
+  /// Such a column is read strictly (digits without a leading zero; an address as it prints),
+  /// so that a value is never changed, and its reader widens it to String.
+  int misfit() const { return misfit_; }
   /// Counts a tolerated quirk of a line (warned once per input, counted at its end).
   void note_crlf(uint64_t line_no) { note(crlf_, line_no, "line ends in CR (Windows line ending); the CR is dropped"); }
   /// The end-of-input counts of tolerated quirks.
@@ -51,8 +65,10 @@ class AwsLineParser {
     uint64_t count = 0, first_line = 0, last_line = 0;
     std::string what;
   };
+  // A column's parse: its Type's, or strictly for an unknown column typed from a sample.
+  enum class Kind : uint8_t { UInt, Time, Ip, String, SampledUInt, SampledIp };
   struct Plan {  // per-column facts, looked up once per schema rather than once per value
-    Type type;
+    Kind kind;
     uint64_t max;
     bool skip;                                 // not read by the caller: found, not parsed
     std::span<const std::string_view> values;  // a string's only values (field_values), or empty
@@ -65,6 +81,7 @@ class AwsLineParser {
   const char* parse_ip_field(size_t i, const char* t, const char* e, Value& v);
   const char* parse_ip_slow(size_t i, const char* t, const char* e, Value& v);
   const char* parse_string(size_t i, const char* t, const char* e, Value& v);
+  const char* parse_sampled(size_t i, const char* t, const char* e, Value& v);
 
   std::string file_;
   WarnFn warn_;
@@ -72,6 +89,7 @@ class AwsLineParser {
   SchemaPtr plan_schema_;
   std::vector<Plan> plan_;
   uint64_t line_no_ = 0;
+  int misfit_ = -1;
   std::string_view line_;  // the line being parsed, for messages
   Tolerated spaces_, crlf_, millis_;
 };

@@ -13,6 +13,7 @@
 #include "flow/error.hpp"
 #include "flow/format.hpp"
 #include "formats/json_unpack.hpp"
+#include "formats/sampled.hpp"
 
 namespace flow {
 namespace {
@@ -384,31 +385,61 @@ class JsonReader : public Reader {
     od::object obj;
     if (auto err = doc.get_object().get(obj)) malformed(err);
 
-    // Keys equal to the previous object's keep its schema; the first difference starts a new one.
+    // Keys (and the types of unknown keys) equal to the previous object's keep its schema; the
+    // first difference starts a new one.
     const Schema* cached = schema_.get();
     bool same = cached != nullptr;
     size_t i = 0;
     keys_.clear();
+    types_.clear();
+    loose_.clear();
     auto diverge = [&] {  // keys_ = the first i keys, which were the cached schema's
       same = false;
-      for (size_t j = 0; j < i; ++j) keys_.push_back(cached->column(j).name);
+      for (size_t j = 0; j < i; ++j) {
+        keys_.push_back(cached->column(j).name);
+        types_.push_back(cached->column(j).type);
+        loose_.push_back(schema_loose_[j]);
+      }
     };
+    scalars_only_ = true;
     for (auto field_result : obj) {
       od::field field;
       if (auto err = std::move(field_result).get(field)) malformed(err);
       std::string_view key;
       if (auto err = field.unescaped_key().get(key)) malformed(err);
+      od::value v = field.value();
+      const bool was = cached && i < cached->size() && cached->column(i).name == key;
       FieldKind kind;
-      if (same && i < cached->size() && cached->column(i).name == key) {
+      bool loose = false;
+      if (same && was) {
         kind = kind_of(cached->column(i));
+        if (!kind.known) {
+          loose = schema_loose_[i];
+          if (settle(kind.type, loose, value_type(v, key))) {
+            diverge();
+            keys_.emplace_back(key);
+            types_.push_back(kind.type);
+            loose_.push_back(loose);
+          }
+        }
       } else {
         if (same) diverge();
-        if (JsonKind k = kind_of_key(key); k != JsonKind::Record) return k;
+        // "records" is Azure's blob only around an array: elsewhere it is flowagg's count.
+        if (JsonKind k = kind_of_key(key);
+            k != JsonKind::Record && !(key == "records" && k == JsonKind::Azure && !is_array(v, key)))
+          return k;
         keys_.emplace_back(key);
         kind = kind_of(key);
+        if (!kind.known) {
+          if (was) kind.type = cached->column(i).type, loose = schema_loose_[i];
+          else loose = true;  // no value seen yet: String, until one says otherwise
+          settle(kind.type, loose, value_type(v, key));
+        }
+        types_.push_back(kind.type);
+        loose_.push_back(loose);
       }
       if (i == values_.size()) values_.emplace_back();
-      parse_value(field.value(), key, kind, values_[i], r);
+      parse_value(v, key, kind, values_[i], r);
       ++i;
     }
     const char* rest;
@@ -443,9 +474,12 @@ class JsonReader : public Reader {
     return JsonKind::Record;
   }
 
-  /// An object none of whose keys is a flow-log field is no flow log: read on, it would give
-  /// records with no traffic in them, and counts of nothing.
+  /// An object none of whose keys is a flow-log field and which holds a nested object or array
+  /// (or is empty) is no flow log: read on, it would give records with no traffic in them, and
+  /// counts of nothing. A flat object of numbers, strings and nulls is what our writers write
+  /// for any columns (flowagg -a count -O json: {"records":3}), and reads back.
   void check_flow_keys() {
+    if (scalars_only_ && !keys_.empty()) return;
     for (const auto& k : keys_)
       if (find_field(k) || is_source_field_name(k)) return;
     std::string keys;
@@ -475,20 +509,66 @@ class JsonReader : public Reader {
     auto dup = std::adjacent_find(sorted.begin(), sorted.end());
     if (dup != sorted.end()) fail(*dup, "duplicate key in the object");
     // Inputs that alternate between a few key sets keep one schema object per set.
-    for (const auto& s : recent_) {
-      if (s->size() == keys_.size() && std::equal(keys_.begin(), keys_.end(), s->columns().begin(),
-                                                  [](const std::string& k, const Column& c) { return k == c.name; })) {
+    for (const auto& [s, loose] : recent_) {
+      bool equal = s->size() == keys_.size() && loose == loose_;
+      for (size_t j = 0; equal && j < keys_.size(); ++j)
+        equal = s->column(j).name == keys_[j] && s->column(j).type == types_[j];
+      if (equal) {
         schema_ = s;
+        schema_loose_ = loose;
         return;
       }
     }
+    std::vector<Column> cols;
+    for (size_t j = 0; j < keys_.size(); ++j) cols.push_back(Column{keys_[j], types_[j], std::nullopt});
     try {
-      schema_ = Schema::from_names(keys_);
-    } catch (const DataError& e) {  // too many fields
+      schema_ = std::make_shared<const Schema>(std::move(cols));  // known keys get the field's type
+    } catch (const DataError& e) {                                // too many fields
       fail("", e.what());
     }
+    schema_loose_ = loose_;
     if (recent_.size() == kRecentSchemas) recent_.erase(recent_.begin());
-    recent_.push_back(schema_);
+    recent_.emplace_back(schema_, loose_);
+  }
+
+  /// The type a column unknown to the field table takes from a value, by what JSON says it is:
+  /// a whole number of at least 0 is a UInt, a string holding an address an Ip (as the text
+  /// readers type such a column), anything else a String; nullopt for null, which fits any.
+  std::optional<Type> value_type(od::value& v, std::string_view key) {
+    od::json_type t;
+    if (auto err = v.type().get(t)) malformed(err, key);
+    if (t == od::json_type::null) return std::nullopt;
+    std::string_view tok = trim(v.raw_json_token());
+    if (t == od::json_type::number) {
+      // TODO(arith): a negative or fractional number is a Float once Type::Float exists.
+      Digits d = leading_digits(tok);
+      return d.count == tok.size() && !d.overflow && (tok[0] != '0' || d.count == 1) ? Type::UInt : Type::String;
+    }
+    // An address only as it prints ("::FFFF:1.2.3.4" would come back changed), as in text.
+    Value ip;
+    if (t == od::json_type::string && tok.size() >= 2 && tok.find('\\') == std::string_view::npos &&
+        parse_sampled(Type::Ip, tok.substr(1, tok.size() - 2), ip))
+      return Type::Ip;
+    if (t == od::json_type::object || t == od::json_type::array) scalars_only_ = false;
+    return Type::String;
+  }
+
+  /// The type of an unknown column (`type`, `loose`: typed from null only) once it holds a value
+  /// of type `t`: the value's type after nulls, String when it differs from an earlier one
+  /// (never an error, never a wrong value). True when that changes the column.
+  static bool settle(Type& type, bool& loose, std::optional<Type> t) {
+    if (!t) return false;
+    const Type before = type;
+    const bool was_loose = loose;
+    type = loose || type == *t ? *t : Type::String;
+    loose = false;
+    return type != before || was_loose;
+  }
+
+  bool is_array(od::value& v, std::string_view key) {
+    od::json_type t;
+    if (auto err = v.type().get(t)) malformed(err, key);
+    return t == od::json_type::array;
   }
 
   void parse_value(od::value& v, std::string_view key, const FieldKind& kind, Value& out, Record& r) {
@@ -634,9 +714,13 @@ class JsonReader : public Reader {
   uint64_t line_no_ = 0;  // lines consumed so far
   uint64_t line_ = 0;     // line of the record being parsed
   od::parser parser_;
-  SchemaPtr schema_;               // schema of the previous record
-  std::vector<SchemaPtr> recent_;  // the last few distinct schemas
+  SchemaPtr schema_;                // schema of the previous record
+  std::vector<bool> schema_loose_;  // per column of schema_: unknown, and only null seen (String)
+  std::vector<std::pair<SchemaPtr, std::vector<bool>>> recent_;  // the last few distinct schemas
   std::vector<std::string> keys_;  // keys of the current record when they differ from schema_
+  std::vector<Type> types_;        // and their types
+  std::vector<bool> loose_;        // and whether each is an unknown key seen null only
+  bool scalars_only_ = true;       // no unknown key of the current record holds an object or array
   std::vector<Value> values_;      // values being parsed, swapped into the record at the end
   std::vector<char> minified_;
 };

@@ -3,6 +3,7 @@
 
 #include "flow/error.hpp"
 #include "flow/format.hpp"
+#include "formats/csv_reader.hpp"
 #include "formats/text_util.hpp"
 #include "io/sniff.hpp"
 
@@ -16,7 +17,7 @@ struct Name {
 };
 constexpr Name kNames[] = {
     {Format::Auto, "auto", true, false}, {Format::Aws, "aws", true, true},      {Format::Json, "json", true, true},
-    {Format::Csv, "csv", false, true},   {Format::Table, "table", false, true}, {Format::Binary, "bin", true, true},
+    {Format::Csv, "csv", true, true},    {Format::Table, "table", false, true}, {Format::Binary, "bin", true, true},
 };
 }  // namespace
 
@@ -83,6 +84,11 @@ Format detect_format(InputStream& in) {
   size_t i = in.view().starts_with("\xEF\xBB\xBF") ? 3 : 0;
   while (i < kDetectSize && (i < in.size() || in.fill(i + 1)) && is_space(in.data()[i])) ++i;
   if (i < in.size() && (in.data()[i] == '{' || in.data()[i] == '[')) return Format::Json;
+  // CSV starts with a header line of column names between commas (AWS text's has spaces).
+  while (in.view().find('\n', i) == std::string_view::npos && in.size() < kDetectSize && in.fill(in.size() + 1)) {
+  }
+  const std::string_view v = in.view().substr(0, kDetectSize);
+  if (is_csv_header(v.substr(0, v.find('\n')))) return Format::Csv;
   return Format::Aws;
 }
 
@@ -125,6 +131,7 @@ std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadO
   switch (f) {
     case Format::Aws: return aws_text_reader(std::move(in), o);
     case Format::Json: return json_reader(std::move(in), o);
+    case Format::Csv: return csv_reader(std::move(in), o);
     case Format::Binary: return binary_reader(std::move(in), o);
     default: throw UsageError(fmt::format("{} cannot be read as input", format_name(f)));
   }

@@ -2,6 +2,8 @@
 flowagg -k dstport/24 policy/flows.log; echo "exit $?"
 flowagg -k srcaddr -a 'sum(action)' policy/flows.log; echo "exit $?"
 flowagg -k srcaddr -a 'frob(bytes)' policy/flows.log; echo "exit $?"
+flowagg -k dstport -a 'count,srcaddr=distinct(srcport)' policy/flows.log; echo "exit $?"
+flowagg -k dstport -a 'count,action=count' policy/flows.log; echo "exit $?"
 flowagg -k srcaddr --by packets -a count policy/flows.log; echo "exit $?"
 flowagg -k srcaddr --having 'recrods > 1' policy/flows.log; echo "exit $?"
 flowagg -k team policy/flows.log; echo "exit $?"

@@ -512,12 +512,7 @@ std::unique_ptr<RecordStream> merged_stream(InputConfig cfg, const MergeLimits& 
 }
 
 Projection::Projection(std::vector<std::string> names) : names_(std::move(names)) {
-  for (const auto& n : names_)
-    if (!is_field_name_syntax(n)) {
-      auto near = nearest_field(n);
-      throw UsageError(near.empty() ? fmt::format("--fields: '{}' is not a field name", n)
-                                    : fmt::format("--fields: unknown field '{}' (did you mean '{}'?)", n, near));
-    }
+  for (const auto& n : names_) check_field_name(n, "--fields");
 }
 
 const Record& Projection::project(const Record& in) {
@@ -527,12 +522,7 @@ const Record& Projection::project(const Record& in) {
     for (const auto& n : names_) {
       int slot = in.schema->slot(n);
       auto id = find_field(n);
-      if (slot < 0 && !id) {
-        auto near = nearest_field(n);
-        throw UsageError(near.empty()
-                             ? fmt::format("--fields: field '{}' is not in the input", n)
-                             : fmt::format("--fields: field '{}' is not in the input (did you mean '{}'?)", n, near));
-      }
+      check_field_in(*in.schema, n, "--fields");
       cols.push_back(slot >= 0 ? in.schema->column(static_cast<size_t>(slot)) : Column{n, Type::String, id});
       map_.push_back(slot);
     }

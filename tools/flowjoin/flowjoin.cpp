@@ -149,7 +149,7 @@ void define_join_options(CLI::App& app, JoinCmdOptions& o) {
   app.add_option("--join", o.join,
                  "left: every record; inner: matched only; anti: unmatched only (--with, else the lookups)")
       ->type_name("KIND")
-      ->check(CLI::IsMember({"left", "inner", "anti"}))
+      ->check(one_of({"left", "inner", "anti"}))
       ->capture_default_str()
       ->group("Joins");
 }

@@ -50,6 +50,7 @@ class AwsTextReader : public Reader {
         line_no_(opts.first_line),
         header_seen_(opts.initial_schema != nullptr) {  // a piece after a header: that header's format
     if (!opts.check_every_field) parser_.read_only(opts.fields);
+    parser_.given_formats(opts);
   }
 
   bool next(Record& r) override {

@@ -33,3 +33,18 @@ if [ ! -s "$B" ] || [ "$BUILD/flowcat" -nt "$B" ] || [ "$F" -nt "$B" ]; then
   log "flowcat -O bin $F -o $B"
   "$BUILD/flowcat" -O bin "$F" -o "$B"
 fi
+# duck_scripts NAME QUERY: a script $WORK/NAME<threads>.sh for each of DUCK_THREADS running QUERY
+# over the shared view `flows` of $F (header=true: $F starts with the S3 header line); prints
+# their names (NAME1 NAME2), or nothing, with a note, when DuckDB is not installed.
+duck_scripts() {
+  if ! command -v node >/dev/null || [ ! -f "$DUCKDB_NODE_API" ]; then
+    log "DuckDB not found (run bench/convert.sh once to install it in $TOOLS_DIR): skipped"
+    return 0
+  fi
+  sed -e "s#@F@#$F#g" -e "s/header=false/header=true/" "$BENCH/sql/flows.sql" >"$WORK/$1.sql"
+  echo "$2" >>"$WORK/$1.sql"
+  for t in $DUCK_THREADS; do
+    echo "exec node '$BENCH/duckq.mjs' --threads $t -f '$WORK/$1.sql'" >"$WORK/$1$t.sh"
+    echo "$1$t"
+  done
+}

@@ -89,17 +89,32 @@ std::optional<FieldId> find_field(std::string_view name) {
 
 std::string_view nearest_field(std::string_view name) { return nearest_name(name, {}); }
 
-std::string_view nearest_name(std::string_view name, std::span<const std::string_view> extra) {
+namespace {
+/// The candidate nearest to `name` and its edit distance.
+template <class Each>
+std::string_view nearest_of(std::string_view name, Each&& each) {
   std::string_view best;
   size_t best_d = SIZE_MAX;
-  auto consider = [&](std::string_view candidate) {
+  each([&](std::string_view candidate) {
     size_t d = edit_distance(name, candidate);
     if (d < best_d) best_d = d, best = candidate;
-  };
-  for (const auto& f : kFields) consider(f.name);
-  for (auto e : extra) consider(e);
+  });
   // Suggest only what is plausibly a typo: at most a third of the name changed.
   return best_d <= std::max<size_t>(2, name.size() / 3) ? best : std::string_view{};
+}
+}  // namespace
+
+std::string_view nearest_name(std::string_view name, std::span<const std::string_view> extra) {
+  return nearest_of(name, [&](auto&& consider) {
+    for (const auto& f : kFields) consider(f.name);
+    for (auto e : extra) consider(e);
+  });
+}
+
+std::string_view nearest_word(std::string_view name, std::span<const std::string> words) {
+  return nearest_of(name, [&](auto&& consider) {
+    for (const auto& w : words) consider(w);
+  });
 }
 
 bool is_field_name_syntax(std::string_view name) {

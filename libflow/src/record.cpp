@@ -64,6 +64,22 @@ int Schema::slot(std::string_view name) const {
   return -1;
 }
 
+void check_field_name(std::string_view name, std::string_view option) {
+  if (is_field_name_syntax(name)) return;
+  auto near = nearest_field(name);
+  throw UsageError(near.empty() ? fmt::format("{}: '{}' is not a field name", option, name)
+                                : fmt::format("{}: unknown field '{}' (did you mean '{}'?)", option, name, near));
+}
+
+void check_field_in(const Schema& s, std::string_view name, std::string_view option, std::string_view where) {
+  if (s.slot(name) >= 0 || find_field(name)) return;
+  std::vector<std::string_view> names;
+  for (const auto& c : s.columns()) names.push_back(c.name);
+  auto near = nearest_name(name, names);
+  throw UsageError(fmt::format("{}: field '{}' is not in {}{}", option, name, where,
+                               near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+}
+
 std::string Schema::header() const {
   std::string h;
   for (const auto& c : columns_) {

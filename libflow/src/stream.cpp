@@ -11,13 +11,13 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
-#include <queue>
+#include <optional>
 
 #include "flow/error.hpp"
 #include "flow/net.hpp"
 #include "formats/aws_line.hpp"
-#include "formats/binary_writer.hpp"
 #include "io/sniff.hpp"
+#include "merge.hpp"
 
 namespace flow {
 
@@ -113,7 +113,7 @@ struct IdleFailed {
 };
 
 /// One input with the error policy applied: malformed records are counted and passed over.
-class PolicyReader {
+class PolicyReader : public MergeInput {
  public:
   PolicyReader(const Piece& piece, const InputConfig& cfg, SkipReport& report)
       : cfg_(cfg), report_(report), more_after_(piece.more_after) {
@@ -139,9 +139,9 @@ class PolicyReader {
     open(std::move(in), cfg.read);
   }
 
-  const std::string& name() const { return in_->name(); }
+  const std::string& name() const override { return in_->name(); }
 
-  bool next(Record& r) { return next_batch({&r, 1}) == 1; }
+  bool next(Record& r) override { return next_batch({&r, 1}) == 1; }
 
   size_t next_batch(std::span<Record> out) {
     return guarded([&] { return reader_->next_batch(out); });
@@ -249,93 +249,6 @@ class SequentialStream : public RecordStream {
   std::string file_;
 };
 
-/// The merge of a few inputs by start time (ties keep input order), each opened by open(i).
-class Merge {
- public:
-  Merge(size_t n, const std::function<std::unique_ptr<PolicyReader>(size_t)>& open) : inputs_(n) {
-    for (size_t i = 0; i < n; ++i) {
-      inputs_[i].reader = open(i);
-      names_.push_back(inputs_[i].reader->name());
-      advance(i);
-    }
-  }
-
-  bool next(Record& r) {
-    if (pending_ != SIZE_MAX) advance(pending_);  // the record handed out last time is done
-    pending_ = SIZE_MAX;
-    if (heap_.empty()) return false;
-    size_t i = heap_.top().second;
-    heap_.pop();
-    // Hand out a copy of the values; the strings stay valid because input i does not move on
-    // until the next call.
-    Record& src = inputs_[i].rec;
-    if (!same_schema(r.schema, src.schema)) r.schema = src.schema;
-    r.values = src.values;
-    r.line = src.line;
-    pending_ = i;
-    last_ = i;
-    return true;
-  }
-  const std::string& file() const { return last_ < names_.size() ? names_[last_] : none_; }
-
- private:
-  struct Input {
-    std::unique_ptr<PolicyReader> reader;
-    Record rec;
-  };
-  using Key = std::pair<int64_t, size_t>;  // (start, input): ties keep input order
-
-  void advance(size_t i) {
-    auto& in = inputs_[i];
-    if (!in.reader->next(in.rec)) {
-      in.reader.reset();
-      return;
-    }
-    // Records without a start time sort first: they cannot be placed in time.
-    int64_t s = start_seconds(in.rec).value_or(INT64_MIN);
-    heap_.push({s, i});
-  }
-
-  std::vector<Input> inputs_;
-  std::priority_queue<Key, std::vector<Key>, std::greater<Key>> heap_;
-  size_t pending_ = SIZE_MAX;
-  size_t last_ = SIZE_MAX;  // input of the last record handed out
-  std::vector<std::string> names_;
-  const std::string none_;
-};
-
-/// Records of a merge pass: runs in the binary format one after the other in a scratch file.
-class RunFile {
- public:
-  explicit RunFile(const std::string& tmpdir) : fd_(scratch_file(tmpdir, name_)), out_(Output::to_fd(fd_, name_)) {}
-  ~RunFile() { close(fd_); }
-  RunFile(const RunFile&) = delete;
-  RunFile& operator=(const RunFile&) = delete;
-
-  /// Writes what `m` delivers as the next run; its number.
-  size_t add(Merge& m) {
-    // Small blocks: a run is read back beside fan_in - 1 others, each holding a block or two.
-    constexpr uint32_t kBlockRecords = 4096;
-    const uint64_t begin = out_->bytes_written();
-    auto w = bin::binary_writer(*out_, kBlockRecords);
-    Record r;
-    while (m.next(r)) w->write(r);
-    w->finish();
-    runs_.emplace_back(begin, out_->bytes_written());
-    return runs_.size() - 1;
-  }
-  std::unique_ptr<InputStream> open(size_t run) {
-    out_->flush();
-    return open_input_range(fd_, name_, runs_[run].first, runs_[run].second);
-  }
-
- private:
-  std::string name_;
-  int fd_;
-  std::unique_ptr<Output> out_;
-  std::vector<std::pair<uint64_t, uint64_t>> runs_;  // [begin, end) of each
-};
-
 /// The merge of any number of inputs: more than the fan-in are merged in passes, groups of
 /// consecutive inputs into runs (consecutive, so that ties still keep input order), until the
 /// fan-in is left. The order is that of one merge of every input (of unsorted inputs too: a
@@ -351,27 +264,10 @@ class MergedStream : public RecordStream {
     run_cfg_.read.warn = cfg_.read.warn;
     run_cfg_.on_error = cfg_.on_error;
 
-    const size_t fan_in = merge_fan_in(limits.memory);
-    std::vector<Source> sources;
+    std::vector<MergeSource> sources;
     for (const auto& f : cfg_.files) sources.push_back({f});
-    while (sources.size() > fan_in) {
-      // Merge groups of fan_in, but no more of them than it takes to get down to fan_in.
-      files_.push_back(std::make_unique<RunFile>(limits.tmpdir));
-      std::vector<Source> next;
-      for (size_t i = 0; i < sources.size();) {
-        const size_t left = sources.size() - i;
-        if (next.size() + left <= fan_in) {
-          next.insert(next.end(), sources.begin() + static_cast<ptrdiff_t>(i), sources.end());
-          break;
-        }
-        const size_t take = std::min({fan_in, left, next.size() + left - fan_in + 1});
-        Merge m(take, [&](size_t k) { return open(sources[i + k]); });
-        next.push_back({"", files_.back().get(), files_.back()->add(m)});
-        i += take;
-      }
-      sources = std::move(next);
-    }
-    merge_ = std::make_unique<Merge>(sources.size(), [&](size_t k) { return open(sources[k]); });
+    merge_.emplace(std::move(sources), merge_fan_in(limits.memory), limits.tmpdir,
+                   [&](const MergeSource& s) { return open(s); });
   }
 
   bool next(Record& r) override { return merge_->next(r); }
@@ -379,22 +275,14 @@ class MergedStream : public RecordStream {
   const std::string& file() const override { return merge_->file(); }
 
  private:
-  /// An input given, or a run of an earlier pass.
-  struct Source {
-    std::string file;
-    RunFile* runs = nullptr;
-    size_t run = 0;
-  };
-
-  std::unique_ptr<PolicyReader> open(const Source& s) {
+  std::unique_ptr<MergeInput> open(const MergeSource& s) {
     if (!s.runs) return std::make_unique<PolicyReader>(Piece{s.file}, cfg_, report_);
     return std::make_unique<PolicyReader>(s.runs->open(s.run), run_cfg_, report_);
   }
 
   InputConfig cfg_, run_cfg_;
   SkipReport report_;
-  std::vector<std::unique_ptr<RunFile>> files_;  // before merge_: its runs are read from them
-  std::unique_ptr<Merge> merge_;
+  std::optional<MultiMerge> merge_;
 };
 
 }  // namespace
@@ -513,12 +401,7 @@ std::unique_ptr<RecordStream> merged_stream(InputConfig cfg, const MergeLimits& 
 }
 
 Projection::Projection(std::vector<std::string> names) : names_(std::move(names)) {
-  for (const auto& n : names_)
-    if (!is_field_name_syntax(n)) {
-      auto near = nearest_field(n);
-      throw UsageError(near.empty() ? fmt::format("--fields: '{}' is not a field name", n)
-                                    : fmt::format("--fields: unknown field '{}' (did you mean '{}'?)", n, near));
-    }
+  for (const auto& n : names_) check_field_name(n, "--fields");
 }
 
 const Record& Projection::project(const Record& in) {
@@ -528,12 +411,7 @@ const Record& Projection::project(const Record& in) {
     for (const auto& n : names_) {
       int slot = in.schema->slot(n);
       auto id = find_field(n);
-      if (slot < 0 && !id) {
-        auto near = nearest_field(n);
-        throw UsageError(near.empty()
-                             ? fmt::format("--fields: field '{}' is not in the input", n)
-                             : fmt::format("--fields: field '{}' is not in the input (did you mean '{}'?)", n, near));
-      }
+      check_field_in(*in.schema, n, "--fields");
       cols.push_back(slot >= 0 ? in.schema->column(static_cast<size_t>(slot)) : Column{n, Type::String, id});
       map_.push_back(slot);
     }

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -89,7 +90,7 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
       ->type_name("FILE");
   app.add_option("-I,--input-format", o.input_format, "Input format (default: detected from the content)")
       ->type_name("FORMAT")
-      ->check(CLI::IsMember(input_format_names()))
+      ->check(one_of(input_format_names()))
       ->group("Input");
   app.add_option(
          "--aws-format", o.aws_format,
@@ -101,7 +102,7 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--on-error", o.on_error,
                  "Malformed records: fail (exit 1), skip, or warn; skip and warn report counts at the end")
       ->type_name("POLICY")
-      ->check(CLI::IsMember({"fail", "skip", "warn"}))
+      ->check(one_of({"fail", "skip", "warn"}))
       ->group("Input");
   app.add_flag("--gcp-both-ends", o.gcp_both_ends,
                "GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)")
@@ -124,7 +125,7 @@ void add_output_options(CLI::App& app, CommonOptions& o) {
       ->group("Output");
   app.add_option("-O,--output-format", o.output_format, "Output format")
       ->type_name("FORMAT")
-      ->check(CLI::IsMember(output_format_names()))
+      ->check(one_of(output_format_names()))
       ->group("Output");
   app.add_option("--fields", o.fields, "Fields to write, in this order (comma-separated)")
       ->delimiter(',')
@@ -133,6 +134,20 @@ void add_output_options(CLI::App& app, CommonOptions& o) {
       ->group("Output");
   app.add_flag("--no-header", o.no_header, "AWS text and CSV: do not write the header line")->group("Output");
   app.add_flag("--force", o.force, "Write binary output even to a terminal")->group("Output");
+}
+
+CLI::Validator one_of(std::vector<std::string> names) {
+  std::string set = "{";
+  for (const auto& n : names) set += (set.size() > 1 ? "," : "") + n;
+  set += "}";
+  return CLI::Validator(
+      [names, set](std::string& v) -> std::string {
+        if (std::find(names.begin(), names.end(), v) != names.end()) return "";
+        auto near = nearest_word(v, names);
+        return near.empty() ? fmt::format("{} not in {}", v, set)
+                            : fmt::format("{} not in {} (did you mean '{}'?)", v, set, near);
+      },
+      set);
 }
 
 void add_spill_options(CLI::App& app, std::string& memory, std::string& tmpdir, const std::string& what) {
@@ -236,7 +251,7 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
   app.add_flag("--no-progress", no_progress, "No progress bar (shown only when stderr is a terminal)");
   app.add_option("--generate", generate, "Print the man page, a shell completion script or the field list")
       ->type_name("WHAT")
-      ->check(CLI::IsMember({"man", "bash", "zsh", "fish", "fields"}))
+      ->check(one_of({"man", "bash", "zsh", "fish", "fields"}))
       ->group("");  // hidden
   define(app);
 

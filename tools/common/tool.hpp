@@ -44,6 +44,9 @@ struct CommonOptions {
 void add_input_options(CLI::App& app, CommonOptions& o);
 void add_output_options(CLI::App& app, CommonOptions& o);
 /// --memory SIZE (help: `what`) and --tmpdir DIR, of the tools whose groups spill to disk.
+/// A check that a value is one of `names`, as CLI::IsMember ("x not in {a,b}", and the same
+/// "{a,b}" for the man pages and completions), with a suggestion for a typo.
+CLI::Validator one_of(std::vector<std::string> names);
 void add_spill_options(CLI::App& app, std::string& memory, std::string& tmpdir, const std::string& what);
 
 /// A running tool: its name, where its diagnostics go, and its settings from the command line.

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "flow/error.hpp"
+#include "flow/sort.hpp"
 #include "flow/time.hpp"
 #include "flow/units.hpp"
 
@@ -18,7 +19,9 @@ struct CatOptions {
   CommonOptions common;
   std::string since, until;
   bool merge = false;
-  std::string memory = "256Mi";  ///< --merge: for the inputs read at once
+  std::string sort;  ///< --sort KEYS
+  bool reverse = false, unique = false;
+  std::string memory = "256Mi";  ///< --merge: for the inputs read at once; --sort: for the records held
   std::string tmpdir;
   bool count = false;
   PostOptions post;
@@ -44,6 +47,25 @@ const ToolSpec& cat_spec() {
       "groups into temporary files in the binary format in --tmpdir (removed at once, so none is left "
       "behind), and those merged, giving the same order, so memory does not grow with the number of "
       "inputs.\n\n"
+      "With --sort KEYS the records are sorted by the fields named (comma-separated: --sort start, --sort "
+      "srcaddr,start), whatever order the inputs are in, as SiLK's rwsort and nfdump -O tstart do: numbers and "
+      "times by value (a time in milliseconds beside the second it falls in), addresses IPv4 before IPv6 and "
+      "by value, strings byte by byte. A record without a value for a key (null, or a field its format lacks) "
+      "comes first. --reverse turns the order round: largest first, nulls last. The sort is stable: records "
+      "equal on the keys keep their input order. Memory stays within --memory: past it the records held are "
+      "sorted and written as a run to a temporary file in --tmpdir (the binary format, removed at once, so "
+      "none is left behind; the space taken is about the input's size in the binary format), and the runs "
+      "are merged at the end, --memory / 8 MiB of them at once (more in passes). Nothing is written before "
+      "the last record is read.\n\n"
+      "--unique drops each record equal in every field (the same fields with the same values) to one before "
+      "it, as when the same S3 object was read twice, and says at the end how many it dropped (\"dropped N "
+      "duplicate records\"; not with -q). It compares whole records, before --fields. Alone it keeps the "
+      "first of each, in input order, and remembers a 128-bit hash (XXH3) of every distinct record: 21 to 43 "
+      "bytes a distinct record (64 for a moment while its table doubles), outside --memory, so a billion "
+      "distinct records take up to 43 GB (the chance that two different records share a hash, so that one "
+      "is dropped wrongly, is below 10^-20 then). With --sort it takes no memory per record: records equal "
+      "on the keys are then ordered by their other fields as well (not kept in input order), so that "
+      "duplicates meet, and each record is compared with the one before.\n\n"
       "An input may be an http:// or https:// URL (an S3 pre-signed URL, say): it is streamed, never held "
       "in memory whole, and read like a file. With --post the records go to an HTTP endpoint instead of "
       "standard output; with --listen flowcat is an HTTP endpoint itself (see NETWORK).",
@@ -58,6 +80,12 @@ const ToolSpec& cat_spec() {
            "Read header-less text in a custom format."},
           {"flowcat --merge --since 2024-03-01T10:00Z --until 2024-03-01T11:00Z a.flows b.flows",
            "Interleave two sorted inputs and keep one hour."},
+          {"flowcat --sort start -O bin *.log.gz -o day.flows",
+           "Sort a day of S3 objects by start time, in bounded memory."},
+          {"flowcat --sort bytes --reverse -O table --fields srcaddr,dstaddr,bytes flows.log | head",
+           "The largest flows first."},
+          {"flowcat --unique --sort start a.log.gz a.log.gz b.log.gz -o ab.log",
+           "Sort, and drop the records of an object read twice."},
           {"flowcat --count day.flows", "Count the records."},
           {"flowcat 'https://bucket.s3.amazonaws.com/AWSLogs/...log.gz?X-Amz-Signature=...'",
            "Read an S3 object through a pre-signed URL."},
@@ -151,8 +179,15 @@ void define_cat_options(CLI::App& app, CatOptions& o) {
       ->group("Selection");
   app.add_option("--until", o.until, "Keep records starting before TIME")->type_name("TIME")->group("Selection");
   app.add_flag("--merge", o.merge, "Interleave the inputs in start-time order (each input sorted)")->group("Selection");
+  app.add_option("--sort", o.sort, "Sort the records by these fields (start; start,srcaddr), in bounded memory")
+      ->type_name("KEYS")
+      ->group("Selection");
+  app.add_flag("--reverse", o.reverse, "With --sort: largest first")->group("Selection");
+  app.add_flag("--unique", o.unique, "Drop records equal in every field to one before, and say how many")
+      ->group("Selection");
   add_spill_options(app, o.memory, o.tmpdir,
-                    "--merge: memory for the inputs read at once (8 MiB each); more inputs are merged in passes");
+                    "--merge: memory for the inputs read at once (8 MiB each), more merged in passes; --sort: "
+                    "for the records held, more sorted in runs in --tmpdir");
   app.add_flag("-c,--count", o.count, "Print only the number of records")->group("Output");
   add_post_options(app, o.post);
   add_listen_options(app, o.listen);
@@ -163,14 +198,24 @@ namespace {
 void check_network_options(const CatOptions& o) {
   if (!o.post.url.empty() && (o.count || o.common.output != "-" || !o.listen.address.empty()))
     throw UsageError("--post sends the records: it does not go with -o, --count or --listen");
-  if (!o.listen.address.empty() && (o.count || o.merge || !o.since.empty() || !o.until.empty()))
-    throw UsageError("--listen does not go with --count, --merge, --since or --until");
+  if (!o.listen.address.empty() &&
+      (o.count || o.merge || !o.sort.empty() || o.unique || !o.since.empty() || !o.until.empty()))
+    throw UsageError("--listen does not go with --count, --merge, --sort, --unique, --since or --until");
+}
+
+/// --sort and --unique: what goes with what.
+void check_order_options(const CatOptions& o) {
+  if (!o.sort.empty() && o.merge) throw UsageError("--sort takes the inputs in any order: --merge does not go with it");
+  if (o.reverse && o.sort.empty()) throw UsageError("--reverse reverses --sort: give --sort KEYS");
 }
 }  // namespace
 
 void run_cat(const CatOptions& o, Tool& tool) {
   check_network_options(o);
+  check_order_options(o);
   if (!o.listen.address.empty()) return run_listen(o.listen, o.common, tool);
+  const std::vector<std::string> keys = o.sort.empty() ? std::vector<std::string>{} : parse_sort_keys(o.sort);
+  const bool sorting = !keys.empty() && !o.count;  // a count needs no order
   const int64_t now = std::time(nullptr);
   const bool windowed = !o.since.empty() || !o.until.empty();
   const int64_t since = o.since.empty() ? INT64_MIN : parse_time(o.since, "--since", now);
@@ -178,9 +223,11 @@ void run_cat(const CatOptions& o, Tool& tool) {
 
   InputConfig cfg = tool.input_config(o.common);
   // Tell the readers which fields are used (the binary reader then decodes only those).
-  if (o.count || !o.common.fields.empty()) {
+  // --unique compares whole records: every field is read.
+  if ((o.count || !o.common.fields.empty()) && !o.unique) {
     cfg.read.fields.emplace(o.count ? std::vector<std::string>{} : o.common.fields);
     if (windowed || o.merge) cfg.read.fields->push_back("start");
+    if (sorting) cfg.read.fields->insert(cfg.read.fields->end(), keys.begin(), keys.end());
     cfg.read.check_every_field = o.count;  // counting is how a file is checked: every field of it
   }
   std::unique_ptr<RecordOutput> out;
@@ -200,19 +247,35 @@ void run_cat(const CatOptions& o, Tool& tool) {
       o.merge ? merged_stream(std::move(cfg), {parse_size(o.memory), o.tmpdir}) : sequential_stream(std::move(cfg));
   if (!out && !o.count) out = std::make_unique<RecordOutput>(output_config(o.common));
 
-  Record r;
+  // Sorted, --unique compares neighbours: ties on the keys are ordered by every field so that
+  // duplicates meet.
+  std::optional<Sorter> sorter;
+  if (sorting) sorter.emplace(RecordOrder(keys, o.reverse, o.unique), MergeLimits{parse_size(o.memory), o.tmpdir});
+  std::optional<Unique> unique;
+  if (o.unique) unique.emplace(sorting);
   uint64_t n = 0;
+  auto emit = [&](const Record& r) {
+    if (unique && !unique->keep(r)) return;
+    ++n;
+    if (out) out->write(r);
+  };
+
+  Record r;
   while (in->next(r)) {
     if (windowed) {
       auto s = start_seconds(r);
       if (!s || *s < since || *s >= until) continue;
     }
-    ++n;
-    if (out) out->write(r);
+    if (sorter) sorter->add(r);
+    else emit(r);
   }
+  if (sorter)
+    while (sorter->next(r)) emit(r);
   if (out) out->close();
   if (o.count) fmt::print("{}\n", n);
   tool.report_skips(in->skipped());
+  if (unique)
+    tool.note(fmt::format("dropped {} duplicate record{}", unique->dropped(), unique->dropped() == 1 ? "" : "s"));
 }
 
 }  // namespace flow

@@ -14,7 +14,7 @@ void add_post_options(CLI::App& app, PostOptions& o) {
                  "Body: ndjson (one JSON object a line), elasticsearch (_bulk: an action line before each record; "
                  "also opensearch) or splunk (HEC events: {\"time\": start, \"event\": record})")
       ->type_name("SHAPE")
-      ->check(CLI::IsMember({"ndjson", "elasticsearch", "opensearch", "splunk"}))
+      ->check(one_of({"ndjson", "elasticsearch", "opensearch", "splunk"}))
       ->capture_default_str()
       ->group(g);
   app.add_option("--es-index", o.es_index,

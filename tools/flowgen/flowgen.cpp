@@ -105,7 +105,7 @@ void define_gen_options(CLI::App& app, GenOptions& o) {
   app.add_option("--scenario", o.scenarios, "Scenarios to add (comma-separated, or all)")
       ->delimiter(',')
       ->allow_extra_args(false)
-      ->check(CLI::IsMember(names))
+      ->check(one_of(names))
       ->type_name("LIST")
       ->group("Simulation");
   app.add_option("--skipdata-rate", o.skipdata, "Share of interface windows whose records are lost (SKIPDATA)")

@@ -65,8 +65,17 @@ const ToolSpec& join_spec() {
       "--dedup writes the input's records instead of conversations, keeping only the kept vantage "
       "point's records of each direction, so that byte totals count every packet once; NODATA and "
       "SKIPDATA records pass through.\n\n"
-      "Both need the input in time order (as S3 objects are, concatenated by hour; flowcat --merge sorts "
-      "several). A conversation ends when the input's time (the latest start read) has passed its last "
+      "Version 2 data (AWS's default format) has no pkt-srcaddr and pkt-dstaddr, and without them a "
+      "connection through a NAT gateway is recorded under three pairs of addresses that nothing ties "
+      "together: the instance's interface records the instance and the outside host, the gateway's inside "
+      "leg the instance and the gateway, its public leg the gateway and the outside host. --stitch makes "
+      "three conversations of it and --dedup keeps a vantage point of each, so its packets and bytes may be "
+      "counted up to three times. flowjoin says so at the end in a warning (with the number of records "
+      "without those fields); a flow log with a custom format that has pkt-srcaddr and pkt-dstaddr "
+      "(version 3 and later) counts them once.\n\n"
+      "Both need the input in time order (as S3 objects are, concatenated by hour; flowcat --sort start sorts "
+      "any input, flowcat --merge interleaves inputs sorted each). A conversation ends when the input's time (the "
+      "latest start read) has passed its last "
       "end by --idle (15 minutes: more than the 10-minute capture window, whose records reach back that "
       "far when sorted by end). Memory holds the conversations of that span only. A record that arrives "
       "later than that is counted and reported: its conversation may come out in two parts. A connection "
@@ -149,7 +158,7 @@ void define_join_options(CLI::App& app, JoinCmdOptions& o) {
   app.add_option("--join", o.join,
                  "left: every record; inner: matched only; anti: unmatched only (--with, else the lookups)")
       ->type_name("KIND")
-      ->check(CLI::IsMember({"left", "inner", "anti"}))
+      ->check(one_of({"left", "inner", "anti"}))
       ->capture_default_str()
       ->group("Joins");
 }
@@ -267,10 +276,15 @@ void run_join(const JoinCmdOptions& o, Tool& tool) {
     if (s.saturated_bytes) saturated.emplace_back("bytes", s.saturated_bytes);
     tool.report_saturated(saturated, "conversation");
     if (s.late)
+      tool.warn(fmt::format(
+          "{} record{} came more than --idle ({}) after the input's time (first: {}): the input is not "
+          "in time order, and their conversations may be split; sort it (flowcat --sort start) or raise --idle",
+          s.late, s.late == 1 ? "" : "s", o.idle, s.first_late));
+    if (s.without_pkt)
       tool.warn(
-          fmt::format("{} record{} came more than --idle ({}) after the input's time (first: {}): the input is not "
-                      "in time order, and their conversations may be split; sort it (flowcat --merge) or raise --idle",
-                      s.late, s.late == 1 ? "" : "s", o.idle, s.first_late));
+          fmt::format("{} of {} records have no pkt-srcaddr and pkt-dstaddr (version 2 data): a connection "
+                      "through a NAT gateway may be counted up to three times (see flowjoin(1))",
+                      s.without_pkt, s.records));
     if (o.stitch)
       tool.note(fmt::format("stitched {} records into {} conversations{}", s.records, s.conversations,
                             s.no_flow ? fmt::format(" ({} record{} without a flow left out: NODATA, SKIPDATA)",

@@ -79,7 +79,7 @@ void define_stat_options(CLI::App& app, StatCmdOptions& o) {
       ->group("Output");
   app.add_option("-O,--output-format", o.format, "Report format")
       ->type_name("FORMAT")
-      ->check(CLI::IsMember({"text", "json", "markdown", "html"}))
+      ->check(one_of({"text", "json", "markdown", "html"}))
       ->capture_default_str()
       ->group("Output");
   app.add_option("--report", o.report, "Also write the report to FILE: HTML (.html) or Markdown (.md)")

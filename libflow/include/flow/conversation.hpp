@@ -29,6 +29,9 @@ struct ConversationStats {
   /// Stitch: conversations written with packets / bytes (a direction's or the sum of both) past
   /// 2^64 - 1, given as 2^64 - 1 (saturated) rather than wrapped.
   uint64_t saturated_packets = 0, saturated_bytes = 0;
+  /// Records (added) without pkt-srcaddr and pkt-dstaddr (version 2 data): a connection through a
+  /// NAT gateway is then three conversations that cannot be told to be one.
+  uint64_t without_pkt = 0;
   uint64_t late = 0;       ///< records older than the input's time by more than the idle time
   std::string first_late;  ///< "FILE:LINE" of the first of them
 };

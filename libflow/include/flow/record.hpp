@@ -59,6 +59,14 @@ class Schema {
 };
 using SchemaPtr = std::shared_ptr<const Schema>;
 
+/// Checks a field name the user typed for `option`: UsageError "OPTION: unknown field 'NAME'
+/// (did you mean 'N'?)" when it cannot be a field name (is_field_name_syntax).
+void check_field_name(std::string_view name, std::string_view option);
+/// UsageError "OPTION: field 'NAME' is not in WHERE (did you mean 'N'?)" when `name` is neither a
+/// column of `s` nor a known field (a known field a schema lacks is null in its records).
+void check_field_in(const Schema& s, std::string_view name, std::string_view option,
+                    std::string_view where = "the input");
+
 /// True when both point at equal schemas (cheap when they are the same object).
 inline bool same_schema(const SchemaPtr& a, const SchemaPtr& b) { return a == b || (a && b && *a == *b); }
 

@@ -126,6 +126,30 @@ void AwsLineParser::parse(std::string_view line, Record& r, uint64_t line_no,
   }
 }
 
+void AwsLineParser::given_formats(const ReadOptions& opts) {
+  if (opts.aws_schemas.size() > 1) {
+    std::string sizes;
+    for (size_t i = 0; i < opts.aws_schemas.size(); ++i)
+      sizes += fmt::format("{}{}",
+                           i == 0                             ? ""
+                           : i + 1 == opts.aws_schemas.size() ? " and "
+                                                              : ", ",
+                           opts.aws_schemas[i]->size());
+    given_ = fmt::format("the formats given with --aws-format have {} fields", sizes);
+  } else if (opts.aws_schema) {
+    std::string names = opts.aws_schema->header();
+    if (names.size() > 100) names = names.substr(0, 97) + "...";
+    given_ = fmt::format("the format given with --aws-format has {}: {}", opts.aws_schema->size(), names);
+  }
+}
+
+void AwsLineParser::count_fail(const std::string& field, size_t n, size_t found, const std::string& detail) {
+  // Said in the user's terms when the format is theirs: a wrong --aws-format is the likely cause.
+  if (!given_.empty())
+    fail(field, fmt::format("line has {} fields; {}{}", found, given_, detail.empty() ? "" : "; " + detail));
+  fail(field, fmt::format("expected {} fields, found {}{}", n, found, detail.empty() ? "" : ": " + detail));
+}
+
 /// A line holding control characters is binary data fed as text, which is said instead of the
 /// field it happened to break.
 void AwsLineParser::fail(const std::string& field, const std::string& what) {
@@ -175,7 +199,7 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
   const size_t n = plan_.size();
   Value* out = r.values.data();
   for (size_t i = 0; i < n; ++i) {
-    if (q >= e) fail(schema.column(i).name, fmt::format("expected {} fields, found {}", n, i));
+    if (q >= e) count_fail(schema.column(i).name, n, i, "");
     const char* t = q;
     Value& v = out[i];
     if (plan_[i].skip) {
@@ -223,8 +247,9 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
     std::string_view rest(q, static_cast<size_t>(e - q));
     size_t extra = 1;
     for (char c : rest) extra += c == ' ';
-    fail("", fmt::format("expected {} fields, found {}: unexpected '{}' after the last field ({})", n, n + extra,
-                         shorten(rest.substr(0, rest.find(' '))), schema.columns().back().name));
+    count_fail("", n, n + extra,
+               fmt::format("unexpected '{}' after the last field ({})", shorten(rest.substr(0, rest.find(' '))),
+                           schema.columns().back().name));
   }
 }
 

@@ -40,6 +40,10 @@ class AwsLineParser {
     plan_schema_ = nullptr;
   }
 
+  /// The formats the user gave (ReadOptions::aws_schema, aws_schemas: --aws-format), named in
+  /// the message for a line of another number of fields.
+  void given_formats(const ReadOptions& opts);
+
   /// Parses `line` into r, whose schema gives the fields (r.values sized to it). The line must be
   /// followed in memory by '\n', '\r' or a zero byte, then kLinePadding readable bytes (the
   /// parsers read whole words without bounds checks). When the line does not read so and one of `alternatives` has its
@@ -75,7 +79,11 @@ class AwsLineParser {
   };
 
   void parse_fields(std::string_view line, Record& r);
+  /// A line of `found` fields where the schema has n.
+  [[noreturn, gnu::cold, gnu::noinline]] void count_fail(const std::string& field, size_t n, size_t found,
+                                                         const std::string& detail);
   [[noreturn, gnu::cold, gnu::noinline]] void fail(const std::string& field, const std::string& what);
+  std::string given_;  // "the format given with --aws-format has N: ...", or empty
   void note(Tolerated& t, uint64_t line_no, const char* what);
   uint64_t slow_uint(size_t i, const char* t, const char* e);
   const char* parse_ip_field(size_t i, const char* t, const char* e, Value& v);

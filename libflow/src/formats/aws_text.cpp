@@ -81,6 +81,7 @@ class AwsTextReader : public Reader {
         header_seen_(opts.initial_schema != nullptr),  // a piece after a header: that header's format
         untyped_(true) {
     if (!opts.check_every_field) parser_.read_only(opts.fields);
+    parser_.given_formats(opts);
   }
 
   bool next(Record& r) override {

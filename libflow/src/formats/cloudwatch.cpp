@@ -22,7 +22,9 @@ class CloudWatchUnpacker : public Unpacker {
       : ctx_(file),
         opts_(opts),
         lines_(file, opts.warn),
-        schema_(opts.aws_schema ? opts.aws_schema : aws_default_schema()) {}
+        schema_(opts.aws_schema ? opts.aws_schema : aws_default_schema()) {
+    lines_.given_formats(opts);
+  }
 
   void start(std::string_view text, uint64_t line) override {
     ctx_.line = line;

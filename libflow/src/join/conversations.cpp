@@ -242,6 +242,7 @@ bool Conversations::add(const Record& r, const std::string& file) {
     return false;
   }
   ++m.stats.records;
+  if (r.schema->slot(FieldId::pkt_srcaddr) < 0 && r.schema->slot(FieldId::pkt_dstaddr) < 0) ++m.stats.without_pkt;
   ++m.seq;
   Endpoint init{conn->initiator, conn->initiator_port}, resp{conn->responder, conn->responder_port};
   Endpoint from = reply ? resp : init;  // the record's own direction

@@ -21,10 +21,12 @@ std::vector<std::pair<std::string, std::string>> parse_join_keys(const std::stri
     const std::string part = text.substr(at, comma - at);
     const size_t eq = part.find('=');
     std::string l = part.substr(0, eq), r = eq == std::string::npos ? l : part.substr(eq + 1);
-    for (const std::string& n : {l, r})
-      if (!is_field_name_syntax(n))
-        throw UsageError(fmt::format(
-            "{} '{}': '{}' is not a field name (give FIELD or FIELD=WITH-FIELD, comma-separated)", option, text, n));
+    for (const std::string& n : {l, r}) {
+      if (n.empty())
+        throw UsageError(fmt::format("{} '{}': an empty field name (give FIELD or FIELD=WITH-FIELD, comma-separated)",
+                                     option, text));
+      check_field_name(n, option);
+    }
     keys.emplace_back(std::move(l), std::move(r));
     at = comma + 1;
   }
@@ -80,6 +82,7 @@ struct StreamJoin::Impl {
 
   void prepare(const Record& left) {
     if (left.schema.get() == left_schema) return;
+    for (const auto& k : left_keys) check_field_in(*left.schema, k, "--on");
     std::vector<Column> cols = left.schema->columns();
     for (const Column& c : added) {
       if (left.schema->slot(c.name) >= 0)
@@ -103,6 +106,7 @@ StreamJoin::StreamJoin(RecordStream& with, StreamJoinOptions opts) : impl_(std::
   const Schema* last = nullptr;
   while (with.next(r)) {
     if (r.schema.get() != last) {  // a new schema: add the columns not seen yet
+      for (const auto& k : m.right_keys) check_field_in(*r.schema, k, "--on", "the --with input");
       for (const Column& c : r.schema->columns()) {
         const std::string name = m.opts.prefix + c.name;
         auto same = [&](const Column& a) { return a.name == name; };

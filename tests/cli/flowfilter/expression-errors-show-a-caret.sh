@@ -4,3 +4,5 @@ flowfilter 'action == REJECTED or (dstport in {22, 80'; echo "exit $?"
 flowfilter -c 'srcaddr in @no-such-list.txt' policy/flows.log; echo "exit $?"
 printf 'action == REJECT and\n  bytes > 10Q\n' > $WORK/rules.expr
 flowfilter -f $WORK/rules.expr policy/flows.log 2>&1 | sed "s|$WORK/||"; echo "exit ${PIPESTATUS[0]}"
+# --fields: a typo of a field is suggested, as in the expression.
+flowfilter --fields srcaddr,dstprot true samples/aws-docs/v2-ipv6.log; echo "exit $?"

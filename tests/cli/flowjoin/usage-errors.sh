@@ -7,3 +7,8 @@ flowjoin --with join/instances.log --on 'srcaddr,,x' join/flows.log; echo "exit 
 flowjoin --stitch --idle 0 join/flows.log; echo "exit $?"
 flowjoin --with join/instances.log --on srcaddr --join outer join/flows.log; echo "exit $?"
 flowjoin --with join/missing.log --on srcaddr join/flows.log; echo "exit $?"
+# Names one typo away are suggested: a key that cannot be a field name, one in neither input.
+flowjoin --with join/instances.log --on dst_port join/flows.log; echo "exit $?"
+flowjoin --with join/instances.log --on dstprot join/flows.log; echo "exit $?"
+flowjoin --with join/instances.log --on srcaddr=scraddr join/flows.log; echo "exit $?"
+flowjoin --with join/instances.log --on srcaddr --join iner join/flows.log; echo "exit $?"

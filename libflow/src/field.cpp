@@ -90,14 +90,19 @@ std::optional<FieldId> find_field(std::string_view name) {
 std::string_view nearest_field(std::string_view name) { return nearest_name(name, {}); }
 
 std::string_view nearest_name(std::string_view name, std::span<const std::string_view> extra) {
+  std::vector<std::string_view> names;
+  for (const auto& f : kFields) names.push_back(f.name);
+  names.insert(names.end(), extra.begin(), extra.end());
+  return nearest_of(name, names);
+}
+
+std::string_view nearest_of(std::string_view name, std::span<const std::string_view> names) {
   std::string_view best;
   size_t best_d = SIZE_MAX;
-  auto consider = [&](std::string_view candidate) {
+  for (auto candidate : names) {
     size_t d = edit_distance(name, candidate);
     if (d < best_d) best_d = d, best = candidate;
-  };
-  for (const auto& f : kFields) consider(f.name);
-  for (auto e : extra) consider(e);
+  }
   // Suggest only what is plausibly a typo: at most a third of the name changed.
   return best_d <= std::max<size_t>(2, name.size() / 3) ? best : std::string_view{};
 }

@@ -1,5 +1,6 @@
 // libFuzzer target: flowagg --merge's reader of --partial state files (header, framed groups, and
-// every value's state: sums, min/max, means, distinct sets, HyperLogLog, DDSketch, first/last).
+// every value's state: sums, min/max, means, variances, distinct sets, HyperLogLog, DDSketch,
+// first/last; values' conditions, which the header compiles).
 // The input is opened as a partial file on a memfd and merged twice into one Aggregator (the
 // second pass merges into groups that exist), then every group is finished into a record.
 #include "flow/agg.hpp"

@@ -55,6 +55,8 @@ if [[ -n $flowagg ]]; then
     -a 'count,distinct(srcport),approx-distinct(dstaddr),distinct(action)' --partial "$flows")
   seed partial spread.part < <("$flowagg" -k interface-id,start/1m -a count,bytes --spread --partial "$flows")
   seed partial strings.part < <("$flowagg" -k action,interface-id -a 'count,approx-distinct(srcport)' --partial "$flows" "$flows")
+  seed partial conditions.part < <("$flowagg" -k addr/24,port \
+    -a 'count,stddev(bytes),variance(packets),r=count(where action == REJECT),b=sum(bytes where dstport == 22)' --partial "$flows")
 fi
 
 # Decompression: the gzip samples (one member and concatenated members), plus gzip, zstd and

@@ -92,7 +92,7 @@ std::string_view nearest_field(std::string_view name) { return nearest_name(name
 namespace {
 /// The candidate nearest to `name` and its edit distance.
 template <class Each>
-std::string_view nearest_of(std::string_view name, Each&& each) {
+std::string_view nearest_among(std::string_view name, Each&& each) {
   std::string_view best;
   size_t best_d = SIZE_MAX;
   each([&](std::string_view candidate) {
@@ -105,15 +105,21 @@ std::string_view nearest_of(std::string_view name, Each&& each) {
 }  // namespace
 
 std::string_view nearest_name(std::string_view name, std::span<const std::string_view> extra) {
-  return nearest_of(name, [&](auto&& consider) {
+  return nearest_among(name, [&](auto&& consider) {
     for (const auto& f : kFields) consider(f.name);
     for (auto e : extra) consider(e);
   });
 }
 
 std::string_view nearest_word(std::string_view name, std::span<const std::string> words) {
-  return nearest_of(name, [&](auto&& consider) {
+  return nearest_among(name, [&](auto&& consider) {
     for (const auto& w : words) consider(w);
+  });
+}
+
+std::string_view nearest_of(std::string_view name, std::span<const std::string_view> names) {
+  return nearest_among(name, [&](auto&& consider) {
+    for (auto n : names) consider(n);
   });
 }
 

@@ -230,7 +230,8 @@ TEST_CASE("agg: packed cells keep each value's state apart, past 64 flags", "[ag
   for (int round = 0; round < 2000; ++round) {
     const size_t v = rng() % values.size();
     const AggKind k = spec.values[v].kind;
-    agg::Cell c{rng(), 0};
+    agg::Cell c{};
+    c.a = rng();
     if (k == AggKind::Mean) {
       c.b = rng();
       c.hi = rng();
@@ -467,7 +468,8 @@ TEST_CASE("agg: lanes on two threads give the answer of one aggregator, spilling
   std::string data = random_flows(240000, 3);
   const std::vector<std::string> keys{"srcaddr", "srcport"};
   const auto half = halves(data);
-  for (const auto& values : {std::vector<std::string>{"count", "bytes", "max(packets)", "p90(bytes)"},
+  for (const auto& values : {std::vector<std::string>{"count", "bytes", "max(packets)", "p90(bytes)", "stddev(bytes)",
+                                                      "r=count(where action == REJECT)"},
                              std::vector<std::string>{"count", "bytes", "distinct(action)"}}) {
     const auto one = run(data, keys, values);
     CHECK(one.size() > 150000);
@@ -653,6 +655,11 @@ TEST_CASE("agg: binary columns, looked up once per dictionary code, give the ans
       {{"srcaddr", "dstport"}, {"count", "bytes"}, false},
       {{"srcaddr"}, {"count", "bytes"}, true},
       {{}, {"count", "bytes", "p90(packets)", "distinct(action)"}, false},
+      {{"srcaddr"},
+       {"count", "r=count(where action == REJECT)", "b=sum(bytes where dstport == 443)", "stddev(bytes)"},
+       false},
+      {{"dstport"}, {"count", "p=p50(packets where srcaddr in 10.1.0.0/16)", "variance(packets)"}, false},
+      {{"addr/16"}, {"count", "bytes", "s=sum(packets where action == ACCEPT)"}, false},
   };
   for (uint32_t block : {300u, 65536u}) {
     const std::string bytes = to_binary(text, block);
@@ -760,4 +767,117 @@ TEST_CASE("agg: counts and sums saturate at 2^64 - 1 and say so; a mean is exact
     using S = std::vector<std::pair<std::string, uint64_t>>;
     CHECK(a.saturated() == S{{"pk", 1}, {"bytes", 2}});
   }
+}
+
+TEST_CASE("agg: values with a condition, and their spec", "[agg]") {
+  CHECK(run(kFlows, {"dstport"},
+            {"count", "r=count(where action == REJECT)", "b=sum(bytes where packets > 3)",
+             "d=distinct(srcaddr where bytes >= 300)"}) ==
+        V{"- 1 0 - 0", "22 2 2 - 0", "443 2 0 1300 2", "40000 1 0 5000 1", "40001 1 0 - 0"});
+  // Two values of one condition; a percentile and a mean with conditions.
+  CHECK(run(kFlows, {},
+            {"a=count(where srcport >= 40000)", "b=mean(bytes where srcport >= 40000)",
+             "c=p50(packets where dstport == 22)"}) == V{"4 370 1"});
+
+  const auto spec =
+      AggSpec::parse({}, {"rejected=count(where action == REJECT )", "big=sum(bytes where bytes > 1M)"}, false);
+  CHECK(spec.values[0].where == "action == REJECT");
+  CHECK(spec.values[0].kind == AggKind::Count);
+  CHECK(spec.values[1].field.name == "bytes");
+  CHECK(spec.values[1].where == "bytes > 1M");
+  // A condition is part of what merges: another condition is another spec.
+  CHECK(spec.canonical() !=
+        AggSpec::parse({}, {"rejected=count(where action == ACCEPT)", "big=sum(bytes where bytes > 1M)"}, false)
+            .canonical());
+  CHECK(spec.canonical() != AggSpec::parse({}, {"rejected=count", "big=sum(bytes)"}, false).canonical());
+  // "where" only as a word; NAME= only before the function.
+  CHECK(AggSpec::parse({}, {"distinct(wherever)"}, false).values[0].where.empty());
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"count(where action == REJECT)"}, false),
+                    Catch::Contains("a value with a condition needs a name: -a NAME=count(where action == REJECT)"));
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"n=count(where)"}, false), Catch::Contains("give a condition after 'where'"));
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"n=count(where action ==)"}, false), Catch::Contains("-a n"));
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"n=count(where action == REJECT\nor dstport == 22)"}, false),
+                    Catch::Contains("write the condition on one line"));
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"n=sum(where bytes > 1)"}, false), Catch::Contains("give a field"));
+}
+
+TEST_CASE("agg: did-you-mean for a function or a key name", "[agg]") {
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"stdev(bytes)"}, false),
+                    Catch::Contains("unknown function 'stdev' — did you mean 'stddev'?"));
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"frobnicate(bytes)"}, false),
+                    !Catch::Contains("did you mean") && Catch::Contains("unknown function 'frobnicate'"));
+  CHECK_THROWS_WITH(AggSpec::parse({"dst_port"}, {}, false),
+                    Catch::Contains("'dst_port' is not a field name — did you mean 'dstport'?"));
+}
+
+TEST_CASE("agg: stddev and variance, population, rounded halves up", "[agg]") {
+  CHECK(run(kFlows, {"action"}, {"mean(bytes)", "variance(bytes)", "stddev(bytes)"}) ==
+        V{"- - - -", "ACCEPT 1625 3891875 1973", "REJECT 90 900 30"});
+  CHECK(AggSpec::parse({}, {"stddev(bytes)", "variance(duration)"}, false).output_schema()->column(0).name ==
+        "stddev-bytes");
+  CHECK_THROWS_WITH(AggSpec::parse({}, {"stddev(start)"}, false), Catch::Contains("start is a time field"));
+  auto values_of = [](const std::vector<uint64_t>& xs) {
+    std::string data = "version srcaddr bytes\n";
+    for (uint64_t x : xs) data += fmt::format("2 10.0.0.1 {}\n", x);
+    return run(data, {}, {"variance(bytes)", "stddev(bytes)"});
+  };
+  CHECK(values_of({0, 1}) == V{"0 1"});  // 0.25, 0.5
+  CHECK(values_of({0, 3}) == V{"2 2"});  // 2.25, 1.5
+  CHECK(values_of({7}) == V{"0 0"});
+  // Far from zero: floating-point sums of squares would cancel to nothing (2^40), and the squares
+  // of 2^63 + i pass 128 bits. Variance 8.25, stddev 2.87.
+  std::vector<uint64_t> near40, near63;
+  for (uint64_t i = 0; i < 10; ++i)
+    near40.push_back((uint64_t{1} << 40) + i), near63.push_back((uint64_t{1} << 63) + i);
+  CHECK(values_of(near40) == V{"8 3"});
+  CHECK(values_of(near63) == V{"8 3"});
+  // The widest spread: the variance saturates (and says so), the stddev is (2^64 - 1) / 2, rounded up.
+  CHECK(values_of({0, UINT64_MAX}) == V{"18446744073709551615 9223372036854775808"});
+}
+
+TEST_CASE("agg: a variance's states, split and merged, are the state of all its values", "[agg]") {
+  using namespace flow::agg;
+  std::mt19937_64 rng(5);
+  for (const char* v : {"variance(bytes)", "stddev(bytes)"}) {
+    const ValueSpec spec = AggSpec::parse({}, {v}, false).values[0];
+    std::vector<uint64_t> xs;
+    for (int i = 0; i < 3000; ++i) xs.push_back(i % 3 == 0 ? rng() : rng() % 100000);
+    Store store;
+    Cell one, merged;
+    init_cell(spec, one, store);
+    init_cell(spec, merged, store);
+    Value x;
+    for (uint64_t u : xs) x.set_uint(u), add_to_cell(spec, one, store, x, Type::UInt);
+    for (int part = 0; part < 3; ++part) {
+      Cell c;
+      init_cell(spec, c, store);
+      for (size_t i = static_cast<size_t>(part); i < xs.size(); i += 3)
+        x.set_uint(xs[i]), add_to_cell(spec, c, store, x, Type::UInt);
+      ByteWriter w;
+      write_cell(spec, c, store, w);
+      const std::string name = "state";
+      ByteReader r{w.out, &name};
+      merge_cell(spec, merged, store, r);
+      CHECK(r.in.empty());
+    }
+    CHECK(std::tie(one.a, one.b, one.hi, one.sq[0], one.sq[1], one.sq[2]) ==
+          std::tie(merged.a, merged.b, merged.hi, merged.sq[0], merged.sq[1], merged.sq[2]));
+    CHECK(merged.sq[2] > 0);  // the squares of values near 2^64 went past 128 bits
+    CHECK(final_value(spec, one, store).u == final_value(spec, merged, store).u);
+  }
+}
+
+TEST_CASE("agg: either-side keys group a record under each endpoint, once when both are one", "[agg]") {
+  CHECK(run(kFlows, {"addr/24"}, {"count", "bytes"}) ==
+        V{"- 1 -", "10.0.1.0 4 6500", "10.0.2.0 4 6500", "2001:d00:: 2 180"});
+  CHECK(run(kFlows, {"addr", "port"}, {"count", "bytes"}) ==
+        V{"- - 1 -", "10.0.1.5 40000 2 6000", "10.0.1.9 40001 2 500", "10.0.2.7 443 4 6500",
+          "2001:db8:0:1::5 50000 1 60", "2001:db8:0:1::6 50001 1 120", "2001:db8:0:2::7 22 2 180"});
+  CHECK(run(kFlows, {"port", "action"}, {"count"}) == V{"- - 1", "22 REJECT 2", "443 ACCEPT 4", "40000 ACCEPT 2",
+                                                        "40001 ACCEPT 2", "50000 REJECT 1", "50001 REJECT 1"});
+  // An input with an addr column of its own (a grouped output) is grouped by it.
+  CHECK(run("version srcaddr dstaddr addr records\n2 1.1.1.1 2.2.2.2 10.0.1.5 3\n2 1.1.1.1 2.2.2.2 10.0.1.9 4\n",
+            {"addr/16"}, {"count"}) == V{"10.0.0.0 7"});
+  CHECK_THROWS_WITH(AggSpec::parse({"addr"}, {}, true), Catch::Contains("either-side keys and --bidir"));
+  CHECK_THROWS_WITH(AggSpec::parse({"port/24"}, {}, false), Catch::Contains("only address fields take a prefix"));
 }

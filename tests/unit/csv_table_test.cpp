@@ -79,10 +79,10 @@ TEST_CASE("table: widths come from the first 1000 records; wider later values pu
   CHECK(out.substr(out.size() - 32) == "      9  ACCEPT\n  65535  REJECT\n");
 
   std::string wide;
-  for (int i = 0; i < 1000; ++i) wide += "{\"action\":\"A\",\"dstport\":1}\n";
-  wide += "{\"action\":\"REJECTED\",\"dstport\":2}\n";
+  for (int i = 0; i < 1000; ++i) wide += "{\"vpc-id\":\"A\",\"dstport\":1}\n";
+  wide += "{\"vpc-id\":\"REJECTED\",\"dstport\":2}\n";
   out = convert(wide, Format::Table);
-  CHECK(out.substr(0, 31) == "action  dstport\nA             1");
+  CHECK(out.substr(0, 31) == "vpc-id  dstport\nA             1");
   CHECK(out.substr(out.size() - 34) == "A             1\nREJECTED        2\n");
 }
 

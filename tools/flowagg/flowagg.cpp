@@ -50,20 +50,35 @@ const ToolSpec& agg_spec() {
       "(srcaddr/24; /N applies to both families, clamped to their width; srcaddr/24/64 gives IPv4 and IPv6 "
       "prefixes apart), and time bins aligned to UTC (start/5m, start/1h, start/1d). A key column keeps "
       "its field's name: the group's address prefix or bin start is in srcaddr or start. No -k gives one "
-      "group of everything.\n\n"
+      "group of everything. The either-side keys addr and port (as in flow-filter(7); addr/24 too) group a "
+      "record under its source (srcaddr, srcport) and again under its destination (dstaddr, dstport), once "
+      "when both give the same group: traffic per host whichever side it was on, as nfdump -s ip does. "
+      "Counts and sums then count each flow twice, once per endpoint (a total over all groups is twice the "
+      "traffic); with several either-side keys, a group takes one side's values of each (addr,port: the "
+      "endpoints).\n\n"
       "Values: count (column records), sum(F) or just F (column F), min(F), max(F), mean(F) (rounded to a "
       "whole number), distinct(F) (exact), approx-distinct(F) (HyperLogLog: relative standard error 1.6%, "
       "exact below 512 distinct values), pNN(F) and median(F) (percentiles from a DDSketch: the value at "
       "rank floor(q*(n-1)) within 1% of the true value at that rank and never outside the group's smallest "
       "and largest values; p0 and p100 are exact), first and last (the earliest start and latest end). F "
-      "is a numeric field or duration (end - start). Columns are named min-F, max-F, mean-F, distinct-F, "
-      "approx-distinct-F, p99-F; NAME=VALUE names one. The default is count,packets,bytes. Null values (-) "
-      "are left out of every value, as in SQL; count counts records. "
+      "is a numeric field or duration (end - start). variance(F) and stddev(F) are the population variance "
+      "and standard deviation (divided by the number of values n, not n - 1), each rounded to a whole "
+      "number; they are worked out exactly from integer sums (of F and of its squares), so threads, spills "
+      "and --merge give the same answer as one run. Columns are named min-F, max-F, mean-F, stddev-F, "
+      "variance-F, distinct-F, approx-distinct-F, p99-F; NAME=VALUE names one. The default is "
+      "count,packets,bytes. Null values (-) are left out of every value, as in SQL; count counts records. "
       "A record that is itself a group (it has a records column) counts as that many records, so groups "
       "can be grouped again: flowagg -k srcaddr/24 | flowagg -k srcaddr/16. "
       "A count or sum that goes past 2^64 - 1 stops at 18446744073709551615 instead of wrapping: flowagg "
-      "names the column in a warning, even with -q, and exits 1, as that answer is not exact. A mean is "
-      "exact whatever its sum (128 bits), so it always lies between min(F) and max(F).\n\n"
+      "names the column in a warning, even with -q, and exits 1, as that answer is not exact; so does a variance "
+      "past 2^64 - 1 (values spread by 2^32 or more: the stddev is still right). A mean is exact whatever its "
+      "sum (128 bits), so it always lies between min(F) and max(F).\n\n"
+      "Any value takes a condition: count(where EXPR), sum(bytes where EXPR), distinct(dstport where EXPR), "
+      "p99(bytes where EXPR): only the records matching the flow-filter(7) expression EXPR go into that value "
+      "(a group none matches has a count of 0 and other values null), as count_if in SQL. Such a value needs "
+      "a name: rejected=count(where action == REJECT). Other values of the same group take every record (-w "
+      "selects the records of all values). The condition is part of a --partial file's spec: only states "
+      "made with the same condition merge.\n\n"
       "The four records of one TCP connection inside a VPC (each direction, at each end's interface) "
       "fall into two groups when keyed by srcaddr and dstaddr. --bidir puts both directions into one "
       "group, oriented from the side that opened the connection (tcp-flags where they say, the lower "
@@ -127,6 +142,14 @@ const ToolSpec& agg_spec() {
            "Conversations: both directions in one group, client first."},
           {"flowagg -k srcaddr/24 -a count,distinct(dstaddr) --by distinct-dstaddr flows.log",
            "Networks reaching the most hosts."},
+          {"flowagg -k srcaddr/24,start/1h -a 'count,rejected=count(where action == REJECT)' flows.log",
+           "Per subnet and hour, the records and how many were rejected (the deny ratio's two terms)."},
+          {"flowagg -k dstport -a 'count,answered=count(where tcp-flags has SYN-ACK)' flows.log",
+           "Per service, connections and those that were answered."},
+          {"flowagg -k srcaddr -a 'count,mean(bytes),stddev(bytes)' baseline.flows",
+           "Each host's baseline: the mean and standard deviation of its flows' bytes."},
+          {"flowagg -k addr -a count,bytes --top 10 flows.log",
+           "The ten hosts with the most traffic, sent or received (each flow counted at both ends)."},
           {"flowagg -k interface-id --partial -o 10h.part hour10.log.gz", "The state of one hour, to merge later."},
           {"flowagg --merge *.part --top 20", "The day's answer from the hours' states."},
       },
@@ -144,7 +167,8 @@ void define_agg_options(CLI::App& app, AggCmdOptions& o) {
   add_input_options(app, o.common);
   add_output_options(app, o.common);
   o.common.output_format = "";  // a table on a terminal, AWS text otherwise
-  app.add_option("-k,--key", o.keys, "Group by these keys (comma-separated; repeatable): FIELD, ADDR/BITS, TIME/BIN")
+  app.add_option("-k,--key", o.keys,
+                 "Group by these keys (comma-separated; repeatable): FIELD, ADDR/BITS, TIME/BIN, addr, port")
       ->allow_extra_args(false)
       ->type_name("KEYS")
       ->group("Grouping");
@@ -271,6 +295,7 @@ void run_agg(AggCmdOptions o, Tool& tool) {
   AggSpec spec = first ? first->spec : AggSpec::parse(o.keys, o.values, o.bidir);
   if (!first) spec.spread = o.spread;
   if (o.fill) time_bin_key(spec, "--fill");
+  spec.now = std::time(nullptr);
   AggOrder order = make_order(o, spec);
   if (o.partial && (!o.having.empty() || o.top || !o.by.empty() || o.unsorted))
     throw UsageError("--partial writes states; --having, --top, --by and --unsorted apply when they are merged");
@@ -278,7 +303,7 @@ void run_agg(AggCmdOptions o, Tool& tool) {
   if (o.merge && !o.where.empty()) throw UsageError("-w selects records; --merge reads states, which have none");
 
   FilterSettings fs;
-  fs.now = std::time(nullptr);
+  fs.now = spec.now;
   std::optional<Filter> having;
   if (!o.having.empty()) {
     fs.source = "--having";

@@ -28,17 +28,35 @@ struct KeySpec {
   Column column;                    ///< the output column: the field's name and type
   int v4_bits = 32, v6_bits = 128;  ///< address keys: the prefix kept
   int64_t bin = 0;                  ///< time keys: bin width in seconds (0: none), aligned to UTC
+  /// Either-side keys (-k addr, -k port): a record is grouped under its source's value and under
+  /// its destination's (once when both give the same key), unless the input has such a column.
+  bool either = false;
 };
 
-enum class AggKind { Count, Sum, Min, Max, Mean, Distinct, ApproxDistinct, Quantile, First, Last };
+enum class AggKind {
+  Count,
+  Sum,
+  Min,
+  Max,
+  Mean,
+  Distinct,
+  ApproxDistinct,
+  Quantile,
+  First,
+  Last,
+  Variance,  ///< population variance (divided by n), rounded
+  Stddev,    ///< its square root, rounded
+};
 
-/// One value, e.g. "count", "sum(bytes)", "p99(bytes)", "ports=distinct(dstport)".
+/// One value, e.g. "count", "sum(bytes)", "p99(bytes)", "ports=distinct(dstport)",
+/// "rejected=count(where action == REJECT)".
 struct ValueSpec {
   std::string text;  ///< as written
   AggKind kind = AggKind::Count;
-  Column field;   ///< the field aggregated (none for count)
-  double q = 0;   ///< Quantile: 0..1
-  Column column;  ///< the output column
+  Column field;       ///< the field aggregated (none for count)
+  double q = 0;       ///< Quantile: 0..1
+  Column column;      ///< the output column
+  std::string where;  ///< a flow-filter(7) condition: only the records matching it count ("" = all)
 };
 
 struct AggSpec {
@@ -48,6 +66,7 @@ struct AggSpec {
   /// Sums shared out over the bins of the TIME/BIN key that a record's [start, end) covers, in
   /// proportion (whole numbers that add up exactly); the record counts in each bin it touches.
   bool spread = false;
+  int64_t now = 0;     ///< "now" of the relative times in the values' conditions (Unix seconds)
 
   /// Parses -k and -a lists (each item may itself be a comma-separated list). No values means
   /// the defaults: records, packets, bytes. Throws UsageError.

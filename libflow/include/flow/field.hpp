@@ -126,6 +126,8 @@ std::string_view nearest_field(std::string_view name);
 std::string_view nearest_name(std::string_view name, std::span<const std::string_view> extra);
 /// The word of `words` nearest to `name` (an option's values), or empty when none is a plausible typo.
 std::string_view nearest_word(std::string_view name, std::span<const std::string> words);
+/// The one of `names` nearest to `name`, or empty when none is a plausible typo.
+std::string_view nearest_of(std::string_view name, std::span<const std::string_view> names);
 /// True when `name` could name a field: lower-case letters, digits and single dashes, in parts
 /// separated by single dots.
 bool is_field_name_syntax(std::string_view name);

@@ -21,8 +21,11 @@ namespace flow {
 namespace {
 
 // 2: percentile states carry their smallest and largest values. 3: a mean's state carries the
-// high 64 bits of its sum (three words, not two).
-constexpr std::string_view kMagic = "flowagg-partial 3\n";
+// high 64 bits of its sum (three words, not two). 4: either-side keys (addr, port), conditions
+// and variances, which a flowagg of format 3 would misread or refuse in a way that does not say
+// why (it takes "k port" for a string column); 3 is read too (a subset of 4).
+constexpr std::string_view kMagic = "flowagg-partial 4\n";
+constexpr std::string_view kMagicRead[] = {kMagic, "flowagg-partial 3\n"};
 
 }  // namespace
 
@@ -66,7 +69,7 @@ AggSpec read_header(InputStream& in) {
     }
   };
   const std::string magic = line();
-  if (magic + "\n" != kMagic) {
+  if (std::find(std::begin(kMagicRead), std::end(kMagicRead), magic + "\n") == std::end(kMagicRead)) {
     if (!magic.starts_with("flowagg-partial ")) throw DataError(in.name() + ": not a flowagg --partial file");
     throw DataError(in.name() + ": a --partial file in another format ('" + magic + "'; this flowagg reads '" +
                     std::string(kMagic.substr(0, kMagic.size() - 1)) + "'): make it again with this flowagg");

@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <cmath>
 #include <utility>
 
 namespace flow::agg {
@@ -23,6 +24,77 @@ void add_wide(Cell& c, uint64_t lo, uint64_t hi) {
   const u128 sum = (u128{c.hi} << 64 | c.a) + (u128{hi} << 64 | lo);
   c.a = static_cast<uint64_t>(sum);
   c.hi = static_cast<uint64_t>(sum >> 64);
+}
+
+/// Another sum of squares (lo, mid, hi) added to c's 192 bits.
+void add_squares(Cell& c, uint64_t lo, uint64_t mid, uint64_t hi) {
+  const u128 w0 = u128{c.sq[0]} + lo;
+  const u128 w1 = u128{c.sq[1]} + mid + static_cast<uint64_t>(w0 >> 64);
+  c.sq[0] = static_cast<uint64_t>(w0);
+  c.sq[1] = static_cast<uint64_t>(w1);
+  c.sq[2] += hi + static_cast<uint64_t>(w1 >> 64);  // < 2^192 from any 2^64 values: no carry out
+}
+
+/// x * x added to the sum of squares.
+void add_square(Cell& c, uint64_t x) {
+  const u128 sq = u128{x} * x;
+  add_squares(c, static_cast<uint64_t>(sq), static_cast<uint64_t>(sq >> 64), 0);
+}
+
+/// A variance cell's population variance n Q - S^2 over n^2 (n values, their sum S and sum of
+/// squares Q), as its whole part and the remainder r (< n^2): worked out in 256-bit integers, so
+/// exact. (Only a forged --partial state makes n Q < S^2: 0 then.)
+struct Variance {
+  u128 whole = 0, rest = 0, n2 = 1;
+  bool over = false;  // the whole part needs more than 128 bits (a forged state)
+};
+
+Variance variance(const Cell& c) {
+  const uint64_t n = c.b;
+  uint64_t x[4] = {};  // n Q
+  u128 carry = 0;
+  for (int i = 0; i < 3; ++i) {
+    const u128 p = u128{c.sq[i]} * n + carry;
+    x[i] = static_cast<uint64_t>(p);
+    carry = p >> 64;
+  }
+  x[3] = static_cast<uint64_t>(carry);
+  uint64_t s2[4] = {};  // S^2 = a^2 + 2 a hi 2^64 + hi^2 2^128
+  auto add_at = [&s2](int at, u128 v) {
+    for (int i = at; i < 4 && v; ++i) {
+      const u128 t = u128{s2[i]} + static_cast<uint64_t>(v);
+      s2[i] = static_cast<uint64_t>(t);
+      v = (v >> 64) + (t >> 64);
+    }
+  };
+  add_at(0, u128{c.a} * c.a);
+  add_at(1, u128{c.a} * c.hi);
+  add_at(1, u128{c.a} * c.hi);
+  add_at(2, u128{c.hi} * c.hi);
+  uint64_t borrow = 0;
+  for (int i = 0; i < 4; ++i) {
+    const u128 t = u128{x[i]} - s2[i] - borrow;
+    x[i] = static_cast<uint64_t>(t);
+    borrow = static_cast<uint64_t>(t >> 64) & 1;
+  }
+  Variance v;
+  v.n2 = u128{n} * n;
+  if (borrow) return v;
+  // Divided by n twice: x = (q n + r2) n + r1, so q is the whole part and r2 n + r1 the rest.
+  uint64_t rem[2] = {};
+  for (uint64_t& r : rem) {
+    u128 part = 0;
+    for (int i = 3; i >= 0; --i) {
+      const u128 cur = part << 64 | x[i];
+      x[i] = static_cast<uint64_t>(cur / n);
+      part = cur % n;
+    }
+    r = static_cast<uint64_t>(part);
+  }
+  v.over = x[2] || x[3];
+  v.whole = u128{x[1]} << 64 | x[0];
+  v.rest = u128{rem[1]} * n + rem[0];
+  return v;
 }
 
 void keep_extreme(const ValueSpec& spec, Cell& c, uint64_t x) {
@@ -56,13 +128,15 @@ CellLayout::CellLayout(const AggSpec& spec) {
         ++flags;
         break;
       case AggKind::Mean: slots_[v].whole = true; break;
+      case AggKind::Variance:
+      case AggKind::Stddev: slots_[v].whole = slots_[v].squares = true; break;
       default: break;
     }
   }
   uint32_t at = (flags + 63) / 64 * 8;
   for (auto& s : slots_) {
     s.off = at;
-    at += s.whole ? 24 : 8;
+    at += s.squares ? 48 : s.whole ? 24 : 8;
   }
   width_ = at;
 }
@@ -99,6 +173,12 @@ void add_to_cell(const ValueSpec& spec, Cell& c, Store& s, const Value& v, Type 
       break;
     case AggKind::Mean:
       add_wide(c, v.u, 0);
+      c.b += 1;
+      break;
+    case AggKind::Variance:
+    case AggKind::Stddev:
+      add_wide(c, v.u, 0);
+      add_square(c, v.u);
       c.b += 1;
       break;
     case AggKind::Min:
@@ -141,6 +221,13 @@ void write_cell(const ValueSpec& spec, const Cell& c, const Store& s, ByteWriter
       w.u64(c.b);
       w.u64(c.hi);
       break;
+    case AggKind::Variance:
+    case AggKind::Stddev:
+      w.u64(c.a);
+      w.u64(c.b);
+      w.u64(c.hi);
+      for (uint64_t q : c.sq) w.u64(q);
+      break;
     default: w.u64(c.a); w.u64(c.b);
   }
 }
@@ -171,8 +258,13 @@ void merge_cell(const ValueSpec& spec, Cell& c, Store& s, ByteReader& r) {
     }
     default: break;
   }
-  Cell from{r.u64(), r.u64()};
-  if (spec.kind == AggKind::Mean) from.hi = r.u64();
+  Cell from{};
+  from.a = r.u64();
+  from.b = r.u64();
+  const bool squares = spec.kind == AggKind::Variance || spec.kind == AggKind::Stddev;
+  if (spec.kind == AggKind::Mean || squares) from.hi = r.u64();
+  if (squares)
+    for (uint64_t& q : from.sq) q = r.u64();
   combine_cell(spec, c, from);
 }
 
@@ -185,6 +277,12 @@ void combine_cell(const ValueSpec& spec, Cell& c, const Cell& from) {
       break;
     case AggKind::Mean:
       add_wide(c, from.a, from.hi);
+      c.b += from.b;
+      break;
+    case AggKind::Variance:
+    case AggKind::Stddev:
+      add_wide(c, from.a, from.hi);
+      add_squares(c, from.sq[0], from.sq[1], from.sq[2]);
       c.b += from.b;
       break;
     default:
@@ -206,6 +304,29 @@ Value final_value(const ValueSpec& spec, const Cell& c, const Store& s) {
       if (c.b) {
         const u128 mean = ((u128{c.hi} << 64 | c.a) + c.b / 2) / c.b;
         v.set_uint(mean > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(mean));
+      }
+      break;
+    case AggKind::Variance:
+      // Rounded to the nearest (halves up) exactly; past 2^64 - 1 (a spread of values near
+      // 2^32 or more) saturated, and reported as such.
+      if (c.b) {
+        const Variance x = variance(c);
+        const u128 up = x.whole + (x.rest >= x.n2 - x.rest);
+        v.set_uint(x.over || up > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(up));
+      }
+      break;
+    case AggKind::Stddev:
+      // The square root of the exact variance in long double (64-bit mantissa), rounded (halves
+      // up): within a part in 2^63 of the true root, and a half (0.5, 2.5) found exactly while
+      // n < 2^32 and the variance < 2^62, so that it rounds up as a mean's does. (At most 2^63
+      // from values of 64 bits; a forged state saturates.)
+      if (c.b) {
+        const Variance x = variance(c);
+        const long double var = x.over ? 0x1p128L
+                                       : static_cast<long double>(x.whole) +
+                                             static_cast<long double>(x.rest) / static_cast<long double>(x.n2);
+        const long double root = std::floor(std::sqrt(var) + 0.5L);
+        v.set_uint(root >= 0x1p64L ? UINT64_MAX : static_cast<uint64_t>(root));
       }
       break;
     case AggKind::Min:

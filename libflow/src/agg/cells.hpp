@@ -16,10 +16,15 @@ namespace flow::agg {
 // Counts and sums saturate at 2^64 - 1 rather than wrap (add_saturated): a value that comes
 // out as UINT64_MAX is reported (Aggregator::saturated) as not exact. A mean is exact: its sum
 // has 128 bits (a and hi), so it lies between the smallest and largest value whatever they are.
+// A variance (stddev) is a mean's state and the sum of the squares in 192 bits (sq), which no
+// 2^64 values of 64 bits can overflow: integers, so states merge in any order to the same bits.
 struct Cell {
   uint64_t a = 0;   // count, sum, min/max/first/last value, mean's sum, or a sketch's index
   uint64_t b = 0;   // "has a value" for sum/min/max/first/last; mean's count
   uint64_t hi = 0;  // mean's sum: the high 64 bits
+  // Variance: the sum of squares, low word first. Not set by CellLayout::get() for the other
+  // kinds (no cost to their hot path); Cell{} and init_cell() zero it.
+  uint64_t sq[3];
 };
 
 /// a + x, or UINT64_MAX where that would wrap.
@@ -30,15 +35,16 @@ inline uint64_t add_saturated(uint64_t a, uint64_t x) {
 
 /// How a table entry packs its group's cells: 8 bytes a value, the cell's a, where b is unused
 /// (count, the sketches' index) or a flag (sum, min, max, first, last: a bit of the flag words
-/// in front); 24 for a mean, whose b is a count and hi its sum's high word. Count, sum and sum
-/// take 32 bytes instead of 48.
+/// in front); 24 for a mean, whose b is a count and hi its sum's high word; 48 for a variance
+/// (a mean's and its sum of squares). Count, sum and sum take 32 bytes instead of 48.
 class CellLayout {
  public:
   /// Where one value's cell is: its a at `off`; a flag b as `mask` of the word at `word`.
   struct Slot {
     uint32_t off = 0, word = 0;
-    uint64_t mask = 0;   // 0: b is not a flag
-    bool whole = false;  // b and hi are the 16 bytes after a (a mean)
+    uint64_t mask = 0;     // 0: b is not a flag
+    bool whole = false;    // b and hi are the 16 bytes after a (a mean)
+    bool squares = false;  // and sq the 24 after those (a variance)
   };
   explicit CellLayout(const AggSpec& spec);
   /// Bytes of a group's cells (zero: every cell empty).
@@ -54,6 +60,7 @@ class CellLayout {
       std::memcpy(&c.b, p + s.off + 8, 8);
       std::memcpy(&c.hi, p + s.off + 16, 8);
     }
+    if (s.squares) std::memcpy(c.sq, p + s.off + 24, 24);
     if (s.mask) c.b = (word(p, s) & s.mask) != 0;
     return c;
   }
@@ -63,6 +70,7 @@ class CellLayout {
       std::memcpy(p + s.off + 8, &c.b, 8);
       std::memcpy(p + s.off + 16, &c.hi, 8);
     }
+    if (s.squares) std::memcpy(p + s.off + 24, c.sq, 24);
     if (s.mask) set_word(p, s, c.b ? word(p, s) | s.mask : word(p, s) & ~s.mask);
   }
   /// The hot path's sum and count: a += x (saturated); and for a sum, b = 1 (mark).
@@ -116,16 +124,18 @@ void add_to_cell(const ValueSpec& spec, Cell& c, Store& s, const Value& v, Type 
 void write_cell(const ValueSpec& spec, const Cell& c, const Store& s, ByteWriter& w);
 /// Combines a state written by write_cell() into c.
 void merge_cell(const ValueSpec& spec, Cell& c, Store& s, ByteReader& r);
-/// Combines another group's cell of a kind without a sketch (count, sum, mean, min, max, first, last).
+/// Combines another group's cell of a kind without a sketch (count, sum, mean, variance, min, max,
+/// first, last).
 void combine_cell(const ValueSpec& spec, Cell& c, const Cell& from);
 inline bool has_sketch(AggKind k) {
   return k == AggKind::Distinct || k == AggKind::ApproxDistinct || k == AggKind::Quantile;
 }
 /// The value that comes out (null when the group had none).
 Value final_value(const ValueSpec& spec, const Cell& c, const Store& s);
-/// Whether a value that came out of final_value() is a count or sum that saturated.
+/// Whether a value that came out of final_value() is a count, sum or variance that saturated.
 inline bool saturated(const ValueSpec& spec, const Value& v) {
-  return (spec.kind == AggKind::Count || spec.kind == AggKind::Sum) && !v.null() && v.u == UINT64_MAX;
+  return (spec.kind == AggKind::Count || spec.kind == AggKind::Sum || spec.kind == AggKind::Variance) && !v.null() &&
+         v.u == UINT64_MAX;
 }
 
 }  // namespace flow::agg

@@ -85,6 +85,7 @@
 #include "agg/table.hpp"
 #include "flow/agg.hpp"
 #include "flow/error.hpp"
+#include "flow/filter.hpp"
 #include "flow/format.hpp"
 #include "flow/io.hpp"
 
@@ -172,6 +173,7 @@ struct Aggregator::Impl {
     shift = p == 1 ? 64 : 64 - static_cast<unsigned>(std::countr_zero(p));
     keybuf.assign(tables[0].key_width() + 1, 0);
     if (spec.spread) spread_k = time_bin_key(spec, "--spread");
+    compile_conditions();
     layout_rows();
   }
   /// The table of the partition that holds keys of this hash.
@@ -196,8 +198,13 @@ struct Aggregator::Impl {
   // ---- bindings: where the spec's keys and values are in the input's schema (rows.cpp) ----
 
   SchemaPtr bound;  // the schema bound to
-  // Column indexes (-1: none); a key's partner is its other side's column, for --bidir replies.
-  std::vector<int> key_slot, key_partner, val_slot;
+  // Column indexes (-1: none); a key's partner is its other side's column, for --bidir replies;
+  // key_dst is where the keys of a destinations' row are: an either-side key's dstaddr (dstport;
+  // its key_slot is srcaddr), any other key's key_slot.
+  std::vector<int> key_slot, key_partner, key_dst, val_slot;
+  bool either = false;              // some key is bound to both sides: a record makes two rows
+  bool either_text = false;         // an either-side key is bound to a text column of its own
+  std::vector<uint8_t> either_key;  // the first side's key, to not group a record twice under one
   std::vector<Type> key_type, val_type;
   std::vector<char> val_text;  // a number read from a text column (AWS text or CSV of our own output)
   enum class Fast : uint8_t { No, Count, Sum };
@@ -211,8 +218,26 @@ struct Aggregator::Impl {
   void rebind(const SchemaPtr& s, const std::string& file);
   /// The in-memory key part of key k for value v (of input type t).
   void put_key(size_t k, const Value& v, Type t, uint8_t* p);
+  /// The keys of a row, of the columns at `slots`, where an either-side key has a text column of
+  /// its own (cold: the usual loop stays small).
+  void put_text_keys(const Record& r, const std::string& file, const int* slots, uint8_t* kb);
   Value number_from_text(const Record& r, int slot, size_t v, const std::string& file);
   Value duration(const Record& r);
+
+  // ---- conditions: values that take only the records matching their `where` (rows.cpp) ----
+
+  // Each Aggregator compiles its own (a Filter is not thread-safe), one per distinct text. A
+  // row whose record does not match a value's condition gets the mode kSkip for that value.
+  std::vector<Filter> conds;
+  std::vector<int> val_cond;                    // by value: its condition in conds, or -1
+  std::vector<std::vector<uint8_t>> cond_keep;  // by condition: match() of each row of a ColumnBatch
+  size_t cond_row = SIZE_MAX;                   // the row of that batch add(Record) is given, or none
+  std::vector<uint8_t> cond_ok, row_mode;       // one record's matches and modes
+  void compile_conditions();
+  /// The modes of a record's row: val_mode, kSkip where the value's condition does not hold.
+  const uint8_t* modes_of(const Record& r);
+  /// cond_keep of every row of c.
+  void match_conditions(const ColumnBatch& c);
 
   // ---- rows: records staged as bytes, then grouped a batch at a time (rows.cpp) ----
 
@@ -226,7 +251,8 @@ struct Aggregator::Impl {
   // A row is bytes: its hash, its key, how each value goes into its cell (a Mode, from the
   // bindings of the input it came from), then the values. So rows can be passed to another lane
   // (agg/lanes.hpp) that owns their partition, and grouped there as here.
-  enum Mode : uint8_t { kCountOne, kSumFast, kTyped };  // kTyped + Type: add_to_cell of that type
+  // kTyped + Type: add_to_cell of that type; kSkip: not this value (its condition does not hold)
+  enum Mode : uint8_t { kCountOne, kSumFast, kSkip, kTyped };
   static constexpr size_t kStage = 32;
   size_t row_modes_at = 0, row_vals_at = 0, row_bytes = 0;  // offsets in a row; its size
   std::vector<uint8_t> stage_buf, val_mode;
@@ -234,9 +260,13 @@ struct Aggregator::Impl {
 
   /// The layout of a row and of a logged row (offsets, modes, sizes); the stage buffer.
   void layout_rows();
-  /// The whole key of a record (kb: key_width() bytes).
-  void put_keys(const Record& r, uint8_t* kb);
+  /// The whole key of a record (kb: key_width() bytes): its destinations' side for an
+  /// either-side key when `dst`, the other direction's fields for a --bidir reply.
+  void put_keys(const Record& r, const std::string& file, bool reply, bool dst, uint8_t* kb);
   void add(const Record& r, const std::string& file);
+  /// Stages a record's row: its key (its destinations' side for an either-side key when `dst`;
+  /// not staged then if that is the key of the sources' side), the modes and its values.
+  void stage(const Record& r, const std::string& file, const uint8_t* modes, bool reply, bool dst);
   void add(const ColumnBatch& c, const uint8_t* keep, const std::string& file);
   /// Value v of a row into its cell (at `slot` of `cells` in `table`; mode: how, from the
   /// bindings of the row's input); whether it went through add_to_cell (which may grow a sketch).
@@ -254,6 +284,7 @@ struct Aggregator::Impl {
       }
       return false;
     }
+    if (mode == kSkip) return false;
     Cell c = CellLayout::get(cells, slot);
     add_to_cell(spec.values[v], c, table.store(), x, static_cast<Type>(mode - kTyped));
     CellLayout::set(cells, slot, c);
@@ -275,7 +306,7 @@ struct Aggregator::Impl {
   std::vector<uint8_t> spread_row;  // the row add() staged: the pattern of each bin's
   /// Stages the row add() built (at `staged`) once per bin of the record's [start, end), its sums
   /// shared out; whole when the record has no such span.
-  void stage_spread(const Record& r, const std::string& file);
+  void stage_spread(const Record& r, const std::string& file, bool reply, bool dst);
 
   // ---- lanes: threads reading one input pass each other rows by partition (lanes.hpp) ----
 

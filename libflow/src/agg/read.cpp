@@ -31,6 +31,10 @@ std::vector<std::string> Aggregator::fields_read() const {
         }
     }
   }
+  for (const auto& k : spec.keys)
+    if (k.either)
+      f.insert(f.end(),
+               {k.column.type == Type::Ip ? "srcaddr" : "srcport", k.column.type == Type::Ip ? "dstaddr" : "dstport"});
   for (const auto& v : spec.values)
     if (v.field.name == "duration") {
       f.insert(f.end(), {"start", "end", "duration"});
@@ -38,6 +42,8 @@ std::vector<std::string> Aggregator::fields_read() const {
       f.push_back(v.field.name);
     }
   if (spec.spread) f.insert(f.end(), {"start", "end"});
+  for (const auto& c : impl_->conds)  // what the values' conditions read
+    for (auto& n : c.fields()) f.push_back(n);
   if (spec.bidir)
     f.insert(f.end(),
              {"srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr", "protocol", "srcport", "dstport", "tcp-flags"});

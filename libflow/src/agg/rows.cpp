@@ -10,6 +10,7 @@
 #include "agg/impl.hpp"
 #include "flow/connection.hpp"
 #include "flow/format.hpp"
+#include "flow/ip.hpp"
 
 namespace flow {
 namespace {
@@ -52,12 +53,26 @@ void Aggregator::Impl::bind(const SchemaPtr& s, const std::string& file) {
   size_t nk = spec.keys.size(), nv = spec.values.size();
   key_slot.assign(nk, -1);
   key_partner.assign(nk, -1);
+  key_dst.assign(nk, -1);
   key_type.assign(nk, Type::String);
+  either = either_text = false;
   for (size_t k = 0; k < nk; ++k) {
     const Column& c = spec.keys[k].column;
     int slot = slot_of(*s, c);
+    if (slot < 0 && spec.keys[k].either) {
+      // No addr (port) column of its own (as a regrouped output has): the source's and the
+      // destination's, as two rows.
+      const bool addr = c.type == Type::Ip;
+      slot = s->slot(addr ? FieldId::srcaddr : FieldId::srcport);
+      key_dst[k] = s->slot(addr ? FieldId::dstaddr : FieldId::dstport);
+      either = true;
+      key_type[k] = c.type;
+      key_slot[k] = slot;
+      continue;
+    }
+    either_text |= spec.keys[k].either && slot >= 0 && s->column(static_cast<size_t>(slot)).type == Type::String;
     if (slot < 0 && !c.id) no_column(file, c.name, "-k " + spec.keys[k].text);
-    key_slot[k] = slot;
+    key_slot[k] = key_dst[k] = slot;
     key_type[k] = slot >= 0 ? s->column(static_cast<size_t>(slot)).type : c.type;
     if (spec.bidir) {
       auto p = partner_name(c.name);
@@ -101,6 +116,30 @@ void Aggregator::Impl::bind(const SchemaPtr& s, const std::string& file) {
     if (k == AggKind::Sum && val_slot[v] >= 0 && !val_text[v] && val_type[v] == Type::UInt) val_fast[v] = Fast::Sum;
   }
   bound = s;
+}
+
+[[gnu::cold, gnu::noinline]] void Aggregator::Impl::put_text_keys(const Record& r, const std::string& file,
+                                                                  const int* slots, uint8_t* kb) {
+  for (size_t k = 0; k < spec.keys.size(); ++k) {
+    const KeySpec& ks = spec.keys[k];
+    const Value& v = slots[k] >= 0 ? r.values[static_cast<size_t>(slots[k])] : kNull;
+    if (!ks.either || key_type[k] != Type::String || v.null()) {
+      put_key(k, v, key_type[k], kb + key_offset(k));
+      continue;
+    }
+    // An addr (port) column of its own, as text (a grouped output read back): its value typed.
+    Value x;
+    uint64_t u = 0;
+    auto s = v.str();
+    auto ip = ks.column.type == Type::Ip ? parse_ip(s) : std::nullopt;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), u);
+    if (ip) x.set_ip(*ip);
+    else if (ks.column.type == Type::UInt && ec == std::errc() && end == s.data() + s.size()) x.set_uint(u);
+    else
+      throw DataError(fmt::format("{}:{}: '{}' is not {} (column {}, for -k {})", file, r.line, s,
+                                  ks.column.type == Type::Ip ? "an address" : "a number", ks.column.name, ks.text));
+    put_key(k, x, ks.column.type, kb + key_offset(k));
+  }
 }
 
 /// The in-memory key part of key k for value v (of input type t).
@@ -170,7 +209,8 @@ void Aggregator::Impl::layout_rows() {
   bool logs_ok = !spec.keys.empty();
   for (size_t v = 0; v < nv; ++v) {
     AggKind k = spec.values[v].kind;
-    logs_ok &= k == AggKind::Count || k == AggKind::Sum;
+    // (A condition makes a row's modes its own: a log keeps one set for all.)
+    logs_ok &= (k == AggKind::Count || k == AggKind::Sum) && spec.values[v].where.empty();
     if (k == AggKind::Sum) log_modes[v] = kSumFast, ++log_sums;
   }
   if (!logs_ok) log_modes.clear();  // no row logs
@@ -182,7 +222,7 @@ void Aggregator::Impl::rebind(const SchemaPtr& s, const std::string& file) {
   drain();  // staged rows were read with the old bindings
   bind(s, file);
   bool strings = false;
-  coded_ok = spec.keys.empty() || (spec.keys.size() == 1 && !spec.bidir && key_slot[0] >= 0);
+  coded_ok = spec.keys.empty() || (spec.keys.size() == 1 && !spec.bidir && !either && key_slot[0] >= 0);
   for (size_t v = 0; v < spec.values.size(); ++v) {
     strings |= val_slot[v] >= 0 && !val_text[v] && val_type[v] == Type::String;
     const Type t = val_slot[v] >= 0 && !val_text[v] ? val_type[v] : Type::UInt;
@@ -197,22 +237,30 @@ void Aggregator::Impl::rebind(const SchemaPtr& s, const std::string& file) {
   loggable = val_mode == log_modes;
 }
 
-void Aggregator::Impl::put_keys(const Record& r, uint8_t* kb) {
-  bool reply = false;
-  if (spec.bidir) connection_of(r, nullptr, &reply);
+void Aggregator::Impl::put_keys(const Record& r, const std::string& file, bool reply, bool dst, uint8_t* kb) {
   std::memset(kb, 0, key_width());
+  const int* slots = dst ? key_dst.data() : key_slot.data();
+  if (either_text) [[unlikely]] {
+    put_text_keys(r, file, slots, kb);
+    return;
+  }
   for (size_t k = 0; k < spec.keys.size(); ++k) {
-    int slot = reply && key_partner[k] >= 0 ? key_partner[k] : key_slot[k];
+    int slot = reply && key_partner[k] >= 0 ? key_partner[k] : slots[k];
     put_key(k, slot >= 0 ? r.values[static_cast<size_t>(slot)] : kNull, key_type[k], kb + key_offset(k));
   }
 }
 
-void Aggregator::Impl::add(const Record& r, const std::string& file) {
-  if (r.schema != bound) rebind(r.schema, file);
-  const size_t nv = spec.values.size();
+[[gnu::always_inline]] inline void Aggregator::Impl::stage(const Record& r, const std::string& file,
+                                                           const uint8_t* modes, bool reply, bool dst) {
+  const size_t w = key_width(), nv = spec.values.size();
   uint8_t* row = stage_buf.data() + staged * row_bytes;
-  put_keys(r, row + 8);
-  std::memcpy(row + row_modes_at, val_mode.data(), nv);
+  uint8_t* kb = row + 8;
+  put_keys(r, file, reply, dst, kb);
+  if (either) {
+    if (dst && std::memcmp(either_key.data(), kb, w) == 0) return;
+    if (!dst) either_key.assign(kb, kb + w);
+  }
+  std::memcpy(row + row_modes_at, modes, nv);
   Value* vals = reinterpret_cast<Value*>(row + row_vals_at);
   for (size_t v = 0; v < nv; ++v) {
     int slot = val_slot[v];
@@ -222,9 +270,55 @@ void Aggregator::Impl::add(const Record& r, const std::string& file) {
     else if (spec.values[v].field.name == "duration" && !spec.values[v].field.id) vals[v] = duration(r);
     else vals[v] = kNull;
   }
-  ++records;
-  if (spread_k < spec.keys.size()) return stage_spread(r, file);
+  if (spread_k < spec.keys.size()) return stage_spread(r, file, reply, dst);
   if (++staged == stage_limit) drain();
+}
+
+void Aggregator::Impl::add(const Record& r, const std::string& file) {
+  if (r.schema != bound) rebind(r.schema, file);
+  bool reply = false;
+  if (spec.bidir) connection_of(r, nullptr, &reply);
+  const uint8_t* modes = conds.empty() ? val_mode.data() : modes_of(r);
+  ++records;
+  stage(r, file, modes, reply, false);
+  // Either-side keys: a row with the sources' values, then one with the destinations' unless
+  // that is the same key.
+  if (either) stage(r, file, modes, reply, true);
+}
+
+void Aggregator::Impl::compile_conditions() {
+  std::vector<std::string> texts;
+  val_cond.assign(spec.values.size(), -1);
+  for (size_t v = 0; v < spec.values.size(); ++v) {
+    const std::string& where = spec.values[v].where;
+    if (where.empty()) continue;
+    auto it = std::find(texts.begin(), texts.end(), where);
+    val_cond[v] = static_cast<int>(it - texts.begin());
+    if (it != texts.end()) continue;
+    FilterSettings fs;
+    fs.source = "-a " + spec.values[v].column.name;
+    fs.now = spec.now;
+    conds.push_back(Filter::compile(where, fs));
+    texts.push_back(where);
+  }
+  cond_ok.assign(conds.size(), 0);
+  cond_keep.assign(conds.size(), {});
+  row_mode.assign(spec.values.size(), kCountOne);
+}
+
+const uint8_t* Aggregator::Impl::modes_of(const Record& r) {
+  for (size_t c = 0; c < conds.size(); ++c)
+    cond_ok[c] = cond_row != SIZE_MAX ? cond_keep[c][cond_row] : conds[c].match(r);
+  for (size_t v = 0; v < row_mode.size(); ++v)
+    row_mode[v] = val_cond[v] >= 0 && !cond_ok[static_cast<size_t>(val_cond[v])] ? uint8_t{kSkip} : val_mode[v];
+  return row_mode.data();
+}
+
+void Aggregator::Impl::match_conditions(const ColumnBatch& c) {
+  for (size_t i = 0; i < conds.size(); ++i) {
+    cond_keep[i].resize(c.rows);
+    conds[i].match(c, cond_keep[i].data());
+  }
 }
 
 void Aggregator::Impl::add(const ColumnBatch& c, const uint8_t* keep, const std::string& file) {
@@ -234,6 +328,7 @@ void Aggregator::Impl::add(const ColumnBatch& c, const uint8_t* keep, const std:
   if (c.schema != bound) rebind(c.schema, file);
   // Past the routing threshold a lane's rows go by partition (group_rows): one at a time.
   const bool routing = lanes && stage_limit == kStage && groups() > kRouteAbove;
+  match_conditions(c);  // a column at a time
   if (coded_ok && !routing && (spec.keys.empty() || c.codes[static_cast<size_t>(key_slot[0])])) {
     if (staged) drain_staged();  // groups are numbered in the order rows arrive
     add_coded(c, keep);
@@ -243,8 +338,10 @@ void Aggregator::Impl::add(const ColumnBatch& c, const uint8_t* keep, const std:
   for (size_t i = 0; i < c.rows; ++i) {
     if (keep && !keep[i]) continue;
     c.row(i, scratch);
+    cond_row = i;
     add(scratch, file);
   }
+  cond_row = SIZE_MAX;
 }
 
 void Aggregator::Impl::add_coded(const ColumnBatch& c, const uint8_t* keep) {
@@ -269,6 +366,7 @@ void Aggregator::Impl::add_coded(const ColumnBatch& c, const uint8_t* keep) {
     code_vals[v] = val_slot[v] >= 0 ? c.values[static_cast<size_t>(val_slot[v])] : nullptr;
   const uint64_t before = groups();
   bool sketches = false;
+  const bool conditional = !conds.empty();  // some value has a condition (cond_keep: match_conditions)
   const CellLayout::Slot* slots = tables[0].layout().slots();  // every table's layout is the spec's
   constexpr size_t kSlice = 128;
   code_keys.resize(kSlice * w + 1);  // + 1: data() is not null with no key
@@ -302,8 +400,10 @@ void Aggregator::Impl::add_coded(const ColumnBatch& c, const uint8_t* keep) {
       if (keep && !keep[i]) continue;
       ++records;
       const CodeRef& ref = ref_of(i);
-      for (size_t v = 0; v < nv; ++v)
+      for (size_t v = 0; v < nv; ++v) {
+        if (conditional && val_cond[v] >= 0 && !cond_keep[static_cast<size_t>(val_cond[v])][i]) continue;
         sketches |= add_value(v, slots[v], ref.cells, *ref.table, code_vals[v] ? code_vals[v][i] : kNull, val_mode[v]);
+      }
     }
   }
   // After the rows, not among them: a spill moves every group (the next call finds them again).

@@ -6,6 +6,7 @@
 
 #include "flow/agg.hpp"
 #include "flow/error.hpp"
+#include "flow/filter.hpp"
 #include "flow/time.hpp"
 
 namespace flow {
@@ -38,7 +39,11 @@ std::vector<std::string> split_list(const std::vector<std::string>& items) {
 Column input_column(std::string_view name, std::string_view what, Type other) {
   if (auto id = find_field(name)) return Column{std::string(name), field_info(*id).type, id};
   if (name == "duration") return Column{"duration", Type::UInt, std::nullopt};
-  if (!is_field_name_syntax(name)) throw UsageError(fmt::format("{}: '{}' is not a field name", what, name));
+  if (!is_field_name_syntax(name)) {
+    auto near = nearest_field(name);
+    throw UsageError(fmt::format("{}: '{}' is not a field name{}", what, name,
+                                 near.empty() ? "" : fmt::format(" — did you mean '{}'?", near)));
+  }
   return Column{std::string(name), other, std::nullopt};
 }
 
@@ -55,7 +60,13 @@ KeySpec parse_key(const std::string& text) {
   k.text = text;
   auto slash = text.find('/');
   std::string_view name = std::string_view(text).substr(0, slash);
-  k.column = input_column(name, "-k", Type::String);
+  if (name == "addr" || name == "port") {
+    // Either side: srcaddr and dstaddr (srcport and dstport), as flow-filter(7)'s addr and port.
+    k.column = Column{std::string(name), name == "addr" ? Type::Ip : Type::UInt, std::nullopt};
+    k.either = true;
+  } else {
+    k.column = input_column(name, "-k", Type::String);
+  }
   if (k.column.name == "duration")
     throw UsageError("-k duration: group by a field (duration is a value: -a p99(duration))");
   if (slash == std::string::npos) return k;
@@ -94,6 +105,8 @@ constexpr Func kFuncs[] = {
     {"median", AggKind::Quantile},
     {"first", AggKind::First},
     {"last", AggKind::Last},
+    {"variance", AggKind::Variance},
+    {"stddev", AggKind::Stddev},
 };
 
 std::string_view kind_prefix(AggKind k) {
@@ -105,6 +118,8 @@ std::string_view kind_prefix(AggKind k) {
     case AggKind::ApproxDistinct: return "approx-distinct";
     case AggKind::First: return "first";
     case AggKind::Last: return "last";
+    case AggKind::Variance: return "variance";
+    case AggKind::Stddev: return "stddev";
     default: return "";
   }
 }
@@ -118,11 +133,41 @@ std::optional<double> percentile_name(std::string_view f) {
   return v / 100;
 }
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// Where the word "where" starts in a function's argument ("bytes where EXPR", "where EXPR"), or npos.
+size_t where_at(std::string_view arg) {
+  for (size_t i = arg.find("where"); i != std::string_view::npos; i = arg.find("where", i + 1)) {
+    bool before = i == 0 || arg[i - 1] == ' ' || arg[i - 1] == '\t';
+    bool after = i + 5 == arg.size() || arg[i + 5] == ' ' || arg[i + 5] == '\t';
+    if (before && after) return i;
+  }
+  return std::string_view::npos;
+}
+
+/// A value's condition: named, on one line (it goes into a --partial file's header), and an
+/// expression that compiles (its mistakes shown now, not once the input is read).
+void check_condition(const ValueSpec& v, const std::string& text, std::string_view alias) {
+  if (v.where.empty()) throw UsageError(fmt::format("-a {}: give a condition after 'where'", text));
+  if (alias.empty())
+    throw UsageError(fmt::format("-a {}: a value with a condition needs a name: -a NAME={}", text, text));
+  if (v.where.find_first_of("\n\r") != std::string::npos)
+    throw UsageError(fmt::format("-a {}: write the condition on one line", alias));
+  FilterSettings fs;
+  fs.source = fmt::format("-a {}", alias);
+  (void)Filter::compile(v.where, fs);
+}
+
 ValueSpec parse_value(const std::string& text) {
   ValueSpec v;
   v.text = text;
   std::string_view body = text, alias;
-  if (auto eq = body.find('='); eq != std::string_view::npos) {
+  // NAME= comes before the function (a condition inside it may hold '=').
+  if (auto eq = body.find('='); eq != std::string_view::npos && eq < body.find('(')) {
     alias = body.substr(0, eq);
     body = body.substr(eq + 1);
     if (!is_field_name_syntax(alias))
@@ -139,6 +184,11 @@ ValueSpec parse_value(const std::string& text) {
     func = "sum";
   }
   if (func == "records") func = "count";
+  if (auto w = where_at(arg); w != std::string_view::npos) {
+    v.where = trim(arg.substr(w + 5));
+    arg = trim(arg.substr(0, w));
+    check_condition(v, text, alias);
+  }
   bool known = false;
   for (const auto& f : kFuncs)
     if (func == f.name) {
@@ -152,11 +202,15 @@ ValueSpec parse_value(const std::string& text) {
   } else if (func == "median") {
     v.q = 0.5;
   }
-  if (!known)
+  if (!known) {
+    std::vector<std::string_view> names;
+    for (const auto& f : kFuncs) names.push_back(f.name);
+    auto near = nearest_of(func, names);
     throw UsageError(
-        fmt::format("-a {}: unknown function '{}' (count, sum, min, max, mean, distinct, approx-distinct, "
-                    "p50, p90, p99, median, first, last)",
-                    text, func));
+        fmt::format("-a {}: unknown function '{}'{} (count, sum, min, max, mean, stddev, variance, "
+                    "distinct, approx-distinct, p50, p90, p99, median, first, last)",
+                    text, func, near.empty() ? "" : fmt::format(" — did you mean '{}'?", near)));
+  }
   if (v.kind == AggKind::Count) {
     if (!arg.empty()) throw UsageError(fmt::format("-a {}: count takes no field", text));
     v.column = Column{"records", Type::UInt, std::nullopt};
@@ -170,7 +224,8 @@ ValueSpec parse_value(const std::string& text) {
     v.field = input_column(arg, "-a " + text, any_type ? Type::String : Type::UInt);
     Type t = v.field.type;
     if (!any_type && t != Type::UInt &&
-        !(t == Type::Time && v.kind != AggKind::Sum && v.kind != AggKind::Mean && v.kind != AggKind::Quantile))
+        !(t == Type::Time && v.kind != AggKind::Sum && v.kind != AggKind::Mean && v.kind != AggKind::Quantile &&
+          v.kind != AggKind::Variance && v.kind != AggKind::Stddev))
       throw UsageError(fmt::format("-a {}: {} is a {} field; {} needs a number{}", text, arg, type_name(t), func,
                                    v.kind == AggKind::Sum ? " (count distinct values with distinct(...))" : ""));
     if ((v.kind == AggKind::First || v.kind == AggKind::Last) && t != Type::Time)
@@ -184,6 +239,7 @@ ValueSpec parse_value(const std::string& text) {
     else name = fmt::format("{}-{}", kind_prefix(v.kind), v.field.name);
     bool keeps_type =
         v.kind == AggKind::Min || v.kind == AggKind::Max || v.kind == AggKind::First || v.kind == AggKind::Last;
+    // TODO(float): stddev and variance become Type::Float, unrounded, once values have that type.
     v.column = Column{name, keeps_type ? t : Type::UInt, std::nullopt};
   }
   if (!alias.empty()) v.column.name = std::string(alias);
@@ -205,7 +261,11 @@ ValueSpec parse_value(const std::string& text) {
 AggSpec AggSpec::parse(const std::vector<std::string>& keys, const std::vector<std::string>& values, bool bidir) {
   AggSpec s;
   s.bidir = bidir;
-  for (const auto& k : split_list(keys)) s.keys.push_back(parse_key(k));
+  for (const auto& k : split_list(keys)) {
+    s.keys.push_back(parse_key(k));
+    if (bidir && s.keys.back().either)
+      throw UsageError(fmt::format("-k {}: either-side keys and --bidir contradict each other", k));
+  }
   auto vals = split_list(values);
   if (vals.empty()) vals = {"count", "sum(packets)", "sum(bytes)"};
   for (const auto& v : vals) s.values.push_back(parse_value(v));
@@ -224,10 +284,11 @@ std::string AggSpec::canonical() const {
   std::string out = bidir ? "bidir" : "";
   if (spread) out += " spread";
   for (const auto& k : keys)
-    out += fmt::format(" key {}:{}/{}/{}/{}", k.column.name, type_name(k.column.type), k.v4_bits, k.v6_bits, k.bin);
+    out += fmt::format(" key {}:{}/{}/{}/{}{}", k.column.name, type_name(k.column.type), k.v4_bits, k.v6_bits, k.bin,
+                       k.either ? "/either" : "");
   for (const auto& v : values)
-    out += fmt::format(" value {}:{}:{}:{}:{}", v.column.name, static_cast<int>(v.kind), v.field.name, v.q,
-                       type_name(v.column.type));
+    out += fmt::format(" value {}:{}:{}:{}:{}:{}", v.column.name, static_cast<int>(v.kind), v.field.name, v.q,
+                       type_name(v.column.type), v.where);
   return out;
 }
 

@@ -61,7 +61,7 @@ size_t time_bin_key(const AggSpec& spec, std::string_view option) {
   return found;
 }
 
-void Aggregator::Impl::stage_spread(const Record& r, const std::string& file) {
+void Aggregator::Impl::stage_spread(const Record& r, const std::string& file, bool reply, bool dst) {
   auto whole = [&] {
     if (++staged == stage_limit) drain();
   };
@@ -93,7 +93,7 @@ void Aggregator::Impl::stage_spread(const Record& r, const std::string& file) {
     if (++staged == stage_limit) {
       drain();
       // A spill in drain() empties the interners: the pattern's string keys are interned anew.
-      put_keys(r, spread_row.data() + 8);
+      put_keys(r, file, reply, dst, spread_row.data() + 8);
     }
   }
 }

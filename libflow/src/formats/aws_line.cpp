@@ -157,8 +157,7 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
     plan_.clear();
     for (const auto& c : schema.columns()) {
       const bool skip = wanted_ && std::find(wanted_->begin(), wanted_->end(), c.name) == wanted_->end();
-      plan_.push_back(
-          {c.type, value_max(c), skip, c.id ? field_values(*c.id) : std::span<const std::string_view>{}});
+      plan_.push_back({c.type, value_max(c), skip, c.id ? field_values(*c.id) : std::span<const std::string_view>{}});
     }
     plan_schema_ = r.schema;
   }
@@ -199,6 +198,14 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
         }
         case Type::Ip: q = parse_ip_field(i, t, e, v); break;
         case Type::String: q = parse_string(i, t, e, v); break;
+        case Type::Float: {
+          auto tok = token_at(t, e);
+          auto d = parse_float(tok);
+          if (!d) fail(schema.column(i).name, fmt::format("'{}' is not a number", shorten(tok)));
+          v.set_float(*d);
+          q = t + tok.size();
+          break;
+        }
       }
     }
     if (q < e) {

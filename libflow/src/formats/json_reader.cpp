@@ -508,6 +508,13 @@ class JsonReader : public Reader {
         else out.set_time(static_cast<int64_t>(x));
         return;
       }
+      case Type::Float: {
+        double d = 0;
+        if (t != od::json_type::number) fail(key, fmt::format("expected a number, got {}", describe(v, t)));
+        if (auto err = v.get_double().get(d)) malformed(err, key);
+        out.set_float(d);
+        return;
+      }
       case Type::Ip: {
         if (t != od::json_type::string)
           fail(key, fmt::format("expected an IP address in a string, got {}", describe(v, t)));

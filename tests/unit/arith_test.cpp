@@ -99,6 +99,8 @@ TEST_CASE("arith: operators, precedence, parentheses and unary minus", "[filter]
   CHECK(values("- bytes + 1") == V{"-3999", "-99", "1", "-6"});
   CHECK(values("- (bytes - 10)") == V{"-3990", "-90", "10", "3"});
   CHECK(values("2 * 3 + 4") == V{"10", "10", "10", "10"});
+  // A lone - before no operand is a value, not a minus.
+  CHECK_THAT(error("action == - or bytes == 7"), Catch::Contains("'-' is not a value of action"));
 }
 
 TEST_CASE("arith: nulls in, null out; division by zero and bad logs are null", "[filter][arith]") {

@@ -320,7 +320,7 @@ class Parser {
   Side parse_factor() {
     const Token& t = peek();
     const Depth depth = deeper(t);
-    if (arith_op(t, "-")) {  // unary minus
+    if (arith_op(t, "-") && starts_factor(peek(1))) {  // unary minus; else "-" is a value (`${note} == -`)
       take();
       return Side{{}, std::make_unique<ArithUnary>(ArithFn::Neg, to_term(parse_factor())), &t};
     }
@@ -334,6 +334,11 @@ class Parser {
     if (t.kind == Tok::Word && peek(1).kind == Tok::LParen) return call(t);
     const Token& w = take();
     return Side{operand(w), nullptr, &w};
+  }
+
+  static bool starts_factor(const Token& t) {
+    return t.kind == Tok::LParen || t.kind == Tok::FieldRef || t.kind == Tok::String ||
+           (t.kind == Tok::Word && !keyword(t, "and") && !keyword(t, "or"));
   }
 
   void close_paren(const Token& open) {

@@ -78,6 +78,7 @@ complete -c flowagg -s O -l output-format -x -a 'aws json csv table bin' -d 'Out
 complete -c flowagg -l fields -x -a '(__flowagg_fields)' -d 'Fields to write, in this order (comma-separated)'
 complete -c flowagg -l no-header -d 'AWS text and CSV: do not write the header line'
 complete -c flowagg -l force -d 'Write binary output even to a terminal'
+complete -c flowagg -l set -x -d 'Add (or replace) column NAME, a number computed by EXPR (flow-filter(7)), e.g. \'bpp=bytes / packets\'; over the output columns, after grouping'
 complete -c flowagg -s k -l key -x -d 'Group by these keys (comma-separated; repeatable): FIELD, ADDR/BITS, TIME/BIN, addr, port'
 complete -c flowagg -s a -l agg -x -d 'Values per group (comma-separated; repeatable); default count,packets,bytes'
 complete -c flowagg -l bidir -d 'Both directions of a conversation in one group, client side first'

@@ -78,6 +78,7 @@ complete -c flowcat -s O -l output-format -x -a 'aws json csv table bin' -d 'Out
 complete -c flowcat -l fields -x -a '(__flowcat_fields)' -d 'Fields to write, in this order (comma-separated)'
 complete -c flowcat -l no-header -d 'AWS text and CSV: do not write the header line'
 complete -c flowcat -l force -d 'Write binary output even to a terminal'
+complete -c flowcat -l set -x -d 'Add (or replace) column NAME, a number computed by EXPR (flow-filter(7)), e.g. \'bpp=bytes / packets\''
 complete -c flowcat -l since -x -d 'Keep records starting at or after TIME (epoch, ISO 8601, now-1h)'
 complete -c flowcat -l until -x -d 'Keep records starting before TIME'
 complete -c flowcat -l merge -d 'Interleave the inputs in start-time order (each input sorted)'

@@ -78,6 +78,7 @@ complete -c flowjoin -s O -l output-format -x -a 'aws json csv table bin' -d 'Ou
 complete -c flowjoin -l fields -x -a '(__flowjoin_fields)' -d 'Fields to write, in this order (comma-separated)'
 complete -c flowjoin -l no-header -d 'AWS text and CSV: do not write the header line'
 complete -c flowjoin -l force -d 'Write binary output even to a terminal'
+complete -c flowjoin -l set -x -d 'Add (or replace) column NAME, a number computed by EXPR (flow-filter(7)), e.g. \'bpp=bytes / packets\''
 complete -c flowjoin -l stitch -d 'One record per conversation: both directions, every interface, every window'
 complete -c flowjoin -l dedup -d 'Keep one vantage point\'s records of each direction of a connection'
 complete -c flowjoin -l idle -x -d 'A conversation ends this long after its last record (input time)'

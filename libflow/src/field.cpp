@@ -48,6 +48,7 @@ std::string_view type_name(Type t) {
     case Type::Time: return "time";
     case Type::Ip: return "ip";
     case Type::String: return "string";
+    case Type::Float: return "float";
   }
   return "?";
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "flow/error.hpp"
 
@@ -22,6 +23,13 @@ Schema::Schema(std::vector<Column> columns) : columns_(std::move(columns)) {
       s = static_cast<int16_t>(i);
     }
   }
+}
+
+std::optional<double> parse_float(std::string_view text) {
+  double d = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(d)) return std::nullopt;
+  return d == 0 ? 0.0 : d;
 }
 
 uint64_t value_max(const Column& c) {

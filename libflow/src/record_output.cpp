@@ -4,7 +4,15 @@
 
 namespace flow {
 
-RecordOutput::RecordOutput(const OutputConfig& c) : projection_(c.fields) {
+namespace {
+FilterSettings set_settings(int64_t now) {
+  FilterSettings s;
+  s.now = now;
+  return s;
+}
+}  // namespace
+
+RecordOutput::RecordOutput(const OutputConfig& c) : derive_(c.set, set_settings(c.now)), projection_(c.fields) {
   append_ = c.append;
   out_ = append_ ? Output::open_append(c.path) : Output::open(c.path);
   format_ = c.format == Format::Auto ? (out_->is_terminal() ? Format::Table : Format::Aws) : c.format;
@@ -14,8 +22,9 @@ RecordOutput::RecordOutput(const OutputConfig& c) : projection_(c.fields) {
   writer_ = make_writer(format_, *out_, write_options_);
 }
 
-RecordOutput::RecordOutput(std::unique_ptr<Writer> writer, std::vector<std::string> fields)
-    : writer_(std::move(writer)), projection_(std::move(fields)) {}
+RecordOutput::RecordOutput(std::unique_ptr<Writer> writer, std::vector<std::string> fields,
+                           const std::vector<std::string>& set, int64_t now)
+    : writer_(std::move(writer)), derive_(set, set_settings(now)), projection_(std::move(fields)) {}
 
 void RecordOutput::flush() {
   writer_->flush();

@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <optional>
 
@@ -47,6 +48,7 @@ int compare_values(const Value* a, Type ta, const Value* b, Type tb) {
       if (a->v6 != b->v6) return a->v6 ? 1 : -1;
       return three_way(std::memcmp(a->ip, b->ip, sizeof a->ip), 0);
     case Type::String: return three_way(a->str().compare(b->str()), 0);
+    case Type::Float: return three_way(a->f, b->f);  // never NaN (set_float makes it null)
   }
   return 0;
 }
@@ -144,6 +146,11 @@ uint64_t key_prefix(const Value* v, Type t, bool& exact) {
       return v->v6 ? uint64_t{1} << 63 | big_endian(reinterpret_cast<const char*>(v->ip), 8) >> 1
                    : big_endian(reinterpret_cast<const char*>(v->ip), 4) >> 32;
     case Type::String: exact = v->s.size < 8; return big_endian(v->s.data, std::min<size_t>(v->s.size, 8));
+    case Type::Float: {  // the bits of a double, flipped so that they order as the numbers do
+      exact = true;
+      const uint64_t b = std::bit_cast<uint64_t>(v->f);
+      return b >> 63 ? ~b : b | uint64_t{1} << 63;
+    }
   }
   return 0;
 }
@@ -324,6 +331,7 @@ bool Unique::seen(const Record& r) {
     if (v.null()) continue;
     switch (r.schema->column(i).type) {
       case Type::UInt:
+      case Type::Float:
       case Type::Time: buf_.append(reinterpret_cast<const char*>(&v.u), sizeof v.u); break;
       case Type::Ip:
         buf_.append(reinterpret_cast<const char*>(v.ip), sizeof v.ip);

@@ -3,7 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
+#include <string>
 #include <utility>
 
 #include "flow/error.hpp"
@@ -57,6 +61,25 @@ std::optional<uint64_t> parse_number(std::string_view w, Units units) {
   U128 v = whole * mult + static_cast<U128>(frac) * mult / frac_scale;
   if (v > UINT64_MAX) return std::nullopt;
   return static_cast<uint64_t>(v);
+}
+
+std::optional<double> parse_decimal(std::string_view w) {
+  double v = 0;
+  const char* b = w.data() + (!w.empty() && w[0] == '-');
+  if (b == w.data() + w.size() || *b < '0' || *b > '9') return std::nullopt;  // digits first: no "inf"
+  auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v, std::chars_format::fixed);
+  if (ec != std::errc{}) return std::nullopt;
+  std::string_view unit(end, static_cast<size_t>(w.data() + w.size() - end));
+  double mult = 0;
+  char one[8] = {'1'};  // the unit's multiple: parse_number of "1" and the unit
+  if (unit.size() < sizeof one) {
+    std::copy(unit.begin(), unit.end(), one + 1);
+    const std::string_view w1(one, unit.size() + 1);
+    if (auto secs = parse_number(w1, Units::Duration)) mult = static_cast<double>(*secs);
+    else if (auto n = parse_number(w1, Units::SI)) mult = static_cast<double>(*n);
+  }
+  if (mult == 0 || !std::isfinite(v * mult)) return std::nullopt;
+  return v * mult;
 }
 
 uint64_t parse_size(std::string_view text) {

@@ -131,7 +131,7 @@ TEST_CASE("agg: orders, top, and errors", "[agg]") {
 
 TEST_CASE("agg: ordered encoding sorts as the typed values do", "[agg]") {
   std::mt19937_64 rng(7);
-  for (Type t : {Type::UInt, Type::Time, Type::String, Type::Ip}) {
+  for (Type t : {Type::UInt, Type::Time, Type::String, Type::Ip, Type::Float}) {
     std::vector<Value> vals(200);
     std::vector<std::string> strs(200);
     for (size_t i = 0; i < vals.size(); ++i) {
@@ -144,6 +144,7 @@ TEST_CASE("agg: ordered encoding sorts as the typed values do", "[agg]") {
         vals[i].set_str(strs[i]);
       }
       if (t == Type::Ip) vals[i].set_ip(i % 2 ? Ip::v4(static_cast<uint32_t>(x)) : Ip{{static_cast<uint8_t>(x)}, true});
+      if (t == Type::Float) vals[i].set_float((i % 3 ? -1.0 : 1.0) * static_cast<double>(x) / 1024.0);
     }
     auto typed_less = [t](const Value& a, const Value& b) {
       if (a.null() || b.null()) return a.null() && !b.null();
@@ -152,6 +153,7 @@ TEST_CASE("agg: ordered encoding sorts as the typed values do", "[agg]") {
         case Type::Time: return a.t < b.t;
         case Type::String: return a.str() < b.str();
         case Type::Ip: return std::pair(a.v6, a.addr().bytes) < std::pair(b.v6, b.addr().bytes);  // IPv4 first
+        case Type::Float: return a.f < b.f;
       }
       return false;
     };

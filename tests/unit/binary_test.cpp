@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -44,6 +45,7 @@ std::string show(const Value& v, Type t) {
     case Type::Time: return fmt::format("t{}", v.t);
     case Type::Ip: return fmt::format("{} {}", v.v6 ? "ip6" : "ip4", to_string(v.addr()));
     case Type::String: return fmt::format("s'{}'", v.str());
+    case Type::Float: return fmt::format("f{}", v.f);
   }
   return "?";
 }
@@ -202,6 +204,7 @@ SchemaPtr every_type_schema() {
       {"x-peer", Type::Ip, {}},
       {"x-note", Type::String, {}},
       {"x-flag", Type::UInt, {}},
+      {"x-ratio", Type::Float, {}},
   });
 }
 
@@ -240,6 +243,9 @@ void add_every_type(Corpus& c, size_t n, uint64_t seed) {
                       : c.keep(std::to_string(rng())));
     });
     maybe(r.values[9], [&](Value& v) { v.set_uint(std::array<uint64_t, 3>{1, 6, 17}[rng() % 3]); });
+    maybe(r.values[10], [&](Value& v) {
+      v.set_float(rng() % 3 ? static_cast<double>(rng() % 1000) / 8 : std::ldexp(static_cast<double>(rng()), -40));
+    });
   }
 }
 

@@ -150,6 +150,15 @@ CLI::Validator one_of(std::vector<std::string> names) {
       set);
 }
 
+void add_set_option(CLI::App& app, CommonOptions& o, const std::string& what) {
+  app.add_option(
+         "--set", o.set,
+         "Add (or replace) column NAME, a number computed by EXPR (flow-filter(7)), e.g. 'bpp=bytes / packets'" + what)
+      ->allow_extra_args(false)
+      ->type_name("NAME=EXPR")
+      ->group("Output");
+}
+
 void add_spill_options(CLI::App& app, std::string& memory, std::string& tmpdir, const std::string& what) {
   app.add_option("--memory", memory, what)->type_name("SIZE")->capture_default_str()->group("Scale");
   app.add_option("--tmpdir", tmpdir, "Where spill files go (default: $TMPDIR or /tmp)")
@@ -227,6 +236,8 @@ OutputConfig output_config(const CommonOptions& o) {
   // No -O: a table for a person at a terminal, AWS text for everything else (tools that say so).
   c.format = o.output_format.empty() ? Format::Auto : parse_format_name(o.output_format);
   c.fields = o.fields;
+  c.set = o.set;
+  c.now = std::time(nullptr);
   c.header = !o.no_header;
   c.force = o.force;
   return c;

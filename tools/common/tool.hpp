@@ -37,12 +37,15 @@ struct CommonOptions {
   std::string output = "-";
   std::string output_format = "aws";  ///< "" = table on a terminal, else aws
   std::vector<std::string> fields;
+  std::vector<std::string> set;  ///< --set NAME=EXPR (add_set_option)
   bool no_header = false;
   bool force = false;
 };
 
 void add_input_options(CLI::App& app, CommonOptions& o);
 void add_output_options(CLI::App& app, CommonOptions& o);
+/// --set NAME=EXPR (repeatable), a computed column; `what` says when it is computed.
+void add_set_option(CLI::App& app, CommonOptions& o, const std::string& what = "");
 /// --memory SIZE (help: `what`) and --tmpdir DIR, of the tools whose groups spill to disk.
 /// A check that a value is one of `names`, as CLI::IsMember ("x not in {a,b}", and the same
 /// "{a,b}" for the man pages and completions), with a suggestion for a typo.

@@ -3,6 +3,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <climits>
 #include <ctime>
 #include <functional>
@@ -152,6 +153,8 @@ const ToolSpec& agg_spec() {
            "The ten hosts with the most traffic, sent or received (each flow counted at both ends)."},
           {"flowagg -k interface-id --partial -o 10h.part hour10.log.gz", "The state of one hour, to merge later."},
           {"flowagg --merge *.part --top 20", "The day's answer from the hours' states."},
+          {"flowagg -k dstport -a count,packets,bytes --set 'bpp=bytes / packets' --by bpp --top 10 flows.log",
+           "The ports with the largest packets: a column computed from each group's output."},
       },
       {{"EXIT STATUS",
         "0 success; 1 a data or I/O error (a malformed record, a damaged partial file, a full disk), a count "
@@ -166,6 +169,7 @@ const ToolSpec& agg_spec() {
 void define_agg_options(CLI::App& app, AggCmdOptions& o) {
   add_input_options(app, o.common);
   add_output_options(app, o.common);
+  add_set_option(app, o.common, "; over the output columns, after grouping");
   o.common.output_format = "";  // a table on a terminal, AWS text otherwise
   app.add_option("-k,--key", o.keys,
                  "Group by these keys (comma-separated; repeatable): FIELD, ADDR/BITS, TIME/BIN, addr, port")
@@ -215,6 +219,27 @@ void define_agg_options(CLI::App& app, AggCmdOptions& o) {
 
 namespace {
 
+/// --by a --set column: the groups' records, computed, sorted by it here (nulls last) and cut
+/// to --top; the aggregator orders by values it holds.
+struct SetOrder {
+  int column = -1;  // in the records written; -1: no such order
+  bool descending = true;
+  uint64_t top = 0;
+  std::vector<Record> rows;
+
+  void add(const Record& r) { copy_record(r, rows.emplace_back()); }
+  template <typename Write>
+  void finish(Write write) {
+    const auto c = static_cast<size_t>(column);
+    std::stable_sort(rows.begin(), rows.end(), [&](const Record& a, const Record& b) {
+      const Value &x = a.values[c], &y = b.values[c];
+      if (x.null() || y.null()) return !x.null() && y.null();
+      return descending ? x.f > y.f : x.f < y.f;
+    });
+    for (size_t i = 0; i < rows.size() && (top == 0 || i < top); ++i) write(rows[i]);
+  }
+};
+
 AggOrder make_order(const AggCmdOptions& o, const AggSpec& spec) {
   AggOrder order;
   order.top = o.top;
@@ -247,7 +272,7 @@ AggOrder make_order(const AggCmdOptions& o, const AggSpec& spec) {
 
 /// --window: the groups of each window of the live input, written (and flushed) as it closes.
 void run_windows(const AggCmdOptions& o, const AggSpec& spec, const AggOrder& order,
-                 std::function<bool(const Record&)> keep, Tool& tool) {
+                 std::function<bool(const Record&)> keep, Derive& derive, Tool& tool) {
   if (o.partial || o.merge || o.fill || o.spread)
     throw UsageError("--window writes each window's groups as it closes: no --partial, --merge, --fill or --spread");
   std::unique_ptr<RecordOutput> out;
@@ -256,11 +281,13 @@ void run_windows(const AggCmdOptions& o, const AggSpec& spec, const AggOrder& or
   wo.lateness = o.lateness == "0" ? 0 : parse_duration(o.lateness, "--lateness");
   wo.order = order;
   wo.keep = std::move(keep);
-  wo.emit = [&](const Record& r) { out->write(r); };
+  wo.emit = [&](const Record& r) { out->write(derive.apply(r)); };
   wo.window_done = [&] { out->flush(); };  // a window's groups reach the next process at once
   AggLimits limits{parse_size(o.memory), o.tmpdir, 1};
   WindowAggregator win(spec, limits, std::move(wo));
-  out = std::make_unique<RecordOutput>(output_config(o.common));
+  OutputConfig ocfg = output_config(o.common);
+  ocfg.set.clear();  // computed by emit, before --having
+  out = std::make_unique<RecordOutput>(ocfg);
   InputConfig cfg = tool.input_config(o.common);
   cfg.on_idle = [&] { out->flush(); };
   AggRead how;
@@ -296,26 +323,43 @@ void run_agg(AggCmdOptions o, Tool& tool) {
   if (!first) spec.spread = o.spread;
   if (o.fill) time_bin_key(spec, "--fill");
   spec.now = std::time(nullptr);
-  AggOrder order = make_order(o, spec);
-  if (o.partial && (!o.having.empty() || o.top || !o.by.empty() || o.unsorted))
-    throw UsageError("--partial writes states; --having, --top, --by and --unsorted apply when they are merged");
+  if (o.partial && (!o.having.empty() || o.top || !o.by.empty() || o.unsorted || !o.common.set.empty()))
+    throw UsageError("--partial writes states; --having, --set, --top, --by and --unsorted apply when they are merged");
   if (o.partial && o.fill) throw UsageError("--partial writes states; --fill applies when they are merged");
   if (o.merge && !o.where.empty()) throw UsageError("-w selects records; --merge reads states, which have none");
 
+  // --set and --having see the output columns (by their bare names), --having the set ones too.
   FilterSettings fs;
   fs.now = spec.now;
+  fs.columns = spec.output_schema()->columns();
+  fs.columns_only = true;
+  for (const auto& item : o.common.set)
+    if (auto name = item.substr(0, item.find('=')); spec.output_schema()->slot(name) >= 0)
+      throw UsageError(fmt::format("--set {}: {} is already an output column (-k/-a); name it otherwise", item, name));
+  Derive derive(o.common.set, fs);
+  for (const auto& c : derive.columns()) fs.columns.push_back(c);
+  SetOrder set_order;
+  for (size_t i = 0; i < derive.columns().size(); ++i)
+    if (derive.columns()[i].name == o.by) set_order.column = static_cast<int>(spec.output_schema()->size() + i);
+  AggCmdOptions agg_opts = o;
+  if (set_order.column >= 0) {
+    if (o.unsorted) throw UsageError("--unsorted and --by contradict each other");
+    set_order.descending = !o.ascending;
+    set_order.top = o.top;
+    agg_opts.by.clear(), agg_opts.top = 0, agg_opts.ascending = false;
+  }
+  AggOrder order = make_order(agg_opts, spec);
   std::optional<Filter> having;
   if (!o.having.empty()) {
     fs.source = "--having";
-    fs.columns = spec.output_schema()->columns();
-    fs.columns_only = true;
     having.emplace(Filter::compile(o.having, fs));
   }
 
   if (!o.window.empty()) {
+    if (set_order.column >= 0) throw UsageError("--window: --by names a --set column; sort by a -k/-a column");
     std::function<bool(const Record&)> keep;
-    if (having) keep = [&](const Record& r) { return having->match(r); };
-    return run_windows(o, spec, order, std::move(keep), tool);
+    if (having) keep = [&](const Record& r) { return having->match(derive.apply(r)); };
+    return run_windows(o, spec, order, std::move(keep), derive, tool);
   }
   const unsigned threads = read_threads(o.threads);
   // Partitions by key hash, so that the shares of the threads combine one partition per thread.
@@ -343,10 +387,16 @@ void run_agg(AggCmdOptions o, Tool& tool) {
     return;
   }
   if (o.fill) agg.fill();
-  RecordOutput out(output_config(o.common));
+  OutputConfig cfg = output_config(o.common);
+  cfg.set.clear();  // computed here, before --having
+  RecordOutput out(cfg);
   std::function<bool(const Record&)> keep;
-  if (having) keep = [&](const Record& r) { return having->match(r); };
-  agg.finish(order, keep, [&](const Record& r) { out.write(r); });
+  if (having) keep = [&](const Record& r) { return having->match(derive.apply(r)); };
+  agg.finish(order, keep, [&](const Record& r) {
+    if (set_order.column >= 0) set_order.add(derive.apply(r));
+    else out.write(derive.apply(r));
+  });
+  if (set_order.column >= 0) set_order.finish([&](const Record& r) { out.write(r); });
   out.close();
   tool.report_saturated(agg.saturated());
   // A million groups take a while to free: the reader of the output need not wait for that.

@@ -87,6 +87,8 @@ const ToolSpec& cat_spec() {
           {"flowcat --unique --sort start a.log.gz a.log.gz b.log.gz -o ab.log",
            "Sort, and drop the records of an object read twice."},
           {"flowcat --count day.flows", "Count the records."},
+          {"flowcat --set 'bpp=bytes / packets' --fields srcaddr,dstaddr,bpp flows.log",
+           "Add a computed column: bytes per packet."},
           {"flowcat 'https://bucket.s3.amazonaws.com/AWSLogs/...log.gz?X-Amz-Signature=...'",
            "Read an S3 object through a pre-signed URL."},
           {"flowcat --post http://es:9200/flows/_bulk --post-format elasticsearch -H 'Authorization: ApiKey KEY' "
@@ -174,6 +176,7 @@ const ToolSpec& cat_spec() {
 void define_cat_options(CLI::App& app, CatOptions& o) {
   add_input_options(app, o.common);
   add_output_options(app, o.common);
+  add_set_option(app, o.common);
   app.add_option("--since", o.since, "Keep records starting at or after TIME (epoch, ISO 8601, now-1h)")
       ->type_name("TIME")
       ->group("Selection");
@@ -237,7 +240,7 @@ void run_cat(const CatOptions& o, Tool& tool) {
     auto post = http_writer(o.post, o.common.net, tool.messages());
     interrupted.emplace(
         tool, [w = post.get()](const char* sig) { return w->stopped(fmt::format("interrupted by {}", sig)); });
-    out = std::make_unique<RecordOutput>(std::move(post), o.common.fields);
+    out = std::make_unique<RecordOutput>(std::move(post), o.common.fields, o.common.set, std::time(nullptr));
   }
   if (o.post.url.empty())  // a post sends by its own rules (--batch-records)
     cfg.on_idle = [&] {    // a live input pauses: what was read so far goes on now

@@ -57,6 +57,8 @@ const ToolSpec& filter_spec() {
           {"flowfilter 'flow-direction == egress and bytes > 100M' -O json flows.log",
            "Large egress windows as JSON Lines."},
           {"flowfilter 'srcaddr != pkt-srcaddr' nat.log", "Records whose packets were translated (NAT)."},
+          {"flowfilter 'bytes / duration > 1M' flows.log",
+           "Records above 1 MB/s (arithmetic: each operator a word of its own)."},
           {"flowfilter -c 'tcp-flags has SYN and not tcp-flags has ACK' flows.log", "Count bare SYNs (scans)."},
           {"flowfilter 'start >= now-1h' --rest older.log flows.log > last-hour.log",
            "Split a file into the last hour and the rest."},
@@ -77,6 +79,7 @@ const ToolSpec& filter_spec() {
 void define_filter_options(CLI::App& app, FilterCmdOptions& o) {
   add_input_options(app, o.common);
   add_output_options(app, o.common);
+  add_set_option(app, o.common);
   app.add_option("-e,--expr", o.expr, "The expression (then every argument is an input)")
       ->each([&o](const std::string&) { o.expr_given = true; })
       ->type_name("EXPR")

@@ -118,6 +118,7 @@ const ToolSpec& join_spec() {
 void define_join_options(CLI::App& app, JoinCmdOptions& o) {
   add_input_options(app, o.common);
   add_output_options(app, o.common);
+  add_set_option(app, o.common);
   app.add_flag("--stitch", o.stitch, "One record per conversation: both directions, every interface, every window")
       ->group("Conversations");
   app.add_flag("--dedup", o.dedup, "Keep one vantage point's records of each direction of a connection")

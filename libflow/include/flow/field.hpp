@@ -15,6 +15,7 @@ enum class Type : uint8_t {
   Time,    ///< Unix time in seconds (13-digit millisecond values are kept as written)
   Ip,      ///< IPv4 or IPv6 address
   String,  ///< any text without spaces; also every field we do not know
+  Float,   ///< a finite double: computed columns (--set, arithmetic); printed shortest round-trip
 };
 
 std::string_view type_name(Type t);

@@ -1,6 +1,7 @@
 // A flow record: a schema (which fields, in which order) and one value per field.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -77,6 +78,7 @@ struct Value {
   union {
     uint64_t u;  // Type::UInt
     int64_t t;   // Type::Time
+    double f;    // Type::Float: always finite (NaN and infinities are stored as null)
     struct {     // Type::String
       const char* data;
       uint32_t size;
@@ -106,6 +108,12 @@ struct Value {
   }
   void set_time(int64_t v) {
     t = v;
+    state = Set;
+  }
+  /// A value that is not finite (x / 0, log(0)) becomes null; -0 becomes 0 (printed "0").
+  void set_float(double v) {
+    if (!std::isfinite(v)) return set_null();
+    f = v == 0 ? 0.0 : v;
     state = Set;
   }
   void set_str(std::string_view v) {
@@ -150,6 +158,10 @@ struct Record {
     return i < 0 ? nullptr : &values[static_cast<size_t>(i)];
   }
 };
+
+/// A Float column's text ("0.25", "8000", "1e+20"), as the readers take it: nullopt when it is
+/// not a number or not finite.
+std::optional<double> parse_float(std::string_view text);
 
 /// Makes `to` an independent copy of `from`: same schema and values, string bytes copied into
 /// to's arena (so it outlives the reader's buffer).

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "flow/filter.hpp"
 #include "flow/format.hpp"
 
 namespace flow {
@@ -169,6 +170,8 @@ struct OutputConfig {
   /// Auto: an aligned table when the output is a terminal (for a person), AWS text otherwise.
   Format format = Format::Aws;
   std::vector<std::string> fields;  ///< --fields: these, in this order (empty = all)
+  std::vector<std::string> set;     ///< --set NAME=EXPR: computed columns, before --fields
+  int64_t now = 0;                  ///< "now" of the --set expressions
   bool header = true;               ///< AWS text and CSV: the field names first
   bool force = false;               ///< binary data even to a terminal
   /// A receiver's output: the file is appended to in place (Output::open_append), made durable
@@ -183,8 +186,9 @@ class RecordOutput {
   /// UsageError for binary data to a terminal without `force`.
   explicit RecordOutput(const OutputConfig& c);
   /// Records to a writer that owns its destination (flowcat --post), with `fields` applied.
-  RecordOutput(std::unique_ptr<Writer> writer, std::vector<std::string> fields);
-  void write(const Record& r) { writer_->write(projection_.apply(r)); }
+  RecordOutput(std::unique_ptr<Writer> writer, std::vector<std::string> fields,
+               const std::vector<std::string>& set = {}, int64_t now = 0);
+  void write(const Record& r) { writer_->write(projection_.apply(derive_.apply(r))); }
   /// Makes every record written so far reach the file or pipe (not the fsync of commit).
   void flush();
   /// Finishes the format and commits the file (renames it into place; an appended file: fsync).
@@ -205,6 +209,7 @@ class RecordOutput {
   Format format_ = Format::Aws;
   WriteOptions write_options_;
   std::unique_ptr<Writer> writer_;
+  Derive derive_;
   Projection projection_;
 };
 

@@ -18,6 +18,11 @@ enum class Units {
 /// out whole. nullopt if not such a number, or above 2^64-1 (never wrapped).
 std::optional<uint64_t> parse_number(std::string_view word, Units units);
 
+/// A number of arithmetic in expressions: as parse_number but any fraction ("0.09", "1.5",
+/// "-2"), with a unit of either kind: "10M", "64Ki" (SI) or "5m", "2h" (seconds; m is minutes,
+/// M mega). nullopt if not such a number.
+std::optional<double> parse_decimal(std::string_view word);
+
 /// A size in bytes written as parse_number(Units::SI) reads it: "64Mi", "1Gi", "4M", "100000".
 /// Throws UsageError naming the text.
 uint64_t parse_size(std::string_view text);

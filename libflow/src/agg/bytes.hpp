@@ -2,6 +2,7 @@
 // and an order-preserving encoding of values (memcmp order = the order of the typed values).
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -88,6 +89,12 @@ inline void encode_ordered(std::string& out, const Value& v, Type t) {
       for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>(x >> (8 * i)));
       break;
     }
+    case Type::Float: {  // the bits in the order of the numbers: negatives all flipped, others the sign
+      uint64_t x = std::bit_cast<uint64_t>(v.f);
+      x = x >> 63 ? ~x : x | (uint64_t{1} << 63);
+      for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>(x >> (8 * i)));
+      break;
+    }
     case Type::Ip:
       out.push_back(v.v6 ? 1 : 0);
       out.append(reinterpret_cast<const char*>(v.ip), 16);
@@ -113,6 +120,12 @@ inline Value decode_ordered(ByteReader& r, Type t, Arena& arena) {
       for (int i = 0; i < 8; ++i) x = x << 8 | r.u8();
       if (t == Type::Time) v.set_time(static_cast<int64_t>(x ^ (uint64_t{1} << 63)));
       else v.set_uint(x);
+      break;
+    }
+    case Type::Float: {
+      uint64_t x = 0;
+      for (int i = 0; i < 8; ++i) x = x << 8 | r.u8();
+      v.set_float(std::bit_cast<double>(x >> 63 ? x & ~(uint64_t{1} << 63) : ~x));
       break;
     }
     case Type::Ip: {

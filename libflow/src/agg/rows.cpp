@@ -158,6 +158,10 @@ void Aggregator::Impl::put_key(size_t k, const Value& v, Type t, uint8_t* p) {
       p[0] = 1;
       std::memcpy(p + 1, &v.u, 8);
       break;
+    case Type::Float:  // not a key type (-k takes fields and text columns); its bits, if it were
+      p[0] = 1;
+      std::memcpy(p + 1, &v.f, 8);
+      break;
     case Type::Time: {
       p[0] = 1;
       int64_t x = ks.bin ? bin_start(time_seconds(v.t), ks.bin) : v.t;

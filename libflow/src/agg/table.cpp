@@ -104,6 +104,7 @@ bool GroupTable::narrow(const uint8_t* key, uint8_t* out) const {
         break;
       case Type::Time: std::memcpy(q, p + 1, 8); break;
       case Type::String: std::memcpy(q, p + 1, 4); break;
+      case Type::Float: return false;  // not a key type (-k takes fields and text columns)
     }
   }
   return true;
@@ -267,6 +268,12 @@ void GroupTable::key_values(uint32_t g, Value* out) const {
         int64_t i;
         std::memcpy(&i, p + 1, 8);
         v.set_time(i);
+        break;
+      }
+      case Type::Float: {
+        double d;
+        std::memcpy(&d, p + 1, 8);
+        v.set_float(d);
         break;
       }
     }

@@ -49,6 +49,12 @@ std::optional<Value> parse_as(std::string_view text, Type t, std::optional<Field
       return v;
     }
     case Type::String: v.set_str(text); return v;
+    case Type::Float: {
+      auto d = parse_float(text);
+      if (!d) return std::nullopt;
+      v.set_float(*d);
+      return v;
+    }
   }
   return std::nullopt;
 }

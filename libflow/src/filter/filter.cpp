@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "filter/arith.hpp"
 #include "filter/parser.hpp"
 #include "flow/error.hpp"
 #include "flow/format.hpp"
@@ -45,11 +46,18 @@ Filter::Filter(Filter&&) noexcept = default;
 Filter& Filter::operator=(Filter&&) noexcept = default;
 Filter::~Filter() = default;
 
-Filter Filter::compile(std::string_view text, const FilterSettings& settings) {
+Filter Filter::compile(std::string_view text, const FilterSettings& settings) { return build(text, settings, false); }
+
+Filter Filter::compile_value(std::string_view text, const FilterSettings& settings) {
+  return build(text, settings, true);
+}
+
+Filter Filter::build(std::string_view text, const FilterSettings& settings, bool value) {
   Filter f;
   try {
-    auto c = filter::parse(text, settings);
+    auto c = filter::parse(text, settings, value);
     f.root_ = std::move(c.root);
+    f.value_ = std::move(c.value);
     f.keys_ = std::move(c.keys);
   } catch (const filter::ExprError& e) {
     throw UsageError(render(text, e, settings.source));
@@ -58,6 +66,13 @@ Filter Filter::compile(std::string_view text, const FilterSettings& settings) {
   f.text_ = text;
   f.settings_ = settings;
   return f;
+}
+
+std::optional<double> Filter::value(const Record& r) {
+  if (r.schema != bound_) bind(r.schema);
+  double v;
+  if (!value_->get(filter::Ctx{r.values.data(), nullptr, 0, slots_.data()}, v)) return std::nullopt;
+  return v;
 }
 
 void Filter::retype(const Schema& s) {
@@ -79,8 +94,9 @@ void Filter::retype(const Schema& s) {
   }
   if (!changed) return;
   try {
-    auto c = filter::parse(text_, typed);
+    auto c = filter::parse(text_, typed, value_ != nullptr);
     root_ = std::move(c.root);
+    value_ = std::move(c.value);
     keys_ = std::move(c.keys);
   } catch (filter::ExprError& e) {
     std::string types;

@@ -39,6 +39,7 @@ std::vector<Token> lex(std::string_view s) {
       case '{': push(Tok::LBrace, i++, 1); continue;
       case '}': push(Tok::RBrace, i++, 1); continue;
       case ',': push(Tok::Comma, i++, 1); continue;
+      case '%': push(Tok::Word, i++, 1, "%"); continue;  // remainder: not a word character (unlike - + * /)
       case '=':
         push(Tok::Eq, i, two('=') ? 2 : 1);
         i += two('=') ? 2 : 1;

@@ -8,7 +8,7 @@
 namespace flow::filter {
 
 enum class Tok {
-  Word,      ///< field name, keyword, number, address, CIDR, time, constant, @file
+  Word,      ///< field name, keyword, number, address, CIDR, time, constant, @file, + - * / %
   String,    ///< "..." or '...' (text holds the unescaped contents)
   FieldRef,  ///< ${name}: any column by name (text holds the name)
   LParen,

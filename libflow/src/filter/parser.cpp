@@ -2,12 +2,18 @@
 //   expr      := and { (or | ||) and }
 //   and       := unary { (and | &&) unary }
 //   unary     := (not | !) unary | ( expr ) | predicate
-//   predicate := operand (== | != | < | <= | > | >=) operand
-//              | operand [not] in SET | operand is [not] null | operand has FLAGS
+//   predicate := sum (== | != | < | <= | > | >=) sum
+//              | sum [not] in SET | sum is [not] null | sum has FLAGS
+//   sum       := product { (+ | -) product }          (each operator a word of its own)
+//   product   := factor { (* | / | %) factor }
+//   factor    := - factor | ( sum ) | FUNC ( sum [, sum] ) | operand
 //   SET       := { item, ... } | item | @file        item := value | value..value | prefix
 // An operand is a field (srcaddr, ${any-column}), an either-side name (addr, port), a computed
 // value (duration, bytes-per-packet, ...) or a literal; literals take the type of the field they
-// meet, so `action == reject`, `protocol == tcp` and `bytes > 10M` need no quoting.
+// meet, so `action == reject`, `protocol == tcp` and `bytes > 10M` need no quoting. A sum of one
+// operand is that operand; an operator, a function or parentheses make it an arithmetic term
+// (arith.hpp), computed in double, which compares with any number. A ( that opens a term rather
+// than a group of predicates is told by what follows its ): an operator or a comparison.
 #include "filter/parser.hpp"
 
 #include <fmt/format.h>
@@ -20,6 +26,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "filter/arith.hpp"
 #include "filter/literals.hpp"
 #include "flow/error.hpp"
 #include "flow/time.hpp"
@@ -81,19 +88,54 @@ struct Operand {
   std::string name() const { return tok->kind == Tok::FieldRef ? "${" + tok->text + "}" : tok->text; }
 };
 
+/// One side of a predicate: a single operand, or an arithmetic term.
+struct Side {
+  Operand op;        // the operand, when `term` is not set
+  ArithPtr term;     // an operator, a function or parentheses made one
+  const Token* tok;  // the first token, for messages
+};
+
+// Arithmetic functions: of one argument, then min and max of two.
+constexpr std::array<std::pair<std::string_view, ArithFn>, 7> kFunctions{{
+    {"abs", ArithFn::Abs},
+    {"log", ArithFn::Log},
+    {"log10", ArithFn::Log10},
+    {"sqrt", ArithFn::Sqrt},
+    {"round", ArithFn::Round},
+    {"floor", ArithFn::Floor},
+    {"ceil", ArithFn::Ceil},
+}};
+
+/// The arithmetic operator a token is (a word of its own), among `ops`.
+std::optional<ArithOp> arith_op(const Token& t, std::string_view ops) {
+  if (t.kind != Tok::Word || t.text.size() != 1 || ops.find(t.text[0]) == std::string_view::npos) return std::nullopt;
+  switch (t.text[0]) {
+    case '+': return ArithOp::Add;
+    case '-': return ArithOp::Sub;
+    case '*': return ArithOp::Mul;
+    case '/': return ArithOp::Div;
+    default: return ArithOp::Mod;
+  }
+}
+
 class Parser {
  public:
   Parser(std::string_view text, const FilterSettings& s) : text_(text), toks_(lex(text)), settings_(s) {}
 
-  Compiled run() {
+  Compiled run(bool value) {
     if (peek().kind == Tok::End) throw ExprError{"empty expression", 0, 1};
-    NodePtr root = parse_or();
+    NodePtr root;
+    ArithPtr term;
+    if (value) term = to_term(parse_sum());
+    else root = parse_or();
     if (peek().kind != Tok::End) {
       const Token& t = peek();
+      if (value)
+        fail(t, fmt::format("unexpected '{}' after a complete value (a value is a number: bytes / packets)", shown(t)));
       throw ExprError{fmt::format("unexpected '{}' after a complete expression (missing 'and' or 'or'?)", shown(t)),
                       t.pos, std::max<size_t>(t.len, 1)};
     }
-    return Compiled{std::move(root), std::move(keys_)};
+    return Compiled{std::move(root), std::move(keys_), std::move(term)};
   }
 
  private:
@@ -204,20 +246,25 @@ class Parser {
     return node;
   }
 
+  // Parsing, evaluating and freeing recurse: a bound keeps a hostile expression from
+  // overflowing the stack.
+  struct Depth {
+    int& d;
+    ~Depth() { --d; }
+  };
+  [[nodiscard]] Depth deeper(const Token& t) {
+    if (++depth_ > kMaxDepth) fail(t, fmt::format("nested more than {} deep", kMaxDepth));
+    return Depth{depth_};
+  }
+
   NodePtr parse_unary() {
     const Token& t = peek();
-    // Parsing, evaluating and freeing recurse: a bound keeps a hostile expression from
-    // overflowing the stack.
-    if (++depth_ > kMaxDepth) fail(t, fmt::format("nested more than {} deep", kMaxDepth));
-    struct Leave {
-      int& d;
-      ~Leave() { --d; }
-    } leave{depth_};
+    const Depth depth = deeper(t);
     if (keyword(t, "not") || t.kind == Tok::NotOp) {
       take();
       return std::make_unique<Not>(parse_unary());
     }
-    if (t.kind == Tok::LParen) {
+    if (t.kind == Tok::LParen && !opens_term()) {
       take();
       if (peek().kind == Tok::RParen) fail(peek(), "empty parentheses");
       NodePtr inner = parse_or();
@@ -231,6 +278,157 @@ class Parser {
       return std::make_unique<Const>(keyword(t, "true"));
     }
     return parse_predicate();
+  }
+
+  /// Whether the ( at the cursor opens an arithmetic term: what follows its ) continues one
+  /// (an operator) or compares it.
+  bool opens_term() const {
+    int depth = 0;
+    for (size_t k = i_; k < toks_.size(); ++k) {
+      if (toks_[k].kind == Tok::LParen) ++depth;
+      if (toks_[k].kind == Tok::RParen && --depth == 0) {
+        const Token& next = toks_[std::min(k + 1, toks_.size() - 1)];
+        return arith_op(next, "+-*/%") || (next.kind >= Tok::Eq && next.kind <= Tok::Ge) || keyword(next, "in") ||
+               keyword(next, "is") || keyword(next, "has") || (keyword(next, "not") && keyword(peek(k + 2 - i_), "in"));
+      }
+    }
+    return false;
+  }
+
+  // ---- arithmetic ----
+
+  /// sum (products joined by + and -), or with `product` a product (factors joined by * / %).
+  Side parse_sum(bool product = false) {
+    auto next = [&] { return product ? parse_factor() : parse_sum(true); };
+    Side s = next();
+    while (auto op = arith_op(peek(), product ? "*/%" : "+-")) {
+      take();
+      s = binary(*op, std::move(s), next());
+    }
+    return s;
+  }
+
+  Side binary(ArithOp op, Side a, Side b) {
+    const Token* first = a.tok;
+    ArithPtr x = to_term(std::move(a)), y = to_term(std::move(b));
+    double i, j;  // constants fold: `bytes > 10 * 1M` compares with one number
+    if (x->constant(i) && y->constant(j) && std::isfinite(apply(op, i, j)))
+      return Side{{}, std::make_unique<ArithConst>(apply(op, i, j)), first};
+    return Side{{}, std::make_unique<ArithBinary>(op, std::move(x), std::move(y)), first};
+  }
+
+  Side parse_factor() {
+    const Token& t = peek();
+    const Depth depth = deeper(t);
+    if (arith_op(t, "-") && starts_factor(peek(1))) {  // unary minus; else "-" is a value (`${note} == -`)
+      take();
+      return Side{{}, std::make_unique<ArithUnary>(ArithFn::Neg, to_term(parse_factor())), &t};
+    }
+    if (t.kind == Tok::LParen) {
+      take();
+      if (peek().kind == Tok::RParen) fail(peek(), "empty parentheses");
+      Side inner = parse_sum();
+      close_paren(t);
+      return Side{{}, to_term(std::move(inner)), &t};
+    }
+    if (t.kind == Tok::Word && peek(1).kind == Tok::LParen) return call(t);
+    const Token& w = take();
+    return Side{operand(w), nullptr, &w};
+  }
+
+  static bool starts_factor(const Token& t) {
+    return t.kind == Tok::LParen || t.kind == Tok::FieldRef || t.kind == Tok::String ||
+           (t.kind == Tok::Word && !keyword(t, "and") && !keyword(t, "or"));
+  }
+
+  void close_paren(const Token& open) {
+    if (peek().kind != Tok::RParen)
+      fail(peek(), fmt::format("expected ')' to close the '(' at {}, got {}", place(open.pos), shown(peek())));
+    take();
+  }
+
+  /// FUNC ( sum [, sum] ): min and max take two arguments, the others one.
+  Side call(const Token& t) {
+    const bool two = t.text == "min" || t.text == "max";
+    std::optional<ArithFn> fn;
+    for (const auto& [name, f] : kFunctions)
+      if (t.text == name) fn = f;
+    if (!two && !fn)
+      fail(t, fmt::format("unknown function '{}' (abs, ceil, floor, log, log10, max, min, round, sqrt)", t.text));
+    take();
+    const Token& open = take();
+    if (peek().kind == Tok::RParen)
+      fail(peek(), fmt::format("{}() takes {}", t.text, two ? "two numbers" : "a number"));
+    ArithPtr a = to_term(parse_sum());
+    if (two) {
+      if (peek().kind != Tok::Comma) fail(peek(), fmt::format("{}() takes two numbers: {}(a, b)", t.text, t.text));
+      take();
+      ArithPtr b = to_term(parse_sum());
+      close_paren(open);
+      return Side{
+          {},
+          std::make_unique<ArithBinary>(t.text == "min" ? ArithOp::Min : ArithOp::Max, std::move(a), std::move(b)),
+          &t};
+    }
+    if (peek().kind == Tok::Comma) fail(peek(), fmt::format("{}() takes one number", t.text));
+    close_paren(open);
+    return Side{{}, std::make_unique<ArithUnary>(*fn, std::move(a)), &t};
+  }
+
+  /// A side as an arithmetic term: a term as it is, an operand as a number.
+  ArithPtr to_term(Side s) {
+    if (s.term) return std::move(s.term);
+    const Operand& o = s.op;
+    const Token& t = *s.tok;
+    switch (o.kind) {
+      case Operand::Literal: {
+        if (t.kind == Tok::String) fail(t, fmt::format("\"{}\" is text, not a number", t.text));
+        if (auto d = parse_decimal(t.text)) return std::make_unique<ArithConst>(*d);
+        spacing(t);
+        try {  // a time is its Unix seconds
+          return std::make_unique<ArithConst>(
+              static_cast<double>(time_seconds(parse_time(t.text, "time", settings_.now))));
+        } catch (const UsageError&) {
+        }
+        if (name_like(t.text)) not_a_field(t);
+        fail(t, fmt::format("'{}' is not a number (expected e.g. 1500, 0.5, 10M, 64Ki, 5m, or a field)", t.text));
+      }
+      case Operand::Either:
+        fail(t,
+             fmt::format("{} stands for either side: use src{} or dst{} in arithmetic", o.name(), o.name(), o.name()));
+      case Operand::Computed: return std::make_unique<ArithLeaf>(ArithLeaf::Computed, o.num);
+      case Operand::Field: break;
+    }
+    switch (o.type) {
+      case Type::UInt: return std::make_unique<ArithLeaf>(ArithLeaf::UInt, o.num);
+      case Type::Time: return std::make_unique<ArithLeaf>(ArithLeaf::Time, o.num);
+      case Type::Float: return std::make_unique<ArithLeaf>(ArithLeaf::Float, o.num);
+      case Type::String:
+        if (!o.id) return std::make_unique<ArithLeaf>(ArithLeaf::Text, o.num);  // read as a number
+        break;
+      case Type::Ip: break;
+    }
+    fail(t, fmt::format("{} is {}, not a number", o.name(), o.type == Type::Ip ? "an address" : "text"));
+  }
+
+  /// `bytes/packets`: - + * / are word characters (tcp-flags, 10.0.0.0/8, now-1h), so an operator
+  /// without spaces is part of a word; say so when a part of the word names a field.
+  void spacing(const Token& t) {
+    if (t.kind != Tok::Word) return;
+    for (std::string_view ops : {"+*/", "+-*/"}) {
+      std::string spaced;
+      bool field = false;
+      size_t start = 0;
+      for (size_t k = 0; k <= t.text.size(); ++k) {
+        if (k < t.text.size() && ops.find(t.text[k]) == std::string_view::npos) continue;
+        std::string_view part = std::string_view(t.text).substr(start, k - start);
+        field |= find_field(part) || is_pseudo(part) || declared(part);
+        spaced += std::string(part) + (k < t.text.size() ? fmt::format(" {} ", t.text[k]) : "");
+        start = k + 1;
+      }
+      if (field && spaced.size() > t.text.size())
+        fail(t, fmt::format("'{}' is one word: put spaces around an arithmetic operator ({})", t.text, spaced));
+    }
   }
 
   // ---- operands ----
@@ -326,6 +524,7 @@ class Parser {
   }
 
   [[noreturn]] void not_a_field(const Token& t) {
+    spacing(t);
     if (t.kind == Tok::Word && name_like(t.text)) {
       std::vector<std::string_view> names(kPseudoNames.begin(), kPseudoNames.end());
       for (const auto& c : settings_.columns) names.push_back(c.name);
@@ -339,18 +538,25 @@ class Parser {
 
   // ---- predicates ----
 
+  /// A Float column or an arithmetic term compares as a number in double.
+  static bool numeric_term(const Side& s) {
+    return s.term || (s.op.kind == Operand::Field && s.op.type == Type::Float);
+  }
+
   NodePtr parse_predicate() {
-    const Token& lt = take();
-    Operand lhs = operand(lt);
+    Side left = parse_sum();
+    const Token& lt = *left.tok;
+    const Operand& lhs = left.op;
     const Token& t = peek();
     if (keyword(t, "is")) {
       take();
-      if (lhs.kind == Operand::Literal) not_a_field(lt);
+      if (lhs.kind == Operand::Literal && !left.term) not_a_field(lt);
       bool want_null = true;
       if (keyword(peek(), "not")) take(), want_null = false;
       if (!keyword(peek(), "null"))
         fail(peek(), fmt::format("expected 'null' after '{}', got {}", want_null ? "is" : "is not", shown(peek())));
       take();
+      if (left.term) return std::make_unique<ArithIsNull>(std::move(left.term), want_null);
       return each_side(lhs, !want_null, [&](const Operand& o) -> NodePtr {
         bool numeric = o.kind == Operand::Computed || o.type == Type::UInt || o.type == Type::Time;
         Num n = o.num;
@@ -358,6 +564,8 @@ class Parser {
         return std::make_unique<IsNull>(n, numeric, want_null);
       });
     }
+    if (left.term && (keyword(t, "in") || keyword(t, "not") || keyword(t, "has")))
+      fail(t, "an arithmetic term takes a comparison (==, !=, <, <=, >, >=) or 'is null'");
     if (keyword(t, "in") || (keyword(t, "not") && keyword(peek(1), "in"))) {
       bool negate = keyword(t, "not");
       take();
@@ -383,17 +591,32 @@ class Parser {
     for (const auto& [tok, op] : kOps) {
       if (t.kind != tok) continue;
       take();
-      const Token& rt = take();
-      if (rt.kind == Tok::End) fail(rt, fmt::format("expected a value after '{}'", op_text(op)));
-      Operand rhs = operand(rt);
+      if (peek().kind == Tok::End) fail(peek(), fmt::format("expected a value after '{}'", op_text(op)));
+      Side right = parse_sum();
+      if (numeric_term(left) || numeric_term(right)) return arith_comparison(std::move(left), op, std::move(right));
+      const Token& rt = *right.tok;
+      const Operand& rhs = right.op;
       if (lhs.kind == Operand::Literal && rhs.kind == Operand::Literal) not_a_field(lt);
       if (lhs.kind == Operand::Literal) return comparison(rhs, mirror(op), lt, op);
       if (rhs.kind == Operand::Literal) return comparison(lhs, op, rt, op);
       return field_vs_field(lhs, op, rhs, t);
     }
-    if (lhs.kind == Operand::Literal) not_a_field(lt);
+    if (lhs.kind == Operand::Literal && !left.term) not_a_field(lt);
+    if (left.term)
+      fail(t,
+           fmt::format("expected a comparison after the arithmetic (==, !=, <, <=, >, >=, is null), got {}", shown(t)));
     fail(t, fmt::format("expected an operator after '{}' (==, !=, <, <=, >, >=, in, not in, is null, has), got {}",
                         lhs.name(), shown(t)));
+  }
+
+  /// Two numbers in double: a term, a Float column, any number field or computed value, or a
+  /// literal (a constant side is folded into the comparison).
+  NodePtr arith_comparison(Side left, Op op, Side right) {
+    ArithPtr x = to_term(std::move(left)), y = to_term(std::move(right));
+    double k;
+    if (y->constant(k)) return std::make_unique<ArithCmp>(std::move(x), op, k);
+    if (x->constant(k)) return std::make_unique<ArithCmp>(std::move(y), mirror(op), k);
+    return std::make_unique<ArithVsArith>(std::move(x), op, std::move(y));
   }
 
   /// `f op lit`; messages show the operator as written (`written`, before mirroring).
@@ -427,6 +650,7 @@ class Parser {
           }
           return std::make_unique<StrCmp>(o.ref, op, std::move(s));
         }
+        case Type::Float: break;  // parse_predicate compares these in arithmetic
       }
       fail(lit, "unsupported comparison");
     });
@@ -520,6 +744,8 @@ class Parser {
             });
           return std::make_unique<StrIn>(o.ref, std::move(exact), std::move(globs), negate);
         }
+        case Type::Float:
+          fail(first, fmt::format("{} is a float: compare it (<, >=) rather than test a set", o.name()));
       }
       fail(first, "unsupported set");
     });
@@ -568,6 +794,7 @@ class Parser {
     }
     Units units = o.pseudo == Pseudo::Duration ? Units::Duration : Units::SI;
     if (auto v = parse_number(w, units)) return check_max(o, t, *v);
+    spacing(t);
     std::string hint = o.id ? std::string(constant_examples(*o.id)) : "";
     if (hint.empty())
       hint = units == Units::Duration ? "seconds, or 90s, 5m, 2h, 1d" : "a number such as 1500, 10K, 10M, 1.5G, 64Ki";
@@ -673,6 +900,13 @@ bool StrIn::eval(const Ctx& c) const {
   return in != negate;
 }
 
-Compiled parse(std::string_view text, const FilterSettings& settings) { return Parser(text, settings).run(); }
+bool ArithLeaf::text_number(const Value& v, double& out) {
+  auto d = parse_float(v.str());
+  return d && (out = *d, true);
+}
+
+Compiled parse(std::string_view text, const FilterSettings& settings, bool value) {
+  return Parser(text, settings).run(value);
+}
 
 }  // namespace flow::filter

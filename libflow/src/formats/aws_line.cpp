@@ -231,6 +231,14 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
         }
         case Kind::Ip: q = parse_ip_field(i, t, e, v); break;
         case Kind::String: q = parse_string(i, t, e, v); break;
+        case Kind::Float: {
+          auto tok = token_at(t, e);
+          auto d = parse_float(tok);
+          if (!d) fail(schema.column(i).name, fmt::format("'{}' is not a number", shorten(tok)));
+          v.set_float(*d);
+          q = t + tok.size();
+          break;
+        }
         case Kind::SampledUInt:
         case Kind::SampledIp: q = parse_sampled(i, t, e, v); break;
       }

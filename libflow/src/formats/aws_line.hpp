@@ -70,7 +70,7 @@ class AwsLineParser {
     std::string what;
   };
   // A column's parse: its Type's, or strictly for an unknown column typed from a sample.
-  enum class Kind : uint8_t { UInt, Time, Ip, String, SampledUInt, SampledIp };
+  enum class Kind : uint8_t { UInt, Time, Ip, String, Float, SampledUInt, SampledIp };  // Type, then sampled
   struct Plan {  // per-column facts, looked up once per schema rather than once per value
     Kind kind;
     uint64_t max;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 
 #include "flow/error.hpp"
 #include "flow/field.hpp"
@@ -241,6 +242,16 @@ FLOW_AVX2_CLONES void unpack_chunk(Group& g) {
           g.convert = true;
         }
         break;
+      case Type::Float:
+        if (c.dictionary) {
+          std::memcpy(c.codes.data(), out, rows * sizeof *out);
+          for (size_t i = 0; i < rows; ++i) out[i] = c.ints[out[i]];
+        }
+        for (size_t i = 0; i < rows; ++i) {  // a hostile file's NaN or infinity: null, as never written
+          std::memcpy(&img[i].f, &out[i], 8);
+          img[i].state = std::isfinite(img[i].f) ? Value::Set : Value::Null;
+        }
+        break;
       case Type::String: {
         static_assert(sizeof(StrRef) == sizeof(Value::s));  // the same layout: one 16-byte copy
         const StrRef* d = c.strs.data();
@@ -468,7 +479,7 @@ void BlockDecoder::load_column(Group& g, size_t index, size_t n) {
   ColumnData& col = g.cols[index];
   Cursor c = open_chunk(col.chunk, col.data);
   const uint8_t flags = c.u8("column flags");
-  const bool is_int = col.file_type == Type::UInt || col.file_type == Type::Time;
+  const bool is_int = col.file_type == Type::UInt || col.file_type == Type::Time || col.file_type == Type::Float;
   if (flags & ~(kColumnNulls | (is_int ? kColumnDictionary : 0)))
     throw BadBlock{fmt::format("column {}: unknown flags {}", index, flags)};
   size_t m = n;
@@ -483,6 +494,7 @@ void BlockDecoder::load_column(Group& g, size_t index, size_t n) {
   switch (col.file_type) {
     case Type::UInt:
     case Type::Time:
+    case Type::Float:
       if (col.dictionary) {
         const size_t d = c.count(m, "dictionary size");
         unpack_all(read_ints(c, d, "integer dictionary"), col.ints, "integer dictionary");

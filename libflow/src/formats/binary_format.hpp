@@ -56,7 +56,8 @@ inline constexpr uint32_t kMaxNameSize = 1024;     ///< bytes of a column name
 
 /// Column type codes in a schema (the values of flow::Type).
 inline constexpr uint8_t type_code(Type t) { return static_cast<uint8_t>(t); }
-inline constexpr uint8_t kTypeCount = 4;
+/// Float (4): its 64 bits are stored as an integer sequence (readers before it refuse the type).
+inline constexpr uint8_t kTypeCount = 5;
 
 /// How an integer sequence is transformed before its frame of reference.
 enum Transform : uint8_t { kPlain = 0, kDelta = 1, kRef = 2 };

@@ -221,6 +221,12 @@ class BinaryReader : public Reader {
           else if (ok) v.set_uint(x);
           break;
         }
+        case Type::Float: {  // only columns the field table does not know are floats: never converted
+          auto d = parse_float(text);
+          ok = d.has_value();
+          if (ok) v.set_float(*d);
+          break;
+        }
       }
       if (!ok)
         throw DataError(name_, 0, col.name,

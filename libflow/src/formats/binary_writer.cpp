@@ -64,6 +64,9 @@ struct ColumnBuilder {
         encode_ints(out, vals.data(), vals.size(), r, static_cast<size_t>(ref));
         break;
       }
+      case Type::Float:  // the 64 bits, as an integer
+        encode_ints(out, vals.data(), vals.size());
+        break;
       case Type::String:
         sdict.encode(out);
         encode_ints(out, vals.data(), vals.size());

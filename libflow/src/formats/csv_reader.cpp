@@ -269,6 +269,7 @@ class CsvReader : public Reader {
           v.set_str(s);
           break;
         }
+        case Type::Float: break;  // no known field is one
       }
     }
     return -1;

@@ -54,6 +54,7 @@ class CsvWriter : public Writer {
       switch (s.column(i).type) {
         case Type::UInt: p = fast::put_u64(p, v.u); break;
         case Type::Time: p = fast::put_i64(p, v.t); break;
+        case Type::Float: p = fast::put_f64(p, v.f); break;
         case Type::Ip: p = fast::put_ip(p, v); break;
         case Type::String: p = put_cell(p, v.str()); break;
       }

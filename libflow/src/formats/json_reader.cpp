@@ -540,9 +540,11 @@ class JsonReader : public Reader {
     if (t == od::json_type::null) return std::nullopt;
     std::string_view tok = trim(v.raw_json_token());
     if (t == od::json_type::number) {
-      // TODO(arith): a negative or fractional number is a Float once Type::Float exists.
+      // A whole number is a UInt; a negative or fractional one a Float; one past a double's
+      // range is kept as text.
       Digits d = leading_digits(tok);
-      return d.count == tok.size() && !d.overflow && (tok[0] != '0' || d.count == 1) ? Type::UInt : Type::String;
+      if (d.count == tok.size() && !d.overflow && (tok[0] != '0' || d.count == 1)) return Type::UInt;
+      return parse_float(tok) ? Type::Float : Type::String;
     }
     // An address only as it prints ("::FFFF:1.2.3.4" would come back changed), as in text.
     Value ip;
@@ -586,6 +588,13 @@ class JsonReader : public Reader {
         uint64_t x = number(v, t, key, kind.max);
         if (kind.type == Type::UInt) out.set_uint(x);
         else out.set_time(static_cast<int64_t>(x));
+        return;
+      }
+      case Type::Float: {
+        double d = 0;
+        if (t != od::json_type::number) fail(key, fmt::format("expected a number, got {}", describe(v, t)));
+        if (auto err = v.get_double().get(d)) malformed(err, key);
+        out.set_float(d);
         return;
       }
       case Type::Ip: {

@@ -122,6 +122,7 @@ class JsonWriter : public Writer {
       switch (k.type) {
         case Type::UInt: p = fast::put_u64(p, v.u); break;
         case Type::Time: p = fast::put_i64(p, v.t); break;
+        case Type::Float: p = fast::put_f64(p, v.f); break;
         case Type::Ip:
           *p++ = '"';
           p = fast::put_ip(p, v);

@@ -24,6 +24,13 @@ bool parse_sampled(Type t, std::string_view text, Value& v) {
     char buf[64];
     return std::string_view(buf, static_cast<size_t>(text::put_value(buf, v, Type::Ip) - buf)) == text;
   }
+  if (t == Type::Float) {
+    auto d = parse_float(text);
+    if (!d) return false;
+    v.set_float(*d);
+    char buf[64];
+    return !v.null() && std::string_view(buf, static_cast<size_t>(text::put_value(buf, v, Type::Float) - buf)) == text;
+  }
   v.set_str(text);
   return t == Type::String;
 }
@@ -44,6 +51,7 @@ void ColumnSampler::add(size_t slot, std::string_view text) {
   s.any = true;
   s.uint = s.uint && parse_sampled(Type::UInt, text, v);
   s.ip = s.ip && !s.uint && parse_sampled(Type::Ip, text, v);
+  s.num = s.num && !s.ip && parse_sampled(Type::Float, text, v);
 }
 
 SchemaPtr ColumnSampler::typed() const {
@@ -52,8 +60,8 @@ SchemaPtr ColumnSampler::typed() const {
   for (size_t i = 0; i < slots_.size(); ++i) {
     if (slots_[i] < 0) continue;
     const Seen& s = seen_[static_cast<size_t>(slots_[i])];
-    if (!s.any || (!s.uint && !s.ip)) continue;
-    cols[i].type = s.uint ? Type::UInt : Type::Ip;
+    if (!s.any || (!s.uint && !s.ip && !s.num)) continue;
+    cols[i].type = s.uint ? Type::UInt : s.ip ? Type::Ip : Type::Float;
     changed = true;
   }
   return changed ? std::make_shared<const Schema>(std::move(cols)) : schema_;
@@ -61,7 +69,9 @@ SchemaPtr ColumnSampler::typed() const {
 
 SchemaPtr widen_column(const Schema& s, size_t slot) {
   std::vector<Column> cols = s.columns();
-  cols[slot].type = Type::String;
+  // Whole numbers that meet a fraction (a computed column) go on as numbers; the reader tries
+  // the value again, and a column it still does not fit becomes a String.
+  cols[slot].type = cols[slot].type == Type::UInt ? Type::Float : Type::String;
   return std::make_shared<const Schema>(std::move(cols));
 }
 

@@ -11,7 +11,8 @@
 namespace flow {
 
 /// Reads `text` (not null) as a column typed from a sample: UInt takes digits without a leading
-/// zero, Ip an address as it prints; anything that would print back otherwise does not fit
+/// zero, Ip an address as it prints, Float a number as it prints (0.25, -3, 1e+20); anything
+/// that would print back otherwise does not fit
 /// ("007", "::FFFF:1.2.3.4"). False when it does not fit; String always fits.
 bool parse_sampled(Type t, std::string_view text, Value& v);
 
@@ -24,19 +25,21 @@ class ColumnSampler {
   /// A value of column `slot` in the sample (not null).
   void add(size_t slot, std::string_view text);
   /// The schema with each untyped column typed by its sample: UInt when every value is one,
-  /// else Ip when every one is, else String (also when the sample has none).
+  /// else Ip when every one is, else Float when every one is a number, else String (also when
+  /// the sample has none).
   SchemaPtr typed() const;
 
  private:
   struct Seen {
-    bool any = false, uint = true, ip = true;
+    bool any = false, uint = true, ip = true, num = true;
   };
   SchemaPtr schema_;
   std::vector<int> slots_;  // per column: its index in seen_, or -1 when typed already
   std::vector<Seen> seen_;
 };
 
-/// `s` with column `slot` a String (a value did not fit the type its sample gave it).
+/// `s` with column `slot` widened, a value did not fit the type its sample gave it: a UInt
+/// becomes a Float, anything else a String.
 SchemaPtr widen_column(const Schema& s, size_t slot);
 
 }  // namespace flow

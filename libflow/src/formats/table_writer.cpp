@@ -117,7 +117,7 @@ class TableWriter : public Writer {
     right_.assign(s->size(), false);
     for (size_t i = 0; i < s->size(); ++i) {
       Type t = s->column(i).type;
-      right_[i] = t == Type::UInt || t == Type::Time;
+      right_[i] = t == Type::UInt || t == Type::Time || t == Type::Float;
     }
   }
 

@@ -19,6 +19,7 @@ inline char* put_value(char* p, const Value& v, Type t) {
     case Type::Time: return put_i64(p, v.t);
     case Type::Ip: return fast::put_ip(p, v);
     case Type::String: std::memcpy(p, v.s.data, v.s.size); return p + v.s.size;
+    case Type::Float: return fast::put_f64(p, v.f);
   }
   return p;
 }

@@ -60,7 +60,7 @@ TEST_CASE("csv reader: errors name file, line and field", "[csv][reread]") {
         "a header line)");
 }
 
-TEST_CASE("csv detection: a header of names between commas; AWS text and JSON are not CSV", "[csv][reread]") {
+TEST_CASE("csv detection: a header of names between commas, AWS text and JSON are not CSV", "[csv][reread]") {
   CHECK(is_csv_header("srcaddr,records"));
   CHECK(is_csv_header("\"records\""));
   CHECK_FALSE(is_csv_header("records"));
@@ -68,7 +68,7 @@ TEST_CASE("csv detection: a header of names between commas; AWS text and JSON ar
   CHECK_FALSE(is_csv_header("2,3"));
 }
 
-TEST_CASE("sampled columns: numbers, addresses, else strings; a misfit widens to String", "[reread]") {
+TEST_CASE("sampled columns: numbers, addresses, fractions, else strings, a misfit widens", "[reread]") {
   CHECK(typed_rows("srcaddr records peer name\n10.0.0.1 3 10.0.0.9 web\n10.0.0.2 4 2001:db8::1 -\n") ==
         V{"srcaddr:ip=10.0.0.1 records:uint=3 peer:ip=10.0.0.9 name:string=web",
           "srcaddr:ip=10.0.0.2 records:uint=4 peer:ip=2001:db8::1 name:string=-"});
@@ -82,6 +82,19 @@ TEST_CASE("sampled columns: numbers, addresses, else strings; a misfit widens to
   REQUIRE(rows.size() == 1001);
   CHECK(rows[999] == "a:string=x b:uint=1000");
   CHECK(rows[1000] == "a:string=y b:string=0x10");
+  // Whole numbers that meet a fraction (a computed column) go on as numbers: a Float.
+  text = "a b\n";
+  for (int i = 0; i < 1000; ++i) text += "x " + std::to_string(i + 1) + "\n";
+  text += "y 2.5\ny 7\n";
+  rows = typed_rows(text);
+  REQUIRE(rows.size() == 1002);
+  CHECK(rows[1000] == "a:string=y b:float=2.5");
+  CHECK(rows[1001] == "a:string=y b:float=7");
+  // Fractions in the sample: a Float column; CSV samples alike.
+  CHECK(typed_rows("k ratio\nx 0.25\ny 1\nz -3\n") ==
+        V{"k:string=x ratio:float=0.25", "k:string=y ratio:float=1", "k:string=z ratio:float=-3"});
+  CHECK(typed_rows("k,ratio\nx,0.25\ny,1e+20\n", Format::Csv) ==
+        V{"k:string=x ratio:float=0.25", "k:string=y ratio:float=1e+20"});
 }
 
 TEST_CASE("aws text: a header of names the field table does not know is a header", "[aws][reread]") {
@@ -96,10 +109,10 @@ TEST_CASE("aws text: a header of names the field table does not know is a header
   CHECK(test::read_rows("eni-1 vpc-1\n", opts).size() == 1);
 }
 
-TEST_CASE("json: unknown keys typed from JSON; flat objects of any keys read back", "[json][reread]") {
+TEST_CASE("json: unknown keys typed from JSON, flat objects of any keys read back", "[json][reread]") {
   CHECK(typed_rows("{\"records\":3}\n{\"records\":4}\n") == V{"records:uint=3", "records:uint=4"});
   CHECK(typed_rows("{\"srcaddr\":\"10.0.0.1\",\"records\":2,\"peer\":\"10.0.0.9\",\"r\":-1,\"f\":0.5}\n") ==
-        V{"srcaddr:ip=10.0.0.1 records:uint=2 peer:ip=10.0.0.9 r:string=-1 f:string=0.5"});
+        V{"srcaddr:ip=10.0.0.1 records:uint=2 peer:ip=10.0.0.9 r:float=-1 f:float=0.5"});
   // An address not as it prints would come back changed: a string.
   CHECK(typed_rows("{\"peer\":\"::FFFF:1.2.3.4\"}\n{\"peer\":\"10.0.0.1\"}\n") ==
         V{"peer:string=::FFFF:1.2.3.4", "peer:string=10.0.0.1"});

@@ -186,10 +186,8 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
     plan_.clear();
     for (const auto& c : schema.columns()) {
       const bool skip = wanted_ && std::find(wanted_->begin(), wanted_->end(), c.name) == wanted_->end();
-      const bool sampled = !c.id && (c.type == Type::UInt || c.type == Type::Ip);
-      const Kind kind = !sampled               ? static_cast<Kind>(c.type)
-                        : c.type == Type::UInt ? Kind::SampledUInt
-                                               : Kind::SampledIp;
+      const bool sampled = !c.id && c.type != Type::String;
+      const Kind kind = sampled ? Kind::Sampled : static_cast<Kind>(c.type);
       plan_.push_back({kind, value_max(c), skip, c.id ? field_values(*c.id) : std::span<const std::string_view>{}});
     }
     plan_schema_ = r.schema;
@@ -239,8 +237,7 @@ void AwsLineParser::parse_fields(std::string_view line, Record& r) {
           q = t + tok.size();
           break;
         }
-        case Kind::SampledUInt:
-        case Kind::SampledIp: q = parse_sampled(i, t, e, v); break;
+        case Kind::Sampled: q = parse_sampled(i, t, e, v); break;
       }
     }
     if (q < e) {

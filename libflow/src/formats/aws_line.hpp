@@ -70,7 +70,9 @@ class AwsLineParser {
     std::string what;
   };
   // A column's parse: its Type's, or strictly for an unknown column typed from a sample.
-  enum class Kind : uint8_t { UInt, Time, Ip, String, Float, SampledUInt, SampledIp };  // Type, then sampled
+  // A Type, or Sampled: a column the field table does not know, typed from a sample of its text
+  // (formats/sampled.hpp), whose value may not fit (misfit()).
+  enum class Kind : uint8_t { UInt, Time, Ip, String, Float, Sampled };
   struct Plan {  // per-column facts, looked up once per schema rather than once per value
     Kind kind;
     uint64_t max;

@@ -744,7 +744,7 @@ TEST_CASE("agg: binary columns of interleaved schemas, and runs whose rows are a
   CHECK(out == V{"a 1"});
 }
 
-TEST_CASE("agg: counts and sums saturate at 2^64 - 1 and say so; a mean is exact", "[agg]") {
+TEST_CASE("agg: counts and sums saturate at 2^64 - 1 and say so, a mean is exact", "[agg]") {
   // Bytes of 10^19, 10^19 and 100 once summed to 1553255926290448484 (wrapped), its mean below
   // its smallest value. The partial state goes through a spill (memory 1) and back.
   const std::string data =

@@ -103,7 +103,7 @@ TEST_CASE("arith: operators, precedence, parentheses and unary minus", "[filter]
   CHECK_THAT(error("action == - or bytes == 7"), Catch::Contains("'-' is not a value of action"));
 }
 
-TEST_CASE("arith: nulls in, null out; division by zero and bad logs are null", "[filter][arith]") {
+TEST_CASE("arith: nulls in, null out, division by zero and bad logs are null", "[filter][arith]") {
   CHECK(values("packets") == V{"10", "null", "0", "3"});
   CHECK(values("bytes / packets") == V{"400", "null", "null", "2.3333333333333335"});
   CHECK(values("log(bytes)") == V{fmt::format("{}", std::log(4000.0)), fmt::format("{}", std::log(100.0)), "null",

@@ -129,7 +129,7 @@ TEST_CASE("aws text: IPv4 addresses, every part length, and what is not one", "[
   CHECK(read_error("1.2.3 4 5\n", o) == "mem:1: '1.2.3' is not an IP address (field srcaddr)");
 }
 
-TEST_CASE("aws text: with ReadOptions::fields only those are parsed; the rest must be there", "[aws]") {
+TEST_CASE("aws text: with ReadOptions::fields only those are parsed, the rest must be there", "[aws]") {
   ReadOptions o;
   o.fields = std::vector<std::string>{"dstaddr", "bytes"};
   auto all = read_rows(kV2);

@@ -149,7 +149,7 @@ TEST_CASE("azure: malformed tuples and records name the path and field", "[azure
         "mem:1: expected a string, got 7 (field records[0].flowRecords.flows[0].flowGroups[0].flowTuples[0])");
 }
 
-TEST_CASE("azure: a blob is streamed record by record; blobs may follow each other", "[azure]") {
+TEST_CASE("azure: a blob is streamed record by record, blobs may follow each other", "[azure]") {
   std::string blob = nsg(R"("1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,")");
   auto rows = read_rows(blob + "\n" + blob);
   CHECK(rows.size() == 2);

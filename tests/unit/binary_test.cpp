@@ -449,7 +449,7 @@ TEST_CASE("binary: an unknown major version is refused with a clear message") {
         "t.flows: byte offset 0: binary format version 2 is not supported (this reader reads version 1)");
 }
 
-TEST_CASE("binary: a damaged block is reported with its number, offset and records; the rest is read") {
+TEST_CASE("binary: a damaged block is reported with its number, offset and records, the rest is read") {
   Corpus c;
   add_every_type(c, 40, 5);
   const std::string bytes = encode(c.records, 10);
@@ -523,7 +523,7 @@ uint64_t complete_length_of(const std::string& bytes, Format f = Format::Binary)
   return complete_length(fd, f);
 }
 
-TEST_CASE("binary: a checkpoint ends the stream and the next record starts another; each reads whole") {
+TEST_CASE("binary: a checkpoint ends the stream and the next record starts another, each reads whole") {
   Corpus c;
   add_every_type(c, 30, 11);
   const std::string path = temp_path();

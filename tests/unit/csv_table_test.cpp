@@ -70,7 +70,7 @@ TEST_CASE("table: a schema change ends the table and starts a new one after a bl
         "10.0.0.1  é\\tx\n");
 }
 
-TEST_CASE("table: widths come from the first 1000 records; wider later values push the line", "[table]") {
+TEST_CASE("table: widths come from the first 1000 records, wider later values push the line", "[table]") {
   std::string in;
   for (int i = 0; i < 1000; ++i) in += "{\"dstport\":" + std::to_string(i % 10) + ",\"action\":\"ACCEPT\"}\n";
   in += "{\"dstport\":65535,\"action\":\"REJECT\"}\n";

@@ -55,7 +55,7 @@ TEST_CASE("field names: lower case, digits and single inner dashes", "[field]") 
   CHECK_FALSE(is_field_name_syntax(""));
 }
 
-TEST_CASE("schema: unknown names become string columns; duplicates are refused", "[field]") {
+TEST_CASE("schema: unknown names become string columns, duplicates are refused", "[field]") {
   auto s = Schema::parse_aws("${version} ${encryption-status} srcaddr");
   REQUIRE(s->size() == 3);
   CHECK(s->column(1).name == "encryption-status");

@@ -115,7 +115,7 @@ TEST_CASE("filter: sets, ranges and @file", "[filter]") {
   unlink(path);
 }
 
-TEST_CASE("filter: addresses, prefixes and IPv6; either side with addr and port", "[filter]") {
+TEST_CASE("filter: addresses, prefixes and IPv6, either side with addr and port", "[filter]") {
   CHECK(lines("srcaddr == 10.0.1.5") == L{2, 7});
   CHECK(lines("srcaddr in 10.0.0.0/8") == L{2, 5, 7});
   CHECK(lines("srcaddr == 10.0.0.0/8") == L{2, 5, 7});

@@ -52,7 +52,7 @@ TEST_CASE("gcp: a Compute Engine LogEntry maps onto our fields", "[gcp]") {
   CHECK(field(r, "gcp.insert-id") == "x1ty6xe56du7");
 }
 
-TEST_CASE("gcp: ICMP has no ports; Network Management entries and AS paths are kept", "[gcp]") {
+TEST_CASE("gcp: ICMP has no ports, Network Management entries and AS paths are kept", "[gcp]") {
   auto rows =
       read_rows(test::data_file("samples/otel-collector-contrib/gcp/vpc-flow-log-w-internet-routing-details.json"));
   REQUIRE(rows.size() == 1);
@@ -83,7 +83,7 @@ TEST_CASE("gcp: every metadata block of the synthetic sample is kept", "[gcp]") 
   CHECK(field(r, "gcp.rdma-traffic-type") == "RoCE");
 }
 
-TEST_CASE("gcp: int64 as string, number or integral float; other forms are errors", "[gcp]") {
+TEST_CASE("gcp: int64 as string, number or integral float, other forms are errors", "[gcp]") {
   auto rows = read_rows(
       entry("SRC", "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", "",
             R"("src_ip":"10.0.0.1","dest_ip":"10.0.0.2","src_port":"3389","dest_port":3389.0,"protocol":6.0)"));

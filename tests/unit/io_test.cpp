@@ -685,7 +685,7 @@ TEST_CASE("output: open_append adds to the file in place, truncate takes back wh
   CHECK_THROWS_WITH(flow::Output::open("-")->truncate(0), "(stdout): what was written cannot be taken back");
 }
 
-TEST_CASE("output: complete_length of text ends after its last line; binary data is refused", "[io][output]") {
+TEST_CASE("output: complete_length of text ends after its last line, binary data is refused", "[io][output]") {
   TempDir dir;
   auto length = [&](const std::string& bytes) {
     write_file(dir.path / "f", bytes);
@@ -769,7 +769,7 @@ TEST_CASE("io: output into a pipe whose reader has gone is a broken pipe, also w
   CHECK(broken);
 }
 
-TEST_CASE("io: a read that would wait on a pipe calls on_idle first; a ready pipe or a file never", "[io]") {
+TEST_CASE("io: a read that would wait on a pipe calls on_idle first, a ready pipe or a file never", "[io]") {
   int p[2];
   REQUIRE(pipe(p) == 0);
   InputStream in(flow::fd_source(p[0], "pipe"), "pipe");

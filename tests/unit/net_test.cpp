@@ -181,7 +181,7 @@ std::multiset<int> one_to(int n) {
 
 }  // namespace
 
-TEST_CASE("http sink: 429, 500, a dropped connection and a timeout are retried; each record arrives once") {
+TEST_CASE("http sink: 429, 500, a dropped connection and a timeout are retried, each record arrives once") {
   TestServer server({Act::Status429, Act::Status500, Act::Drop, Act::Slow, Act::Ok, Act::Status500});
   flow::PostOptions o;
   o.url = server.url();

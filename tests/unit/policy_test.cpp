@@ -133,7 +133,7 @@ TEST_CASE("policy: every mistake names its file and line", "[policy]") {
   CHECK(load_error("include \"missing.policy\"\n").ends_with("/missing.policy: No such file or directory"));
 }
 
-TEST_CASE("policy: the four records of an allowed connection are no violation; responses neither", "[policy]") {
+TEST_CASE("policy: the four records of an allowed connection are no violation, responses neither", "[policy]") {
   auto c = check(kRules,
                  // web -> app 8080, seen at both ends in both directions; then a mid-connection window
                  // without flags, judged by its ports.
@@ -186,7 +186,7 @@ TEST_CASE("policy: a connection rejected at one end is not too open, whatever th
   CHECK(violations(c).empty());
 }
 
-TEST_CASE("policy: named ports in lists; an ICMP or same-port answer to a permitted request", "[policy]") {
+TEST_CASE("policy: named ports in lists, an ICMP or same-port answer to a permitted request", "[policy]") {
   TempDir d;
   d.write("base.policy", kBase);
   auto p = load_policy(d.write("p.policy", "allow a: any -> any tcp/ssh,rdp,http-alt,9000-9001 udp/53\n"));

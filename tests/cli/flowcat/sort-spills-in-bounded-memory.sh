@@ -14,12 +14,14 @@ flowcat --sort dstport,srcaddr --reverse --memory 64Ki --tmpdir $WORK/tmp $WORK/
 ls $WORK/tmp | wc -l
 
 flowgen --flows 300000 --seed 5 --duration 1d -O bin -o $WORK/big.flows
+# Under AddressSanitizer its shadow memory and quarantine come on top: a small quarantine (freed
+# memory it holds back, 256 MB by default) and a looser bound there, still below the 230 MB that
+# the same sort without --memory takes under ASan.
+limit=70000
+[ -z "${ASAN_OPTIONS:-}" ] || { limit=170000; export ASAN_OPTIONS=$ASAN_OPTIONS:quarantine_size_mb=16; }
 /usr/bin/time -f %M -o $WORK/rss flowcat --sort start --memory 16Mi --tmpdir $WORK/tmp -O bin $WORK/big.flows >$WORK/big.sorted
 echo "exit $?"
-# Under AddressSanitizer its shadow memory and quarantine come on top: a looser bound there.
-limit=70000
-[ -z "${ASAN_OPTIONS:-}" ] || limit=300000
-[ "$(cat $WORK/rss)" -lt $limit ] && echo "peak RSS within the bound (70 MB; 300 MB under ASan)" || echo "peak RSS $(cat $WORK/rss) KB"
+[ "$(cat $WORK/rss)" -lt $limit ] && echo "peak RSS within the bound (70 MB; 170 MB under ASan)" || echo "peak RSS $(cat $WORK/rss) KB"
 flowcat --count $WORK/big.sorted
 flowcat --fields start $WORK/big.sorted | tail -n +2 | sort -c -n && echo "in start order"
 ls $WORK/tmp | wc -l

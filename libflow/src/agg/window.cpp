@@ -81,10 +81,10 @@ void WindowAggregator::emit_window(int64_t start, Aggregator& a) {
     for (size_t i = 1; i < n; ++i) out_.values[i] = g.values[i - 1];  // strings live in g's arena until it returns
     if (opt_.emit) opt_.emit(out_);
   });
-  for (const auto& [name, count] : a.saturated()) {
-    auto it = std::find_if(saturated_.begin(), saturated_.end(), [&](const auto& s) { return s.first == name; });
-    if (it == saturated_.end()) saturated_.emplace_back(name, count);
-    else it->second += count;
+  for (const auto& sat : a.saturated()) {  // (not a structured binding: clang 14 cannot capture one)
+    auto it = std::find_if(saturated_.begin(), saturated_.end(), [&](const auto& s) { return s.first == sat.first; });
+    if (it == saturated_.end()) saturated_.emplace_back(sat.first, sat.second);
+    else it->second += sat.second;
   }
   if (opt_.window_done) opt_.window_done();
 }

@@ -50,5 +50,7 @@ if [ "$what" = demo ]; then
   build/flowfilter --policy "$d/estate.policy" -o /dev/null "$d/day.flows" || status=$?
   echo "flowfilter --policy exit status: $status (1: violations, which the scenarios put there)"
 else
+  # Node.js packages the tests run beside our tools (an S3 server, DuckDB, ...): tests/node.
+  ./scripts/install-node-deps.sh
   ctest --test-dir build --output-on-failure -j"$(nproc)"
 fi

@@ -15,7 +15,7 @@
 
 namespace flow {
 
-enum class Format { Auto, Aws, Json, Csv, Table, Binary };
+enum class Format { Auto, Aws, Json, Csv, Table, Binary, Parquet };
 
 /// "aws", "json", "csv", "table", "bin" (and "auto" for input).
 std::string_view format_name(Format f);

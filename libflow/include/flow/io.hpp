@@ -12,6 +12,18 @@
 
 namespace flow {
 
+/// Bytes read at any offset, by any number of threads at once: a regular file (pread) or an S3
+/// object (range requests). What a Parquet reader needs, whose index is at the end.
+class RandomAccess {
+ public:
+  virtual ~RandomAccess() = default;
+  virtual uint64_t size() const = 0;
+  /// Reads exactly n bytes at `offset`; throws DataError naming the input on failure or when
+  /// the data ends before.
+  virtual void read_at(uint64_t offset, char* buf, size_t n) const = 0;
+  virtual const std::string& name() const = 0;
+};
+
 /// A source of bytes (a file, or a decoder over another source).
 class ByteSource {
  public:
@@ -29,6 +41,9 @@ class ByteSource {
   /// pipeline's consumer flushes its output then, so what it wrote reaches the next process
   /// while the input pauses. Regular files and memory never wait, and never call it.
   virtual void on_idle(std::function<void()> /*idle*/) {}
+  /// The same bytes read at any offset, where the source allows it (a regular file, an S3
+  /// object), else null: a reader that needs it then takes the stream into memory.
+  virtual std::shared_ptr<RandomAccess> random_access() const { return nullptr; }
 };
 
 /// An allocator whose elements are not zeroed when a vector grows: a window's bytes are read

@@ -18,6 +18,7 @@ struct Name {
 constexpr Name kNames[] = {
     {Format::Auto, "auto", true, false}, {Format::Aws, "aws", true, true},      {Format::Json, "json", true, true},
     {Format::Csv, "csv", true, true},    {Format::Table, "table", false, true}, {Format::Binary, "bin", true, true},
+    {Format::Parquet, "parquet", false, false},
 };
 }  // namespace
 

@@ -8,7 +8,7 @@ if ! command -v node >/dev/null || [ ! -d "$node_dir/node_modules/@duckdb/node-a
   exit 1
 fi
 
-# duckdb 'SQL': the rows of a query, as CSV without a header.
-duckdb() { node "$node_dir/parquet.mjs" sql "$1"; }
-# hyparquet FILE: every row of a Parquet file, as CSV without a header.
-hyparquet() { node "$node_dir/parquet.mjs" hyparquet "$1"; }
+# duckdb 'SQL'...: the rows of each query, as CSV without a header ('>PATH': the rest to PATH).
+duckdb() { node "$node_dir/parquet.mjs" sql "$@"; }
+# hyparquet FILE...: every row of each Parquet file, as CSV without a header ('>PATH' as above).
+hyparquet() { node "$node_dir/parquet.mjs" hyparquet "$@"; }

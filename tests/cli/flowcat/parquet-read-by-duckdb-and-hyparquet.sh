@@ -7,17 +7,29 @@
 cd $WORK
 flowgen --log-version 8 --flows 5000 --seed 7 -O bin -o in.flows
 flowcat -O csv --no-header in.flows >ours.csv
-for codec in gzip zstd snappy none; do
+codecs="gzip zstd snappy none"
+for codec in $codecs; do
   flowcat -O parquet --parquet-codec $codec --parquet-row-group 1200 in.flows -o $codec.parquet
-  duckdb "SELECT * FROM '$codec.parquet'" | cmp - ours.csv && echo "$codec: DuckDB reads every value"
-  if [ $codec != zstd ]; then
-    hyparquet $codec.parquet | cmp - ours.csv && echo "$codec: hyparquet reads every value"
-  fi
-  duckdb "SELECT count(DISTINCT row_group_id) || ' row groups', min(compression), max(compression)
-          FROM parquet_metadata('$codec.parquet')"
 done
+# One Node start for every query (DuckDB), and one for every file (hyparquet).
+q=() h=()
+for codec in $codecs; do q+=(">duck-$codec.csv" "SELECT * FROM '$codec.parquet'"); done
+q+=(">meta.csv")
+for codec in $codecs; do
+  q+=("SELECT count(DISTINCT row_group_id) || ' row groups', min(compression), max(compression)
+       FROM parquet_metadata('$codec.parquet')")
+done
+q+=(">aggregates.csv" "SELECT count(*), sum(bytes), sum(packets), count(DISTINCT srcaddr), count(DISTINCT dstport),
+                       min(start), max(\"end\") FROM 'gzip.parquet'")
+q+=(">types.csv" "SELECT column_name, column_type, \"null\" FROM (DESCRIBE SELECT * FROM 'gzip.parquet')")
+duckdb "${q[@]}"
+for codec in gzip snappy none; do h+=(">hy-$codec.csv" $codec.parquet); done
+hyparquet "${h[@]}"
+for codec in $codecs; do
+  cmp duck-$codec.csv ours.csv && echo "$codec: DuckDB reads every value"
+  [ $codec = zstd ] || { cmp hy-$codec.csv ours.csv && echo "$codec: hyparquet reads every value"; }
+done
+cat meta.csv
 flowagg -a 'count,sum(bytes),sum(packets),distinct(srcaddr),distinct(dstport),min(start),max(end)' -O csv \
   --no-header in.flows
-duckdb "SELECT count(*), sum(bytes), sum(packets), count(DISTINCT srcaddr), count(DISTINCT dstport), min(start),
-        max(\"end\") FROM 'gzip.parquet'"
-duckdb "SELECT column_name, column_type, \"null\" FROM (DESCRIBE SELECT * FROM 'gzip.parquet')"
+cat aggregates.csv types.csv

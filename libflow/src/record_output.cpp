@@ -16,9 +16,14 @@ RecordOutput::RecordOutput(const OutputConfig& c) : derive_(c.set, set_settings(
   append_ = c.append;
   out_ = append_ ? Output::open_append(c.path) : Output::open(c.path);
   format_ = c.format == Format::Auto ? (out_->is_terminal() ? Format::Table : Format::Aws) : c.format;
-  if (format_ == Format::Binary && out_->is_terminal() && !c.force)
+  if ((format_ == Format::Binary || format_ == Format::Parquet) && out_->is_terminal() && !c.force)
     throw UsageError("refusing to write binary data to a terminal (use -o FILE, a pipe, or --force)");
+  // A Parquet file is whole only with its footer: it cannot be appended to and read as it grows.
+  if (format_ == Format::Parquet && append_) throw UsageError("Parquet output cannot be appended to");
   write_options_.header = c.header;
+  write_options_.parquet_codec = c.parquet_codec;
+  write_options_.parquet_row_group = c.parquet_row_group;
+  write_options_.fields = c.fields;
   writer_ = make_writer(format_, *out_, write_options_);
 }
 

@@ -133,7 +133,18 @@ void add_output_options(CLI::App& app, CommonOptions& o) {
       ->type_name("LIST")
       ->group("Output");
   app.add_flag("--no-header", o.no_header, "AWS text and CSV: do not write the header line")->group("Output");
-  app.add_flag("--force", o.force, "Write binary output even to a terminal")->group("Output");
+  app.add_flag("--force", o.force, "Write binary output (bin, parquet) even to a terminal")->group("Output");
+  app.add_option("--parquet-codec", o.parquet_codec, "-O parquet: compression of the column chunks")
+      ->type_name("CODEC")
+      ->check(one_of({"gzip", "zstd", "snappy", "none"}))
+      ->capture_default_str()
+      ->group("Output");
+  app.add_option("--parquet-row-group", o.parquet_row_group,
+                 "-O parquet: rows a row group holds at most (the writer buffers one, compressed)")
+      ->type_name("N")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 31))
+      ->capture_default_str()
+      ->group("Output");
 }
 
 CLI::Validator one_of(std::vector<std::string> names) {
@@ -240,6 +251,8 @@ OutputConfig output_config(const CommonOptions& o) {
   c.now = std::time(nullptr);
   c.header = !o.no_header;
   c.force = o.force;
+  c.parquet_codec = o.parquet_codec;
+  c.parquet_row_group = o.parquet_row_group;
   return c;
 }
 

@@ -40,6 +40,8 @@ struct CommonOptions {
   std::vector<std::string> set;  ///< --set NAME=EXPR (add_set_option)
   bool no_header = false;
   bool force = false;
+  std::string parquet_codec = "gzip";
+  uint64_t parquet_row_group = kParquetRowGroup;
 };
 
 void add_input_options(CLI::App& app, CommonOptions& o);

@@ -336,7 +336,8 @@ void ListenOutput::take_back(uint64_t length, const std::string& why) {
 }
 
 std::unique_ptr<ListenOutput> listen_output(const CommonOptions& o, Tool& tool, std::mutex& mu) {
-  if (o.output_format == "table") throw UsageError("--listen: -O table cannot be written as records arrive");
+  if (o.output_format == "table" || o.output_format == "parquet")
+    throw UsageError(fmt::format("--listen: -O {} cannot be written as records arrive", o.output_format));
   struct stat st;
   bool dir = !o.output.empty() && (o.output.back() == '/' || (stat(o.output.c_str(), &st) == 0 && S_ISDIR(st.st_mode)));
   if (!dir) return std::make_unique<StreamOutput>(o, tool, mu);

@@ -105,8 +105,17 @@ std::unique_ptr<Reader> aws_text_reader(std::unique_ptr<InputStream> in, const R
 std::unique_ptr<Reader> json_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
 std::unique_ptr<Reader> binary_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
 
+/// The default of WriteOptions::parquet_row_group.
+inline constexpr uint64_t kParquetRowGroup = 1'000'000;
+
 struct WriteOptions {
   bool header = true;  ///< AWS text and CSV: write the field names first (and on schema change)
+  /// Parquet: the codec of the pages ("gzip", "zstd", "snappy", "none"), the most rows a row
+  /// group holds (the writer buffers one), and the columns of a file without records (--fields;
+  /// empty: AWS's default format).
+  std::string parquet_codec = "gzip";
+  uint64_t parquet_row_group = kParquetRowGroup;
+  std::vector<std::string> fields;
 };
 
 /// A sink of records. Schemas may change between records; each writer handles that its way.
@@ -130,6 +139,8 @@ std::unique_ptr<Writer> json_writer(Output& out, const WriteOptions& opts);
 std::unique_ptr<Writer> csv_writer(Output& out, const WriteOptions& opts);
 std::unique_ptr<Writer> table_writer(Output& out, const WriteOptions& opts);
 std::unique_ptr<Writer> binary_writer(Output& out, const WriteOptions& opts);
+/// Parquet: the columns are the first record's fields; later records go in by field name.
+std::unique_ptr<Writer> parquet_writer(Output& out, const WriteOptions& opts);
 
 /// The schema an AWS text header line names ("version account-id ..."), or null if `line` is
 /// not a header line.

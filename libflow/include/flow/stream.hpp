@@ -174,6 +174,9 @@ struct OutputConfig {
   int64_t now = 0;                  ///< "now" of the --set expressions
   bool header = true;               ///< AWS text and CSV: the field names first
   bool force = false;               ///< binary data even to a terminal
+  /// Parquet: the pages' compression, and the most rows a row group holds.
+  std::string parquet_codec = "gzip";
+  uint64_t parquet_row_group = kParquetRowGroup;
   /// A receiver's output: the file is appended to in place (Output::open_append), made durable
   /// by checkpoint() and sync(), and what was not can be taken back by truncate().
   bool append = false;

@@ -16,9 +16,10 @@ struct Name {
   bool input, output;
 };
 constexpr Name kNames[] = {
-    {Format::Auto, "auto", true, false}, {Format::Aws, "aws", true, true},      {Format::Json, "json", true, true},
-    {Format::Csv, "csv", true, true},    {Format::Table, "table", false, true}, {Format::Binary, "bin", true, true},
-    {Format::Parquet, "parquet", false, false},
+    {Format::Auto, "auto", true, false},       {Format::Aws, "aws", true, true},
+    {Format::Json, "json", true, true},        {Format::Csv, "csv", true, true},
+    {Format::Table, "table", false, true},     {Format::Binary, "bin", true, true},
+    {Format::Parquet, "parquet", false, true},
 };
 }  // namespace
 
@@ -34,7 +35,7 @@ Format parse_format_name(std::string_view name) {
   if (name == "text") return Format::Aws;
   if (name == "jsonl" || name == "ndjson") return Format::Json;
   if (name == "binary") return Format::Binary;
-  throw UsageError(fmt::format("unknown format '{}' (expected aws, json, csv, table or bin)", name));
+  throw UsageError(fmt::format("unknown format '{}' (expected aws, json, csv, table, bin or parquet)", name));
 }
 
 std::vector<std::string> output_format_names() {
@@ -145,6 +146,7 @@ std::unique_ptr<Writer> make_writer(Format f, Output& out, const WriteOptions& o
     case Format::Csv: return csv_writer(out, opts);
     case Format::Table: return table_writer(out, opts);
     case Format::Binary: return binary_writer(out, opts);
+    case Format::Parquet: return parquet_writer(out, opts);
     default: throw UsageError(fmt::format("{} is not an output format", format_name(f)));
   }
 }

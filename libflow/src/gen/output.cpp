@@ -2,7 +2,6 @@
 #include "flow/gen_output.hpp"
 
 #include <fmt/format.h>
-#include <isa-l/igzip_lib.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include "flow/format.hpp"
 #include "flow/time.hpp"
 #include "gen/rng.hpp"
+#include "io/gzip_deflate.hpp"
 
 namespace flow {
 
@@ -158,13 +158,9 @@ void gzip_file(const std::string& from, const std::string& to) {
   std::ifstream in(from, std::ios::binary);
   if (!in) throw DataError(fmt::format("{}: cannot read", from));
   auto out = Output::open(to);
-  std::vector<uint8_t> level_buf(ISAL_DEF_LVL1_DEFAULT);
+  std::vector<uint8_t> level_buf;
   isal_zstream z;
-  isal_deflate_init(&z);
-  z.gzip_flag = IGZIP_GZIP;
-  z.level = 1;
-  z.level_buf = level_buf.data();
-  z.level_buf_size = static_cast<uint32_t>(level_buf.size());
+  gzip_deflate_init(z, level_buf);
   std::vector<char> ibuf(1 << 20), obuf(1 << 20);
   do {
     in.read(ibuf.data(), static_cast<std::streamsize>(ibuf.size()));

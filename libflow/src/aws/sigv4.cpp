@@ -84,7 +84,10 @@ std::string canonical_uri(const std::string& path, const std::string& service) {
     pos = slash + 1;
   }
   std::string out;
-  for (auto seg : segs) out += "/" + uri_encode(seg, true);
+  for (auto seg : segs) {  // not "/" + ...: g++ 12 -O3 warns falsely (-Wrestrict)
+    out += '/';
+    out += uri_encode(seg, true);
+  }
   bool trailing = p.size() > 1 && p.back() == '/' && !segs.empty();
   if (out.empty() || trailing) out += '/';
   return out;

@@ -16,7 +16,6 @@
 //   with @aws-sdk/client-s3 (PutObject, 16 at a time), the bucket created first.
 // Usage: node --openssl-legacy-provider s3-harness.mjs DIR. Prints the endpoint URL when ready; SIGTERM ends it.
 import S3rver from 's3rver';
-import {S3Client, CreateBucketCommand, PutObjectCommand} from '@aws-sdk/client-s3';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -44,13 +43,6 @@ const s3rver = new S3rver({address: '127.0.0.1', port: 0, silent: true, director
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';  // node 20 is Debian 12's
 const {port: backPort} = await s3rver.run();
 const agent = new http.Agent({keepAlive: true, maxSockets: 64});
-const sdk = new S3Client({
-  endpoint: `http://127.0.0.1:${backPort}`,
-  region: 'us-east-1',
-  forcePathStyle: true,
-  credentials: {accessKeyId: KEY, secretAccessKey: SECRET},
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-});
 
 const s3error = (code, message) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>` +
@@ -135,9 +127,20 @@ function filesUnder(root) {
     .map(e => path.relative(root, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
     .sort();
 }
+let sdk, S3, loading;  // loaded at the first upload: half a second less to start
 async function put({bucket, dir: from, prefix = ''}) {
+  S3 = await (loading ??= import('@aws-sdk/client-s3'));
+  if (!sdk) {
+    sdk = new S3.S3Client({
+      endpoint: `http://127.0.0.1:${backPort}`,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: {accessKeyId: KEY, secretAccessKey: SECRET},
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+  }
   try {
-    await sdk.send(new CreateBucketCommand({Bucket: bucket}));
+    await sdk.send(new S3.CreateBucketCommand({Bucket: bucket}));
   } catch (e) {
     if (e.name !== 'BucketAlreadyOwnedByYou' && e.name !== 'BucketAlreadyExists') throw e;
   }
@@ -146,7 +149,7 @@ async function put({bucket, dir: from, prefix = ''}) {
   const worker = async () => {
     while (next < files.length) {
       const f = files[next++];
-      await sdk.send(new PutObjectCommand({Bucket: bucket, Key: prefix + f, Body: fs.readFileSync(path.join(from, f))}));
+      await sdk.send(new S3.PutObjectCommand({Bucket: bucket, Key: prefix + f, Body: fs.readFileSync(path.join(from, f))}));
     }
   };
   await Promise.all(Array.from({length: 16}, worker));
@@ -248,6 +251,6 @@ process.on('SIGTERM', () => {
   proxy.closeAllConnections();
   proxy.close();
   agent.destroy();
-  sdk.destroy();
+  sdk?.destroy();
   s3rver.close().then(() => process.exit(0));
 });

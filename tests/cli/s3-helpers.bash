@@ -12,7 +12,8 @@
 #   s3_fault JSON                  adds a fault rule (see s3-harness.mjs), e.g.
 #                                  s3_fault '{"match":"^GET /b/k","status":503,"times":2}'
 #   s3_fault_clear                 removes every rule
-#   s3_stop                        stops it (the EXIT trap calls it)
+#   s3_stop                        stops it and shows its stderr (the EXIT trap calls it; a case
+#                                  with a trap of its own calls s3_stop from it)
 
 S3_NODE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../node" && pwd)
 
@@ -72,4 +73,5 @@ s3_stop() {
   kill -TERM "$S3_PID" 2>/dev/null
   wait "$S3_PID" 2>/dev/null
   S3_PID=
+  cat "$WORK/s3/stderr" >&2 # the harness's own errors, so that a case shows them
 }

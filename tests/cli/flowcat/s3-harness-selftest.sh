@@ -29,5 +29,3 @@ echo "exit $?"
 AWS_SECRET_ACCESS_KEY=wrong client get logs AWSLogs/a.log
 echo "exit $?"
 s3_requests '^GET /logs/AWSLogs/(a|b)\.log|/many/1\?'
-s3_stop
-cat "$WORK/s3/stderr"

@@ -51,9 +51,9 @@ s3_start() {
 s3_put() {
   local dir
   dir=$(cd "$2" && pwd) || exit 1
-  curl -sS --fail-with-body --max-time 60 -o /dev/null "$AWS_ENDPOINT_URL/__harness/put" \
-    --data-binary "$(printf '{"bucket":"%s","dir":"%s","prefix":"%s"}' "$1" "$dir" "${3:-}")" ||
-    { echo "s3_put $1 $2: failed" >&2; exit 1; }
+  curl -sS --max-time 60 -o "$WORK/s3/put.out" -w '%{http_code}' "$AWS_ENDPOINT_URL/__harness/put" \
+    --data-binary "$(printf '{"bucket":"%s","dir":"%s","prefix":"%s"}' "$1" "$dir" "${3:-}")" >"$WORK/s3/put.status"
+  [ "$(cat "$WORK/s3/put.status")" = 200 ] || { echo "s3_put $1 $2: $(cat "$WORK/s3/put.out")" >&2; exit 1; }
 }
 
 s3_requests() {

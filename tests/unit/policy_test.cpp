@@ -12,24 +12,13 @@
 #include "flow/error.hpp"
 #include "flow/format.hpp"
 #include "flow/policy.hpp"
+#include "test_util.hpp"
 
 using namespace flow;
 
-namespace {
+using flow::test::TempDir;
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/flow-policy-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    auto p = path / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-};
+namespace {
 
 const char* kBase =
     "group vpc = 10.0.0.0/16\n"

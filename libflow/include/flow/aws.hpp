@@ -31,22 +31,37 @@ using Environment = std::map<std::string, std::string>;
 
 /// The settings of the process (or of `env`): AWS_PROFILE, AWS_REGION / AWS_DEFAULT_REGION,
 /// AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL(_S3), and the profile's
-/// entries in the config file (region, endpoint_url, role_arn, web_identity_token_file, ...).
+/// entries in the config file (region, endpoint_url, services). Region: AWS_REGION,
+/// AWS_DEFAULT_REGION, the profile's `region`. Endpoint: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL,
+/// the s3 endpoint_url of the profile's [services NAME] section, the profile's endpoint_url
+/// (none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true). A config file that cannot be parsed is a
+/// DataError naming it and the line.
 struct Settings {
   std::string profile = "default";
   std::string region;        ///< "" when neither the environment nor the config file has one
   std::string endpoint_url;  ///< S3-compatible store ("" = AWS)
+  /// Chosen on the command line (--profile): then, as with the aws CLI, the chain skips the
+  /// environment's keys and takes the profile's. (AWS_PROFILE does not set it.)
   bool explicit_profile = false;
 };
 Settings load_settings(const Environment* env = nullptr);
+/// The same for `profile` given on the command line ("" = as load_settings(env)).
+Settings load_settings(const std::string& profile, const Environment* env = nullptr);
 
-/// The standard chain, in AWS's order: environment variables; the shared credentials and
-/// config files (profile from AWS_PROFILE); web identity (AWS_WEB_IDENTITY_TOKEN_FILE +
-/// AWS_ROLE_ARN, STS AssumeRoleWithWebIdentity: EKS); the ECS container endpoint
-/// (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI); EC2 instance metadata (IMDSv2).
-/// Thread-safe; temporary credentials are refreshed before they expire. Throws DataError naming
-/// the source that failed (never a secret) when a configured source is broken, and when none has
-/// credentials ("no AWS credentials: ..." listing what was tried).
+/// The standard chain, in the AWS SDKs' order (botocore, Java v2, Go v2): the environment's keys
+/// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; skipped when explicit_profile);
+/// web identity named in the environment (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN
+/// [+ AWS_ROLE_SESSION_NAME], STS AssumeRoleWithWebIdentity: EKS); the profile (AWS_PROFILE) in
+/// the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials) and the config
+/// file (AWS_CONFIG_FILE, ~/.aws/config): its keys, or its role_arn + web_identity_token_file;
+/// the ECS container endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI, with
+/// AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)); EC2 instance metadata (IMDSv2; base
+/// AWS_EC2_METADATA_SERVICE_ENDPOINT, off with AWS_EC2_METADATA_DISABLED=true; 1 s timeouts).
+/// STS is https://sts.REGION.amazonaws.com unless AWS_ENDPOINT_URL_STS. Not supported, and an
+/// error when a profile uses them: credential_process, SSO, role_arn with source_profile.
+/// Thread-safe; temporary credentials are fetched again 5 minutes before they expire. Throws
+/// DataError naming the source that failed (never a secret) when a configured source is broken,
+/// and when none has credentials ("no AWS credentials: ..." listing what was tried).
 class CredentialChain {
  public:
   explicit CredentialChain(const Settings& s, const NetTimeouts& net = {}, const Environment* env = nullptr);

@@ -66,7 +66,8 @@ const ToolSpec& cat_spec() {
       "on the keys are then ordered by their other fields as well (not kept in input order), so that "
       "duplicates meet, and each record is compared with the one before.\n\n"
       "An input may be an http:// or https:// URL (an S3 pre-signed URL, say): it is streamed, never held "
-      "in memory whole, and read like a file. With --post the records go to an HTTP endpoint instead of "
+      "in memory whole, and read like a file. An s3://BUCKET/KEY or s3://BUCKET/PREFIX/ input is read with "
+      "the AWS credentials of the environment or profile (flow-formats(5), S3 INPUTS), as in every tool. With --post the records go to an HTTP endpoint instead of "
       "standard output; with --listen flowcat is an HTTP endpoint itself (see NETWORK).",
       {
           {"flowcat 123456789012_vpcflowlogs_us-east-1_fl-1234abcd_20180620T1620Z_fe123456.log.gz",

@@ -32,6 +32,8 @@ seed csv columns.csv < <(printf 'srcaddr,records,conns,peer\n10.0.0.1,3,2,10.0.0
 for f in "$data"/join/*.log "$data/policy/flows.log"; do
   for m in '\x05' '\x45' '\xc6'; do { printf "$m"; cat "$f"; } | seed join "$(basename "$f")"; done
 done
+# AWS config and credentials files, and the answers of the credential endpoints (aws_config).
+for f in "$data"/aws/*; do seed aws_config "$(basename "$f")" < "$f"; done
 # Binary: the golden binary file.
 seed binary golden-v1.flows < "$data/golden-v1.flows"
 if [[ -n $flowcat ]]; then

@@ -287,7 +287,7 @@ TEST_CASE("AWS chain: EC2 instance metadata (IMDSv2), refreshed before it expire
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
 }
 
-TEST_CASE("AWS chain: a failed refresh keeps credentials that are still valid; threads share one fetch") {
+TEST_CASE("AWS chain: a failed refresh keeps credentials that are still valid, threads share one fetch") {
   TempDir dir;
   auto env = bare_env(dir);
   env.erase("AWS_EC2_METADATA_DISABLED");

@@ -12,7 +12,8 @@
 #   s3_fault JSON                  adds a fault rule (see s3-harness.mjs), e.g.
 #                                  s3_fault '{"match":"^GET /b/k","status":503,"times":2}'
 #   s3_fault_clear                 removes every rule
-#   s3_stop                        stops it (the EXIT trap calls it)
+#   s3_stop                        stops it and shows its stderr (the EXIT trap calls it; a case
+#                                  with a trap of its own calls s3_stop from it)
 
 S3_NODE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../node" && pwd)
 
@@ -50,9 +51,9 @@ s3_start() {
 s3_put() {
   local dir
   dir=$(cd "$2" && pwd) || exit 1
-  curl -sS --fail-with-body --max-time 60 -o /dev/null "$AWS_ENDPOINT_URL/__harness/put" \
-    --data-binary "$(printf '{"bucket":"%s","dir":"%s","prefix":"%s"}' "$1" "$dir" "${3:-}")" ||
-    { echo "s3_put $1 $2: failed" >&2; exit 1; }
+  curl -sS --max-time 60 -o "$WORK/s3/put.out" -w '%{http_code}' "$AWS_ENDPOINT_URL/__harness/put" \
+    --data-binary "$(printf '{"bucket":"%s","dir":"%s","prefix":"%s"}' "$1" "$dir" "${3:-}")" >"$WORK/s3/put.status"
+  [ "$(cat "$WORK/s3/put.status")" = 200 ] || { echo "s3_put $1 $2: $(cat "$WORK/s3/put.out")" >&2; exit 1; }
 }
 
 s3_requests() {
@@ -72,4 +73,5 @@ s3_stop() {
   kill -TERM "$S3_PID" 2>/dev/null
   wait "$S3_PID" 2>/dev/null
   S3_PID=
+  cat "$WORK/s3/stderr" >&2 # the harness's own errors, so that a case shows them
 }

@@ -13,13 +13,14 @@
 //   default an S3 <Error> for the status), "reset_after_bytes" (forward, then cut the
 //   connection after N body bytes), "drop" (close without answering), and/or "delay_ms";
 // - fills buckets: POST /__harness/put {"bucket","dir","prefix"} uploads every file under dir
-//   with @aws-sdk/client-s3 (PutObject, 16 at a time), the bucket created first.
+//   with @aws-sdk/client-s3 (s3-upload.mjs: PutObject, 16 at a time), the bucket created first.
 // Usage: node --openssl-legacy-provider s3-harness.mjs DIR. Prints the endpoint URL when ready; SIGTERM ends it.
 import S3rver from 's3rver';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import {Worker} from 'node:worker_threads';
 
 const dir = process.argv[2];
 if (!dir) {
@@ -120,40 +121,20 @@ function faultFor(line) {
   return null;
 }
 
-// --- Bucket filling (not through the proxy, not logged).
-function filesUnder(root) {
-  return fs.readdirSync(root, {recursive: true, withFileTypes: true})
-    .filter(e => e.isFile())
-    .map(e => path.relative(root, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
-    .sort();
-}
-let sdk, S3, loading;  // loaded at the first upload: half a second less to start
-async function put({bucket, dir: from, prefix = ''}) {
-  S3 = await (loading ??= import('@aws-sdk/client-s3'));
-  if (!sdk) {
-    sdk = new S3.S3Client({
-      endpoint: `http://127.0.0.1:${backPort}`,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: {accessKeyId: KEY, secretAccessKey: SECRET},
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    });
+// --- Bucket filling (not through the proxy, not logged), in a worker started at the first upload:
+// AWS's SDK takes half a second to load.
+let uploads, jobs = 0;
+const waiting = new Map();
+function put(job) {
+  if (!uploads) {
+    uploads = new Worker(new URL('./s3-upload.mjs', import.meta.url));
+    uploads.on('message', ({id, count, error}) => waiting.get(id)(count, error));
+    uploads.unref();
   }
-  try {
-    await sdk.send(new S3.CreateBucketCommand({Bucket: bucket}));
-  } catch (e) {
-    if (e.name !== 'BucketAlreadyOwnedByYou' && e.name !== 'BucketAlreadyExists') throw e;
-  }
-  const files = filesUnder(from);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const f = files[next++];
-      await sdk.send(new S3.PutObjectCommand({Bucket: bucket, Key: prefix + f, Body: fs.readFileSync(path.join(from, f))}));
-    }
-  };
-  await Promise.all(Array.from({length: 16}, worker));
-  return files.length;
+  const id = ++jobs;
+  uploads.postMessage({...job, id, port: backPort});
+  return new Promise((resolve, reject) =>
+    waiting.set(id, (count, error) => (waiting.delete(id), error ? reject(new Error(error)) : resolve(count))));
 }
 
 // --- The proxy.
@@ -273,7 +254,7 @@ function control(req, res) {
       n => res.end(`${n}\n`),
       e => {
         res.writeHead(500);
-        res.end(`${e.name}: ${e.message}\n`);
+        res.end(`${e.message}\n`);
       });
   });
 }
@@ -287,6 +268,6 @@ process.on('SIGTERM', () => {
   proxy.closeAllConnections();
   proxy.close();
   agent.destroy();
-  sdk?.destroy();
+  uploads?.terminate();
   s3rver.close().then(() => process.exit(0));
 });

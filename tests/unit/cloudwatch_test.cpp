@@ -1,5 +1,6 @@
 // AWS records inside JSON and encodings: CloudWatch Logs envelopes, their Lambda and Kinesis
-// (base64 of gzip) forms, Firehose's concatenated gzip members and {"message": ...} records.
+// (base64 of gzip) forms, Firehose's concatenated gzip members and {"message": ...} records, and
+// the output of `aws logs filter-log-events` / `get-log-events`.
 #include <catch2/catch.hpp>
 
 #include "flow/error.hpp"
@@ -116,6 +117,31 @@ TEST_CASE("cloudwatch: malformed envelopes name the JSON path", "[cloudwatch]") 
         "mem:1: not base64: '*' at character 5 (field awslogs.data)");
   CHECK(read_error(R"({"awslogs":{"data":"aGVsbG8="}})") == "mem:1: awslogs.data: not gzip data (field awslogs.data)");
   CHECK(read_error(R"({"awslogs":{}})") == "mem:1: no 'data' in the Lambda event (field awslogs)");
+}
+
+TEST_CASE("cloudwatch: what `aws logs filter-log-events` and `get-log-events` print", "[cloudwatch]") {
+  auto filtered = read_rows(test::data_file("samples/derived/cwl-filter-log-events.json"));
+  REQUIRE(filtered.size() == 4);
+  CHECK(field(filtered[1], "dstport") == "3389");
+  CHECK(field(filtered[3], "action") == "REJECT");
+  // Pages one after the other, as a paging loop writes them; the last one empty.
+  auto pages = read_rows(test::data_file("samples/derived/cwl-get-log-events-pages.json"));
+  REQUIRE(pages.size() == 4);
+  CHECK(field(pages[2], "srcaddr") == "203.0.113.12");
+  // The keys in any order (jq -S sorts them), and one JSON Lines document a page.
+  const std::string page =
+      R"({"nextBackwardToken":"b/1","events":[{"timestamp":1,"message":"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK"}],"nextForwardToken":"f/2"})"
+      "\n";
+  CHECK(read_rows(page + page).size() == 2);
+  CHECK(read_error(
+            R"({"events":[{"message":"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK"},{"message":"2 1"}]})") ==
+        "mem:1: events[1].message: expected 14 fields, found 2 (read in AWS's default format; give another with "
+        "--aws-format) (field interface-id)");
+  CHECK(read_error(R"({"events":[{"timestamp":1}]})") == "mem:1: log event without a 'message' (field events[0])");
+  // "events" that is not an array is nobody's envelope: a field of a record, as "records" is.
+  auto own = read_rows("{\"srcaddr\":\"10.0.0.1\",\"events\":3}\n");
+  REQUIRE(own.size() == 1);
+  CHECK(field(own[0], "events") == "3");
 }
 
 TEST_CASE("cloudwatch: damaged base64 input is an error naming the byte", "[cloudwatch]") {

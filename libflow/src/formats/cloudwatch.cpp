@@ -1,6 +1,7 @@
 // AWS flow-log records inside JSON: CloudWatch Logs subscription envelopes (as Kinesis and
-// Firehose deliver them), their Lambda event form, and Firehose's {"message": "<record>"}.
-// The envelope does not carry the log format: --aws-format gives it, else AWS's defaults.
+// Firehose deliver them), their Lambda event form, Firehose's {"message": "<record>"}, and what
+// `aws logs get-log-events` / `filter-log-events` print ({"events": [{"message": ...}], ...},
+// one document a page). None carries the log format: --aws-format gives it, else AWS's defaults.
 #include <vector>
 
 #include <fmt/format.h>
@@ -46,7 +47,7 @@ class CloudWatchUnpacker : public Unpacker {
         data = ctx_.string("awslogs.data", d);
       } else if (key == "message") {
         events_.push_back({ctx_.string("message", f.value()), SIZE_MAX});
-      } else if (key == "logEvents" || key == "messageType") {
+      } else if (key == "logEvents" || key == "events" || key == "messageType") {
         envelope = true;
         read_field(key, f.value());
       }
@@ -68,7 +69,7 @@ class CloudWatchUnpacker : public Unpacker {
         lines_.parse(std::string_view(buf_.data(), ev.message.size()), r, ctx_.line,
                      AwsLineParser::alternatives(opts_, false));
       } catch (const DataError& e) {
-        std::string path = ev.index == SIZE_MAX ? "message" : fmt::format("logEvents[{}].message", ev.index);
+        std::string path = ev.index == SIZE_MAX ? "message" : fmt::format("{}[{}].message", list_, ev.index);
         // The usual cause: a custom format, which the envelope does not say.
         const char* hint = opts_.aws_schema ? "" : " (read in AWS's default format; give another with --aws-format)";
         throw DataError(e.file, e.line, e.field, fmt::format("{}{}: {}{}", prefix_, path, e.what(), hint));
@@ -84,7 +85,7 @@ class CloudWatchUnpacker : public Unpacker {
  private:
   struct Event {
     std::string_view message;
-    size_t index;  // in logEvents; SIZE_MAX for Firehose's {"message": ...}
+    size_t index;  // in logEvents or events; SIZE_MAX for Firehose's {"message": ...}
   };
 
   void read_field(std::string_view key, od::value v) {
@@ -93,6 +94,7 @@ class CloudWatchUnpacker : public Unpacker {
       type_ = ctx_.string(p, v);
       return;
     }
+    list_ = key == "events" ? "events" : "logEvents";
     size_t i = 0;
     ctx_.each(p, v, [&](const std::string& path, od::value ev) {
       od::object o = ctx_.object(path, ev);
@@ -156,6 +158,7 @@ class CloudWatchUnpacker : public Unpacker {
   size_t next_ = 0;
   std::string prefix_;  // "awslogs.data: " inside a Lambda event
   std::string_view type_;
+  const char* list_ = "logEvents";  // the key of the events' array
   bool has_events_ = false;
   std::string raw_, inner_, buf_;
 };

@@ -424,10 +424,7 @@ class JsonReader : public Reader {
         }
       } else {
         if (same) diverge();
-        // "records" is Azure's blob only around an array: elsewhere it is flowagg's count.
-        if (JsonKind k = kind_of_key(key);
-            k != JsonKind::Record && !(key == "records" && k == JsonKind::Azure && !is_array(v, key)))
-          return k;
+        if (JsonKind k = kind_of_key(key, is_array(v, key)); k != JsonKind::Record) return k;
         keys_.emplace_back(key);
         kind = kind_of(key);
         if (!kind.known) {

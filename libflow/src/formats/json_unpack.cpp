@@ -9,11 +9,15 @@
 
 namespace flow {
 
-JsonKind kind_of_key(std::string_view key) {
+JsonKind kind_of_key(std::string_view key, bool array) {
   if (key == "logEvents" || key == "messageType" || key == "awslogs") return JsonKind::CloudWatch;
   if (key == "jsonPayload") return JsonKind::Gcp;
-  // "records" is the blob around Azure records (also nested in one, as a Microsoft doc sample has).
-  if (key == "flowRecords" || key == "records") return JsonKind::Azure;
+  if (key == "flowRecords") return JsonKind::Azure;
+  // Around an array only: elsewhere "records" is flowagg's count, and "events" anyone's field.
+  // "records" is the blob around Azure records (also nested in one, as a Microsoft doc sample has);
+  // "events" is what `aws logs get-log-events` and `filter-log-events` print.
+  if (key == "records" && array) return JsonKind::Azure;
+  if (key == "events" && array) return JsonKind::CloudWatch;
   return JsonKind::Record;
 }
 

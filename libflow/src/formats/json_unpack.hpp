@@ -16,13 +16,15 @@ namespace flow {
 /// What a JSON object of the input is.
 enum class JsonKind {
   Record,      ///< our own record: its keys are field names
-  CloudWatch,  ///< a CloudWatch Logs subscription envelope, its Lambda event, or a Firehose {"message": ...}
+  CloudWatch,  ///< a CloudWatch Logs subscription envelope, its Lambda event, a Firehose {"message": ...},
+               ///< or the output of `aws logs get-log-events` / `filter-log-events`
   Gcp,         ///< a Cloud Logging LogEntry of VPC Flow Logs, or its jsonPayload alone
   Azure,       ///< an Azure NSG or VNet flow-log record, or a whole {"records": [...]} blob
 };
 
-/// The kind of an object that has this key, or Record when the key alone does not tell.
-JsonKind kind_of_key(std::string_view key);
+/// The kind of an object that has this key (its value an array or not), or Record when the key
+/// alone does not tell.
+JsonKind kind_of_key(std::string_view key, bool array);
 
 class Unpacker {
  public:

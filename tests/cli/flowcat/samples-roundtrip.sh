@@ -4,10 +4,11 @@
 #   - header-less samples are read with their .fields format and written with --no-header
 #   - gzip samples are compared with their decompressed bytes
 #   - CloudWatch Logs envelopes (also base64, gzip, Lambda and Firehose forms) are compared with
-#     the messages of their DATA_MESSAGE log events, as jq extracts them
+#     the messages of their DATA_MESSAGE log events, as jq extracts them (and `aws logs` output
+#     with the messages of its events)
 # The formats of two header-less custom samples, from the OTel tests that use them:
 tgw27='version account-id tgw-id tgw-attachment-id tgw-src-vpc-id tgw-dst-vpc-id tgw-src-subnet-id tgw-dst-subnet-id tgw-src-eni tgw-dst-eni tgw-src-az-id tgw-dst-az-id tgw-pair-attachment-id srcaddr dstaddr srcport dstport protocol packets bytes start end log-status type tcp-flags flow-direction region'
-messages() { jq -r 'select(.messageType == "DATA_MESSAGE") | .logEvents[].message'; }
+messages() { jq -r 'if .events then .events[].message else select(.messageType == "DATA_MESSAGE") | .logEvents[].message end'; }
 for f in samples/aws-docs/* samples/flowlogs-reader/* samples/otel-collector-contrib/aws/* samples/derived/*; do
   case $f in *.fields | */SOURCES.md) continue ;; esac
   fields=${f%.log}.fields

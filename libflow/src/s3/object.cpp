@@ -2,18 +2,16 @@
 // request where the body breaks, retried with backoff), or read at any offset by range GETs.
 #include <fmt/format.h>
 
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <thread>
 
+#include "net/chunk_queue.hpp"
 #include "s3/client.hpp"
 
 namespace flow::s3 {
 namespace {
 
 constexpr size_t kMaxQueued = 4 << 20;  // bytes fetched and not yet read, per object in flight
-constexpr size_t kChunk = 256 << 10;
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -63,11 +61,7 @@ class ObjectSource : public ByteSource {
     size_ = size;
   }
   ~ObjectSource() override {
-    {
-      std::lock_guard lock(mu_);
-      cancelled_ = true;
-    }
-    cv_.notify_all();
+    queue_.cancel();
     {
       std::lock_guard lock(impl_->mu);
       if (live_) live_->stop();  // a read waiting on the network returns now
@@ -83,22 +77,9 @@ class ObjectSource : public ByteSource {
 
   size_t read(char* buf, size_t n) override {
     start();
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !chunks_.empty() || finished_; });
-    if (chunks_.empty()) {
-      if (!error_.empty()) throw ObjectError(fmt::format("{}: {}", printable(name_), error_));
-      return 0;
-    }
-    std::string& c = chunks_.front();
-    size_t k = std::min(n, c.size() - front_used_);
-    std::memcpy(buf, c.data() + front_used_, k);
-    front_used_ += k;
-    if (front_used_ == c.size()) {
-      queued_ -= c.size();
-      chunks_.pop_front();
-      front_used_ = 0;
-      cv_.notify_all();
-    }
+    std::string error;
+    const size_t k = queue_.pop(buf, n, error);
+    if (k == 0 && !error.empty()) throw ObjectError(fmt::format("{}: {}", printable(name_), error));
     position_ += k;
     return k;
   }
@@ -130,27 +111,7 @@ class ObjectSource : public ByteSource {
     }
   }
 
-  /// Queues bytes for read(); false once the source is destroyed.
-  bool deliver(const char* p, size_t n) {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return queued_ < kMaxQueued || cancelled_; });
-    if (cancelled_) return false;
-    if (!chunks_.empty() && chunks_.back().size() < kChunk) chunks_.back().append(p, n);
-    else chunks_.emplace_back(p, n);
-    queued_ += n;
-    cv_.notify_all();
-    return true;
-  }
-
-  void receive() {
-    std::string error = fetch();
-    {
-      std::lock_guard lock(mu_);
-      if (!cancelled_) error_ = std::move(error);
-      finished_ = true;
-    }
-    cv_.notify_all();
-  }
+  void receive() { queue_.finish(fetch()); }
 
   /// The GET, resumed where it broke; "" when the whole body arrived, else what went wrong.
   std::string fetch() {
@@ -176,7 +137,7 @@ class ObjectSource : public ByteSource {
       auto on_data = [&](const char* p, size_t n) {
         const size_t skip = static_cast<size_t>(std::min<uint64_t>(drop, n));
         drop -= skip;
-        if (n > skip && !deliver(p + skip, n - skip)) return false;
+        if (n > skip && !queue_.push(p + skip, n - skip)) return false;
         received += n - skip;
         impl_->bytes += n - skip;
         return true;
@@ -184,10 +145,7 @@ class ObjectSource : public ByteSource {
       ++impl_->gets;
       if (received > 0) ++impl_->resumes;
       Reply r = impl_->send(loc_, {}, h, on_data, &live_, on_head);
-      {
-        std::lock_guard lock(mu_);
-        if (cancelled_) return "";
-      }
+      if (queue_.cancelled()) return "";
       const bool whole =
           r.ok() && r.error == httplib::Error::Success && (expected == UINT64_MAX || received >= expected);
       if (whole) return "";
@@ -197,8 +155,7 @@ class ObjectSource : public ByteSource {
         return fmt::format("{} (after {} attempts)", r.ok() ? "the body was cut short" : impl_->describe(r),
                            attempt + 1);
       ++impl_->retries;
-      std::unique_lock lock(mu_);  // a wait the destructor cuts short
-      if (cv_.wait_for(lock, impl_->delay(attempt), [&] { return cancelled_; })) return "";
+      if (queue_.wait_cancelled(impl_->delay(attempt))) return "";  // the destructor cuts it short
     }
   }
 
@@ -207,12 +164,9 @@ class ObjectSource : public ByteSource {
   std::string name_;
   std::thread thread_;
   httplib::Client* live_ = nullptr;  // the request in progress (under impl_->mu)
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::string> chunks_;
-  size_t front_used_ = 0, queued_ = 0;
-  bool started_ = false, finished_ = false, cancelled_ = false;
-  std::string error_;
+  std::mutex mu_;                    // of started_
+  bool started_ = false;
+  net::ChunkQueue queue_{kMaxQueued};
   std::atomic<uint64_t> position_{0}, size_{0};
 };
 

@@ -181,11 +181,12 @@ function handle(req, res) {
 // prefix, so a CommonPrefix whose objects all sit deeper (AWSLogs/ACCOUNT/ above vpcflowlogs/...)
 // is never found. Such listings are answered here, from a listing without a delimiter, as S3
 // answers them (in one page).
+let S3, lister;  // AWS's client, loaded at the first delimited listing
 async function delimited(bucket, params, reply) {
   try {
-    S3 = await (loading ??= import('@aws-sdk/client-s3'));
-    const client = sdk ?? new S3.S3Client({endpoint: `http://127.0.0.1:${backPort}`, region: 'us-east-1',
-                                           forcePathStyle: true, credentials: {accessKeyId: KEY, secretAccessKey: SECRET}});
+    S3 ??= await import('@aws-sdk/client-s3');
+    const client = lister ??= new S3.S3Client({endpoint: `http://127.0.0.1:${backPort}`, region: 'us-east-1',
+                                               forcePathStyle: true, credentials: {accessKeyId: KEY, secretAccessKey: SECRET}});
     const prefix = params.get('prefix') ?? '', delim = params.get('delimiter');
     const contents = [], prefixes = new Set();
     let token;
@@ -269,5 +270,6 @@ process.on('SIGTERM', () => {
   proxy.close();
   agent.destroy();
   uploads?.terminate();
+  lister?.destroy();
   s3rver.close().then(() => process.exit(0));
 });

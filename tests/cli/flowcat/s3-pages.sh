@@ -1,6 +1,6 @@
 # More than 1,000 objects (a 5-minute object of 4 flow logs for every 5 minutes of a day: 1,152,
 # copies of one small object) are listed by pages (ListObjectsV2's continuation token) and all
-# read; --since/--until for one hour then lists that day's hour folders only and GETs the objects
+# read (16 fetched at once); --since/--until for one hour then lists that day's hour folders only and GETs the objects
 # named in the hour and its slack (09:55 to 11:15: 17 a flow log).
 source ../cli/s3-helpers.bash
 s3_start
@@ -16,7 +16,7 @@ for fl in 1 2 3 4; do
 done
 s3_put many "$WORK/many"
 echo "objects: $(find "$WORK/many" -type f | wc -l), records in each: $(flowcat -c "$WORK/one.log.gz")"
-echo "s3: $(flowcat -c s3://many/) records, exit $?"
+echo "s3: $(flowcat -c --s3-jobs 16 s3://many/) records, exit $?"
 echo "listing pages: $(s3_requests -c '^GET /many/\?list-type=2')"
 echo "object GETs: $(s3_requests -c '^GET /many/AWSLogs/')"
 : >"$WORK/s3/requests.log"

@@ -91,6 +91,12 @@ seed http_head firehose.http < <(printf 'POST / HTTP/1.1\r\nhost: example.com\r\
 seed http_head chunked.http < <(printf 'POST /in?x=1 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\nA\r\n0123456789\r\n0\r\nTrailer: t\r\n\r\nGET / HTTP/1.0\r\n\r\n')
 seed http_head absolute.http < <(printf '\r\nGET http://h:1/p/q?r HTTP/1.0\nConnection: keep-alive\n\n')
 
+# S3 ListObjectsV2 answers (fuzz/s3_list.cpp): a page with objects, entities and a continuation
+# token, a delimited page with CommonPrefixes, and an error answer.
+seed s3_list page.xml < <(printf '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix>AWSLogs/</Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><Contents><Key>AWSLogs/1/vpcflowlogs/r/2024/06/03/10/1_vpcflowlogs_r_fl-1_20240603T1005Z_ab.log.gz</Key><LastModified>2024-06-03T10:10:00.000Z</LastModified><ETag>&quot;0f&quot;</ETag><Size>1234</Size><StorageClass>STANDARD</StorageClass></Contents><Contents><Key>a&amp;b&#233;&#x41;</Key><Size>0</Size></Contents><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken></ListBucketResult>')
+seed s3_list prefixes.xml < <(printf '<ListBucketResult><Name>b</Name><Prefix>AWSLogs/</Prefix><Delimiter>/</Delimiter><IsTruncated>false</IsTruncated><CommonPrefixes><Prefix>AWSLogs/aws-account-id=1/</Prefix></CommonPrefixes><CommonPrefixes><Prefix><![CDATA[x<y/]]></Prefix></CommonPrefixes></ListBucketResult>')
+seed s3_list error.xml < <(printf '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message><RequestId>1</RequestId></Error>')
+
 # Policies: the test policies, and the policies the CLI tests write with printf.
 for f in "$data"/policy/*.policy; do seed policy "$(basename "$f")" < "$f"; done
 # Filter expressions: the quoted expressions the flowfilter CLI tests and the README pass

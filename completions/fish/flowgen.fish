@@ -85,6 +85,8 @@ complete -c flowgen -l skipdata-rate -x -d 'Share of interface windows whose rec
 complete -c flowgen -l log-version -x -a '2 3 4 5 7 8' -d 'Fields of AWS version N: 2 (the default format), 3, 4, 5, 7 or 8 (every VPC field up to N)'
 complete -c flowgen -l aws-format -x -d 'Custom field list, e.g. \'${version} ${vpc-id} ${srcaddr} ...\''
 complete -c flowgen -l s3 -r -F -d 'Write hourly S3 objects (.log.gz, header first) under DIR/AWSLogs/...'
+complete -c flowgen -l s3-layout -x -a 'plain hive' -d '--s3: AWS\'s folders (plain: ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/HH/) or Hive\'s (hive: aws-account-id=ACCOUNT/.../year=YYYY/month=MM/day=DD/)'
+complete -c flowgen -l s3-every -x -d '--s3: one object per flow log every DURATION (5m, 1h; AWS: 5 or 60 min)'
 complete -c flowgen -l truth -r -F -d 'Write the scenarios\' ground truth (JSON Lines) to FILE'
 complete -c flowgen -l connections -r -F -d 'Write every simulated connection (JSON Lines) to FILE'
 complete -c flowgen -l estate -r -F -d 'Write the interfaces (CSV: interface, instance, subnet, VPC, tier, owner...) to FILE'

@@ -15,6 +15,7 @@
 
 #include "flow/error.hpp"
 #include "flow/net.hpp"
+#include "flow/s3.hpp"
 #include "formats/aws_line.hpp"
 #include "io/sniff.hpp"
 #include "merge.hpp"
@@ -26,6 +27,13 @@ ErrorPolicy parse_error_policy(std::string_view name) {
   if (name == "skip") return ErrorPolicy::Skip;
   if (name == "warn") return ErrorPolicy::Warn;
   throw UsageError(fmt::format("unknown --on-error policy '{}' (expected fail, skip or warn)", name));
+}
+
+void SkipReport::add(const SkipReport& o) {
+  records += o.records;
+  errors += o.errors;
+  if (first.empty()) first = o.first;
+  unread.insert(unread.end(), o.unread.begin(), o.unread.end());
 }
 
 namespace {
@@ -112,6 +120,12 @@ struct IdleFailed {
   std::exception_ptr error;
 };
 
+/// An input that could not be read (after retries), counted and named under --on-error skip|warn.
+void unread(const DataError& e, const InputConfig& cfg, SkipReport& report) {
+  report.unread.push_back(e.message());
+  if (cfg.on_error == ErrorPolicy::Warn && cfg.read.warn) cfg.read.warn("not read: " + e.message());
+}
+
 /// One input with the error policy applied: malformed records are counted and passed over.
 class PolicyReader : public MergeInput {
  public:
@@ -144,19 +158,33 @@ class PolicyReader : public MergeInput {
   bool next(Record& r) override { return next_batch({&r, 1}) == 1; }
 
   size_t next_batch(std::span<Record> out) {
-    return guarded([&] { return reader_->next_batch(out); });
+    for (;;) {
+      const size_t n = guarded([&] { return reader_->next_batch(out); });
+      if (n == 0 || !windowed()) return n;
+      // --since/--until: the records in the window, moved to the front.
+      size_t k = 0;
+      for (size_t i = 0; i < n; ++i) {
+        auto s = start_seconds(out[i]);
+        if (!s || *s < cfg_.since || *s >= cfg_.until) continue;
+        if (k != i) std::swap(out[k], out[i]);
+        ++k;
+      }
+      if (k > 0) return k;
+    }
   }
 
   size_t next_chunk(std::span<Record> room, ColumnBatch& cols) {
     cols.rows = 0;
-    if (!reader_->columnar()) return next_batch(room);
+    if (!reader_->columnar() || windowed()) return next_batch(room);
     return guarded([&] { return reader_->next_columns(cols) ? cols.rows : size_t{0}; });
   }
 
  private:
-  void open(std::unique_ptr<InputStream> in, const ReadOptions& ro) {
+  void open(std::unique_ptr<InputStream> in, ReadOptions ro) {
     total_ = in->source().raw_size();
     in_ = in.get();
+    if (windowed() && ro.fields && std::find(ro.fields->begin(), ro.fields->end(), "start") == ro.fields->end())
+      ro.fields->push_back("start");  // what the window is judged by
     reader_ = open_reader(std::move(in), ro);
     if (cfg_.on_idle)  // once the reader is open: its first read() is in guarded()
       in_->on_idle([&idle = cfg_.on_idle] {
@@ -167,6 +195,8 @@ class PolicyReader : public MergeInput {
         }
       });
   }
+
+  bool windowed() const { return cfg_.since != INT64_MIN || cfg_.until != INT64_MAX; }
 
   /// Reads (`read` returns the records read, 0 at the end) with the error policy applied.
   template <class Read>
@@ -181,6 +211,11 @@ class PolicyReader : public MergeInput {
         if (cfg_.progress && (before >> 16) != (count_ >> 16))
           cfg_.progress->update(in_->name(), in_->source().raw_position(), total_);
         return n;
+      } catch (const s3::ObjectError& e) {
+        if (cfg_.on_error == ErrorPolicy::Fail) throw;
+        unread(e, cfg_, report_);
+        done_ = true;
+        return 0;
       } catch (const DataError& e) {
         if (cfg_.on_error == ErrorPolicy::Fail) throw;
         // An error that ends the input ends it for the pieces after this one too, which other
@@ -233,7 +268,13 @@ class SequentialStream : public RecordStream {
           if (cfg_.progress) cfg_.progress->done();
           return 0;
         }
-        cur_ = std::make_unique<PolicyReader>(pieces_[index_++], cfg_, report_);
+        try {
+          cur_ = std::make_unique<PolicyReader>(pieces_[index_++], cfg_, report_);
+        } catch (const s3::ObjectError& e) {
+          if (cfg_.on_error == ErrorPolicy::Fail) throw;
+          unread(e, cfg_, report_);
+          continue;
+        }
         file_ = cur_->name();
       }
       if (size_t n = read()) return n;

@@ -171,8 +171,45 @@ function handle(req, res) {
     if (rule?.status)
       return reply(rule.status, rule.body ?? s3error(defaultErrors[rule.status] ?? 'InternalError', 'injected'),
                    rule.headers, 'status');
+    if (req.method === 'GET' && /(^|&)delimiter=/.test(rawQuery) && /(^|&)list-type=2/.test(rawQuery))
+      return delimited(rawPath.slice(1).replace(/\/$/, ''), new URLSearchParams(rawQuery), reply);
     forward(req, res, rule?.reset_after_bytes, log);
   });
+}
+
+// s3rver 3.7.1 lists with a delimiter wrongly: its directory walk stops one folder below the
+// prefix, so a CommonPrefix whose objects all sit deeper (AWSLogs/ACCOUNT/ above vpcflowlogs/...)
+// is never found. Such listings are answered here, from a listing without a delimiter, as S3
+// answers them (in one page).
+let S3, lister;  // AWS's client, loaded at the first delimited listing
+async function delimited(bucket, params, reply) {
+  try {
+    S3 ??= await import('@aws-sdk/client-s3');
+    const client = lister ??= new S3.S3Client({endpoint: `http://127.0.0.1:${backPort}`, region: 'us-east-1',
+                                               forcePathStyle: true, credentials: {accessKeyId: KEY, secretAccessKey: SECRET}});
+    const prefix = params.get('prefix') ?? '', delim = params.get('delimiter');
+    const contents = [], prefixes = new Set();
+    let token;
+    do {
+      const page = await client.send(new S3.ListObjectsV2Command({Bucket: bucket, Prefix: prefix, ContinuationToken: token}));
+      for (const o of page.Contents ?? []) {
+        const i = o.Key.indexOf(delim, prefix.length);
+        if (i >= 0) prefixes.add(o.Key.slice(0, i + delim.length));
+        else contents.push(o);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    const x = t => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    reply(200, '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+          `<Name>${x(bucket)}</Name><Prefix>${x(prefix)}</Prefix><Delimiter>${x(delim)}</Delimiter>` +
+          `<KeyCount>${contents.length + prefixes.size}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>` +
+          contents.map(o => `<Contents><Key>${x(o.Key)}</Key><LastModified>${o.LastModified.toISOString()}</LastModified>` +
+                            `<ETag>${x(o.ETag)}</ETag><Size>${o.Size}</Size></Contents>`).join('') +
+          [...prefixes].sort().map(p => `<CommonPrefixes><Prefix>${x(p)}</Prefix></CommonPrefixes>`).join('') +
+          '</ListBucketResult>');
+  } catch (e) {
+    reply(500, `<Error><Code>InternalError</Code><Message>${e.name}: ${e.message}</Message></Error>`);
+  }
 }
 
 function forward(req, res, cutAfter, log) {
@@ -233,5 +270,6 @@ process.on('SIGTERM', () => {
   proxy.close();
   agent.destroy();
   uploads?.terminate();
+  lister?.destroy();
   s3rver.close().then(() => process.exit(0));
 });

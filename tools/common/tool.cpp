@@ -12,6 +12,8 @@
 
 #include "flow/error.hpp"
 #include "flow/io.hpp"
+#include "flow/s3.hpp"
+#include "flow/time.hpp"
 
 #ifndef FLOW_VERSION
 #define FLOW_VERSION "0"
@@ -58,7 +60,8 @@ std::string examples_text(const ToolSpec& spec) {
 
 class ProgressBar : public ProgressSink {
  public:
-  explicit ProgressBar(std::string tool) : tool_(std::move(tool)) {}
+  ProgressBar(std::string tool, uint64_t objects, uint64_t object_bytes)
+      : tool_(std::move(tool)), objects_(objects), object_bytes_(object_bytes) {}
   void update(const std::string& file, uint64_t done, uint64_t total) override {
     auto now = std::chrono::steady_clock::now();
     if (now - last_ < std::chrono::milliseconds(250)) return;
@@ -67,6 +70,13 @@ class ProgressBar : public ProgressSink {
     shown_ = true;
     double secs = std::chrono::duration<double>(now - start_).count();
     std::string pct = total ? fmt::format("{:3}%", done * 100 / total) : "";
+    if (objects_ > 0) {  // s3:// inputs: objects opened and bytes fetched, of all of them
+      const s3::Stats st = s3::client() ? s3::client()->stats() : s3::Stats{};
+      say("\r{}: {}/{} objects, {:.1f} of {:.1f} MB fetched, {:.0f} MB/s\x1b[K", tool_, st.opened, objects_,
+          double(st.bytes) / 1e6, double(object_bytes_) / 1e6, double(st.bytes) / 1e6 / secs);
+      progress_shown = true;
+      return;
+    }
     say("\r{}: {} {} {:.1f} MB read, {:.0f} MB/s\x1b[K", tool_, printable(file), pct, double(done) / 1e6,
         double(done) / 1e6 / secs);
     progress_shown = true;
@@ -78,6 +88,7 @@ class ProgressBar : public ProgressSink {
 
  private:
   std::string tool_;
+  uint64_t objects_, object_bytes_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_;
   bool shown_ = false;
 };
@@ -107,6 +118,13 @@ void add_input_options(CLI::App& app, CommonOptions& o) {
   app.add_flag("--gcp-both-ends", o.gcp_both_ends,
                "GCP: keep the second report of a flow logged by both ends (dropped by default, not to count it twice)")
       ->group("Input");
+  app.add_option("--since", o.since,
+                 "Keep records starting at or after TIME (epoch, ISO 8601, now-1h); s3:// prefixes list only the "
+                 "objects of that time")
+      ->type_name("TIME")
+      ->group("Input");
+  app.add_option("--until", o.until, "Keep records starting before TIME")->type_name("TIME")->group("Input");
+  add_s3_options(app, o);
   app.add_option("--connect-timeout", o.net.connect, "URLs: seconds to wait for a connection")
       ->type_name("SECS")
       ->check(CLI::Range(0.001, 86400.0))
@@ -198,13 +216,16 @@ Messages Tool::messages() {
 
 ProgressSink* Tool::progress_sink() {
   if (!progress) return nullptr;
-  if (!progress_sink_) progress_sink_ = std::make_unique<ProgressBar>(name_);
+  if (!progress_sink_) progress_sink_ = std::make_unique<ProgressBar>(name_, s3_objects_, s3_bytes_);
   return progress_sink_.get();
 }
 
 InputConfig Tool::input_config(const CommonOptions& o) {
   InputConfig cfg;
-  cfg.files = o.inputs;
+  const int64_t now = std::time(nullptr);
+  if (!o.since.empty()) cfg.since = parse_time(o.since, "--since", now);
+  if (!o.until.empty()) cfg.until = parse_time(o.until, "--until", now);
+  cfg.files = expand_inputs(o, cfg.since, cfg.until);
   cfg.read.format = parse_format_name(o.input_format);
   for (const auto& f : o.aws_format) {
     SchemaPtr s;
@@ -235,6 +256,12 @@ void Tool::report_saturated(const std::vector<std::pair<std::string, uint64_t>>&
 }
 
 void Tool::report_skips(const SkipReport& s) {
+  // Always said, even with --quiet: what was not read is never silently missing.
+  if (s.unread.size() == 1) tell(fmt::format("1 object not read: {}", s.unread[0]));
+  if (s.unread.size() > 1) {
+    tell(fmt::format("{} objects not read:", s.unread.size()));
+    for (const auto& u : s.unread) print_err(fmt::format("  {}\n", printable(u)));
+  }
   if (s.errors == 0) return;
   // Always said, even with --quiet: skipping is never silent.
   tell(fmt::format("skipped {} malformed record{} ({} error{}); first: {}", s.records, s.records == 1 ? "" : "s",
@@ -303,6 +330,9 @@ int run_tool(int argc, char** argv, const ToolSpec& spec, const std::function<vo
       std::fwrite(text.data(), 1, text.size(), stdout);
       return std::fflush(stdout) == 0 ? kExitOk : kExitData;
     }
+    struct DropS3 {  // objects fetched ahead and not read stop when the run does
+      ~DropS3() { s3::set_client(nullptr); }
+    } drop_s3;
     Tool tool(spec.name);
     tool.quiet = quiet;
     tool.progress = !no_progress && isatty(2);

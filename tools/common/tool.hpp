@@ -33,7 +33,12 @@ struct CommonOptions {
   std::vector<std::string> aws_format;  ///< one or more: a line is read with the one of its field count
   std::string on_error = "fail";
   bool gcp_both_ends = false;
-  NetTimeouts net;  ///< http(s) inputs (and flowcat --post)
+  NetTimeouts net;           ///< http(s) inputs (and flowcat --post)
+  std::string since, until;  ///< --since/--until: records starting in [since, until)
+  /// s3:// inputs: --endpoint-url, --region, --profile, --no-sign-request, --s3-jobs.
+  std::string endpoint_url, region, profile;
+  bool no_sign_request = false;
+  unsigned s3_jobs = 8;
   std::string output = "-";
   std::string output_format = "aws";  ///< "" = table on a terminal, else aws
   std::vector<std::string> fields;
@@ -45,6 +50,8 @@ struct CommonOptions {
 };
 
 void add_input_options(CLI::App& app, CommonOptions& o);
+/// The S3 options (add_input_options adds them).
+void add_s3_options(CLI::App& app, CommonOptions& o);
 void add_output_options(CLI::App& app, CommonOptions& o);
 /// --set NAME=EXPR (repeatable), a computed column; `what` says when it is computed.
 void add_set_option(CLI::App& app, CommonOptions& o, const std::string& what = "");
@@ -73,6 +80,9 @@ class Tool {
 
   /// The InputConfig for the common options (reads the files, the format, the error policy).
   InputConfig input_config(const CommonOptions& o);
+  /// Sets up the S3 client when an input is s3://, and returns the inputs with every s3:// prefix
+  /// replaced by its objects (pruned by --since/--until), for the progress bar too.
+  std::vector<std::string> expand_inputs(const CommonOptions& o, int64_t since, int64_t until);
   /// Reports what a stream skipped ("skipped N malformed records ...").
   void report_skips(const SkipReport& s);
   /// Reports the counts and sums that went past 2^64 - 1 (Aggregator::saturated(): column, and
@@ -87,6 +97,7 @@ class Tool {
  private:
   std::string name_;
   std::unique_ptr<ProgressSink> progress_sink_;
+  uint64_t s3_objects_ = 0, s3_bytes_ = 0;  // what expand_inputs() listed
 };
 
 /// The OutputConfig for the common options (-o, -O, --fields, --no-header, --force).

@@ -17,7 +17,6 @@ namespace flow {
 
 struct CatOptions {
   CommonOptions common;
-  std::string since, until;
   bool merge = false;
   std::string sort;  ///< --sort KEYS
   bool reverse = false, unique = false;
@@ -67,7 +66,8 @@ const ToolSpec& cat_spec() {
       "on the keys are then ordered by their other fields as well (not kept in input order), so that "
       "duplicates meet, and each record is compared with the one before.\n\n"
       "An input may be an http:// or https:// URL (an S3 pre-signed URL, say): it is streamed, never held "
-      "in memory whole, and read like a file. With --post the records go to an HTTP endpoint instead of "
+      "in memory whole, and read like a file. An s3://BUCKET/KEY or s3://BUCKET/PREFIX/ input is read with "
+      "the AWS credentials of the environment or profile (flow-formats(5), S3 INPUTS), as in every tool. With --post the records go to an HTTP endpoint instead of "
       "standard output; with --listen flowcat is an HTTP endpoint itself (see NETWORK).",
       {
           {"flowcat 123456789012_vpcflowlogs_us-east-1_fl-1234abcd_20180620T1620Z_fe123456.log.gz",
@@ -177,10 +177,6 @@ void define_cat_options(CLI::App& app, CatOptions& o) {
   add_input_options(app, o.common);
   add_output_options(app, o.common);
   add_set_option(app, o.common);
-  app.add_option("--since", o.since, "Keep records starting at or after TIME (epoch, ISO 8601, now-1h)")
-      ->type_name("TIME")
-      ->group("Selection");
-  app.add_option("--until", o.until, "Keep records starting before TIME")->type_name("TIME")->group("Selection");
   app.add_flag("--merge", o.merge, "Interleave the inputs in start-time order (each input sorted)")->group("Selection");
   app.add_option("--sort", o.sort, "Sort the records by these fields (start; start,srcaddr), in bounded memory")
       ->type_name("KEYS")
@@ -202,7 +198,7 @@ void check_network_options(const CatOptions& o) {
   if (!o.post.url.empty() && (o.count || o.common.output != "-" || !o.listen.address.empty()))
     throw UsageError("--post sends the records: it does not go with -o, --count or --listen");
   if (!o.listen.address.empty() &&
-      (o.count || o.merge || !o.sort.empty() || o.unique || !o.since.empty() || !o.until.empty()))
+      (o.count || o.merge || !o.sort.empty() || o.unique || !o.common.since.empty() || !o.common.until.empty()))
     throw UsageError("--listen does not go with --count, --merge, --sort, --unique, --since or --until");
 }
 
@@ -219,17 +215,12 @@ void run_cat(const CatOptions& o, Tool& tool) {
   if (!o.listen.address.empty()) return run_listen(o.listen, o.common, tool);
   const std::vector<std::string> keys = o.sort.empty() ? std::vector<std::string>{} : parse_sort_keys(o.sort);
   const bool sorting = !keys.empty() && !o.count;  // a count needs no order
-  const int64_t now = std::time(nullptr);
-  const bool windowed = !o.since.empty() || !o.until.empty();
-  const int64_t since = o.since.empty() ? INT64_MIN : parse_time(o.since, "--since", now);
-  const int64_t until = o.until.empty() ? INT64_MAX : parse_time(o.until, "--until", now);
-
-  InputConfig cfg = tool.input_config(o.common);
+  InputConfig cfg = tool.input_config(o.common);   // --since/--until: the stream keeps the window
   // Tell the readers which fields are used (the binary reader then decodes only those).
   // --unique compares whole records: every field is read.
   if ((o.count || !o.common.fields.empty()) && !o.unique) {
     cfg.read.fields.emplace(o.count ? std::vector<std::string>{} : o.common.fields);
-    if (windowed || o.merge) cfg.read.fields->push_back("start");
+    if (o.merge) cfg.read.fields->push_back("start");
     if (sorting) cfg.read.fields->insert(cfg.read.fields->end(), keys.begin(), keys.end());
     cfg.read.check_every_field = o.count;  // counting is how a file is checked: every field of it
   }
@@ -265,10 +256,6 @@ void run_cat(const CatOptions& o, Tool& tool) {
 
   Record r;
   while (in->next(r)) {
-    if (windowed) {
-      auto s = start_seconds(r);
-      if (!s || *s < since || *s >= until) continue;
-    }
     if (sorter) sorter->add(r);
     else emit(r);
   }

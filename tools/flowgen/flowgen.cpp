@@ -29,6 +29,7 @@ struct GenOptions {
   std::string region = "us-east-1";
   double skipdata = 0.0005;
   std::string truth, connections, estate, policy, s3;
+  std::string s3_layout = "plain", s3_every = "1h";
 };
 
 const ToolSpec& gen_spec() {
@@ -126,6 +127,17 @@ void define_gen_options(CLI::App& app, GenOptions& o) {
       ->group("Output");
   app.add_option("--s3", o.s3, "Write hourly S3 objects (.log.gz, header first) under DIR/AWSLogs/...")
       ->type_name("FILE")
+      ->group("Output");
+  app.add_option("--s3-layout", o.s3_layout,
+                 "--s3: AWS's folders (plain: ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/HH/) or Hive's "
+                 "(hive: aws-account-id=ACCOUNT/.../year=YYYY/month=MM/day=DD/)")
+      ->type_name("LAYOUT")
+      ->check(one_of({"plain", "hive"}))
+      ->capture_default_str()
+      ->group("Output");
+  app.add_option("--s3-every", o.s3_every, "--s3: one object per flow log every DURATION (5m, 1h; AWS: 5 or 60 min)")
+      ->type_name("DURATION")
+      ->capture_default_str()
       ->group("Output");
   app.add_option("--truth", o.truth, "Write the scenarios' ground truth (JSON Lines) to FILE")
       ->type_name("FILE")
@@ -248,7 +260,12 @@ void run_gen(const GenOptions& o, CLI::App& app, Tool& tool) {
 
   std::unique_ptr<FinishingSink> sink;
   if (o.s3.empty()) sink = stream_sink(output_config(o.common), g, o.connections);
-  else sink = s3_sink(o.s3, output_config(o.common), g, cfg.seed, o.connections);
+  else {
+    S3Layout layout{o.s3_layout == "hive", parse_duration(o.s3_every, "--s3-every")};
+    if (layout.every < 60 || 3600 % layout.every != 0)
+      throw UsageError("--s3-every: give whole minutes that divide an hour (5m, 10m, 1h)");
+    sink = s3_sink(o.s3, output_config(o.common), g, cfg.seed, o.connections, layout);
+  }
   g.run(*sink);
   finish_sink(*sink);
   if (o.flows > 0 && g.records_written() < o.flows)

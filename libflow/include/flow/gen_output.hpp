@@ -18,8 +18,14 @@ class FinishingSink : public gen::GenSink {
 
 std::unique_ptr<FinishingSink> stream_sink(const OutputConfig& o, const gen::Generator& g,
                                            const std::string& connections);
+/// How flowgen --s3 lays out its objects: AWS's plain layout (.../YYYY/MM/DD/HH/) or Hive's
+/// (aws-account-id=/aws-service=/aws-region=/year=/month=/day=/), one object per flow log and `every` seconds.
+struct S3Layout {
+  bool hive = false;
+  int64_t every = 3600;
+};
 std::unique_ptr<FinishingSink> s3_sink(const std::string& dir, const OutputConfig& o, const gen::Generator& g,
-                                       uint64_t seed, const std::string& connections);
+                                       uint64_t seed, const std::string& connections, const S3Layout& layout = {});
 inline void finish_sink(gen::GenSink& s) { static_cast<FinishingSink&>(s).finish(); }
 
 /// Writes a whole file atomically.

@@ -23,6 +23,10 @@ struct SkipReport {
   uint64_t records = 0;  ///< malformed records skipped (a damaged block counts its records)
   uint64_t errors = 0;   ///< errors met (one damaged block = one error)
   std::string first;     ///< message of the first error
+  /// Inputs (S3 objects) that could not be read after retries: "s3://b/k: why", one each.
+  std::vector<std::string> unread;
+  /// Adds another stream's counts (the lanes of a parallel read).
+  void add(const SkipReport& o);
 };
 
 /// Observer of input progress (bytes of the current file), for progress bars.
@@ -103,6 +107,8 @@ struct InputConfig {
   ErrorPolicy on_error = ErrorPolicy::Fail;
   ProgressSink* progress = nullptr;
   NetTimeouts net;  ///< of http(s) inputs
+  /// --since/--until: only records whose start lies in [since, until) are delivered.
+  int64_t since = INT64_MIN, until = INT64_MAX;
   /// Called on the reading thread when the next read would wait for data (a live pipe between
   /// records): a tool flushes its output there, so that what it wrote is seen at once. Each
   /// record read is handed over before the next read, so all are written by then. What it

@@ -140,10 +140,7 @@ SkipReport read_into(Aggregator& agg, InputConfig cfg, const AggRead& how, unsig
   });
   SkipReport skipped;
   for (size_t i = 0; i < streams.size(); ++i) {
-    const SkipReport& s = streams[i]->skipped();
-    skipped.records += s.records;
-    skipped.errors += s.errors;
-    if (skipped.first.empty()) skipped.first = s.first;
+    skipped.add(streams[i]->skipped());
     if (i > 0) Driver::absorb_rest(agg, shares[i - 1]);
   }
   return skipped;

@@ -69,20 +69,22 @@ class StreamSink : public FinishingSink {
   ConnectionLog conns_;
 };
 
-/// Hourly objects per flow log (one per VPC), named and laid out as AWS does:
+/// Objects per flow log (one per VPC) and period (an hour by default), named and laid out as AWS does:
 /// DIR/AWSLogs/ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/HH/ACCOUNT_vpcflowlogs_REGION_FLID_YYYYMMDDTHHmmZ_HASH.log.gz
+/// or in Hive's layout DIR/AWSLogs/aws-account-id=ACCOUNT/aws-service=vpcflowlogs/aws-region=REGION/
+/// year=YYYY/month=MM/day=DD/ (the same names).
 /// Records arrive in end-time order, so each hour's objects are finished before the next starts.
 class S3Sink : public FinishingSink {
  public:
   S3Sink(std::string dir, const OutputConfig& o, const gen::Estate& e, uint64_t seed, const std::string& conns,
-         const std::vector<gen::ScenarioRun>& runs)
-      : dir_(std::move(dir)), estate_(e), seed_(seed), projection_(o.fields), conns_(conns, e, runs) {
+         const std::vector<gen::ScenarioRun>& runs, const S3Layout& layout)
+      : dir_(std::move(dir)), estate_(e), seed_(seed), layout_(layout), projection_(o.fields), conns_(conns, e, runs) {
     header_ = o.header;
     objects_.resize(e.vpcs.size());
   }
   void record(const Record& r, uint32_t eni, int64_t end) override {
     const uint32_t v = estate_.enis[eni].vpc;
-    const int64_t hour = gen::Interface::floor_div(end, 3600);
+    const int64_t hour = gen::Interface::floor_div(end, layout_.every);
     if (hour != hour_) {
       close_all();
       hour_ = hour;
@@ -106,14 +108,18 @@ class S3Sink : public FinishingSink {
 
   void open(Object& obj, uint32_t v) {
     const gen::Vpc& vpc = estate_.vpcs[v];
-    const std::string t = format_time(hour_ * 3600);  // 2024-06-03T10:00:00Z
-    const std::string y = t.substr(0, 4), m = t.substr(5, 2), d = t.substr(8, 2), h = t.substr(11, 2);
+    const std::string t = format_time(hour_ * layout_.every);  // 2024-06-03T10:05:00Z
+    const std::string y = t.substr(0, 4), m = t.substr(5, 2), d = t.substr(8, 2), h = t.substr(11, 2),
+                      mi = t.substr(14, 2);
     const std::string folder =
-        fmt::format("{}/AWSLogs/{}/vpcflowlogs/{}/{}/{}/{}/{}", dir_, vpc.account, estate_.region, y, m, d, h);
+        layout_.hive
+            ? fmt::format("{}/AWSLogs/aws-account-id={}/aws-service=vpcflowlogs/aws-region={}/year={}/month={}/day={}",
+                          dir_, vpc.account, estate_.region, y, m, d)
+            : fmt::format("{}/AWSLogs/{}/vpcflowlogs/{}/{}/{}/{}/{}", dir_, vpc.account, estate_.region, y, m, d, h);
     std::filesystem::create_directories(folder);
     const uint32_t hash = static_cast<uint32_t>(gen::hash3(seed_, v, static_cast<uint64_t>(hour_)));
-    obj.path = fmt::format("{}/{}_vpcflowlogs_{}_{}_{}{}{}T{}00Z_{:08x}.log.gz", folder, vpc.account, estate_.region,
-                           vpc.flow_log_id, y, m, d, h, hash);
+    obj.path = fmt::format("{}/{}_vpcflowlogs_{}_{}_{}{}{}T{}{}Z_{:08x}.log.gz", folder, vpc.account, estate_.region,
+                           vpc.flow_log_id, y, m, d, h, mi, hash);
     obj.out = Output::open(obj.path.substr(0, obj.path.size() - 3));
     WriteOptions w;
     w.header = header_;
@@ -135,6 +141,7 @@ class S3Sink : public FinishingSink {
   std::string dir_;
   const gen::Estate& estate_;
   uint64_t seed_;
+  S3Layout layout_;
   bool header_ = true;
   Projection projection_;
   ConnectionLog conns_;
@@ -150,8 +157,8 @@ std::unique_ptr<FinishingSink> stream_sink(const OutputConfig& o, const gen::Gen
 }
 
 std::unique_ptr<FinishingSink> s3_sink(const std::string& dir, const OutputConfig& o, const gen::Generator& g,
-                                       uint64_t seed, const std::string& connections) {
-  return std::make_unique<S3Sink>(dir, o, g.estate(), seed, connections, g.scenarios());
+                                       uint64_t seed, const std::string& connections, const S3Layout& layout) {
+  return std::make_unique<S3Sink>(dir, o, g.estate(), seed, connections, g.scenarios(), layout);
 }
 
 void gzip_file(const std::string& from, const std::string& to) {

@@ -13,6 +13,7 @@
 #include "flow/error.hpp"
 #include "flow/io.hpp"
 #include "flow/net.hpp"
+#include "flow/s3.hpp"
 #include "io/sniff.hpp"
 
 namespace flow {
@@ -190,6 +191,11 @@ std::unique_ptr<ByteSource> memory_source(std::string bytes) {
 
 std::unique_ptr<InputStream> open_input(const std::string& path, const NetTimeouts& net) {
   if (is_url(path)) return open_input(http_source(path, net), redact_url(path));
+  if (s3::is_s3_url(path)) {
+    auto client = s3::client();
+    if (!client) throw DataError(fmt::format("{}: s3:// names are read only by the tools", printable(path)));
+    return open_input(client->open(path), printable(path));
+  }
   std::unique_ptr<ByteSource> src;
   std::string name = path == "-" ? "(stdin)" : path;
   if (path == "-") {

@@ -1,6 +1,7 @@
 // S3 listings: the XML of ListObjectsV2, the time in AWS's object names, and the prefixes a
 // --since/--until window lists in both key layouts (against a fake bucket that counts requests).
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <map>
 #include <set>
@@ -44,7 +45,7 @@ FakeBucket day_of_objects(bool hive) {
   FakeBucket b;
   for (const char* acct : {"111111111111", "222222222222"})
     for (int h = 0; h < 24; ++h) {
-      const std::string hh = (h < 10 ? "0" : "") + std::to_string(h);
+      const std::string hh = fmt::format("{:02}", h);
       const std::string name = std::string(acct) + "_vpcflowlogs_eu-west-1_fl-1_20240603T" + hh + "00Z_ab.log.gz";
       b.keys.insert(hive ? "AWSLogs/aws-account-id=" + std::string(acct) +
                                "/aws-service=vpcflowlogs/aws-region=eu-west-1/year=2024/month=06/day=03/" + name

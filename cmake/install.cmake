@@ -43,7 +43,7 @@ set(CPACK_COMPONENT_TOOLS_DESCRIPTION
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libflowlogs-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "libfmt-dev, libsimdjson-dev, libisal-dev, libzstd-dev, libmaxminddb-dev, libxxhash-dev, libcpp-httplib-dev, pkg-config")
+    "libfmt-dev, libsimdjson-dev, libisal-dev, libzstd-dev, libsnappy-dev, libmaxminddb-dev, libxxhash-dev, libcpp-httplib-dev, pkg-config")
 set(CPACK_COMPONENT_DEV_DESCRIPTION
     "libflow, the record model, readers, writers and engines of the flowlogs tools, as a static library\n"
     "with its headers, a CMake package (find_package(flowlogs)) and a pkg-config file (flowlogs).")

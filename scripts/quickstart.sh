@@ -13,7 +13,7 @@ case $what in demo | test) ;; *) echo "usage: $0 demo|test" >&2; exit 2 ;; esac
 # curl, which feeds flowcat --listen in tests, and time (/usr/bin/time: peak memory of a run).
 packages=(g++ cmake pkg-config make
   libcli11-dev libfmt-dev libsimdjson-dev libcpp-httplib-dev libssl-dev catch2
-  libisal-dev libzstd-dev libxxhash-dev libmaxminddb-dev
+  libisal-dev libzstd-dev libsnappy-dev libxxhash-dev libmaxminddb-dev
   gzip zstd groff-base man-db bash-completion zsh fish libxml2-utils jq curl time)
 ./scripts/install-packages.sh "${packages[@]}"
 

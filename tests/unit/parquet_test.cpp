@@ -86,7 +86,10 @@ TEST_CASE("Thrift compact: fields read, unknown ones skipped, nesting and length
   const std::string deep(200, '\x1c');  // structs in structs, never closed
   CompactReader d(deep.data(), deep.size());
   CHECK_THROWS_WITH(d.skip(TType::Struct), Catch::Contains("nested too deeply"));
-  const std::string lying("\x18\x64" "ab", 4);  // binary of 100 bytes, 2 there
+  const std::string lying(
+      "\x18\x64"
+      "ab",
+      4);  // binary of 100 bytes, 2 there
   CompactReader l(lying.data(), lying.size());
   l.begin_struct();
   REQUIRE(l.next_field(id, t));
@@ -197,6 +200,10 @@ TEST_CASE("Parquet errors name the file and what is wrong", "[parquet]") {
   CHECK_THAT(first_read(open_bytes(good.substr(0, good.size() - 100))),
              Catch::Contains("x.parquet: truncated or damaged Parquet file"));
   CHECK_THAT(first_read(open_bytes("PAR1" + std::string(100, 'x'))), Catch::Contains("no PAR1 magic at the end"));
+  // A column without a type (damaged schema): an error, not a read of an empty optional.
+  CHECK_THAT(first_read(open_reader(
+                 open_input(std::string(FLOW_TEST_DATA) + "/../../fuzz/regressions/parquet/untyped-leaf.parquet"), {})),
+             Catch::Contains("has no valid type"));
   CHECK_THAT(first_read(open_reader(open_input(kDir + "lz4.parquet"), {})),
              Catch::Contains("column version is compressed with LZ4_RAW"));
   // A damaged page: an error for its row group, then the next row groups read.

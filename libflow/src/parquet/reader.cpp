@@ -328,6 +328,8 @@ class ParquetReader : public Reader {
       }
       if (!wanted(name) || std::any_of(columns.begin(), columns.end(), [&](const Column& c) { return c.name == name; }))
         continue;
+      if (!e.type || static_cast<uint32_t>(*e.type) > static_cast<uint32_t>(PhysicalType::FixedLenByteArray))
+        fatal(fmt::format("damaged Parquet metadata: column {} has no valid type", l.top));
       Col c;
       c.leaf = leaf;
       c.pq_name = e.name;

@@ -52,6 +52,7 @@ class FileBytes {
   void read(uint64_t off, char* buf, size_t n) const {
     if (off > size_ || n > size_ - off)
       throw DataError(name_, 0, "", fmt::format("truncated: {} bytes at offset {} are past the end", n, off));
+    if (n == 0) return;  // an empty footer: buf may be null
     if (ra_) ra_->read_at(off, buf, n);
     else std::memcpy(buf, mem_.data() + off, n);
   }

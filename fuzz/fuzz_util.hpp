@@ -13,8 +13,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "flow/error.hpp"
@@ -35,6 +37,56 @@ inline size_t consume_record(const Record& r) {
     for (size_t i = 0; i < r.values.size(); ++i) n += value_text(r.values[i], r.schema->column(i).type).size();
   }
   return n;
+}
+
+/// What a reader makes of the bytes, one line per record or error (read on after non-fatal
+/// errors, as --on-error=skip does), by records or by columns (Reader::next_columns), where a
+/// dictionary code must always stand for the same value.
+inline std::vector<std::string> trace(const std::string& bytes, const ReadOptions& opts, bool columns) {
+  std::vector<std::string> out;
+  std::unique_ptr<Reader> reader;
+  try {
+    reader = open_reader(std::make_unique<InputStream>(memory_source(bytes), "mem"), opts);
+  } catch (const DataError& e) {
+    return {"open: " + e.message()};
+  }
+  auto say = [&out](const Record& r) {
+    std::string s = std::to_string(r.line) + ":";
+    consume_record(r);
+    for (size_t i = 0; i < r.values.size(); ++i)
+      s += " " + r.schema->column(i).name + "=" +
+           (r.values[i].null() ? "null" : value_text(r.values[i], r.schema->column(i).type));
+    out.push_back(std::move(s));
+  };
+  Record r;
+  ColumnBatch c;
+  std::map<std::tuple<uint64_t, size_t, uint64_t>, std::string> meaning;  // a code means one value
+  for (;;) {
+    try {
+      if (!columns) {
+        if (!reader->next(r)) break;
+        say(r);
+        continue;
+      }
+      if (!reader->next_columns(c)) break;
+      if (c.rows == 0) std::abort();
+      for (size_t i = 0; i < c.rows; ++i) {
+        c.row(i, r);
+        say(r);
+        for (size_t f = 0; f < c.values.size(); ++f) {
+          if (!c.codes[f] || c.values[f][i].null()) continue;
+          if (c.codes[f][i] >= c.codes_size[f]) std::abort();
+          auto [it, fresh] = meaning.emplace(std::tuple(c.dictionary, f, c.codes[f][i]),
+                                             value_text(c.values[f][i], c.schema->column(f).type));
+          if (!fresh && it->second != value_text(c.values[f][i], c.schema->column(f).type)) std::abort();
+        }
+      }
+    } catch (const DataError& e) {
+      out.push_back("error: " + e.message());
+      if (e.fatal) break;
+    }
+  }
+  return out;
 }
 
 /// Drives a reader over `bytes` until the end or a fatal DataError; non-fatal DataErrors are

@@ -36,6 +36,8 @@ done
 for f in "$data"/aws/*; do seed aws_config "$(basename "$f")" < "$f"; done
 # Binary: the golden binary file.
 seed binary golden-v1.flows < "$data/golden-v1.flows"
+# Parquet: the small files DuckDB wrote (GZIP, SNAPPY, ZSTD with v2 pages and DELTA encodings).
+for f in "$data"/parquet/*.parquet; do seed parquet "$(basename "$f")" < "$f"; done
 if [[ -n $flowcat ]]; then
   for f in "${logs[@]}"; do
     name=$(basename "$f" .log)

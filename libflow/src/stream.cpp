@@ -39,7 +39,7 @@ void SkipReport::add(const SkipReport& o) {
 namespace {
 
 /// What one reader reads: a whole input, a byte range of an uncompressed AWS text file, or a
-/// share of a binary file's blocks.
+/// share of a binary file's blocks (or of a Parquet file's row groups).
 struct Piece {
   std::string file;
   uint64_t begin = 0, end = 0;  // a byte range when end > 0
@@ -336,7 +336,8 @@ namespace {
 
 enum class Splittable { No, Text, Binary };
 
-/// Whether a file can be read in pieces: a regular file, not compressed, AWS text or binary.
+/// Whether a file can be read in pieces: a regular file, not compressed, AWS text, binary or
+/// Parquet (Splittable::Binary: shared by blocks or row groups, ReadOptions::shard).
 Splittable splittable(const std::string& file, Format format, uint64_t& size) {
   if (file == "-" || is_url(file)) return Splittable::No;  // one stream, like stdin
   struct stat st;
@@ -354,6 +355,8 @@ Splittable splittable(const std::string& file, Format format, uint64_t& size) {
     case Magic::Zstd:
     case Magic::Base64Gzip: return Splittable::No;  // compressed, or Kinesis data decoded as a whole
     case Magic::Binary: return format == Format::Auto || format == Format::Binary ? Splittable::Binary : Splittable::No;
+    case Magic::Parquet:  // shared like binary: each lane reads every n-th row group
+      return format == Format::Auto || format == Format::Parquet ? Splittable::Binary : Splittable::No;
     case Magic::None: break;
   }
   size_t i = h.find_first_not_of(" \t\r\n");

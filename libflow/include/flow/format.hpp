@@ -43,8 +43,8 @@ struct ReadOptions {
   /// AWS text: parse and check every field all the same (flowcat --count: a validation pass).
   bool check_every_field = false;
   /// Reading one input in parallel pieces. Binary: this reader delivers only every shards-th
-  /// block, from block `shard` on. AWS text read from the middle of a file: the schema in effect
-  /// there (until a header line changes it) and the number of the line before the piece.
+  /// block, from block `shard` on; Parquet likewise by row groups. AWS text read from the middle of a file: the schema
+  /// in effect there (until a header line changes it) and the number of the line before the piece.
   unsigned shard = 0, shards = 1;
   SchemaPtr initial_schema;
   /// Text and JSON: the lines before the reader's first (a piece's, or blank lines passed over).
@@ -104,6 +104,9 @@ Format detect_format(InputStream& in);
 std::unique_ptr<Reader> aws_text_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
 std::unique_ptr<Reader> json_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
 std::unique_ptr<Reader> binary_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
+/// Parquet: flat columns matched to fields by name ('_' read as '-'); reads the file through
+/// in->source().random_access() where there is one, else takes the stream into memory.
+std::unique_ptr<Reader> parquet_reader(std::unique_ptr<InputStream> in, const ReadOptions& opts);
 
 /// The default of WriteOptions::parquet_row_group.
 inline constexpr uint64_t kParquetRowGroup = 1'000'000;

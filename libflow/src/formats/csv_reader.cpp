@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "flow/error.hpp"
+#include "formats/column_name.hpp"
 #include "formats/sampled.hpp"
 
 namespace flow {
@@ -103,7 +104,7 @@ std::string_view unescape(const Cell& c, Arena& arena, std::string& scratch) {
 
 bool all_names(const std::vector<Cell>& cells) {
   for (const Cell& c : cells)
-    if (c.doubled || !csv_column_name(c.raw)) return false;
+    if (c.doubled || !column_field_name(c.raw)) return false;
   return true;
 }
 
@@ -167,20 +168,20 @@ class CsvReader : public Reader {
 
   bool mostly_known() const {
     size_t known = 0;
-    for (const Cell& c : cells_) known += find_field(*csv_column_name(c.raw)).has_value();
+    for (const Cell& c : cells_) known += find_field(*column_field_name(c.raw)).has_value();
     return known * 2 >= cells_.size();
   }
 
   bool same_names() const {
     for (size_t i = 0; i < cells_.size(); ++i)
-      if (i >= schema_->size() || schema_->column(i).name != *csv_column_name(cells_[i].raw)) return false;
+      if (i >= schema_->size() || schema_->column(i).name != *column_field_name(cells_[i].raw)) return false;
     return cells_.size() == schema_->size();
   }
 
   void use_header() {
     std::vector<Column> cols;
     for (const Cell& c : cells_) {
-      auto name = c.doubled ? std::nullopt : csv_column_name(c.raw);
+      auto name = c.doubled ? std::nullopt : column_field_name(c.raw);
       if (!name)
         fatal(record_line_, fmt::format("'{}' in the header is not a column name (lower-case letters, digits, dashes; "
                                         "CSV input needs a header line)",
@@ -315,14 +316,6 @@ class CsvReader : public Reader {
 };
 
 }  // namespace
-
-std::optional<std::string> csv_column_name(std::string_view cell) {
-  while (cell.starts_with('_')) cell.remove_prefix(1);
-  std::string name(cell);
-  std::replace(name.begin(), name.end(), '_', '-');
-  if (!is_field_name_syntax(name)) return std::nullopt;
-  return name;
-}
 
 bool is_csv_header(std::string_view line) {
   std::vector<Cell> cells;

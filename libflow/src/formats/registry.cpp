@@ -19,7 +19,7 @@ constexpr Name kNames[] = {
     {Format::Auto, "auto", true, false},       {Format::Aws, "aws", true, true},
     {Format::Json, "json", true, true},        {Format::Csv, "csv", true, true},
     {Format::Table, "table", false, true},     {Format::Binary, "bin", true, true},
-    {Format::Parquet, "parquet", false, true},
+    {Format::Parquet, "parquet", true, true},
 };
 }  // namespace
 
@@ -82,6 +82,7 @@ uint64_t skip_blank_lines(InputStream& in) {
 Format detect_format(InputStream& in) {
   in.fill(kSniffSize);
   if (sniff(in.view()) == Magic::Binary) return Format::Binary;
+  if (sniff(in.view()) == Magic::Parquet) return Format::Parquet;
   // JSON starts with '{' or '[' after optional white space (and a UTF-8 byte-order mark).
   size_t i = in.view().starts_with("\xEF\xBB\xBF") ? 3 : 0;
   while (i < kDetectSize && (i < in.size() || in.fill(i + 1)) && is_space(in.data()[i])) ++i;
@@ -135,6 +136,7 @@ std::unique_ptr<Reader> open_reader(std::unique_ptr<InputStream> in, const ReadO
     case Format::Json: return json_reader(std::move(in), o);
     case Format::Csv: return csv_reader(std::move(in), o);
     case Format::Binary: return binary_reader(std::move(in), o);
+    case Format::Parquet: return parquet_reader(std::move(in), o);
     default: throw UsageError(fmt::format("{} cannot be read as input", format_name(f)));
   }
 }

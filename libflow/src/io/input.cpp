@@ -21,6 +21,31 @@ namespace {
 
 constexpr size_t kChunk = 1 << 20;
 
+/// A regular file read at any offset by pread() on its own descriptor (a dup), from any thread.
+class FileRandomAccess : public RandomAccess {
+ public:
+  FileRandomAccess(int fd, std::string name, uint64_t size) : fd_(fd), name_(std::move(name)), size_(size) {}
+  ~FileRandomAccess() override { close(fd_); }
+  uint64_t size() const override { return size_; }
+  const std::string& name() const override { return name_; }
+  void read_at(uint64_t offset, char* buf, size_t n) const override {
+    for (size_t done = 0; done < n;) {
+      const ssize_t r = ::pread(fd_, buf + done, n - done, static_cast<off_t>(offset + done));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) throw DataError(fmt::format("{}: read error: {}", name_, std::strerror(errno)));
+      if (r == 0)
+        throw DataError(fmt::format("{}: truncated: the file ends at byte {} (reading {} bytes at offset {})", name_,
+                                    offset + done, n, offset));
+      done += static_cast<size_t>(r);
+    }
+  }
+
+ private:
+  int fd_;
+  std::string name_;
+  uint64_t size_;
+};
+
 class FileSource : public ByteSource {
  public:
   FileSource(int fd, std::string name, bool owned) : fd_(fd), name_(std::move(name)), owned_(owned) {
@@ -61,6 +86,12 @@ class FileSource : public ByteSource {
   }
   uint64_t raw_position() const override { return pos_; }
   uint64_t raw_size() const override { return size_; }
+  std::shared_ptr<RandomAccess> random_access() const override {
+    if (!seekable_ || ranged_) return nullptr;  // a pipe, or a piece of a file
+    const int fd = fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return nullptr;
+    return std::make_shared<FileRandomAccess>(fd, name_, size_);
+  }
   bool ready() const override {
     if (!may_wait_) return true;
     pollfd p{fd_, POLLIN, 0};  // also ready at the end or on an error: read() then says which

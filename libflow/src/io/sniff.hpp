@@ -12,6 +12,7 @@ enum class Magic {
   Zstd,        ///< 28 b5 2f fd, a zstd frame
   Binary,      ///< "FLOWBIN" and a version byte: our binary format (man/flow-formats.5)
   Base64Gzip,  ///< "H4sI" after white space: gzip in base64 (Kinesis record data as the API shows it)
+  Parquet,     ///< "PAR1": a Parquet file
 };
 
 /// The 8 bytes that open every binary stream: "FLOWBIN" and the format's major version.

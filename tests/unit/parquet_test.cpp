@@ -145,7 +145,7 @@ TEST_CASE("Parquet v2 pages, DELTA and BYTE_STREAM_SPLIT encodings, extra column
     CHECK(rec.values[static_cast<size_t>(s.slot("delta"))].f == static_cast<double>(i) - 50);
     CHECK(rec.values[static_cast<size_t>(s.slot("score"))].f == static_cast<double>(i) / 8);
     CHECK(rec.values[static_cast<size_t>(s.slot("ts"))].t == static_cast<int64_t>(1700000000 + i));
-    CHECK(rec.values[static_cast<size_t>(s.slot("note"))].str() == "n" + std::to_string(i % 3));
+    CHECK(rec.values[static_cast<size_t>(s.slot("note"))].str() == std::string(1, 'n') + std::to_string(i % 3));
     CHECK(rec.values[static_cast<size_t>(s.slot("bytes"))].null() == (i % 37 == 0));
     ++i;
   }

@@ -111,11 +111,11 @@ TEST_CASE("RLE hybrid: runs, literals filled to groups of 8, padding at the end 
   out.clear();
   flow::parquet::rle_hybrid(std::vector<uint32_t>{300, 300, 300, 300, 300, 300, 300, 300, 300}, 9, out);
   CHECK(hex(out) == "12 2c 01");  // a value of 9 bits takes 2 bytes
-  CHECK(flow::parquet::bit_width(0) == 1);
-  CHECK(flow::parquet::bit_width(1) == 1);
-  CHECK(flow::parquet::bit_width(2) == 2);
-  CHECK(flow::parquet::bit_width(255) == 8);
-  CHECK(flow::parquet::bit_width(256) == 9);
+  CHECK(flow::parquet::rle_bit_width(0) == 1);
+  CHECK(flow::parquet::rle_bit_width(1) == 1);
+  CHECK(flow::parquet::rle_bit_width(2) == 2);
+  CHECK(flow::parquet::rle_bit_width(255) == 8);
+  CHECK(flow::parquet::rle_bit_width(256) == 9);
 }
 
 TEST_CASE("RLE hybrid: random sequences decode to themselves", "[parquet]") {

@@ -31,7 +31,7 @@ void put_packed(std::string& out, std::span<const uint32_t> v, int width) {
 
 }  // namespace
 
-int bit_width(uint64_t max) {
+int rle_bit_width(uint64_t max) {
   int w = 1;
   while (w < 64 && (max >> w) != 0) ++w;
   return w;

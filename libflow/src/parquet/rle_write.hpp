@@ -12,7 +12,7 @@ namespace flow::parquet {
 /// RLE runs, the rest bit-packed in groups of 8 (the last group padded with zeros).
 void rle_hybrid(std::span<const uint32_t> v, int bit_width, std::string& out);
 
-/// Bits needed for values up to max: at least 1.
-int bit_width(uint64_t max);
+/// Bits needed for values up to max: at least 1 (decode.hpp's bit_width gives 0 for max 0).
+int rle_bit_width(uint64_t max);
 
 }  // namespace flow::parquet

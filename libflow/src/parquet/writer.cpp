@@ -242,7 +242,7 @@ class ColumnWriter {
     Encoding enc = Encoding::Plain;
     if (!idx_.empty()) {
       enc = Encoding::RleDictionary;
-      const int width = bit_width(dict_.size() - 1);
+      const int width = rle_bit_width(dict_.size() - 1);
       page_ += static_cast<char>(width);
       rle_hybrid(idx_, width, page_);
     } else {

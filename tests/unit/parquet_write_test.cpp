@@ -11,6 +11,7 @@
 #include "parquet/thrift_write.hpp"
 
 using flow::parquet::CompactWriter;
+using flow::parquet::TType;
 
 namespace {
 
@@ -75,15 +76,15 @@ TEST_CASE("compact protocol: varints and zigzag as the specification's examples"
 TEST_CASE("compact protocol: field headers, short and long form, nested structs, lists", "[parquet]") {
   CompactWriter w;
   w.begin_struct();
-  w.field_i32(1, -1);                       // delta 1, i32 (5): 0x15, zigzag 1
-  w.field_bool(2, true);                    // delta 1, BOOLEAN_TRUE (1), no value
-  w.field_i64(20, 300);                     // delta 18 > 15: long form, type 6, zigzag id 40, zigzag 600
-  w.field_struct(21);                       // delta 1, struct (12)
-  w.field_binary(1, "ab");                  // ids start again inside: delta 1, binary (8), length, bytes
-  w.end_struct();                           // stop
-  w.field_list(22, CompactWriter::I32, 3);  // back to 21: delta 1; 3 i32s: 0x35
+  w.field_i32(1, -1);               // delta 1, i32 (5): 0x15, zigzag 1
+  w.field_bool(2, true);            // delta 1, BOOLEAN_TRUE (1), no value
+  w.field_i64(20, 300);             // delta 18 > 15: long form, type 6, zigzag id 40, zigzag 600
+  w.field_struct(21);               // delta 1, struct (12)
+  w.field_binary(1, "ab");          // ids start again inside: delta 1, binary (8), length, bytes
+  w.end_struct();                   // stop
+  w.field_list(22, TType::I32, 3);  // back to 21: delta 1; 3 i32s: 0x35
   for (int x : {0, 1, 2}) w.i32(x);
-  w.field_list(23, CompactWriter::Binary, 15);  // 15 elements: long form 0xf8, varint 15
+  w.field_list(23, TType::Binary, 15);  // 15 elements: long form 0xf8, varint 15
   w.end_struct();
   CHECK(hex(w.bytes()) == "15 01 11 06 28 d8 04 1c 18 02 61 62 00 19 35 00 02 04 19 f8 0f 00");
 }

@@ -10,28 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "parquet/types.hpp"
+
 namespace flow::parquet {
 
 /// Damaged or unreadable Thrift data; the caller adds where it was.
 struct ThriftError : std::runtime_error {
   using std::runtime_error::runtime_error;
-};
-
-/// Compact protocol element types (as they appear in field headers and list headers).
-enum class TType : uint8_t {
-  Stop = 0,
-  True = 1,  // a bool field whose value is true (in a list: a bool element)
-  False = 2,
-  Byte = 3,
-  I16 = 4,
-  I32 = 5,
-  I64 = 6,
-  Double = 7,
-  Binary = 8,
-  List = 9,
-  Set = 10,
-  Map = 11,
-  Struct = 12,
 };
 
 class CompactReader {

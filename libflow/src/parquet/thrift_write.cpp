@@ -4,14 +4,14 @@
 
 namespace flow::parquet {
 
-void CompactWriter::field(int16_t id, Kind kind) {
+void CompactWriter::field(int16_t id, TType kind) {
   // A small step from the previous field's id fits the header byte's high nibble; else the id
   // follows as a zigzag varint.
   const int delta = id - last_id_;
   if (delta > 0 && delta <= 15) {
-    out_ += static_cast<char>((delta << 4) | kind);
+    out_ += static_cast<char>((delta << 4) | static_cast<uint8_t>(kind));
   } else {
-    out_ += static_cast<char>(kind);
+    out_ += static_cast<char>(static_cast<uint8_t>(kind));
     varint(zigzag(id));
   }
   last_id_ = id;
@@ -30,11 +30,11 @@ void CompactWriter::end_struct() {
   }
 }
 
-void CompactWriter::list(Kind element, size_t size) {
+void CompactWriter::list(TType element, size_t size) {
   if (size < 15) {
-    out_ += static_cast<char>((size << 4) | element);
+    out_ += static_cast<char>((size << 4) | static_cast<uint8_t>(element));
   } else {
-    out_ += static_cast<char>(0xF0 | element);
+    out_ += static_cast<char>(0xF0 | static_cast<uint8_t>(element));
     varint(size);
   }
 }
@@ -66,9 +66,9 @@ void write_stats(CompactWriter& w, const Stats& s) {
 
 void write_column_meta(CompactWriter& w, const ColumnChunkInfo& c) {
   w.field_i32(1, num(c.type));
-  w.field_list(2, CompactWriter::I32, c.encodings.size());
+  w.field_list(2, TType::I32, c.encodings.size());
   for (Encoding e : c.encodings) w.i32(num(e));
-  w.field_list(3, CompactWriter::Binary, 1);
+  w.field_list(3, TType::Binary, 1);
   w.binary(c.name);
   w.field_i32(4, num(c.codec));
   w.field_i64(5, c.values);
@@ -86,7 +86,7 @@ void write_row_group(CompactWriter& w, const RowGroupInfo& g, int16_t ordinal) {
   for (const auto& c : g.columns) uncompressed += c.uncompressed, compressed += c.compressed;
   const int64_t start =
       g.columns.empty() ? 0 : g.columns[0].dictionary_page_offset.value_or(g.columns[0].data_page_offset);
-  w.field_list(1, CompactWriter::Struct, g.columns.size());
+  w.field_list(1, TType::Struct, g.columns.size());
   for (const auto& c : g.columns) {
     w.begin_struct();
     w.field_i64(2, c.dictionary_page_offset.value_or(c.data_page_offset));  // file_offset: where the chunk starts
@@ -99,7 +99,7 @@ void write_row_group(CompactWriter& w, const RowGroupInfo& g, int16_t ordinal) {
   w.field_i64(3, g.rows);
   w.field_i64(5, start);
   w.field_i64(6, compressed);
-  w.field(7, CompactWriter::I16);
+  w.field(7, TType::I16);
   w.i32(ordinal);  // an i16 is a zigzag varint as an i32 is
 }
 
@@ -109,7 +109,7 @@ std::string encode_file_metadata(const FileInfo& f) {
   CompactWriter w;
   w.begin_struct();
   w.field_i32(1, 1);  // version
-  w.field_list(2, CompactWriter::Struct, f.columns.size() + 1);
+  w.field_list(2, TType::Struct, f.columns.size() + 1);
   w.begin_struct();  // the root: a group of every column
   w.field_i32(3, num(Repetition::Required));
   w.field_binary(4, "schema");
@@ -132,14 +132,14 @@ std::string encode_file_metadata(const FileInfo& f) {
   int64_t rows = 0;
   for (const auto& g : f.row_groups) rows += g.rows;
   w.field_i64(3, rows);
-  w.field_list(4, CompactWriter::Struct, f.row_groups.size());
+  w.field_list(4, TType::Struct, f.row_groups.size());
   for (size_t i = 0; i < f.row_groups.size(); ++i) {
     w.begin_struct();
     write_row_group(w, f.row_groups[i], static_cast<int16_t>(i));
     w.end_struct();
   }
   if (!f.key_value.empty()) {
-    w.field_list(5, CompactWriter::Struct, f.key_value.size());
+    w.field_list(5, TType::Struct, f.key_value.size());
     for (const auto& [k, v] : f.key_value) {
       w.begin_struct();
       w.field_binary(1, k);
@@ -150,7 +150,7 @@ std::string encode_file_metadata(const FileInfo& f) {
   w.field_binary(6, f.created_by);
   // column_orders: the type's own order for every column, which makes min_value/max_value the
   // statistics readers use.
-  w.field_list(7, CompactWriter::Struct, f.columns.size());
+  w.field_list(7, TType::Struct, f.columns.size());
   for (size_t i = 0; i < f.columns.size(); ++i) {
     w.begin_struct();
     w.field_struct(1);  // TYPE_ORDER

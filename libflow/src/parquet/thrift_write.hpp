@@ -17,45 +17,32 @@ namespace flow::parquet {
 /// around their fields, each field announced by its id and type first.
 class CompactWriter {
  public:
-  enum Kind : uint8_t {
-    True = 1,
-    False = 2,
-    Byte = 3,
-    I16 = 4,
-    I32 = 5,
-    I64 = 6,
-    Double = 7,
-    Binary = 8,
-    List = 9,
-    Struct = 12
-  };
-
-  void field(int16_t id, Kind kind);
+  void field(int16_t id, TType kind);
   void field_i32(int16_t id, int32_t v) {
-    field(id, I32);
+    field(id, TType::I32);
     i32(v);
   }
   void field_i64(int16_t id, int64_t v) {
-    field(id, I64);
+    field(id, TType::I64);
     i64(v);
   }
-  void field_bool(int16_t id, bool v) { field(id, v ? True : False); }
+  void field_bool(int16_t id, bool v) { field(id, v ? TType::True : TType::False); }
   void field_binary(int16_t id, std::string_view v) {
-    field(id, Binary);
+    field(id, TType::Binary);
     binary(v);
   }
   void field_struct(int16_t id) {
-    field(id, Struct);
+    field(id, TType::Struct);
     begin_struct();
   }
-  void field_list(int16_t id, Kind element, size_t size) {
-    field(id, List);
+  void field_list(int16_t id, TType element, size_t size) {
+    field(id, TType::List);
     list(element, size);
   }
 
   void begin_struct();
   void end_struct();  ///< writes the stop byte
-  void list(Kind element, size_t size);
+  void list(TType element, size_t size);
   void i32(int32_t v) { varint(zigzag(v)); }
   void i64(int64_t v) { varint(zigzag(v)); }
   void binary(std::string_view v);

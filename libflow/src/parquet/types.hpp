@@ -60,6 +60,23 @@ enum class Codec : int32_t {
 
 enum class PageType : int32_t { DataPage = 0, IndexPage = 1, DictionaryPage = 2, DataPageV2 = 3 };
 
+/// Compact protocol element types (as they appear in field headers and list headers).
+enum class TType : uint8_t {
+  Stop = 0,
+  True = 1,  // a bool field whose value is true (in a list: a bool element)
+  False = 2,
+  Byte = 3,
+  I16 = 4,
+  I32 = 5,
+  I64 = 6,
+  Double = 7,
+  Binary = 8,
+  List = 9,
+  Set = 10,
+  Map = 11,
+  Struct = 12,
+};
+
 /// "PAR1": the first and last four bytes of every Parquet file.
 constexpr char kMagic[4] = {'P', 'A', 'R', '1'};
 
